@@ -1,0 +1,118 @@
+# Pagoda: `make run` boots the demo, `make test` runs every test.
+# See README.md. CROSS= selects another toolchain prefix, DEBUG=1 builds for gdb.
+
+CROSS	?=
+CC	:= $(CROSS)gcc
+LD	:= $(CROSS)ld
+NM	:= $(CROSS)nm
+OBJDUMP	:= $(CROSS)objdump
+NASM	?= nasm
+PYTHON	?= python3
+BUILD	:= build
+
+ifeq ($(DEBUG),1)
+OPT	:= -Og -g
+else
+OPT	:= -O2 -g
+endif
+
+KCFLAGS	:= -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	   -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
+	   -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	   -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+	   -I. $(OPT) -MMD -MP
+NASMFLAGS := -f elf64 -g -F dwarf
+
+KERNEL_C := $(wildcard arch/x86_64/*.c kernel/*.c mm/*.c tests/kernel/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
+
+CMDLINE	?=
+TEST_CMDLINE ?= selftest=all
+
+.PHONY: all kernel iso run test test-host debug gdb clean deps run-user
+all: $(BUILD)/pagoda.iso
+
+kernel: $(BUILD)/pagoda.elf
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) $< -o $@
+
+# Two links: the first gives the symbol table, which the second embeds at
+# the same address (tools/kallsyms.py writes a blob of fixed size).
+$(BUILD)/kallsyms0.S: tools/kallsyms.py
+	@mkdir -p $(BUILD)
+	$(PYTHON) tools/kallsyms.py $@
+$(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld
+	$(LD) -n -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms0.o
+$(BUILD)/kallsyms.S: $(BUILD)/pagoda.elf0 tools/kallsyms.py
+	$(NM) -n $< > $(BUILD)/pagoda.nm0
+	$(PYTHON) tools/kallsyms.py $(BUILD)/pagoda.nm0 $@
+$(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S
+	$(CC) -c $< -o $@
+$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
+	$(CC) -c $< -o $@
+$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld
+	$(LD) -n -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
+	$(NM) -n $@ > $(BUILD)/pagoda.sym
+	@$(NM) -n $(BUILD)/pagoda.elf0 | cmp -s - $(BUILD)/pagoda.sym || \
+		{ echo "kallsyms: symbols moved between the two links" >&2; exit 1; }
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# ---- user programs and the initramfs ----
+include user/Makefile.inc
+
+$(BUILD)/initramfs.cpio: user tools/mkcpio.py
+	$(PYTHON) tools/mkcpio.py $(USER_STAGE) $@
+
+# ---- bootable ISOs: GRUB (multiboot2) + kernel + initramfs ----
+# $(1): ISO path, $(2): kernel command line, $(3): initramfs
+define make_iso
+	@rm -rf $(1).d && mkdir -p $(1).d/boot/grub
+	cp $(BUILD)/pagoda.elf $(1).d/boot/pagoda.elf
+	cp $(3) $(1).d/boot/initramfs.cpio
+	sed 's|@CMDLINE@|$(2)|' boot/grub.cfg.in > $(1).d/boot/grub/grub.cfg
+	grub-mkrescue -o $(1) $(1).d 2>$(1).log || { cat $(1).log; exit 1; }
+endef
+
+$(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
+	$(call make_iso,$@,init=/bin/demo $(CMDLINE),$(BUILD)/initramfs.cpio)
+$(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
+	$(call make_iso,$@,$(TEST_CMDLINE) $(CMDLINE),$(BUILD)/initramfs.cpio)
+
+deps:
+	@bash tools/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/pagoda.iso
+	bash tools/qemu.sh --iso $(BUILD)/pagoda.iso
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso
+	bash tests/run-boot.sh $(BUILD)/pagoda-test.iso
+
+# Boot a directory of the user's own static programs: they run as /user/NAME.
+run-user: deps
+	@test -n "$(DIR)" || { echo "usage: make run-user DIR=path/to/static/programs"; exit 2; }
+	@$(MAKE) --no-print-directory user $(BUILD)/pagoda.elf
+	rm -rf $(BUILD)/initramfs-user && cp -a $(USER_STAGE) $(BUILD)/initramfs-user
+	mkdir -p $(BUILD)/initramfs-user/user && cp $(DIR)/* $(BUILD)/initramfs-user/user/
+	$(PYTHON) tools/mkcpio.py $(BUILD)/initramfs-user $(BUILD)/initramfs-user.cpio
+	$(call make_iso,$(BUILD)/pagoda-user.iso,$(CMDLINE),$(BUILD)/initramfs-user.cpio)
+	bash tests/run-boot.sh $(BUILD)/pagoda-user.iso
+
+debug: deps
+	@$(MAKE) --no-print-directory DEBUG=$(DEBUG) $(BUILD)/pagoda.iso
+	bash tools/qemu.sh --iso $(BUILD)/pagoda.iso --gdb
+
+gdb:
+	gdb -q -x tools/gdb/pagoda.gdb
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,73 @@
+/*
+ * CPU setup: feature bits (NX, SMEP, SMAP, 1 GB pages), the FPU/SSE state
+ * user programs need, the per-CPU area behind GS, and the syscall MSRs.
+ */
+#include <arch/x86_64/setup.h>
+#include <arch/x86_64/processor.h>
+#include <arch/x86_64/pgtable.h>
+#include <arch/x86_64/percpu.h>
+#include <arch/x86_64/ptrace.h>
+#include <kernel/kernel.h>
+
+bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb;
+u64 __supported_pte_mask = ~_PAGE_NX;	/* NX allowed once we know the CPU has it */
+struct cpu_info cpu_info[8];
+
+extern void entry_SYSCALL_64(void);
+
+static void detect_features(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	cpu_has_nx = d & (1u << 20);
+	cpu_has_pdpe1gb = d & (1u << 26);
+	cpuid(7, 0, &a, &b, &c, &d);
+	cpu_has_smep = b & (1u << 7);
+	cpu_has_smap = b & (1u << 20);
+	if (cpu_has_nx)
+		__supported_pte_mask = ~0UL;
+	printk("CPU: NX %s, SMEP %s, SMAP %s, 1GB pages %s\n",
+	       cpu_has_nx ? "on" : "absent", cpu_has_smep ? "on" : "absent",
+	       cpu_has_smap ? "on" : "absent", cpu_has_pdpe1gb ? "yes" : "no");
+}
+
+/* User programs use SSE (gcc and musl do): let them, and save it per task. */
+static void fpu_init(void)
+{
+	write_cr0((read_cr0() & ~(1UL << 2)) | (1UL << 1));	/* EM off, MP on */
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+	__asm__ __volatile__("fninit");
+}
+
+/* syscall enters at entry_SYSCALL_64 with IF, DF, TF and AC cleared. */
+static void syscall_init(void)
+{
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, ((u64)(__USER32_CS) << 48) | ((u64)__KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | (1UL << 10) | (1UL << 8) | X86_EFLAGS_AC);
+}
+
+static void percpu_init(int cpu)
+{
+	struct cpu_info *ci = &cpu_info[cpu];
+
+	ci->self = ci;
+	ci->cpu = cpu;
+	wrmsr(MSR_GS_BASE, (u64)ci);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void cpu_features_init(void)
+{
+	detect_features();
+	write_cr4(read_cr4() | X86_CR4_PGE);
+	if (cpu_has_smep)
+		write_cr4(read_cr4() | X86_CR4_SMEP);
+	if (cpu_has_smap)
+		write_cr4(read_cr4() | X86_CR4_SMAP);
+	fpu_init();
+	percpu_init(0);
+	syscall_init();
+}

@@ -1,0 +1,108 @@
+/*
+ * The page-fault handler (Linux: arch/x86/mm/fault.c):
+ *   1. read CR2;
+ *   2. turn the error code into FAULT_FLAG_WRITE / USER / INSTRUCTION;
+ *   3. find the VMA and check that it allows the access;
+ *   4. call handle_mm_fault;
+ *   5. turn a failure into a signal (user mode, or a uaccess fixup) or die.
+ */
+#include <arch/x86_64/traps.h>
+#include <arch/x86_64/pgtable.h>
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <mm/mm.h>
+
+/* What the VMA forbids: Linux's access_error(). x86 cannot map write-only. */
+static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
+{
+	if (error_code & X86_PF_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (error_code & X86_PF_INSTR)
+		return !(vma->vm_flags & VM_EXEC);
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+/* The fault could not be served: signal the task, or fix up / die in the kernel. */
+static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned long address,
+		     int sig, int si_code)
+{
+	if (user_mode(regs)) {
+		current->sig_fault_err = error_code;
+		current->sig_fault_trapno = PAGE_FAULT_VECTOR;
+		force_sig_fault(sig, si_code, address);
+		return;
+	}
+	if (fixup_exception(regs))
+		return;
+	die(sig == SIGBUS ? "bus error in kernel mode" : "unable to handle page fault",
+	    regs, error_code);
+}
+
+static unsigned int fault_flags(unsigned long error_code)
+{
+	unsigned int flags = 0;
+
+	if (error_code & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (error_code & X86_PF_USER)
+		flags |= FAULT_FLAG_USER;
+	if (error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	return flags;
+}
+
+static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
+			       unsigned long address)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	vm_fault_t fault;
+
+	/* The kernel touches user memory only inside the uaccess helpers. */
+	if (!user_mode(regs) && !fixup_exception_possible(regs))
+		die("kernel access to user memory outside uaccess", regs, error_code);
+	if (error_code & X86_PF_RSVD)
+		die("reserved bit set in a page-table entry", regs, error_code);
+	if (!mm) {
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
+		return;
+	}
+	vma = find_vma(mm, address);
+	if (!vma || vma->vm_start > address) {
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
+		return;
+	}
+	if (access_error(error_code, vma)) {
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_ACCERR);
+		return;
+	}
+	fault = handle_mm_fault(vma, address, fault_flags(error_code));
+	if (fault == VM_FAULT_OK)
+		return;
+	if (fault & VM_FAULT_OOM) {
+		/* No OOM killer: the faulting task is the one that dies (Linux picks a victim). */
+		printk("Out of memory: killing process %d (%s) at %lx\n",
+		       current->pid, current->comm, address);
+		if (!user_mode(regs) && fixup_exception(regs))
+			return;
+		force_sig_fault(SIGKILL, SI_KERNEL, 0);
+		return;
+	}
+	if (fault & VM_FAULT_SIGBUS)
+		bad_area(regs, error_code, address, SIGBUS, BUS_ADRERR);
+	else
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_ACCERR);
+}
+
+void do_page_fault(struct pt_regs *regs, unsigned long error_code)
+{
+	unsigned long address = read_cr2();
+
+	if (address >= TASK_SIZE) {
+		/* A kernel address: from user mode a SIGSEGV, from the kernel a bug. */
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
+		return;
+	}
+	do_user_addr_fault(regs, error_code, address);
+}

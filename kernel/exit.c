@@ -1,0 +1,193 @@
+/*
+ * exit and wait4 (Linux: kernel/exit.c). An exiting task drops its memory
+ * and files at once, hands its children to init, and stays a zombie (its
+ * task_struct and kernel stack) until its parent reaps it with wait4.
+ *
+ * Wait status, as Linux encodes it: exit code (code & 0xff) << 8; killed
+ * by a signal: the signal number in bits 0-6 (0x80 if a core was dumped;
+ * Pagoda never writes one).
+ */
+#include <kernel/sched.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <kernel/power.h>
+#include <arch/x86_64/uaccess.h>
+#include <arch/x86_64/time.h>
+#include <mm/mm.h>
+
+#define WNOHANG		0x00000001
+#define WUNTRACED	0x00000002
+#define WEXITED		0x00000004
+#define WCONTINUED	0x00000008
+#define __WNOTHREAD	0x20000000
+#define __WALL		0x40000000
+#define __WCLONE	0x80000000
+
+struct rusage {
+	long ru_utime[2], ru_stime[2];
+	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss;
+	long ru_minflt, ru_majflt, ru_nswap, ru_inblock, ru_oublock;
+	long ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+
+static void exit_mm(struct task_struct *tsk)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	if (!mm)
+		return;
+	/* Stop using the page tables before they are freed. */
+	local_irq_disable();
+	load_cr3(__pa(init_mm.pgd));
+	tsk->mm = NULL;
+	local_irq_enable();
+	mmput(mm);
+}
+
+/* Children of an exiting task are adopted by init, which reaps them. */
+static void forget_original_parent(struct task_struct *tsk)
+{
+	struct task_struct *child, *next;
+	struct task_struct *reaper = init_task_ptr;
+	bool zombies = false;
+
+	list_for_each_entry_safe(child, next, &tsk->children, sibling) {
+		list_del(&child->sibling);
+		child->parent = reaper;
+		list_add_tail(&child->sibling, &reaper->children);
+		zombies |= child->state == EXIT_ZOMBIE;
+	}
+	if (zombies)
+		wake_up(reaper);
+}
+
+static void notify_parent(struct task_struct *tsk)
+{
+	struct task_struct *parent = tsk->parent;
+	kernel_siginfo_t info = { .si_signo = SIGCHLD };
+
+	info.si_code = (tsk->exit_code & 0x7f) ? CLD_KILLED : CLD_EXITED;
+	info.chld.si_pid = tsk->pid;
+	info.chld.si_status = (tsk->exit_code & 0x7f) ? (tsk->exit_code & 0x7f) : (tsk->exit_code >> 8) & 0xff;
+	send_signal(parent, SIGCHLD, &info);
+	wake_up(parent);
+}
+
+__attribute__((noreturn)) void do_exit(int wait_status)
+{
+	struct task_struct *tsk = current;
+
+	if (tsk == init_task_ptr)
+		panic("Attempted to kill init! exitcode=0x%08x", wait_status);
+	if (tsk->clear_child_tid) {
+		int zero = 0;
+		copy_to_user(tsk->clear_child_tid, &zero, sizeof(zero));
+	}
+	exit_mm(tsk);
+	close_files(tsk);
+	forget_original_parent(tsk);
+	tsk->exit_code = wait_status;
+	local_irq_disable();
+	tsk->state = EXIT_ZOMBIE;
+	notify_parent(tsk);
+	schedule();
+	panic("zombie %d ran again", tsk->pid);
+}
+
+long sys_exit(int code)
+{
+	do_exit((code & 0xff) << 8);
+}
+
+long sys_exit_group(int code)
+{
+	do_exit((code & 0xff) << 8);
+}
+
+static bool wait_matches(const struct task_struct *child, pid_t pid)
+{
+	/* Process groups: every Pagoda process is in one group, so 0 and < -1 mean any. */
+	return pid <= 0 || child->pid == pid;
+}
+
+static void fill_rusage(struct rusage *ru, const struct task_struct *t, bool children)
+{
+	u64 ut = children ? t->cutime_ns : t->utime_ns;
+	u64 st = children ? t->cstime_ns : t->stime_ns;
+
+	*ru = (struct rusage){ 0 };
+	ru->ru_utime[0] = ut / NSEC_PER_SEC;
+	ru->ru_utime[1] = (ut % NSEC_PER_SEC) / 1000;
+	ru->ru_stime[0] = st / NSEC_PER_SEC;
+	ru->ru_stime[1] = (st % NSEC_PER_SEC) / 1000;
+	ru->ru_minflt = children ? t->cmin_flt : t->min_flt;
+	ru->ru_majflt = children ? t->cmaj_flt : t->maj_flt;
+}
+
+/* Reap a zombie: report its status and usage, then free what is left of it. */
+static long release_task(struct task_struct *p, int *stat_addr, struct rusage *ru)
+{
+	struct task_struct *parent = current;
+	pid_t pid = p->pid;
+	struct rusage r;
+
+	if (stat_addr && put_user(p->exit_code, stat_addr))
+		return -EFAULT;
+	if (ru) {
+		fill_rusage(&r, p, false);
+		r.ru_minflt += p->cmin_flt;
+		r.ru_majflt += p->cmaj_flt;
+		if (copy_to_user(ru, &r, sizeof(r)))
+			return -EFAULT;
+	}
+	parent->cmin_flt += p->min_flt + p->cmin_flt;
+	parent->cmaj_flt += p->maj_flt + p->cmaj_flt;
+	parent->cutime_ns += p->utime_ns + p->cutime_ns;
+	parent->cstime_ns += p->stime_ns + p->cstime_ns;
+	list_del(&p->sibling);
+	free_task(p);
+	return pid;
+}
+
+long sys_wait4(pid_t pid, int *stat_addr, int options, struct rusage *ru)
+{
+	struct task_struct *tsk = current, *child;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	for (;;) {
+		bool have_child = false;
+		int err;
+
+		list_for_each_entry(child, &tsk->children, sibling) {
+			if (!wait_matches(child, pid))
+				continue;
+			have_child = true;
+			if (child->state == EXIT_ZOMBIE)
+				return release_task(child, stat_addr, ru);
+		}
+		if (!have_child)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		err = sleep_on(tsk, 0);
+		if (err)
+			return err;
+	}
+}
+
+long sys_getrusage(int who, struct rusage *ru)
+{
+	struct rusage r;
+
+	if (who == 0)			/* RUSAGE_SELF */
+		fill_rusage(&r, current, false);
+	else if (who == -1)		/* RUSAGE_CHILDREN */
+		fill_rusage(&r, current, true);
+	else if (who == 1)		/* RUSAGE_THREAD */
+		fill_rusage(&r, current, false);
+	else
+		return -EINVAL;
+	return copy_to_user(ru, &r, sizeof(r)) ? -EFAULT : 0;
+}

@@ -1,0 +1,213 @@
+/*
+ * fork: a new task with a copy of the caller's address space, files and
+ * signal dispositions (Linux: kernel/fork.c copy_process, dup_mm, dup_mmap).
+ *
+ *   do_fork -> alloc_task -> dup_mm -> dup_mmap -> for each VMA:
+ *                                        vm_area_dup, anon_vma_fork,
+ *                                        copy_page_range
+ *           -> dup_files -> copy_thread -> wake_up_process
+ */
+#include <kernel/sched.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/errno.h>
+#include <kernel/fs.h>
+#include <arch/x86_64/uaccess.h>
+#include <arch/x86_64/processor.h>
+#include <mm/mm.h>
+#include <mm/rmap.h>
+
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
+
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_VFORK		0x00004000
+#define CLONE_THREAD		0x00010000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_CHILD_SETTID	0x01000000
+#define CSIGNAL			0x000000ff
+
+/* Copy every VMA of oldmm (except MADV_DONTFORK ones) and its page tables. */
+static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *mpnt, *tmp;
+	int err;
+
+	for_each_vma(oldmm, mpnt) {
+		if (mpnt->vm_flags & VM_DONTCOPY)
+			continue;
+		tmp = vm_area_dup(mpnt);
+		if (!tmp)
+			return -ENOMEM;
+		tmp->vm_mm = mm;
+		tmp->anon_vma = NULL;
+		err = anon_vma_fork(tmp, mpnt);
+		if (err) {
+			vm_area_free(tmp);
+			return err;
+		}
+		list_add_tail(&tmp->vm_list, &mm->mmap);
+		mm->map_count++;
+		err = copy_page_range(tmp, mpnt);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static struct mm_struct *dup_mm(struct mm_struct *oldmm)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	mm->mmap_base = oldmm->mmap_base;
+	mm->start_code = oldmm->start_code;
+	mm->end_code = oldmm->end_code;
+	mm->start_data = oldmm->start_data;
+	mm->end_data = oldmm->end_data;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
+	if (dup_mmap(mm, oldmm)) {
+		mmput(mm);	/* tears down whatever was copied */
+		return NULL;
+	}
+	return mm;
+}
+
+/*
+ * The child's kernel stack: pt_regs at the top (the user context to return
+ * to), and below it the frame __switch_to_asm pops: six callee-saved
+ * registers and the return address ret_from_fork / ret_from_kernel_thread.
+ */
+struct switch_frame {
+	unsigned long r15, r14, r13, r12, rbx, rbp;
+	unsigned long ret_addr;
+};
+
+extern void ret_from_fork(void);
+extern void ret_from_kernel_thread(void);
+
+void copy_thread(struct task_struct *p, const struct pt_regs *regs,
+		 void (*kfn)(void *), void *karg)
+{
+	struct pt_regs *childregs = task_pt_regs(p);
+	struct switch_frame *frame = (struct switch_frame *)childregs - 1;
+
+	memset(frame, 0, sizeof(*frame));
+	if (regs) {
+		*childregs = *regs;
+		childregs->rax = 0;		/* fork returns 0 in the child */
+		frame->ret_addr = (unsigned long)ret_from_fork;
+	} else {
+		memset(childregs, 0, sizeof(*childregs));
+		frame->rbx = (unsigned long)kfn;
+		frame->r12 = (unsigned long)karg;
+		frame->ret_addr = (unsigned long)ret_from_kernel_thread;
+	}
+	p->thread_rsp = (unsigned long)frame;
+}
+
+static void link_child(struct task_struct *p, struct task_struct *parent)
+{
+	p->parent = parent;
+	list_add_tail(&p->sibling, &parent->children);
+	memcpy(p->comm, parent->comm, sizeof(p->comm));
+	p->sig.blocked = parent->sig.blocked;
+	memcpy(p->sig.action, parent->sig.action, sizeof(p->sig.action));
+}
+
+static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *child_tid_user)
+{
+	struct task_struct *parent = current, *p;
+
+	p = alloc_task();
+	if (!p)
+		return -ENOMEM;
+	p->mm = dup_mm(parent->mm);
+	if (!p->mm) {
+		free_task(p);
+		return -ENOMEM;
+	}
+	dup_files(p, parent);
+	__asm__ __volatile__("fxsave64 (%0)" :: "r"(p->fpu_state) : "memory");
+	p->fsbase = rdmsr(MSR_FS_BASE);
+	link_child(p, parent);
+	copy_thread(p, regs, NULL, NULL);
+	if (clone_flags & CLONE_CHILD_CLEARTID)
+		p->clear_child_tid = (unsigned long *)child_tid_user;
+	return p->pid;
+}
+
+long do_fork(struct pt_regs *regs)
+{
+	long pid = copy_process(regs, 0, NULL);
+
+	if (pid > 0)
+		wake_up_process(find_task_by_pid(pid));
+	return pid;
+}
+
+long sys_fork(struct pt_regs *regs)
+{
+	return do_fork(regs);
+}
+
+/*
+ * clone(flags, newsp, parent_tid, child_tid, tls) in its fork-like uses
+ * (glibc's fork passes CHILD_SETTID|CHILD_CLEARTID). Threads (CLONE_VM
+ * without CLONE_VFORK) are not supported yet.
+ */
+long sys_clone(struct pt_regs *regs)
+{
+	unsigned long flags = regs->rdi;
+	int *parent_tid = (int *)regs->rdx, *child_tid = (int *)regs->r10;
+	struct task_struct *p;
+	long pid;
+
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL;
+	if (flags & (CLONE_THREAD | CLONE_SIGHAND))
+		return -EINVAL;
+	pid = copy_process(regs, flags, child_tid);
+	if (pid < 0)
+		return pid;
+	p = find_task_by_pid(pid);
+	if (regs->rsi)
+		task_pt_regs(p)->rsp = regs->rsi;
+	if ((flags & CLONE_PARENT_SETTID) && put_user((int)pid, parent_tid)) {
+		/* Linux writes it before the child runs; a bad pointer is the caller's loss. */
+	}
+	wake_up_process(p);
+	return pid;
+}
+
+/* The first user process: a kernel task that execs /init and drops to user mode. */
+static void init_exec(void *path)
+{
+	static const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
+	const char *argv[] = { path, NULL };
+	long err = do_execve(path, argv, envp, false);
+
+	if (err)
+		panic("cannot run %s: error %ld", (const char *)path, err);
+}
+
+void start_init(const char *path)
+{
+	struct task_struct *p = alloc_task();
+
+	BUG_ON(!p || p->pid != 1);
+	strlcpy(p->comm, "init", sizeof(p->comm));
+	p->parent = p;
+	memcpy(p->fpu_state, init_fpu_state, sizeof(p->fpu_state));
+	fd_install_console(p);
+	copy_thread(p, NULL, init_exec, (void *)path);
+	init_task_ptr = p;
+	wake_up_process(p);
+}

@@ -1,0 +1,60 @@
+/*
+ * start_kernel: the machine-independent half of boot (Linux: init/main.c).
+ * arch/x86_64/setup.c has found RAM, the NUMA nodes and built the page
+ * tables; here the allocators come up, then the clock, the scheduler, and
+ * the first user process, /init from the initramfs.
+ */
+#include <kernel/kernel.h>
+#include <kernel/sched.h>
+#include <kernel/fs.h>
+#include <kernel/initramfs.h>
+#include <kernel/selftest.h>
+#include <kernel/string.h>
+#include <arch/x86_64/setup.h>
+#include <arch/x86_64/apic.h>
+#include <arch/x86_64/percpu.h>
+#include <arch/x86_64/pgtable.h>
+#include <mm/mmzone.h>
+#include <mm/slab.h>
+#include <mm/numa.h>
+#include <mm/internal.h>
+
+void mmap_init(void);
+
+static void mm_init(void)
+{
+	free_area_init();
+	build_all_zonelists();
+	memblock_free_all();
+	kmem_cache_init();
+	mmap_init();
+	zero_page_init();
+	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
+}
+
+static void run_selftests(void)
+{
+	char which[64];
+
+	if (!cmdline_get("selftest", which, sizeof(which)))
+		return;
+	if (!strcmp(which, "all") || !strcmp(which, "buddy"))
+		buddy_selftest();
+}
+
+void start_kernel(void)
+{
+	mm_init();
+	this_cpu()->node = cpu_to_node(0);
+	run_selftests();
+	sched_init();
+	__asm__ __volatile__("fninit; fxsave64 (%0)" :: "r"(init_fpu_state) : "memory");
+	if (!boot_params.initrd_size)
+		panic("no initramfs: GRUB must load it as a multiboot2 module");
+	initramfs_init(__va(boot_params.initrd_start), boot_params.initrd_size);
+	lapic_init();
+	lapic_timer_init();
+	start_init("/init");
+	printk("Run /init as init process\n");
+	cpu_idle();
+}

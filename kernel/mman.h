@@ -1,0 +1,63 @@
+/* mmap, mprotect and madvise constants: Linux's values (uapi/asm-generic/mman-common.h). */
+#ifndef _KERNEL_MMAN_H
+#define _KERNEL_MMAN_H
+
+#define PROT_NONE	0x0
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define PROT_SEM	0x8
+
+#define MAP_SHARED		0x01
+#define MAP_PRIVATE		0x02
+#define MAP_SHARED_VALIDATE	0x03
+#define MAP_TYPE		0x0f
+#define MAP_FIXED		0x10
+#define MAP_ANONYMOUS		0x20
+#define MAP_GROWSDOWN		0x0100
+#define MAP_DENYWRITE		0x0800
+#define MAP_EXECUTABLE		0x1000
+#define MAP_LOCKED		0x2000
+#define MAP_NORESERVE		0x4000
+#define MAP_POPULATE		0x8000
+#define MAP_NONBLOCK		0x10000
+#define MAP_STACK		0x20000
+#define MAP_HUGETLB		0x40000
+#define MAP_SYNC		0x80000
+#define MAP_FIXED_NOREPLACE	0x100000
+#define MAP_HUGE_SHIFT		26
+#define MAP_HUGE_MASK		0x3f
+/* The flags MAP_SHARED_VALIDATE accepts (Linux: LEGACY_MAP_MASK | MAP_SYNC...). */
+#define MAP_SUPPORTED_MASK	(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+				 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED_BIT | \
+				 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | \
+				 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | \
+				 (MAP_HUGE_MASK << MAP_HUGE_SHIFT))
+#define MAP_UNINITIALIZED_BIT	0x4000000
+
+#define MADV_NORMAL		0
+#define MADV_RANDOM		1
+#define MADV_SEQUENTIAL		2
+#define MADV_WILLNEED		3
+#define MADV_DONTNEED		4
+#define MADV_FREE		8
+#define MADV_REMOVE		9
+#define MADV_DONTFORK		10
+#define MADV_DOFORK		11
+#define MADV_MERGEABLE		12
+#define MADV_UNMERGEABLE	13
+#define MADV_HUGEPAGE		14
+#define MADV_NOHUGEPAGE		15
+#define MADV_DONTDUMP		16
+#define MADV_DODUMP		17
+#define MADV_WIPEONFORK		18
+#define MADV_KEEPONFORK		19
+#define MADV_COLD		20
+#define MADV_PAGEOUT		21
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+
+#define MAX_MAP_COUNT		65530	/* /proc/sys/vm/max_map_count default */
+#define PAGE_ALIGN(x)		ALIGN((unsigned long)(x), PAGE_SIZE)
+
+#endif

@@ -1,0 +1,27 @@
+/* panic: say why, show where, and stop QEMU with the "panic" exit status. */
+#include <kernel/kernel.h>
+#include <kernel/kallsyms.h>
+#include <kernel/power.h>
+#include <arch/x86_64/processor.h>
+
+static bool in_panic;
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long rbp;
+
+	local_irq_disable();
+	if (in_panic)
+		machine_power_off(POWER_OFF_PANIC);
+	in_panic = true;
+	printk("Kernel panic - not syncing: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	__asm__ __volatile__("mov %%rbp, %0" : "=r"(rbp));
+	dump_backtrace(rbp, (unsigned long)__builtin_return_address(0));
+	printk("---[ end Kernel panic - not syncing ]---\n");
+	machine_power_off(POWER_OFF_PANIC);
+}

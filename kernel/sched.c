@@ -1,0 +1,234 @@
+/*
+ * The scheduler: preemptive round robin. The LAPIC timer ticks at HZ and
+ * marks the running task for rescheduling when its slice ends; the switch
+ * happens on the way back to user mode (exit_to_user_mode) or when a task
+ * sleeps. The kernel itself is not preemptible: a task in the kernel runs
+ * until it sleeps or returns, which keeps every kernel path simple.
+ *
+ * Lock order: rq_lock is innermost; nothing is taken while holding it.
+ */
+#include <kernel/sched.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/errno.h>
+#include <kernel/spinlock.h>
+#include <arch/x86_64/desc.h>
+#include <arch/x86_64/time.h>
+#include <arch/x86_64/processor.h>
+#include <arch/x86_64/pgtable.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+
+#define TIMESLICE_TICKS 2	/* 20 ms at HZ = 100 */
+
+LIST_HEAD(task_list);
+static LIST_HEAD(run_queue);
+static DEFINE_SPINLOCK(rq_lock);
+static struct task_struct idle_task;
+static struct kmem_cache *task_cache;
+static pid_t last_pid;
+static int slice_left = TIMESLICE_TICKS;
+
+struct task_struct *init_task_ptr;
+
+extern void __switch_to_asm(unsigned long *prev_rsp, unsigned long next_rsp);
+
+/* The idle task is the boot stack's context; it owns no user memory. */
+void sched_init(void)
+{
+	task_cache = kmem_cache_create("task_struct", sizeof(struct task_struct), 64);
+	idle_task.state = TASK_RUNNING;
+	idle_task.pid = 0;
+	strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
+	INIT_LIST_HEAD(&idle_task.children);
+	INIT_LIST_HEAD(&idle_task.run_list);
+	this_cpu()->curr = &idle_task;
+}
+
+struct task_struct *find_task_by_pid(pid_t pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+static pid_t alloc_pid(void)
+{
+	/* Linux hands out increasing pids and wraps at pid_max (32768). */
+	do {
+		last_pid = last_pid >= 32768 ? 2 : last_pid + 1;
+	} while (find_task_by_pid(last_pid));
+	return last_pid;
+}
+
+struct task_struct *alloc_task(void)
+{
+	struct task_struct *t = kmem_cache_zalloc(task_cache, GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->stack = __get_free_pages(GFP_KERNEL, THREAD_SIZE_ORDER);
+	if (!t->stack) {
+		kmem_cache_free(task_cache, t);
+		return NULL;
+	}
+	t->pid = alloc_pid();
+	t->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_process */
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	INIT_LIST_HEAD(&t->run_list);
+	list_add_tail(&t->tasks, &task_list);
+	return t;
+}
+
+void free_task(struct task_struct *t)
+{
+	list_del(&t->tasks);
+	free_pages(t->stack, THREAD_SIZE_ORDER);
+	kmem_cache_free(task_cache, t);
+}
+
+void wake_up_process(struct task_struct *t)
+{
+	spin_lock(&rq_lock);
+	if (t->state == TASK_INTERRUPTIBLE) {
+		t->state = TASK_RUNNING;
+		t->wait_chan = NULL;
+		t->wake_time = 0;
+		list_add_tail(&t->run_list, &run_queue);
+	}
+	spin_unlock(&rq_lock);
+}
+
+void wake_up(void *chan)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->state == TASK_INTERRUPTIBLE && t->wait_chan == chan)
+			wake_up_process(t);
+}
+
+static struct task_struct *pick_next_task(void)
+{
+	struct task_struct *next;
+
+	if (list_empty(&run_queue))
+		return &idle_task;
+	next = list_first_entry(&run_queue, struct task_struct, run_list);
+	/* Round robin: the chosen task goes to the back of the queue. */
+	list_del(&next->run_list);
+	list_add_tail(&next->run_list, &run_queue);
+	return next;
+}
+
+static void switch_mm(struct task_struct *prev, struct task_struct *next)
+{
+	struct mm_struct *mm = next->mm ? next->mm : &init_mm;
+
+	if (!prev->mm || prev->mm != next->mm)
+		load_cr3(__pa(mm->pgd));
+}
+
+static void context_switch(struct task_struct *prev, struct task_struct *next)
+{
+	struct cpu_info *ci = this_cpu();
+
+	switch_mm(prev, next);
+	__asm__ __volatile__("fxsave64 (%0)" :: "r"(prev->fpu_state) : "memory");
+	__asm__ __volatile__("fxrstor64 (%0)" :: "r"(next->fpu_state) : "memory");
+	prev->fsbase = rdmsr(MSR_FS_BASE);
+	wrmsr(MSR_FS_BASE, next->fsbase);
+	ci->kernel_stack = next->stack + THREAD_SIZE;
+	tss_set_kernel_stack(next->stack + THREAD_SIZE);
+	ci->curr = next;
+	__switch_to_asm(&prev->thread_rsp, next->thread_rsp);
+}
+
+/*
+ * Pick the next runnable task and switch to it. A task that is not
+ * TASK_RUNNING (it is going to sleep, or exiting) leaves the run queue.
+ */
+void schedule(void)
+{
+	unsigned long flags = local_irq_save();
+	struct task_struct *prev = current, *next;
+
+	this_cpu()->need_resched = false;
+	spin_lock(&rq_lock);
+	if (prev != &idle_task && prev->state != TASK_RUNNING && !list_empty(&prev->run_list))
+		list_del_init(&prev->run_list);
+	next = pick_next_task();
+	spin_unlock(&rq_lock);
+	slice_left = TIMESLICE_TICKS;
+	if (next != prev)
+		context_switch(prev, next);
+	local_irq_restore(flags);
+}
+
+/* The first code a new task runs, from ret_from_fork, before returning to user. */
+void schedule_tail(void)
+{
+	local_irq_enable();
+}
+
+int sleep_on(void *chan, u64 timeout_ns)
+{
+	struct task_struct *t = current;
+
+	local_irq_disable();
+	if (signal_pending(t)) {
+		local_irq_enable();
+		return -EINTR;
+	}
+	t->state = TASK_INTERRUPTIBLE;
+	t->wait_chan = chan;
+	t->wake_time = timeout_ns ? ktime_get_ns() + timeout_ns : 0;
+	schedule();
+	local_irq_enable();
+	return signal_pending(t) ? -EINTR : 0;
+}
+
+static void wake_expired_sleepers(void)
+{
+	struct task_struct *t;
+	u64 now = ktime_get_ns();
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->state == TASK_INTERRUPTIBLE && t->wake_time && t->wake_time <= now)
+			wake_up_process(t);
+}
+
+/* Called from the timer interrupt: account time, end slices, wake sleepers. */
+void scheduler_tick(void)
+{
+	struct task_struct *t = current;
+
+	jiffies++;
+	if (t != &idle_task)
+		t->utime_ns += NSEC_PER_SEC / HZ;
+	wake_expired_sleepers();
+	if (--slice_left <= 0 || t == &idle_task)
+		this_cpu()->need_resched = true;
+}
+
+void timer_interrupt(void)
+{
+	scheduler_tick();
+}
+
+__attribute__((noreturn)) void cpu_idle(void)
+{
+	for (;;) {
+		local_irq_disable();
+		if (!list_empty(&run_queue)) {
+			schedule();
+			continue;
+		}
+		/* sti; hlt: the interrupt that ends hlt cannot slip in between. */
+		__asm__ __volatile__("sti; hlt" ::: "memory");
+	}
+}

@@ -1,0 +1,346 @@
+/*
+ * Signals (Linux: kernel/signal.c, arch/x86/kernel/signal.c). A signal is
+ * a bit in task->sig.pending plus its siginfo. On every return to user mode
+ * exit_to_user_mode() delivers the pending unblocked ones: the default
+ * action (ignore or terminate), or a handler called on the user stack with
+ * Linux's rt_sigframe, which rt_sigreturn undoes.
+ */
+#include <kernel/sched.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/errno.h>
+#include <arch/x86_64/uaccess.h>
+#include <arch/x86_64/processor.h>
+
+static bool sig_default_ignored(int sig)
+{
+	/* SIGSTOP and friends would stop the task; Pagoda has no job control and ignores them. */
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
+	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool sig_kernel_coredump(int sig)
+{
+	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
+	       sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU ||
+	       sig == SIGXFSZ || sig == SIGSYS;
+}
+
+static bool sig_ignored(struct task_struct *t, int sig)
+{
+	void *handler = t->sig.action[sig - 1].handler;
+
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	return handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignored(sig));
+}
+
+bool signal_pending(struct task_struct *t)
+{
+	return t->sig.pending & ~(t->sig.blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)));
+}
+
+int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info)
+{
+	if (t->state == EXIT_ZOMBIE || sig_ignored(t, sig))
+		return 0;
+	if (!(t->sig.pending & sigmask(sig)))	/* standard signals do not queue twice */
+		t->sig.info[sig - 1] = *info;
+	t->sig.pending |= sigmask(sig);
+	if (signal_pending(t) && t->state == TASK_INTERRUPTIBLE)
+		wake_up_process(t);
+	return 0;
+}
+
+/*
+ * A fault in the current task. Like Linux's force_sig_info, a blocked or
+ * ignored fault signal is unblocked and reset to its default first, so a
+ * task cannot loop forever on its own fault.
+ */
+void force_sig_fault(int sig, int code, unsigned long addr)
+{
+	struct task_struct *t = current;
+	struct k_sigaction *ka = &t->sig.action[sig - 1];
+	kernel_siginfo_t info = { .si_signo = sig, .si_code = code };
+
+	info.fault.si_addr = addr;
+	if (ka->handler == SIG_IGN || (t->sig.blocked & sigmask(sig))) {
+		ka->handler = SIG_DFL;
+		t->sig.blocked &= ~sigmask(sig);
+	}
+	send_signal(t, sig, &info);
+}
+
+void flush_signal_handlers(struct task_struct *t)
+{
+	for (int i = 0; i < _NSIG; i++) {
+		if (t->sig.action[i].handler != SIG_IGN)
+			t->sig.action[i].handler = SIG_DFL;
+		t->sig.action[i].sa_flags = 0;
+		t->sig.action[i].sa_restorer = NULL;
+		t->sig.action[i].sa_mask = 0;
+	}
+}
+
+/* ---- the signal frame (arch/x86/include/uapi/asm/sigcontext.h, ucontext.h) ---- */
+
+struct sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2;
+	u64 fpstate;			/* user pointer to the fxsave image */
+	u64 reserved1[8];
+};
+
+struct ucontext {
+	unsigned long uc_flags;
+	unsigned long uc_link;
+	struct { unsigned long ss_sp; int ss_flags; int _pad; unsigned long ss_size; } uc_stack;
+	struct sigcontext uc_mcontext;
+	sigset_t uc_sigmask;
+};
+
+struct rt_sigframe {
+	unsigned long pretcode;		/* the handler returns here: sa_restorer */
+	struct ucontext uc;
+	kernel_siginfo_t info;
+};
+
+#define UC_FP_XSTATE		0x1
+#define UC_SIGCONTEXT_SS	0x2
+#define UC_STRICT_RESTORE_SS	0x4
+#define FIX_EFLAGS (0x1UL | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x200000)
+
+static void setup_sigcontext(struct sigcontext *sc, const struct pt_regs *regs,
+			     unsigned long mask, const kernel_siginfo_t *info, unsigned long fp)
+{
+	*sc = (struct sigcontext){
+		.r8 = regs->r8, .r9 = regs->r9, .r10 = regs->r10, .r11 = regs->r11,
+		.r12 = regs->r12, .r13 = regs->r13, .r14 = regs->r14, .r15 = regs->r15,
+		.rdi = regs->rdi, .rsi = regs->rsi, .rbp = regs->rbp, .rbx = regs->rbx,
+		.rdx = regs->rdx, .rax = regs->rax, .rcx = regs->rcx, .rsp = regs->rsp,
+		.rip = regs->rip, .eflags = regs->rflags, .cs = regs->cs, .ss = regs->ss,
+		.err = current->sig_fault_err, .trapno = current->sig_fault_trapno,
+		.oldmask = mask, .cr2 = info->fault.si_addr, .fpstate = fp,
+	};
+}
+
+/* Build the frame below the interrupted rsp (skipping the 128-byte red zone). */
+static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_t *info,
+			  struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	unsigned long sp = regs->rsp - 128;
+	unsigned long fp;
+	struct rt_sigframe frame;
+
+	if (!(ka->sa_flags & SA_RESTORER))
+		return -EFAULT;		/* x86-64 needs the restorer; Linux kills the task */
+	sp = (sp - 512) & ~63UL;
+	fp = sp;
+	__asm__ __volatile__("fxsave64 (%0)" :: "r"(t->fpu_state) : "memory");
+	if (copy_to_user((void *)fp, t->fpu_state, 512))
+		return -EFAULT;
+	sp = ((sp - sizeof(frame)) & ~15UL) - 8;	/* as after a call: (rsp + 8) % 16 == 0 */
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = (unsigned long)ka->sa_restorer;
+	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame.uc.uc_stack.ss_flags = 2;	/* SS_DISABLE: no sigaltstack */
+	setup_sigcontext(&frame.uc.uc_mcontext, regs, t->sig.blocked, info, fp);
+	frame.uc.uc_sigmask = t->sig.blocked;
+	frame.info = *info;
+	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
+		return -EFAULT;
+
+	regs->rdi = sig;
+	regs->rsi = sp + offsetof(struct rt_sigframe, info);
+	regs->rdx = sp + offsetof(struct rt_sigframe, uc);
+	regs->rax = 0;
+	regs->rsp = sp;
+	regs->rip = (unsigned long)ka->handler;
+	regs->rflags &= ~(0x100UL | 0x400UL);	/* TF, DF clear in the handler */
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	return 0;
+}
+
+long sys_rt_sigreturn(struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	struct rt_sigframe frame;
+	unsigned long sp = regs->rsp - 8;	/* the handler's ret popped pretcode */
+	struct sigcontext *sc = &frame.uc.uc_mcontext;
+
+	if (copy_from_user(&frame, (void *)sp, sizeof(frame))) {
+		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+		return 0;
+	}
+	t->sig.blocked = frame.uc.uc_sigmask & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	regs->r8 = sc->r8; regs->r9 = sc->r9; regs->r10 = sc->r10; regs->r11 = sc->r11;
+	regs->r12 = sc->r12; regs->r13 = sc->r13; regs->r14 = sc->r14; regs->r15 = sc->r15;
+	regs->rdi = sc->rdi; regs->rsi = sc->rsi; regs->rbp = sc->rbp; regs->rbx = sc->rbx;
+	regs->rdx = sc->rdx; regs->rax = sc->rax; regs->rcx = sc->rcx; regs->rsp = sc->rsp;
+	regs->rip = sc->rip;
+	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	if (sc->fpstate) {
+		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {
+			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+			return 0;
+		}
+		((u32 *)t->fpu_state)[6] &= 0xffff;	/* MXCSR: no reserved bits, or fxrstor faults */
+		__asm__ __volatile__("fxrstor64 (%0)" :: "r"(t->fpu_state) : "memory");
+	}
+	return regs->rax;	/* the syscall return value slot keeps the interrupted rax */
+}
+
+/* ---- delivery ---- */
+
+static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
+{
+	sigset_t ready = t->sig.pending & ~(t->sig.blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)));
+	/* Synchronous faults first, as Linux does (SYNCHRONOUS_MASK). */
+	sigset_t sync = ready & (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) |
+				 sigmask(SIGTRAP) | sigmask(SIGFPE) | sigmask(SIGSYS));
+	int sig;
+
+	if (!ready)
+		return 0;
+	sig = __builtin_ctzl(sync ? sync : ready) + 1;
+	t->sig.pending &= ~sigmask(sig);
+	*info = t->sig.info[sig - 1];
+	return sig;
+}
+
+void do_signal(struct pt_regs *regs)
+{
+	struct task_struct *t = current;
+	kernel_siginfo_t info;
+	int sig;
+
+	while ((sig = dequeue_signal(t, &info))) {
+		struct k_sigaction *ka = &t->sig.action[sig - 1];
+
+		if (sig == SIGKILL || ka->handler == SIG_DFL) {
+			if (sig_default_ignored(sig))
+				continue;
+			do_exit(sig);	/* killed: the signal in bits 0-6 of the wait status */
+		}
+		if (ka->handler == SIG_IGN)
+			continue;
+		if (setup_rt_frame(sig, ka, &info, regs)) {
+			do_exit(SIGSEGV);	/* Linux: force_sigsegv when the frame cannot be written */
+		}
+		t->sig.blocked |= ka->sa_mask;
+		if (!(ka->sa_flags & SA_NODEFER))
+			t->sig.blocked |= sigmask(sig);
+		t->sig.blocked &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+		if (ka->sa_flags & SA_RESETHAND)
+			ka->handler = SIG_DFL;
+		return;		/* one handler frame per return to user mode */
+	}
+}
+
+/* Called with interrupts off on every return to user mode (entry.asm). */
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	for (;;) {
+		local_irq_enable();
+		if (this_cpu()->need_resched)
+			schedule();
+		if (signal_pending(current))
+			do_signal(regs);
+		local_irq_disable();
+		if (!this_cpu()->need_resched && !signal_pending(current))
+			return;
+	}
+}
+
+/* ---- system calls ---- */
+
+long sys_kill(pid_t pid, int sig)
+{
+	kernel_siginfo_t info = { .si_signo = sig, .si_code = SI_USER };
+	struct task_struct *t;
+	int found = 0;
+
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	info.kill.si_pid = current->pid;
+	if (pid > 0) {
+		t = find_task_by_pid(pid);
+		if (!t)
+			return -ESRCH;
+		return sig ? send_signal(t, sig, &info) : 0;
+	}
+	/* pid 0 and -pgrp: Pagoda has one process group. pid -1: all but init and the caller. */
+	list_for_each_entry(t, &task_list, tasks) {
+		if (pid == -1 && (t == init_task_ptr || t == current))
+			continue;
+		if (t->state == EXIT_ZOMBIE)
+			continue;
+		found++;
+		if (sig)
+			send_signal(t, sig, &info);
+	}
+	return found ? 0 : -ESRCH;
+}
+
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,
+		      size_t sigsetsize)
+{
+	struct k_sigaction *k, new;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (sig < 1 || sig > _NSIG)
+		return -EINVAL;
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	k = &current->sig.action[sig - 1];
+	if (act && copy_from_user(&new, act, sizeof(new)))
+		return -EFAULT;
+	if (oact && copy_to_user(oact, k, sizeof(*k)))
+		return -EFAULT;
+	if (act) {
+		new.sa_mask &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+		*k = new;
+		/* Setting SIG_IGN (or SIG_DFL for a default-ignored signal) discards it if pending. */
+		if (sig_ignored(current, sig))
+			current->sig.pending &= ~sigmask(sig);
+	}
+	return 0;
+}
+
+long sys_rt_sigprocmask(int how, const sigset_t *nset, sigset_t *oset, size_t sigsetsize)
+{
+	struct task_struct *t = current;
+	sigset_t new, old = t->sig.blocked;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (nset) {
+		if (copy_from_user(&new, nset, sizeof(new)))
+			return -EFAULT;
+		new &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+		switch (how) {
+		case SIG_BLOCK:
+			t->sig.blocked |= new;
+			break;
+		case SIG_UNBLOCK:
+			t->sig.blocked &= ~new;
+			break;
+		case SIG_SETMASK:
+			t->sig.blocked = new;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (oset && copy_to_user(oset, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* Small system calls: identity, time, sleeping, uname, arch_prctl, reboot. */
+#include <kernel/sched.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/errno.h>
+#include <kernel/power.h>
+#include <arch/x86_64/uaccess.h>
+#include <arch/x86_64/processor.h>
+#include <arch/x86_64/time.h>
+
+long sys_getpid(void) { return current->pid; }
+long sys_gettid(void) { return current->pid; }
+long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+long sys_getuid(void) { return 0; }
+long sys_sched_yield(void)
+{
+	schedule();
+	return 0;
+}
+
+long sys_set_tid_address(int *tidptr)
+{
+	current->clear_child_tid = (unsigned long *)tidptr;
+	return current->pid;
+}
+
+struct new_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(struct new_utsname *name)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Pagoda", sizeof(u.sysname));
+	strlcpy(u.nodename, "pagoda", sizeof(u.nodename));
+	/* The Linux ABI Pagoda follows; C libraries that look at it see 6.1. */
+	strlcpy(u.release, "6.1.0-pagoda", sizeof(u.release));
+	strlcpy(u.version, "#1 SMP PREEMPT_DYNAMIC Pagoda", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user(name, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+struct timespec {
+	long tv_sec, tv_nsec;
+};
+
+#define CLOCK_REALTIME		0
+#define CLOCK_MONOTONIC		1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID	3
+#define CLOCK_MONOTONIC_RAW	4
+#define CLOCK_REALTIME_COARSE	5
+#define CLOCK_MONOTONIC_COARSE	6
+#define CLOCK_BOOTTIME		7
+
+static struct timespec ns_to_timespec(u64 ns)
+{
+	return (struct timespec){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) };
+}
+
+long sys_clock_gettime(int which, struct timespec *tp)
+{
+	struct timespec ts;
+
+	switch (which) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		/* No RTC is read: the wall clock starts at the epoch at boot. */
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		ts = ns_to_timespec(ktime_get_ns());
+		break;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		ts = ns_to_timespec(current->utime_ns + current->stime_ns);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return copy_to_user(tp, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(int which, struct timespec *tp)
+{
+	struct timespec ts = { 0, 1 };
+
+	if (which < 0 || which > CLOCK_BOOTTIME)
+		return -EINVAL;
+	if (tp && copy_to_user(tp, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp)
+{
+	struct timespec ts;
+	u64 ns, start, done;
+	int err;
+
+	if (copy_from_user(&ts, rqtp, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
+		return -EINVAL;
+	ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	start = ktime_get_ns();
+	while ((done = ktime_get_ns() - start) < ns) {
+		/* The timer tick wakes us; its resolution is 1/HZ, as a tickful Linux. */
+		err = sleep_on(&current->wake_time, ns - done);
+		if (err) {
+			struct timespec rem = ns_to_timespec(ns - min(ns, ktime_get_ns() - start));
+			if (rmtp && copy_to_user(rmtp, &rem, sizeof(rem)))
+				return -EFAULT;
+			return -EINTR;
+		}
+	}
+	return 0;
+}
+
+#define ARCH_SET_GS	0x1001
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+#define ARCH_GET_GS	0x1004
+
+long sys_arch_prctl(int code, unsigned long addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= TASK_SIZE)
+			return -EPERM;	/* Linux: a non-canonical or kernel base is refused */
+		current->fsbase = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user(current->fsbase, (unsigned long *)addr) ? -EFAULT : 0;
+	case ARCH_SET_GS:
+	case ARCH_GET_GS:
+		return -EINVAL;	/* user GS is not supported yet */
+	default:
+		return -EINVAL;
+	}
+}
+
+#define LINUX_REBOOT_MAGIC1	0xfee1dead
+#define LINUX_REBOOT_MAGIC2	672274793
+#define LINUX_REBOOT_MAGIC2A	85072278
+#define LINUX_REBOOT_MAGIC2B	369367448
+#define LINUX_REBOOT_MAGIC2C	537993216
+#define LINUX_REBOOT_CMD_RESTART	0x01234567
+#define LINUX_REBOOT_CMD_HALT		0xCDEF0123
+#define LINUX_REBOOT_CMD_POWER_OFF	0x4321FEDC
+#define LINUX_REBOOT_CMD_CAD_ON		0x89ABCDEF
+#define LINUX_REBOOT_CMD_CAD_OFF	0x00000000
+
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg)
+{
+	if ((unsigned int)magic1 != LINUX_REBOOT_MAGIC1 ||
+	    (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A &&
+	     magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C))
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
+	case LINUX_REBOOT_CMD_POWER_OFF:
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_RESTART:	/* QEMU runs with -no-reboot: a restart ends it too */
+		printk("reboot: Power down\n");
+		machine_power_off(POWER_OFF_CLEAN);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* isa-debug-exit ends QEMU with (v << 1) | 1; ACPI S5 is the fallback on real machines. */
+void machine_power_off(int how)
+{
+	local_irq_disable();
+	outb(0xf4, (u8)how);
+	outw(0x604, 0x2000);	/* QEMU q35/piix PM1a_CNT: SLP_TYP S5 | SLP_EN */
+	for (;;)
+		halt();
+}

@@ -1,0 +1,44 @@
+/* Prototypes of the system calls the kernel/ and mm/ files implement (fs ones: kernel/fs.h). */
+#ifndef _KERNEL_SYSCALLS_H
+#define _KERNEL_SYSCALLS_H
+
+#include <kernel/types.h>
+#include <kernel/signal.h>
+
+struct pt_regs;
+struct rusage;
+struct timespec;
+struct new_utsname;
+
+long sys_fork(struct pt_regs *regs);
+long sys_clone(struct pt_regs *regs);
+long sys_execve(const char *path, const char *const *argv, const char *const *envp);
+long sys_exit(int code);
+long sys_exit_group(int code);
+long sys_wait4(pid_t pid, int *stat_addr, int options, struct rusage *ru);
+long sys_kill(pid_t pid, int sig);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getppid(void);
+long sys_getuid(void);
+long sys_sched_yield(void);
+long sys_set_tid_address(int *tidptr);
+long sys_uname(struct new_utsname *name);
+long sys_clock_gettime(int which, struct timespec *tp);
+long sys_clock_getres(int which, struct timespec *tp);
+long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
+long sys_getrusage(int who, struct rusage *ru);
+long sys_arch_prctl(int code, unsigned long addr);
+long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg);
+long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact, size_t size);
+long sys_rt_sigprocmask(int how, const sigset_t *nset, sigset_t *oset, size_t size);
+long sys_rt_sigreturn(struct pt_regs *regs);
+
+unsigned long sys_brk(unsigned long brk);
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+	      unsigned long flags, unsigned long fd, unsigned long off);
+long sys_munmap(unsigned long addr, size_t len);
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
+long sys_madvise(unsigned long start, size_t len, int behavior);
+
+#endif

@@ -1,0 +1,24 @@
+/* Helpers shared inside mm/ only. */
+#ifndef _MM_INTERNAL_H
+#define _MM_INTERNAL_H
+
+#include <mm/mm.h>
+
+extern struct page *zero_page;
+void zero_page_init(void);
+struct page *vm_normal_page(pte_t pte);
+void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr);
+pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);
+
+static inline pte_t mk_pte(struct page *page, pgprot_t prot)
+{
+	return pfn_pte(page_to_pfn(page), prot);
+}
+
+/* The page offset of addr in the VMA's anonymous space: page->index. */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
+#endif

@@ -1,0 +1,455 @@
+/*
+ * mm/memory.c: the page-fault path, and the page-table walks that fork
+ * (copy_page_range) and munmap/exit (zap_page_range) make.
+ *
+ *   do_page_fault (arch/x86_64/fault.c)
+ *     handle_mm_fault            counts the fault
+ *       __handle_mm_fault        walks PGD -> PUD -> PMD, allocating tables
+ *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
+ *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
+ *         handle_pte_fault
+ *           PTE none              -> do_anonymous_page
+ *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
+ *
+ * Lock order: mm->page_table_lock, then the node lock inside the page
+ * allocator. Page-table pages are freed only at exit (free_pgtables).
+ *
+ * Start reading at handle_mm_fault().
+ */
+#include <mm/mm.h>
+#include <mm/rmap.h>
+#include <mm/internal.h>
+#include <kernel/kernel.h>
+#include <kernel/string.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+
+unsigned long vm_events[NR_VM_EVENT_ITEMS];
+
+/* The shared zero page: read faults on anonymous memory map it read-only. */
+struct page *zero_page;
+
+void zero_page_init(void)
+{
+	zero_page = alloc_page(__GFP_ZERO);
+	BUG_ON(!zero_page);
+	SetPageZero(zero_page);
+	SetPageReserved(zero_page);
+}
+
+static inline bool is_zero_pfn(unsigned long pfn) { return pfn == page_to_pfn(zero_page); }
+
+/* A page that belongs to a page-table entry, or NULL for the zero page. */
+struct page *vm_normal_page(pte_t pte)
+{
+	unsigned long pfn = pte_pfn(pte);
+
+	if (pte_special(pte) || is_zero_pfn(pfn) || !pfn_valid(pfn))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
+{
+	/* Only the running mm can have TLB entries: CR3 loads flush the others. */
+	if (current->mm == mm)
+		flush_tlb_page(addr);
+}
+
+/* ---- page-table allocation ---- */
+
+static phys_addr_t pgtable_alloc(struct mm_struct *mm)
+{
+	struct page *page = alloc_page(__GFP_ZERO);
+
+	if (!page)
+		return 0;
+	SetPageTable(page);
+	mm->pgtables_bytes += PAGE_SIZE;
+	return page_to_pfn(page) << PAGE_SHIFT;
+}
+
+static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
+{
+	struct page *page = pfn_to_page(pa >> PAGE_SHIFT);
+
+	ClearPageTable(page);
+	mm->pgtables_bytes -= PAGE_SIZE;
+	__free_page(page);
+}
+
+pgd_t *pgd_alloc(struct mm_struct *mm)
+{
+	pgd_t *pgd;
+	phys_addr_t pa = pgtable_alloc(mm);
+
+	if (!pa)
+		return NULL;
+	pgd = __va(pa);
+	/* The kernel half is shared by every address space. */
+	memcpy(pgd + USER_PGD_ENTRIES, init_mm.pgd + USER_PGD_ENTRIES,
+	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(pgd_t));
+	return pgd;
+}
+
+void pgd_free(struct mm_struct *mm)
+{
+	pgtable_free(mm, __pa(mm->pgd));
+	mm->pgd = NULL;
+}
+
+static pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
+{
+	if (pgd_none(*pgd)) {
+		phys_addr_t pa = pgtable_alloc(mm);
+		if (!pa)
+			return NULL;
+		set_pgd(pgd, (pgd_t){ pa | _PAGE_TABLE });
+	}
+	return pud_offset(pgd, addr);
+}
+
+static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
+{
+	if (pud_none(*pud)) {
+		phys_addr_t pa = pgtable_alloc(mm);
+		if (!pa)
+			return NULL;
+		set_pud(pud, (pud_t){ pa | _PAGE_TABLE });
+	}
+	return pmd_offset(pud, addr);
+}
+
+static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
+{
+	if (pmd_none(*pmd)) {
+		phys_addr_t pa = pgtable_alloc(mm);
+		if (!pa)
+			return false;
+		set_pmd(pmd, __pmd(pa | _PAGE_TABLE));
+	}
+	return true;
+}
+
+static pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	pud_t *pud = pud_alloc(mm, mm->pgd + pgd_index(addr), addr);
+
+	return pud ? pmd_alloc(mm, pud, addr) : NULL;
+}
+
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmd = pmd_walk_alloc(mm, addr);
+
+	if (!pmd || !pte_alloc(mm, pmd))
+		return NULL;
+	return pte_offset_kernel(pmd, addr);
+}
+
+/* The PMD entry covering addr, or NULL if the upper levels are empty. */
+pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = mm->pgd + pgd_index(addr);
+	pud_t *pud;
+
+	if (!pgd_present(*pgd))
+		return NULL;
+	pud = pud_offset(pgd, addr);
+	if (!pud_present(*pud))
+		return NULL;
+	return pmd_offset(pud, addr);
+}
+
+pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *pmd = mm_find_pmd(mm, addr);
+
+	if (!pmd || !pmd_present(*pmd) || pmd_leaf(*pmd))
+		return NULL;
+	return pte_offset_kernel(pmd, addr);
+}
+
+/* ---- the fault path ---- */
+
+static vm_fault_t wp_page_copy(struct vm_fault *vmf);
+
+/*
+ * Write to a present, read-only PTE in a writable VMA: copy-on-write.
+ * An anonymous page that only this mapping uses is reused in place;
+ * anything else (the zero page, a page still shared after fork) is copied.
+ */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *page = vm_normal_page(vmf->orig_pte);
+
+	if (page && PageAnon(page) && page_mapcount(page) == 1 && page_ref_count(page) == 1) {
+		page_move_anon_rmap(page, vma);
+		set_pte(vmf->pte, pte_mkdirty(pte_mkyoung(pte_mkwrite(vmf->orig_pte))));
+		flush_tlb_mm_page(vma->vm_mm, vmf->address);
+		count_vm_event(PAGODA_COW_REUSE);
+		return VM_FAULT_OK;
+	}
+	return wp_page_copy(vmf);
+}
+
+/* Give this mapping its own copy of the page (zeroed, for the zero page). */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *old = vm_normal_page(vmf->orig_pte);
+	struct page *new;
+	pte_t entry;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	new = alloc_page(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	if (!new)
+		return VM_FAULT_OOM;
+	if (old)
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+
+	spin_lock(&mm->page_table_lock);
+	if (!pte_same(*vmf->pte, vmf->orig_pte)) {
+		spin_unlock(&mm->page_table_lock);
+		__free_page(new);
+		return VM_FAULT_OK;	/* someone else resolved it: retry the access */
+	}
+	entry = pte_mkdirty(pte_mkyoung(pte_mkwrite(mk_pte(new, vma->vm_page_prot))));
+	ptep_clear_flush(vmf->pte, vmf->address);
+	page_add_new_anon_rmap(new, vma, vmf->address);
+	set_pte(vmf->pte, entry);
+	if (old) {
+		page_remove_rmap(old, vma);
+		put_page(old);
+		count_vm_event(PAGODA_COW_COPY);
+	} else {
+		mm->rss_anon++;
+	}
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_OK;
+}
+
+/*
+ * First touch of an anonymous page. A read maps the shared zero page; a
+ * write gets a new zeroed page (Linux: do_anonymous_page).
+ */
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pte_t entry;
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED)) {
+		entry = pte_mkspecial(pfn_pte(page_to_pfn(zero_page), vma->vm_page_prot));
+		set_pte(vmf->pte, pte_wrprotect(entry));
+		return VM_FAULT_OK;
+	}
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = mk_pte(page, vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkdirty(pte_mkwrite(entry));
+
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(*vmf->pte)) {
+		spin_unlock(&mm->page_table_lock);
+		__free_page(page);
+		return VM_FAULT_OK;
+	}
+	page_add_new_anon_rmap(page, vma, vmf->address);
+	mm->rss_anon++;
+	set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_OK;
+}
+
+static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+
+	if (!pte_alloc(mm, vmf->pmd))
+		return VM_FAULT_OOM;
+	vmf->pte = pte_offset_kernel(vmf->pmd, vmf->address);
+	vmf->orig_pte = *vmf->pte;
+
+	if (pte_none(vmf->orig_pte))
+		return do_anonymous_page(vmf);
+	if (!pte_present(vmf->orig_pte))
+		/* Swap and migration entries come with the migration issue. */
+		return VM_FAULT_SIGBUS;
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(vmf->orig_pte))
+		return do_wp_page(vmf);
+	/* Spurious: another path already fixed the PTE. Mark it young. */
+	set_pte(vmf->pte, pte_mkyoung(vmf->orig_pte));
+	flush_tlb_mm_page(mm, vmf->address);
+	return VM_FAULT_OK;
+}
+
+static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+				    unsigned int flags)
+{
+	struct vm_fault vmf = {
+		.vma = vma,
+		.address = address & PAGE_MASK,
+		.real_address = address,
+		.flags = flags,
+		.pgoff = linear_page_index(vma, address),
+	};
+
+	vmf.pmd = pmd_walk_alloc(vma->vm_mm, address);
+	if (!vmf.pmd)
+		return VM_FAULT_OOM;
+	vmf.orig_pmd = *vmf.pmd;
+	/*
+	 * Huge-page branch points (the THP issue): an empty PMD in a VMA that
+	 * may use THP goes to create_huge_pmd(); a huge PMD goes to
+	 * wp_huge_pmd() or huge_pmd_set_accessed(). Until then every fault
+	 * falls back to 4 KB pages.
+	 */
+	return handle_pte_fault(&vmf);
+}
+
+/*
+ * The entry point from the architecture's fault handler. The caller has
+ * checked that the VMA allows the access. Returns VM_FAULT_OK or an error
+ * the caller turns into a signal.
+ */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags)
+{
+	vm_fault_t ret;
+
+	count_vm_event(PGFAULT);
+	ret = __handle_mm_fault(vma, address, flags);
+	if (ret == VM_FAULT_OK)
+		current->min_flt++;	/* Pagoda has no major faults: nothing comes from disk */
+	return ret;
+}
+
+/* ---- fork: copy_page_range ---- */
+
+/*
+ * Copy one present PTE from parent to child. Shared mappings share the
+ * page; private pages are copied eagerly here (the copy-on-write issue
+ * replaces this with write-protecting both PTEs).
+ */
+static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			    pte_t *dst_pte, pte_t pte, unsigned long addr)
+{
+	struct page *page = vm_normal_page(pte);
+	struct page *copy;
+
+	if (!page) {
+		set_pte(dst_pte, pte);		/* zero page: shared by everyone */
+		return 0;
+	}
+	if (src_vma->vm_flags & VM_SHARED) {
+		get_page(page);
+		page_dup_rmap(page);
+		set_pte(dst_pte, pte);
+		dst_vma->vm_mm->rss_anon++;
+		return 0;
+	}
+	if (anon_vma_prepare(dst_vma))
+		return -ENOMEM;
+	copy = alloc_page(GFP_HIGHUSER_MOVABLE);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+	page_add_new_anon_rmap(copy, dst_vma, addr);
+	set_pte(dst_pte, pfn_pte(page_to_pfn(copy), __pgprot(pte_val(pte) & ~PTE_PFN_MASK)));
+	dst_vma->vm_mm->rss_anon++;
+	return 0;
+}
+
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
+{
+	struct mm_struct *src_mm = src_vma->vm_mm, *dst_mm = dst_vma->vm_mm;
+
+	for (unsigned long addr = src_vma->vm_start; addr < src_vma->vm_end; addr += PAGE_SIZE) {
+		pte_t *src_pte = follow_pte(src_mm, addr);
+		pte_t *dst_pte;
+
+		if (!src_pte) {
+			/* Nothing mapped in this whole PMD range: skip to its end. */
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		if (pte_none(*src_pte))
+			continue;
+		dst_pte = get_locked_pte(dst_mm, addr);
+		if (!dst_pte)
+			return -ENOMEM;
+		if (copy_present_pte(dst_vma, src_vma, dst_pte, *src_pte, addr))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- munmap and exit: zap_page_range, free_pgtables ---- */
+
+static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t pte = ptep_get_and_clear(ptep);
+	struct page *page;
+
+	flush_tlb_mm_page(mm, addr);
+	page = vm_normal_page(pte);
+	if (!page)
+		return;
+	page_remove_rmap(page, vma);
+	mm->rss_anon--;
+	put_page(page);
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = follow_pte(mm, addr);
+
+		if (!ptep) {
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		if (!pte_none(*ptep))
+			zap_pte(vma, ptep, addr);
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+/* Free every user page-table page (exit: all mappings are already zapped). */
+void free_pgtables(struct mm_struct *mm)
+{
+	for (int i = 0; i < USER_PGD_ENTRIES; i++) {
+		pgd_t *pgd = mm->pgd + i;
+		pud_t *pud;
+
+		if (!pgd_present(*pgd))
+			continue;
+		pud = __va(pgd_table_pa(*pgd));
+		for (int j = 0; j < PTRS_PER_TABLE; j++) {
+			pmd_t *pmd;
+
+			if (!pud_present(pud[j]))
+				continue;
+			pmd = __va(pud_table_pa(pud[j]));
+			for (int k = 0; k < PTRS_PER_TABLE; k++)
+				if (pmd_present(pmd[k]) && !pmd_leaf(pmd[k]))
+					pgtable_free(mm, pmd_table_pa(pmd[k]));
+			pgtable_free(mm, pud_table_pa(pud[j]));
+		}
+		pgtable_free(mm, pgd_table_pa(*pgd));
+		set_pgd(pgd, (pgd_t){ 0 });
+	}
+}

@@ -1,0 +1,141 @@
+/*
+ * Address spaces: struct mm_struct (one per process) and struct
+ * vm_area_struct (one per mapped range), as include/linux/mm_types.h.
+ *
+ *   task->mm --> mm_struct { pgd, mmap list of VMAs sorted by address, ... }
+ *                   |
+ *                   +--> vma [vm_start, vm_end) vm_flags vm_pgoff anon_vma
+ *                   +--> vma ...
+ */
+#ifndef _MM_MM_H
+#define _MM_MM_H
+
+#include <mm/gfp.h>
+#include <kernel/list.h>
+#include <kernel/spinlock.h>
+#include <arch/x86_64/pgtable.h>
+
+struct anon_vma;
+
+/* vm_flags: Linux's values (include/linux/mm.h). */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_LOCKED	0x00002000UL
+#define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK */
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_HUGEPAGE	0x20000000UL	/* MADV_HUGEPAGE */
+#define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
+#define VM_STACK	VM_GROWSDOWN
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* first byte */
+	unsigned long vm_end;		/* first byte after */
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;
+	pgprot_t vm_page_prot;		/* PTE bits for this VMA's pages, from vm_flags */
+	unsigned long vm_pgoff;		/* page offset of vm_start: addr >> PAGE_SHIFT at mmap */
+	struct list_head vm_list;	/* in mm->mmap, sorted by address */
+	struct anon_vma *anon_vma;	/* set on first anonymous fault (anon_vma_prepare) */
+	struct list_head anon_vma_chain; /* AVCs of this VMA (mm/rmap.c) */
+	unsigned long vm_private_data;	/* hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
+};
+
+struct mm_struct {
+	pgd_t *pgd;
+	struct list_head mmap;		/* VMAs, sorted by vm_start */
+	int map_count;
+	spinlock_t page_table_lock;	/* protects page tables and the rss counters */
+	atomic_t mm_users;
+	unsigned long mmap_base;	/* top-down get_unmapped_area starts here */
+	unsigned long start_code, end_code, start_data, end_data;
+	unsigned long start_brk, brk, start_stack;
+	unsigned long rss_anon;		/* anonymous pages mapped (RssAnon) */
+	unsigned long pgtables_bytes;
+};
+
+extern struct mm_struct init_mm;	/* the kernel's page tables */
+
+#define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { (void)vma; return true; }
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/* mm/mmap.c */
+struct mm_struct *mm_alloc(void);
+void mmput(struct mm_struct *mm);		/* drop a user; the last one tears down */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* first vma with vm_end > addr */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+void vm_area_free(struct vm_area_struct *vma);
+int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
+unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+		      unsigned long flags, unsigned long pgoff);
+int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags);
+void exit_mmap(struct mm_struct *mm);
+unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
+
+/* mm/memory.c */
+#define FAULT_FLAG_WRITE	0x01
+#define FAULT_FLAG_USER		0x02
+#define FAULT_FLAG_INSTRUCTION	0x04
+
+typedef enum {
+	VM_FAULT_OK = 0,
+	VM_FAULT_OOM = 0x1,
+	VM_FAULT_SIGBUS = 0x2,
+	VM_FAULT_SIGSEGV = 0x4,
+	VM_FAULT_FALLBACK = 0x8,	/* huge page not possible here: use 4 KB */
+	VM_FAULT_RETRY = 0x10,
+} vm_fault_t;
+
+/* The fault context passed down the fault path, as Linux's struct vm_fault. */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned long address;		/* page-aligned faulting address */
+	unsigned long real_address;
+	unsigned int flags;		/* FAULT_FLAG_* */
+	unsigned long pgoff;		/* page offset of address in the VMA's anon space */
+	pmd_t *pmd;
+	pmd_t orig_pmd;
+	pte_t *pte;
+	pte_t orig_pte;			/* the PTE as the fault path first read it */
+};
+
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
+			   unsigned int flags);
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+void free_pgtables(struct mm_struct *mm);
+pgd_t *pgd_alloc(struct mm_struct *mm);
+void pgd_free(struct mm_struct *mm);
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr); /* allocates tables; NULL on OOM */
+pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);	/* existing PTE or NULL */
+
+/* mm/vmstat.c: /proc/vmstat event counters (Linux's names; Pagoda-only ones documented). */
+enum vm_event_item {
+	PGFAULT,
+	PGMAJFAULT,
+	PGALLOC,
+	PGFREE,
+	PAGODA_COW_COPY,	/* do_wp_page copied a shared anonymous page */
+	PAGODA_COW_REUSE,	/* do_wp_page reused an exclusive anonymous page */
+	NR_VM_EVENT_ITEMS,
+};
+extern unsigned long vm_events[NR_VM_EVENT_ITEMS];
+static inline void count_vm_event(enum vm_event_item item) { __atomic_add_fetch(&vm_events[item], 1, __ATOMIC_RELAXED); }
+
+#endif

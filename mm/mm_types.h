@@ -1,0 +1,114 @@
+/*
+ * struct page: one per 4 KB frame, 64 bytes, as in include/linux/mm_types.h.
+ *
+ *   mem_map[pfn] ---------------------------------------------.
+ *   | flags: PG_* bits, node id in the top NODES_WIDTH bits   |
+ *   | lru / compound_head (tail pages: head | 1)              |
+ *   | mapping: anon_vma | PAGE_MAPPING_ANON, or kmem_cache   |
+ *   | index: page offset (vma_address), or slab objects used  |
+ *   | private: buddy order while free, or slab freelist       |
+ *   | _refcount, _mapcount (-1 = not mapped)                  |
+ *   '---------------------------------------------------------'
+ *
+ * A 2 MB page is a compound page of order 9: page[0] is the head (PG_head),
+ * page[1..511] are tails whose compound_head points at the head with bit 0
+ * set; page[1] also holds the order and the compound (PMD) mapcount.
+ */
+#ifndef _MM_MM_TYPES_H
+#define _MM_MM_TYPES_H
+
+#include <kernel/types.h>
+#include <kernel/list.h>
+
+enum pageflags {
+	PG_locked,	/* page lock: migration, rmap walk against fault */
+	PG_reserved,	/* never handed to the buddy allocator (holes, kernel, firmware) */
+	PG_buddy,	/* free, on a buddy free list; private = order */
+	PG_slab,	/* owned by a kmem_cache; mapping = cache */
+	PG_head,	/* first page of a compound page */
+	PG_anon_exclusive, /* anonymous page known to be mapped by one process only */
+	PG_hugetlb,	/* head of a hugetlb pool page */
+	PG_pgtable,	/* a page-table page */
+	PG_zero,	/* the shared zero page or huge zero page */
+	__NR_PAGEFLAGS,
+};
+
+#define NODES_SHIFT	3
+#define MAX_NUMNODES	(1 << NODES_SHIFT)
+#define NODES_PGSHIFT	(64 - NODES_SHIFT)
+
+struct page {
+	unsigned long flags;
+	union {
+		struct list_head lru;
+		struct {
+			unsigned long compound_head;	/* tails: head page | 1 */
+			unsigned char compound_order;	/* page[1] only */
+			atomic_t compound_mapcount;	/* page[1] only: PMD mappings, -1 = none */
+		};
+	};
+	void *mapping;
+	unsigned long index;
+	unsigned long private;
+	atomic_t _refcount;
+	atomic_t _mapcount;
+	unsigned long __reserved;	/* room for a later field without growing past 64 bytes */
+};
+
+_Static_assert(sizeof(struct page) == 64, "struct page must stay 64 bytes");
+
+#define PAGE_MAPPING_ANON	0x1UL
+#define PAGE_MAPPING_FLAGS	0x3UL
+
+extern struct page *mem_map;
+extern unsigned long max_pfn;		/* one past the highest RAM frame */
+
+static inline unsigned long page_to_pfn(const struct page *page) { return (unsigned long)(page - mem_map); }
+static inline struct page *pfn_to_page(unsigned long pfn) { return mem_map + pfn; }
+static inline bool pfn_valid(unsigned long pfn) { return pfn < max_pfn; }
+
+static inline bool test_bit_flag(int nr, const unsigned long *w) { return (*w >> nr) & 1; }
+#define PAGEFLAG(name, bit) \
+	static inline bool Page##name(const struct page *p) { return test_bit_flag(bit, &p->flags); } \
+	static inline void SetPage##name(struct page *p) { __atomic_or_fetch(&p->flags, 1UL << (bit), __ATOMIC_SEQ_CST); } \
+	static inline void ClearPage##name(struct page *p) { __atomic_and_fetch(&p->flags, ~(1UL << (bit)), __ATOMIC_SEQ_CST); }
+PAGEFLAG(Locked, PG_locked)
+PAGEFLAG(Reserved, PG_reserved)
+PAGEFLAG(Buddy, PG_buddy)
+PAGEFLAG(Slab, PG_slab)
+PAGEFLAG(Head, PG_head)
+PAGEFLAG(AnonExclusive, PG_anon_exclusive)
+PAGEFLAG(HugeTLB, PG_hugetlb)
+PAGEFLAG(Table, PG_pgtable)
+PAGEFLAG(Zero, PG_zero)
+
+static inline int page_to_nid(const struct page *page) { return (int)(page->flags >> NODES_PGSHIFT); }
+static inline void set_page_node(struct page *page, int nid)
+{
+	page->flags = (page->flags & ~(~0UL << NODES_PGSHIFT)) | ((unsigned long)nid << NODES_PGSHIFT);
+}
+
+static inline bool PageTail(const struct page *page) { return READ_ONCE(page->compound_head) & 1; }
+static inline bool PageCompound(const struct page *page) { return PageHead(page) || PageTail(page); }
+static inline struct page *compound_head(struct page *page)
+{
+	unsigned long head = READ_ONCE(page->compound_head);
+	return (head & 1) ? (struct page *)(head - 1) : page;
+}
+static inline unsigned int compound_order(const struct page *page)
+{
+	return PageHead(page) ? page[1].compound_order : 0;
+}
+static inline bool PageAnon(const struct page *page)
+{
+	return ((unsigned long)page->mapping & PAGE_MAPPING_FLAGS) == PAGE_MAPPING_ANON;
+}
+
+static inline int page_ref_count(const struct page *page) { return atomic_read(&page->_refcount); }
+static inline void set_page_count(struct page *page, int v) { atomic_set(&page->_refcount, v); }
+static inline void page_ref_inc(struct page *page) { atomic_inc(&page->_refcount); }
+static inline bool page_ref_dec_and_test(struct page *page) { return atomic_dec_and_test(&page->_refcount); }
+static inline int page_mapcount(const struct page *page) { return atomic_read(&page->_mapcount) + 1; }
+static inline void page_mapcount_reset(struct page *page) { atomic_set(&page->_mapcount, -1); }
+
+#endif

@@ -1,0 +1,622 @@
+/*
+ * mm/mmap.c: the VMAs of an address space and the system calls that change
+ * them: mmap, munmap, brk, mprotect, madvise.
+ *
+ *   mm->mmap: vma [vm_start, vm_end) <-> vma <-> vma ...  sorted, no overlap
+ *
+ * The list is walked linearly (find_vma): fine for the tens of VMAs a test
+ * program has. Linux keeps a tree (the maple tree in 6.1) for the same job.
+ *
+ * Lock order: callers run in process context on one CPU; the page-table
+ * lock is taken inside zap_page_range and the fault path.
+ */
+#include <mm/mm.h>
+#include <mm/rmap.h>
+#include <mm/internal.h>
+#include <mm/slab.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+#include <kernel/sched.h>
+#include <kernel/mman.h>
+
+struct mm_struct init_mm = {
+	.mmap = LIST_HEAD_INIT(init_mm.mmap),
+	.mm_users = { 2 },
+};
+
+static struct kmem_cache *vm_area_cachep, *mm_cachep;
+
+void mmap_init(void)
+{
+	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 8);
+	mm_cachep = kmem_cache_create("mm_struct", sizeof(struct mm_struct), 8);
+}
+
+/* No ASLR: addresses are Linux's with randomization off, so runs repeat. */
+#define MMAP_BASE	(TASK_SIZE - 128 * 1024 * 1024)	/* 0x7ffff7fff000 */
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kmem_cache_zalloc(mm_cachep, GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	INIT_LIST_HEAD(&mm->mmap);
+	spin_lock_init(&mm->page_table_lock);
+	atomic_set(&mm->mm_users, 1);
+	mm->mmap_base = MMAP_BASE;
+	mm->pgd = pgd_alloc(mm);
+	if (!mm->pgd) {
+		kmem_cache_free(mm_cachep, mm);
+		return NULL;
+	}
+	return mm;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	if (!atomic_dec_and_test(&mm->mm_users))
+		return;
+	exit_mmap(mm);
+	pgd_free(mm);
+	VM_BUG_ON(mm->pgtables_bytes != 0, "mm %p leaks %lu bytes of page tables",
+		  mm, mm->pgtables_bytes);
+	kmem_cache_free(mm_cachep, mm);
+}
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
+
+	if (!vma)
+		return NULL;
+	vma->vm_mm = mm;
+	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	return vma;
+}
+
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
+{
+	struct vm_area_struct *vma = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
+
+	if (!vma)
+		return NULL;
+	*vma = *orig;
+	INIT_LIST_HEAD(&vma->vm_list);
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	return vma;
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	kmem_cache_free(vm_area_cachep, vma);
+}
+
+/* The first VMA that ends above addr (it may start above addr too), or NULL. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(mm, vma)
+		if (vma->vm_end > addr)
+			return vma;
+	return NULL;
+}
+
+static struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
+						    unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	return vma && vma->vm_start < end ? vma : NULL;
+}
+
+static struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
+{
+	return vma->vm_list.prev == &vma->vm_mm->mmap ? NULL :
+	       list_entry(vma->vm_list.prev, struct vm_area_struct, vm_list);
+}
+
+static struct vm_area_struct *vma_next(struct vm_area_struct *vma)
+{
+	return vma->vm_list.next == &vma->vm_mm->mmap ? NULL :
+	       list_entry(vma->vm_list.next, struct vm_area_struct, vm_list);
+}
+
+int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct vm_area_struct *next = find_vma(mm, vma->vm_start);
+
+	if (next && next->vm_start < vma->vm_end)
+		return -ENOMEM;
+	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap);
+	mm->map_count++;
+	return 0;
+}
+
+static void remove_vma(struct vm_area_struct *vma)
+{
+	list_del(&vma->vm_list);
+	vma->vm_mm->map_count--;
+	unlink_anon_vmas(vma);
+	vm_area_free(vma);
+}
+
+/* The PTE bits for a VMA's pages (Linux: protection_map). */
+pgprot_t vm_get_page_prot(unsigned long vm_flags)
+{
+	u64 prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return PAGE_NONE;
+	if (vm_flags & VM_WRITE)
+		prot |= _PAGE_RW;
+	if (!(vm_flags & VM_EXEC))
+		prot |= _PAGE_NX;
+	return __pgprot(prot);
+}
+
+/*
+ * Split vma at addr, which must lie strictly inside it. The new VMA takes
+ * the lower part if new_below, else the upper part (Linux: __split_vma).
+ */
+int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
+{
+	struct vm_area_struct *new = vm_area_dup(vma);
+
+	if (!new)
+		return -ENOMEM;
+	if (new_below) {
+		new->vm_end = addr;
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+	}
+	if (anon_vma_clone(new, vma)) {
+		vm_area_free(new);
+		return -ENOMEM;
+	}
+	if (new_below) {
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
+		list_add_tail(&new->vm_list, &vma->vm_list);
+	} else {
+		vma->vm_end = addr;
+		list_add(&new->vm_list, &vma->vm_list);
+	}
+	mm->map_count++;
+	return 0;
+}
+
+static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
+{
+	/* a directly below b, same flags, contiguous page offsets, one anon_vma. */
+	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
+	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
+	       (!a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma) &&
+	       !(a->vm_flags & VM_SHARED);
+}
+
+/*
+ * Merge vma with its neighbours where possible (Linux: vma_merge). Returns
+ * the VMA that now covers vma's range.
+ */
+struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
+
+	/* Only a VMA without anonymous pages is folded into its neighbour. */
+	if (prev && !vma->anon_vma && can_merge(prev, vma)) {
+		prev->vm_end = vma->vm_end;
+		remove_vma(vma);
+		vma = prev;
+	}
+	if (next && !next->anon_vma && can_merge(vma, next)) {
+		vma->vm_end = next->vm_end;
+		remove_vma(next);
+	}
+	return vma;
+}
+
+/* Top-down search below mmap_base for a free range of len bytes. */
+static unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long high = mm->mmap_base;
+	struct vm_area_struct *vma;
+
+	for (struct list_head *p = mm->mmap.prev; p != &mm->mmap; p = p->prev) {
+		vma = list_entry(p, struct vm_area_struct, vm_list);
+		if (vma->vm_start >= high)
+			continue;
+		if (vma->vm_end <= high - len && high >= len)
+			return high - len;
+		high = vma->vm_start;
+	}
+	return high >= len + PAGE_SIZE * 16 ? high - len : (unsigned long)-ENOMEM;
+}
+
+unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if (flags & MAP_FIXED)
+		return addr;
+	if (addr) {
+		addr = ALIGN(addr, PAGE_SIZE);
+		if (addr <= TASK_SIZE - len && addr >= PAGE_SIZE * 16 &&
+		    !find_vma_intersection(mm, addr, addr + len))
+			return addr;
+	}
+	return unmapped_area_topdown(mm, len);
+}
+
+static unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
+{
+	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if (prot & PROT_READ)
+		vm_flags |= VM_READ;
+	if (prot & PROT_WRITE)
+		vm_flags |= VM_WRITE;
+	if (prot & PROT_EXEC)
+		vm_flags |= VM_EXEC;
+	if ((flags & MAP_TYPE) == MAP_SHARED || (flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (flags & MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	if (flags & MAP_GROWSDOWN)
+		vm_flags |= VM_GROWSDOWN;
+	return vm_flags;
+}
+
+/* Fault in every page of a new mapping (MAP_POPULATE); errors are ignored, as in Linux. */
+static void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
+
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *pte = follow_pte(vma->vm_mm, addr);
+
+		if (pte && pte_present(*pte))
+			continue;
+		if (handle_mm_fault(vma, addr, flags) != VM_FAULT_OK)
+			break;
+	}
+}
+
+static unsigned long mmap_region(unsigned long addr, unsigned long len, unsigned long vm_flags,
+				 unsigned long pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	if (find_vma_intersection(mm, addr, addr + len) && do_munmap(mm, addr, len))
+		return -ENOMEM;
+	if (mm->map_count >= MAX_MAP_COUNT)
+		return -ENOMEM;
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	if (insert_vm_struct(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
+	vma_merge_neighbours(vma);
+	return addr;
+}
+
+/*
+ * mmap of anonymous memory, with Linux's checks in Linux's order
+ * (do_mmap, ksys_mmap_pgoff). Returns the address or -errno.
+ */
+unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+		      unsigned long flags, unsigned long pgoff)
+{
+	unsigned long type = flags & MAP_TYPE;
+	unsigned long ret;
+
+	if (!len)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len || len > TASK_SIZE)
+		return -ENOMEM;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_SUPPORTED_MASK))
+		return -EOPNOTSUPP;
+	if (flags & MAP_FIXED_NOREPLACE)
+		flags |= MAP_FIXED;
+	if ((flags & MAP_FIXED) && (addr & ~PAGE_MASK))
+		return -EINVAL;
+	if ((flags & MAP_FIXED) && (addr > TASK_SIZE - len))
+		return -ENOMEM;
+	addr = get_unmapped_area(addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(current->mm, addr, addr + len))
+		return -EEXIST;
+	/* Anonymous private memory: vm_pgoff is the address in pages (Linux does the same). */
+	if (type == MAP_PRIVATE)
+		pgoff = addr >> PAGE_SHIFT;
+	ret = mmap_region(addr, len, calc_vm_flags(prot, flags), pgoff);
+	if (!IS_ERR_VALUE(ret) && (flags & MAP_POPULATE)) {
+		struct vm_area_struct *vma = find_vma(current->mm, addr);
+		populate_range(vma, addr, addr + len);
+	}
+	return ret;
+}
+
+/* Split VMAs so that [start, end) begins and ends on VMA boundaries. */
+static int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int err;
+
+	if (vma && vma->vm_start < start && vma->vm_end > start) {
+		err = __split_vma(mm, vma, start, 1);
+		if (err)
+			return err;
+	}
+	vma = find_vma(mm, end);
+	if (vma && vma->vm_start < end && vma->vm_end > end)
+		return __split_vma(mm, vma, end, 1);
+	return 0;
+}
+
+int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
+{
+	unsigned long end;
+	struct vm_area_struct *vma, *next;
+	int err;
+
+	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -EINVAL;
+	end = start + len;
+	if (!find_vma_intersection(mm, start, end))
+		return 0;
+	err = split_at_boundaries(mm, start, end);
+	if (err)
+		return err;
+	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
+		if (vma->vm_start >= end)
+			break;
+		if (vma->vm_end <= start)
+			continue;
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		remove_vma(vma);
+	}
+	return 0;
+}
+
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *next;
+
+	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		remove_vma(vma);
+	}
+	free_pgtables(mm);
+}
+
+/* Grow the heap: a new anonymous VMA, merged into the brk VMA below it. */
+int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags)
+{
+	unsigned long ret = mmap_region(addr, len,
+					VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | flags,
+					addr >> PAGE_SHIFT);
+
+	return IS_ERR_VALUE(ret) ? (int)ret : 0;
+}
+
+/* brk returns the new break, or the old one on failure: never -errno. */
+unsigned long sys_brk(unsigned long brk)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long newbrk, oldbrk;
+
+	if (brk < mm->start_brk)
+		return mm->brk;
+	newbrk = PAGE_ALIGN(brk);
+	oldbrk = PAGE_ALIGN(mm->brk);
+	if (newbrk == oldbrk) {
+		mm->brk = brk;
+		return brk;
+	}
+	if (brk <= mm->brk) {
+		if (do_munmap(mm, newbrk, oldbrk - newbrk))
+			return mm->brk;
+		mm->brk = brk;
+		return brk;
+	}
+	/* Leave a guard page below the next mapping, as Linux does for the stack gap. */
+	if (newbrk > TASK_SIZE || find_vma_intersection(mm, oldbrk, newbrk + PAGE_SIZE))
+		return mm->brk;
+	if (do_brk_flags(oldbrk, newbrk - oldbrk, 0))
+		return mm->brk;
+	mm->brk = brk;
+	return brk;
+}
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+	      unsigned long flags, unsigned long fd, unsigned long off)
+{
+	if (off & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS))
+		/* No file can be mapped yet: Linux gives EBADF for a bad fd, ENODEV for an unmappable one. */
+		return (int)fd < 0 || (int)fd >= NR_OPEN_DEFAULT || !current->files[fd] ? -EBADF : -ENODEV;
+	if (flags & MAP_HUGETLB)
+		/* The hugetlb pool arrives with the huge-page issue; an empty pool fails like this on Linux. */
+		return -ENOMEM;
+	return do_mmap(addr, len, prot, flags, off >> PAGE_SHIFT);
+}
+
+long sys_munmap(unsigned long addr, size_t len)
+{
+	return do_munmap(current->mm, addr, len);
+}
+
+/* Change the PTEs of [start, end) in vma to its new protection. */
+static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = follow_pte(mm, addr);
+		struct page *page;
+		pte_t pte;
+
+		if (!ptep) {
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		if (pte_none(*ptep))
+			continue;
+		pte = pte_modify(*ptep, vma->vm_page_prot);
+		page = vm_normal_page(pte);
+		/* A private page shared with another process stays read-only: COW. */
+		if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
+		    (!page || page_mapcount(page) != 1))
+			pte = pte_wrprotect(pte);
+		set_pte(ptep, pte);
+		flush_tlb_mm_page(mm, addr);
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end, newflags;
+	struct vm_area_struct *vma, *next;
+	int err;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start > start)
+		return -ENOMEM;
+	err = split_at_boundaries(mm, start, end);
+	if (err)
+		return err;
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
+		next = vma_next(vma);
+		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | (calc_vm_flags(prot, 0) & VM_ACCESS_FLAGS);
+		/* Each access bit needs its VM_MAY* bit (VM_MAYREAD = VM_READ << 4). */
+		if ((newflags & VM_ACCESS_FLAGS) & ~(newflags >> 4))
+			return -EACCES;
+		vma->vm_flags = newflags;
+		vma->vm_page_prot = vm_get_page_prot(newflags);
+		change_protection(vma, vma->vm_start, vma->vm_end);
+		/* A hole before the next VMA: Linux stops with ENOMEM, keeping what it changed. */
+		if (vma->vm_end < end && (!next || next->vm_start != vma->vm_end))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTNEED: case MADV_FREE: case MADV_DONTFORK: case MADV_DOFORK:
+	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+	case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+		return true;
+	}
+	return false;
+}
+
+static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
+{
+	switch (behavior) {
+	case MADV_DONTNEED:
+	case MADV_FREE:		/* no reclaim in Pagoda: free at once, as DONTNEED */
+		if (vma->vm_flags & VM_LOCKED)
+			return -EINVAL;
+		zap_page_range(vma, start, end);
+		return 0;
+	case MADV_DONTFORK:
+		vma->vm_flags |= VM_DONTCOPY;
+		return 0;
+	case MADV_DOFORK:
+		vma->vm_flags &= ~VM_DONTCOPY;
+		return 0;
+	case MADV_HUGEPAGE:
+		vma->vm_flags = (vma->vm_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		return 0;
+	case MADV_NOHUGEPAGE:
+		vma->vm_flags = (vma->vm_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		return 0;
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		populate_range(vma, start, end);
+		return 0;
+	default:
+		return 0;	/* hints Pagoda has no use for */
+	}
+}
+
+static bool madvise_changes_flags(int behavior)
+{
+	return behavior == MADV_DONTFORK || behavior == MADV_DOFORK ||
+	       behavior == MADV_HUGEPAGE || behavior == MADV_NOHUGEPAGE;
+}
+
+long sys_madvise(unsigned long start, size_t len, int behavior)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma, *next;
+	unsigned long end, pos = start;
+	int unmapped = 0, err;
+
+	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (madvise_changes_flags(behavior)) {
+		err = split_at_boundaries(mm, start, end);
+		if (err)
+			return err;
+	}
+	/* Holes are skipped; the call then ends with ENOMEM, as in Linux. */
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
+		next = vma_next(vma);
+		if (vma->vm_start > pos)
+			unmapped = 1;
+		err = madvise_vma(vma, max(start, vma->vm_start), min(end, vma->vm_end), behavior);
+		if (err)
+			return err;
+		pos = vma->vm_end;
+	}
+	if (pos < end)
+		unmapped = 1;
+	return unmapped ? -ENOMEM : 0;
+}

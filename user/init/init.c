@@ -1,0 +1,396 @@
+/*
+ * init.c - /init: run every test program, print TAP, power off.
+ *
+ *   main
+ *     console_setup     Linux without /dev/console: make it, open fds 0-2
+ *     mounts_setup      Linux: mount proc and sysfs if they are missing
+ *     tests_scan        the files in /tests, then in /user (named "user/NAME"), sorted
+ *     for each test:
+ *       test_run        fork + execve(path), a watchdog child, wait4
+ *       leak_check      Pagoda only: MemFree must be back where it was
+ *       "ok N - name" / "not ok N - name # reason"
+ *     "1..N", "# init: P passed, F failed", reboot(POWER_OFF)
+ *
+ * Each test prints its own checks as "# " comment lines; init prints the
+ * one TAP line per program.  A crash in a test is one failed test.
+ *
+ * The leak check compares /proc/meminfo MemFree before and after each test,
+ * so init itself must not change its memory footprint while it runs:
+ * static buffers, no malloc, 64 KB of stack touched up front, and one
+ * warm-up fork before the baseline is taken.
+ *
+ * Options (for debugging; a Linux kernel passes extra command-line words):
+ *   NAME...          run only these tests ("getpid", "user/foo")
+ *   --no-poweroff    do not call reboot at the end
+ *   --root=DIR       look for DIR/tests and DIR/user (host testing)
+ *   --leak-check / --no-leak-check   force the check on or off
+ *   --timeout=SEC    per-test watchdog (default 300 s)
+ * reboot is only ever called as pid 1 or on Pagoda, so running this on a
+ * development host cannot power it off.
+ */
+#include "ulib.h"
+
+#define MAX_TESTS       256
+#define NAME_LEN        64
+#define PATH_LEN        256
+#define MAX_ONLY        16
+
+struct test {
+	char name[NAME_LEN];    /* as printed: "getpid", "user/foo" */
+	char path[PATH_LEN];    /* as executed: "/tests/getpid" */
+};
+
+static struct test tests[MAX_TESTS];
+static int ntests;
+static char dents[4096];
+static char index_buf[4096];
+
+static const char *opt_root = "";
+static const char *opt_only[MAX_ONLY];
+static int opt_nonly;
+static int opt_poweroff = 1;
+static int opt_leak = -1;               /* -1: on if the kernel is Pagoda */
+static long opt_timeout = 300;
+
+/* Same environment on every kernel, so tests behave identically. */
+static char *test_envp[] = { "PATH=/bin", "HOME=/", "TERM=linux", NULL };
+
+/*
+ * On Pagoda fds 0-2 are the console already.  A Linux kernel whose
+ * initramfs lacks /dev/console starts us with no fds at all ("unable to
+ * open an initial console"): create the node and open it three times.
+ */
+static void console_setup(void)
+{
+	long fd;
+
+	if (sys_write(1, "", 0) != -EBADF)
+		return;
+	sys_mkdirat(AT_FDCWD, "/dev", 0755);
+	sys_mknodat(AT_FDCWD, "/dev/console", S_IFCHR | 0600, makedev(5, 1));
+	do {
+		fd = sys_openat(AT_FDCWD, "/dev/console", O_RDWR, 0);
+	} while (fd >= 0 && fd < 2);
+	if (fd > 2)
+		sys_close((int)fd);
+}
+
+/* Linux does not mount anything for an initramfs; Pagoda's files are built in. */
+static void mounts_setup(void)
+{
+	long fd = sys_openat(AT_FDCWD, "/proc/meminfo", O_RDONLY, 0);
+
+	if (fd >= 0) {
+		sys_close((int)fd);
+	} else {
+		sys_mkdirat(AT_FDCWD, "/proc", 0555);
+		sys_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
+	fd = sys_openat(AT_FDCWD, "/sys/devices", O_RDONLY, 0);
+	if (fd >= 0) {
+		sys_close((int)fd);
+	} else {
+		sys_mkdirat(AT_FDCWD, "/sys", 0555);
+		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
+}
+
+static int test_wanted(const char *name)
+{
+	if (opt_nonly == 0)
+		return 1;
+	for (int i = 0; i < opt_nonly; i++)
+		if (!strcmp(opt_only[i], name))
+			return 1;
+	return 0;
+}
+
+static void test_add(const char *dir, const char *prefix, const char *file)
+{
+	struct test *t;
+
+	if (file[0] == '.' || !file[0])
+		return;                 /* ".", "..", ".index" */
+	if (ntests == MAX_TESTS) {
+		printf("# init: more than %d tests, ignoring %s%s\n", MAX_TESTS, prefix, file);
+		return;
+	}
+	t = &tests[ntests];
+	snprintf(t->name, sizeof(t->name), "%s%s", prefix, file);
+	snprintf(t->path, sizeof(t->path), "%s%s/%s", opt_root, dir, file);
+	if (test_wanted(t->name))
+		ntests++;
+}
+
+/* Lists dir with getdents64; returns -errno if it cannot. */
+static long tests_scan_dents(const char *dir, const char *prefix)
+{
+	char path[PATH_LEN];
+	long fd, n;
+
+	snprintf(path, sizeof(path), "%s%s", opt_root, dir);
+	fd = sys_openat(AT_FDCWD, path, O_RDONLY, 0);
+	if (fd < 0)
+		return fd;
+	while ((n = sys_getdents64((int)fd, dents, sizeof(dents))) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+
+			off += d->d_reclen;
+			if (d->d_type == DT_REG || d->d_type == DT_UNKNOWN)
+				test_add(dir, prefix, d->d_name);
+		}
+	}
+	sys_close((int)fd);
+	return n;
+}
+
+/* Fallback for a kernel without getdents64: dir/.index, one name a line. */
+static void tests_scan_index(const char *dir, const char *prefix)
+{
+	char path[PATH_LEN];
+
+	snprintf(path, sizeof(path), "%s%s/.index", opt_root, dir);
+	if (read_file(path, index_buf, sizeof(index_buf)) < 0)
+		return;
+	for (char *line = index_buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = 0;
+		test_add(dir, prefix, line);
+	}
+}
+
+static void tests_sort(int from)
+{
+	for (int i = from + 1; i < ntests; i++) {
+		for (int j = i; j > from && strcmp(tests[j - 1].name, tests[j].name) > 0; j--) {
+			struct test tmp = tests[j];
+
+			tests[j] = tests[j - 1];
+			tests[j - 1] = tmp;
+		}
+	}
+}
+
+static void tests_scan(const char *dir, const char *prefix)
+{
+	int first = ntests;
+
+	if (tests_scan_dents(dir, prefix) < 0) {
+		ntests = first;         /* a partial listing is worse than none */
+		tests_scan_index(dir, prefix);
+	}
+	tests_sort(first);
+}
+
+/* A child that kills the test after opt_timeout seconds, then exits 0. */
+static long watchdog_start(long pid)
+{
+	long dog;
+
+	if (pid <= 0)
+		return -1;              /* never kill(0) or kill(-1) */
+	dog = sys_fork();
+	if (dog == 0) {
+		struct timespec ts = { opt_timeout, 0 };
+
+		sys_nanosleep(&ts, NULL);
+		sys_kill((int)pid, SIGKILL);
+		sys_exit_group(0);
+	}
+	return dog;
+}
+
+/*
+ * Wait until both the test and its watchdog are reaped, reaping any
+ * orphans the test left to us on the way.  Returns the test's status.
+ */
+static int test_wait(long pid, long dog, int *timed_out)
+{
+	int status = 0, st;
+	int test_done = 0, dog_done = dog <= 0;
+
+	while (!test_done || !dog_done) {
+		long r;
+
+		if (test_done)
+			sys_kill((int)dog, SIGKILL);
+		r = sys_wait4(-1, &st, 0, NULL);
+		if (r < 0)
+			break;          /* ECHILD: nothing left to wait for */
+		if (r == pid) {
+			status = st;
+			test_done = 1;
+		} else if (r == dog) {
+			dog_done = 1;
+			*timed_out = WIFEXITED(st);
+		}
+	}
+	return status;
+}
+
+/* Runs one test; returns 1 if it passed, else 0 and a reason. */
+static int test_run(struct test *t, char *reason, size_t size)
+{
+	char *argv[] = { t->path, NULL };
+	int status, timed_out = 0;
+	long pid, dog;
+
+	pid = sys_fork();
+	if (pid < 0) {
+		snprintf(reason, size, "fork failed: %s", errno_name((int)-pid));
+		return 0;
+	}
+	if (pid == 0) {
+		long r = sys_execve(t->path, argv, test_envp);
+
+		printf("# init: execve %s: %s\n", t->path, errno_name((int)-r));
+		sys_exit_group(127);
+	}
+	dog = watchdog_start(pid);
+	status = test_wait(pid, dog, &timed_out);
+	if (timed_out) {
+		snprintf(reason, size, "timeout after %ld s", opt_timeout);
+		return 0;
+	}
+	if (status == 0)
+		return 1;
+	wstatus_str(status, reason, size);
+	return 0;
+}
+
+/*
+ * MemFree after a test must equal the baseline.  Re-read a few times in
+ * case the kernel frees an exited task's memory a little later.  Returns
+ * the change in kB (positive: leaked) and moves the baseline, so that one
+ * leak fails one test, not every test after it.
+ */
+static long leak_check(long *baseline)
+{
+	long now = -1, leaked;
+
+	for (int i = 0; i < 5; i++) {
+		now = meminfo_kb("MemFree");
+		if (now == *baseline)
+			return 0;
+		sys_sched_yield();
+	}
+	leaked = *baseline - now;
+	*baseline = now;
+	return leaked;
+}
+
+/* Fault in the stack that printf and the loop will use, before the baseline. */
+static __attribute__((noinline)) void stack_pretouch(void)
+{
+	volatile char buf[64 * 1024];
+
+	for (size_t i = 0; i < sizeof(buf); i += 512)
+		buf[i] = 0;
+}
+
+static void options_parse(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--no-poweroff"))
+			opt_poweroff = 0;
+		else if (!strncmp(a, "--root=", 7))
+			opt_root = a + 7;
+		else if (!strcmp(a, "--leak-check"))
+			opt_leak = 1;
+		else if (!strcmp(a, "--no-leak-check"))
+			opt_leak = 0;
+		else if (!strncmp(a, "--timeout=", 10))
+			opt_timeout = strtol(a + 10, NULL, 10);
+		else if (opt_nonly < MAX_ONLY)
+			opt_only[opt_nonly++] = a;
+	}
+}
+
+/* The first fork may grow kernel caches for good; do it before the baseline. */
+static void warm_up(void)
+{
+	int st;
+	long pid = sys_fork();
+
+	if (pid == 0)
+		sys_exit_group(0);
+	if (pid > 0)
+		sys_wait4((int)pid, &st, 0, NULL);
+}
+
+static __attribute__((noreturn)) void power_off(int failed)
+{
+	long r;
+
+	/* Only as the real init: never power off a development host. */
+	if (opt_poweroff && (sys_getpid() == 1 || is_pagoda())) {
+		r = sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL);
+		printf("# init: reboot(POWER_OFF) failed: %s\n", errno_name((int)-r));
+	}
+	if (sys_getpid() == 1) {
+		/* Linux panics if pid 1 exits; idle instead. */
+		struct timespec ts = { 3600, 0 };
+
+		for (;;)
+			sys_nanosleep(&ts, NULL);
+	}
+	exit(failed ? 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+	long t0 = now_ns();     /* first: this is the boot-time figure */
+	long baseline = 0, leaked;
+	int passed = 0, failed = 0;
+	char reason[128];
+	struct utsname u;
+
+	console_setup();
+	printf("pagoda-init: started at %ld ns\n", t0);
+	options_parse(argc, argv);
+	mounts_setup();
+	if (sys_uname(&u) < 0)
+		strcpy(u.sysname, "?");
+	if (opt_leak < 0)
+		opt_leak = is_pagoda();         /* Linux's MemFree moves on its own */
+
+	tests_scan("/tests", "");
+	tests_scan("/user", "user/");
+	printf("# init: kernel %s, %d tests, leak check %s\n", u.sysname, ntests, opt_leak ? "on" : "off");
+
+	stack_pretouch();
+	warm_up();
+	meminfo_kb("MemFree");          /* fault in its buffer before the baseline */
+	baseline = meminfo_kb("MemFree");
+	if (opt_leak && baseline < 0) {
+		printf("# init: no MemFree in /proc/meminfo, leak check off\n");
+		opt_leak = 0;
+	}
+
+	for (int i = 0; i < ntests; i++) {
+		struct test *t = &tests[i];
+		int ok = test_run(t, reason, sizeof(reason));
+
+		if (opt_leak && (leaked = leak_check(&baseline)) != 0) {
+			size_t n = ok ? 0 : strlen(reason);
+
+			snprintf(reason + n, sizeof(reason) - n, "%sleaked %ld kB", ok ? "" : "; ", leaked);
+			ok = 0;
+		}
+		if (ok) {
+			passed++;
+			printf("ok %d - %s\n", i + 1, t->name);
+		} else {
+			failed++;
+			printf("not ok %d - %s # %s\n", i + 1, t->name, reason);
+		}
+	}
+	printf("1..%d\n", ntests);
+	printf("# init: %d passed, %d failed\n", passed, failed);
+	power_off(failed);
+}

@@ -1,0 +1,123 @@
+/*
+ * util.c - helpers shared by init and the tests.
+ *
+ * meminfo_kb() reads into a static buffer on purpose: /init calls it
+ * between tests and must not grow its own memory while it measures.
+ */
+#include "ulib.h"
+
+static const struct {
+	int e;
+	const char *name;
+} errno_names[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" }, { EINTR, "EINTR" },
+	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { E2BIG, "E2BIG" }, { ENOEXEC, "ENOEXEC" },
+	{ EBADF, "EBADF" }, { ECHILD, "ECHILD" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" }, { EEXIST, "EEXIST" },
+	{ ENODEV, "ENODEV" }, { ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
+	{ EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+	{ ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+};
+
+const char *errno_name(int e)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].e == e)
+			return errno_names[i].name;
+	return "E?";
+}
+
+/* Reads the whole file (up to size-1 bytes); returns the length or -errno. */
+long read_file(const char *path, char *buf, size_t size)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY, 0);
+	size_t len = 0;
+
+	if (fd < 0)
+		return fd;
+	while (len + 1 < size) {
+		long r = sys_read((int)fd, buf + len, size - 1 - len);
+
+		if (r < 0) {
+			sys_close((int)fd);
+			return r;
+		}
+		if (r == 0)
+			break;
+		len += r;
+	}
+	buf[len] = 0;
+	sys_close((int)fd);
+	return (long)len;
+}
+
+/* Value of "<field>:   123 kB" in /proc/meminfo, or -1. */
+long meminfo_kb(const char *field)
+{
+	static char buf[8192];
+	size_t flen = strlen(field);
+
+	if (read_file("/proc/meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *line = buf; line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, field, flen) && line[flen] == ':')
+			return strtol(line + flen + 1, NULL, 10);
+	}
+	return -1;
+}
+
+int is_pagoda(void)
+{
+	static int cached = -1;
+	struct utsname u;
+
+	if (cached < 0)
+		cached = sys_uname(&u) == 0 && !strcmp(u.sysname, "Pagoda");
+	return cached;
+}
+
+long now_ns(void)
+{
+	struct timespec ts = { 0, 0 };
+
+	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/*
+ * "/tests/execve" + "bin/exec_helper" -> "/bin/exec_helper", and
+ * "build/initramfs/tests/execve" -> "build/initramfs/bin/exec_helper":
+ * drop the last two components of argv0 by hand so that the kernel never
+ * has to resolve "..".  Lets the same binary find its helpers inside the
+ * initramfs and in the host build tree.
+ */
+void sibling_path(char *out, size_t size, const char *argv0, const char *sub)
+{
+	char dir[256];
+	char *slash;
+
+	strlcpy(dir, argv0 ? argv0 : "", sizeof(dir));
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		else
+			dir[0] = 0;
+	}
+	if (argv0 && argv0[0] != '/' && !dir[0] && strchr(argv0, '/'))
+		snprintf(out, size, "%s", sub);         /* "tests/x" relative: cwd is the root */
+	else
+		snprintf(out, size, "%s/%s", dir, sub);
+}
+
+void wstatus_str(int status, char *buf, size_t size)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "wait status 0x%x", status);
+}
