@@ -18,6 +18,7 @@
 #include <mm/slab.h>
 #include <mm/numa.h>
 #include <mm/internal.h>
+#include <mm/rmap.h>
 
 void mmap_init(void);
 
@@ -28,6 +29,7 @@ static void mm_init(void)
 	memblock_free_all();
 	kmem_cache_init();
 	mmap_init();
+	anon_vma_init();
 	zero_page_init();
 	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
 }

@@ -8,7 +8,7 @@
  *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
  *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
  *         handle_pte_fault
- *           PTE none              -> do_anonymous_page
+ *           PTE none              -> do_anonymous_page (zero page, or a new page)
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
  * Lock order: mm->page_table_lock, then the node lock inside the page
@@ -336,37 +336,28 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 /* ---- fork: copy_page_range ---- */
 
 /*
- * Copy one present PTE from parent to child. Shared mappings share the
- * page; private pages are copied eagerly here (the copy-on-write issue
- * replaces this with write-protecting both PTEs).
+ * Copy one present PTE from parent to child (Linux: copy_present_pte). A
+ * shared mapping shares the page as it is. A private writable page is
+ * write-protected in both parent and child and shared until one of them
+ * writes: do_wp_page then copies it (or reuses it, if the other is gone).
  */
-static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
-			    pte_t *dst_pte, pte_t pte, unsigned long addr)
+static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			     pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
 {
+	pte_t pte = *src_pte;
 	struct page *page = vm_normal_page(pte);
-	struct page *copy;
 
-	if (!page) {
-		set_pte(dst_pte, pte);		/* zero page: shared by everyone */
-		return 0;
-	}
-	if (src_vma->vm_flags & VM_SHARED) {
+	if (page) {
 		get_page(page);
 		page_dup_rmap(page);
-		set_pte(dst_pte, pte);
 		dst_vma->vm_mm->rss_anon++;
-		return 0;
 	}
-	if (anon_vma_prepare(dst_vma))
-		return -ENOMEM;
-	copy = alloc_page(GFP_HIGHUSER_MOVABLE);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(page_address(copy), page_address(page), PAGE_SIZE);
-	page_add_new_anon_rmap(copy, dst_vma, addr);
-	set_pte(dst_pte, pfn_pte(page_to_pfn(copy), __pgprot(pte_val(pte) & ~PTE_PFN_MASK)));
-	dst_vma->vm_mm->rss_anon++;
-	return 0;
+	if (!(src_vma->vm_flags & VM_SHARED) && pte_write(pte)) {
+		ptep_set_wrprotect(src_pte);
+		flush_tlb_mm_page(src_vma->vm_mm, addr);
+		pte = pte_wrprotect(pte);
+	}
+	set_pte(dst_pte, pte_mkold(pte));
 }
 
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
@@ -387,8 +378,7 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		dst_pte = get_locked_pte(dst_mm, addr);
 		if (!dst_pte)
 			return -ENOMEM;
-		if (copy_present_pte(dst_vma, src_vma, dst_pte, *src_pte, addr))
-			return -ENOMEM;
+		copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
 	}
 	return 0;
 }

@@ -178,6 +178,8 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vm_area_free(new);
 		return -ENOMEM;
 	}
+	/* vma's range is the key of its AVCs in the anon_vma trees. */
+	anon_vma_interval_tree_pre_update_vma(vma);
 	if (new_below) {
 		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
 		vma->vm_start = addr;
@@ -186,6 +188,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vma->vm_end = addr;
 		list_add(&new->vm_list, &vma->vm_list);
 	}
+	anon_vma_interval_tree_post_update_vma(vma);
 	mm->map_count++;
 	return 0;
 }
@@ -209,12 +212,16 @@ struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma)
 
 	/* Only a VMA without anonymous pages is folded into its neighbour. */
 	if (prev && !vma->anon_vma && can_merge(prev, vma)) {
+		anon_vma_interval_tree_pre_update_vma(prev);
 		prev->vm_end = vma->vm_end;
+		anon_vma_interval_tree_post_update_vma(prev);
 		remove_vma(vma);
 		vma = prev;
 	}
 	if (next && !next->anon_vma && can_merge(vma, next)) {
+		anon_vma_interval_tree_pre_update_vma(vma);
 		vma->vm_end = next->vm_end;
+		anon_vma_interval_tree_post_update_vma(vma);
 		remove_vma(next);
 	}
 	return vma;

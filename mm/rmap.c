@@ -1,71 +1,515 @@
 /*
- * mm/rmap.c: the reverse map. This first version keeps only what the 4 KB
- * fault path and fork need from it: the mapcount of each page and
- * page->mapping/index for anonymous pages. The anon_vma / anon_vma_chain
- * structure of seed 003 (anon_vma_prepare, anon_vma_fork, rmap_walk)
- * replaces the stubs here in the reverse-map issue.
+ * mm/rmap.c: the anonymous reverse map, anon_vma + anon_vma_chain (seed 003).
+ *
+ *   P forks P1: P1's VMA gets an AVC into each anon_vma on P's VMA chain
+ *   (anon_vma_clone), then its own anon_vma AV1 and AVC (anon_vma_fork):
+ *
+ *       AV_P tree: { VMA_P, VMA_P1 }      AV_P1 tree: { VMA_P1 }
+ *       VMA_P1 chain: AVC(AV_P1), AVC(AV_P)
+ *
+ *   A page P faulted before the fork points at AV_P: the walk of AV_P's tree
+ *   finds both VMAs. A page P1 copies on write points at AV_P1: the walk
+ *   finds only VMA_P1 (and P1's descendants).
+ *
+ * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
+ * Pagoda has; depth means acquisition order):
+ *
+ *   anon_vma->root->lock          (anon_vma_prepare/fork/unlink, rmap_walk)
+ *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one)
+ *       pgdat->lock               (buddy allocator, mm/page_alloc.c)
+ *         rq_lock                 (scheduler, kernel/sched.c)
+ *
+ * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
+ * one CPU and is not preemptible, so a system call or fault already owns
+ * its mm; the locks above are taken as Linux takes them all the same.
+ *
+ * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
+ * (fork), then rmap_walk().
  */
 #include <mm/rmap.h>
 #include <mm/internal.h>
+#include <mm/slab.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
 
-/* No anon_vma yet: every VMA can take anonymous pages. */
-int anon_vma_prepare(struct vm_area_struct *vma)
+static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
+static unsigned int next_anon_vma_id;
+static unsigned long anon_vma_count;
+
+void anon_vma_init(void)
 {
-	(void)vma;
-	return 0;
+	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 8);
+	anon_vma_chain_cachep = kmem_cache_create("anon_vma_chain", sizeof(struct anon_vma_chain), 8);
 }
 
-/* A page just allocated for this VMA: mapped once, exclusively. */
+unsigned long nr_anon_vmas(void)
+{
+	return anon_vma_count;
+}
+
+static struct anon_vma *anon_vma_alloc(void)
+{
+	struct anon_vma *anon_vma = kmem_cache_zalloc(anon_vma_cachep, GFP_KERNEL);
+
+	if (!anon_vma)
+		return NULL;
+	atomic_set(&anon_vma->refcount, 1);
+	spin_lock_init(&anon_vma->lock);
+	anon_vma->root = anon_vma;
+	anon_vma->parent = anon_vma;
+	anon_vma->id = ++next_anon_vma_id;
+	anon_vma_count++;
+	return anon_vma;
+}
+
+static void anon_vma_free(struct anon_vma *anon_vma)
+{
+	VM_BUG_ON(!interval_tree_empty(&anon_vma->rb_root), "anon_vma %u freed with VMAs in its tree",
+		  anon_vma->id);
+	anon_vma_count--;
+	kmem_cache_free(anon_vma_cachep, anon_vma);
+}
+
+void get_anon_vma(struct anon_vma *anon_vma)
+{
+	atomic_inc(&anon_vma->refcount);
+}
+
+/* A child anon_vma holds a reference on its root: the root goes last. */
+void put_anon_vma(struct anon_vma *anon_vma)
+{
+	struct anon_vma *root = anon_vma->root;
+
+	if (!atomic_dec_and_test(&anon_vma->refcount))
+		return;
+	anon_vma_free(anon_vma);
+	if (root != anon_vma && atomic_dec_and_test(&root->refcount))
+		anon_vma_free(root);
+}
+
+static struct anon_vma_chain *anon_vma_chain_alloc(void)
+{
+	return kmem_cache_zalloc(anon_vma_chain_cachep, GFP_KERNEL);
+}
+
+static void anon_vma_chain_free(struct anon_vma_chain *avc)
+{
+	kmem_cache_free(anon_vma_chain_cachep, avc);
+}
+
+static void anon_vma_lock(struct anon_vma *anon_vma) { spin_lock(&anon_vma->root->lock); }
+static void anon_vma_unlock(struct anon_vma *anon_vma) { spin_unlock(&anon_vma->root->lock); }
+
+static void avc_set_range(struct anon_vma_chain *avc)
+{
+	struct vm_area_struct *vma = avc->vma;
+
+	avc->rb.start = vma->vm_pgoff;
+	avc->rb.last = vma->vm_pgoff + vma_pages(vma) - 1;
+}
+
+/* Link one AVC into its VMA's list and its anon_vma's tree. Root lock held. */
+static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
+				struct anon_vma *anon_vma)
+{
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	avc_set_range(avc);
+	interval_tree_insert(&avc->rb, &anon_vma->rb_root);
+}
+
+/*
+ * A VMA whose range or page offset is about to change must leave the trees
+ * (the key changes), and come back after (Linux: vma_adjust does this).
+ */
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
+}
+
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+
+	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+		avc_set_range(avc);
+		interval_tree_insert(&avc->rb, &avc->anon_vma->rb_root);
+	}
+}
+
+/*
+ * First anonymous fault in a VMA: give it an anon_vma. Pagoda does not look
+ * for a neighbour's anon_vma to share (Linux: find_mergeable_anon_vma); every
+ * VMA without one gets a new root. Returns 0 or -ENOMEM.
+ */
+static int __anon_vma_prepare(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+
+	avc = anon_vma_chain_alloc();
+	if (!avc)
+		goto out_enomem;
+	anon_vma = anon_vma_alloc();
+	if (!anon_vma)
+		goto out_enomem_free_avc;
+	anon_vma->num_children++;	/* self-parent link for new root */
+
+	anon_vma_lock(anon_vma);
+	vma->anon_vma = anon_vma;
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->num_active_vmas++;
+	anon_vma_unlock(anon_vma);
+	return 0;
+
+out_enomem_free_avc:
+	anon_vma_chain_free(avc);
+out_enomem:
+	return -ENOMEM;
+}
+
+int anon_vma_prepare(struct vm_area_struct *vma)
+{
+	if (likely(vma->anon_vma))
+		return 0;
+	return __anon_vma_prepare(vma);
+}
+
+/*
+ * Attach dst to every anon_vma that src is attached to: dst may map any page
+ * src maps. Used by fork (through anon_vma_fork) and by __split_vma. On
+ * failure, dst is left with no AVCs.
+ */
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct anon_vma_chain *avc, *pavc;
+
+	/* Walk src's chain oldest first (Linux: list_for_each_entry_reverse). */
+	for (struct list_head *p = src->anon_vma_chain.prev; p != &src->anon_vma_chain; p = p->prev) {
+		struct anon_vma *anon_vma;
+
+		pavc = list_entry(p, struct anon_vma_chain, same_vma);
+		avc = anon_vma_chain_alloc();
+		if (!avc)
+			goto enomem_failure;
+		anon_vma = pavc->anon_vma;
+		anon_vma_lock(anon_vma);
+		anon_vma_chain_link(dst, avc, anon_vma);
+		anon_vma_unlock(anon_vma);
+		/*
+		 * Reuse an anon_vma that no VMA uses any more and that has at
+		 * most one child: it stops a long fork chain from building an
+		 * ever longer list of anon_vmas (Linux 6.1's rule).
+		 */
+		if (!dst->anon_vma && src->anon_vma && anon_vma != src->anon_vma &&
+		    anon_vma->num_children < 2 && anon_vma->num_active_vmas == 0)
+			dst->anon_vma = anon_vma;
+	}
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	return 0;
+
+enomem_failure:
+	/* dst->anon_vma is set only if it was reused or copied (split): unlink undoes both. */
+	unlink_anon_vmas(dst);
+	return -ENOMEM;
+}
+
+/*
+ * fork: the child VMA joins all of the parent VMA's anon_vmas (the
+ * "building" of seed 003), then gets an anon_vma of its own, whose parent
+ * is the parent VMA's anon_vma and whose root is the family's root.
+ */
+int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
+{
+	struct anon_vma_chain *avc;
+	struct anon_vma *anon_vma;
+	int error;
+
+	if (!pvma->anon_vma)
+		return 0;
+	vma->anon_vma = NULL;
+	error = anon_vma_clone(vma, pvma);
+	if (error)
+		return error;
+	if (vma->anon_vma)
+		return 0;	/* an old, unused anon_vma was adopted */
+
+	anon_vma = anon_vma_alloc();
+	if (!anon_vma)
+		goto out_error;
+	anon_vma->num_active_vmas++;
+	avc = anon_vma_chain_alloc();
+	if (!avc)
+		goto out_error_free_anon_vma;
+	anon_vma->root = pvma->anon_vma->root;
+	anon_vma->parent = pvma->anon_vma;
+	get_anon_vma(anon_vma->root);
+	vma->anon_vma = anon_vma;
+	anon_vma_lock(anon_vma);
+	anon_vma_chain_link(vma, avc, anon_vma);
+	anon_vma->parent->num_children++;
+	anon_vma_unlock(anon_vma);
+	return 0;
+
+out_error_free_anon_vma:
+	put_anon_vma(anon_vma);
+out_error:
+	unlink_anon_vmas(vma);
+	return -ENOMEM;
+}
+
+/*
+ * munmap/exit: take the VMA out of every anon_vma tree. An anon_vma whose
+ * tree becomes empty is released (after its count bookkeeping), in a second
+ * pass, as Linux does.
+ */
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	struct anon_vma_chain *avc, *next;
+
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		anon_vma_lock(anon_vma);
+		interval_tree_remove(&avc->rb, &anon_vma->rb_root);
+		if (interval_tree_empty(&anon_vma->rb_root)) {
+			anon_vma->parent->num_children--;
+			anon_vma_unlock(anon_vma);
+			continue;	/* freed below, outside the lock */
+		}
+		anon_vma_unlock(anon_vma);
+		list_del(&avc->same_vma);
+		anon_vma_chain_free(avc);
+	}
+	if (vma->anon_vma) {
+		vma->anon_vma->num_active_vmas--;
+		vma->anon_vma = NULL;
+	}
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		struct anon_vma *anon_vma = avc->anon_vma;
+
+		VM_BUG_ON(anon_vma->num_children, "anon_vma %u has %lu children with an empty tree",
+			  anon_vma->id, anon_vma->num_children);
+		VM_BUG_ON(anon_vma->num_active_vmas, "anon_vma %u has %lu VMAs with an empty tree",
+			  anon_vma->id, anon_vma->num_active_vmas);
+		list_del(&avc->same_vma);
+		anon_vma_chain_free(avc);
+		put_anon_vma(anon_vma);
+	}
+}
+
+/* ---- page <-> anon_vma ---- */
+
+struct anon_vma *page_anon_vma(const struct page *page)
+{
+	if (!PageAnon(page))
+		return NULL;
+	return (struct anon_vma *)((unsigned long)page->mapping & ~PAGE_MAPPING_FLAGS);
+}
+
+static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
+				 unsigned long address, bool exclusive)
+{
+	struct anon_vma *anon_vma = vma->anon_vma;
+
+	VM_BUG_ON(!anon_vma, "vma %lx-%lx has no anon_vma", vma->vm_start, vma->vm_end);
+	/*
+	 * A page that may be shared (it was not just allocated for this VMA)
+	 * must be findable from every VMA of the family: use the root.
+	 */
+	if (!exclusive)
+		anon_vma = anon_vma->root;
+	page->mapping = (void *)((unsigned long)anon_vma | PAGE_MAPPING_ANON);
+	page->index = linear_page_index(vma, address);
+}
+
+/* A page just allocated for this VMA: mapped once, exclusively, by vma's anon_vma. */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	atomic_set(&page->_mapcount, 0);
-	page->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
-	page->index = linear_page_index(vma, address);
+	__page_set_anon_rmap(page, vma, address, true);
 	SetPageAnonExclusive(page);
 }
 
-/* One more PTE maps an already-mapped page (fork of a shared mapping). */
+/* Map an existing anonymous page again (migration puts pages back with this). */
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
+{
+	if (atomic_inc_and_test(&page->_mapcount) && !PageAnon(page))
+		__page_set_anon_rmap(page, vma, address, false);
+}
+
+/* One more PTE maps an already-mapped page (fork). It is no longer exclusive. */
 void page_dup_rmap(struct page *page)
 {
 	atomic_inc(&page->_mapcount);
 	ClearPageAnonExclusive(page);
 }
 
+/*
+ * A PTE mapping the page is gone. page->mapping stays: the page may be
+ * mapped again (migration) and is cleared when the page is freed.
+ */
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	(void)vma;
 	VM_BUG_ON(page_mapcount(page) <= 0, "pfn %lx mapcount %d",
 		  page_to_pfn(page), page_mapcount(page));
-	if (atomic_add_return(-1, &page->_mapcount) < 0) {
-		/* Last mapping gone: the page is no longer anonymous memory of anyone. */
-		page->mapping = NULL;
+	if (atomic_add_return(-1, &page->_mapcount) < 0)
 		ClearPageAnonExclusive(page);
-	}
 }
 
+/*
+ * COW reuse (do_wp_page): the page is now this VMA's alone, so point it at
+ * this VMA's own anon_vma; later walks need not visit the rest of the family.
+ */
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	page->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
 	SetPageAnonExclusive(page);
 }
 
-/* A VMA split or copied from src: nothing to link until anon_vma exists. */
-int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
+/* ---- walking the reverse map ---- */
+
+/* Where page would be mapped in vma, or -EFAULT if outside it. */
+unsigned long vma_address(const struct page *page, const struct vm_area_struct *vma)
 {
-	(void)dst;
-	(void)src;
-	return 0;
+	unsigned long pgoff = page->index;
+	unsigned long address;
+
+	if (pgoff < vma->vm_pgoff)
+		return -EFAULT;
+	address = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+	if (address >= vma->vm_end)
+		return -EFAULT;
+	return address;
 }
 
-void unlink_anon_vmas(struct vm_area_struct *vma)
+/*
+ * Call rwc->rmap_one for every VMA that may map page: follow page->mapping
+ * to its anon_vma and visit the AVCs in its tree whose range covers
+ * page->index (Linux: rmap_walk_anon). The root lock is held throughout.
+ */
+void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
-	(void)vma;
+	struct anon_vma *anon_vma = page_anon_vma(page);
+	unsigned long pgoff = page->index;
+	unsigned long last = pgoff + (1UL << compound_order(page)) - 1;
+	struct interval_node *node;
+
+	if (!anon_vma)
+		return;
+	anon_vma_lock(anon_vma);
+	for (node = interval_tree_iter_first(&anon_vma->rb_root, pgoff, last); node;
+	     node = interval_tree_iter_next(&anon_vma->rb_root, node, pgoff, last)) {
+		struct anon_vma_chain *avc = container_of(node, struct anon_vma_chain, rb);
+		struct vm_area_struct *vma = avc->vma;
+		unsigned long address = vma_address(page, vma);
+
+		rwc->nr_visited++;
+		if (IS_ERR_VALUE(address))
+			continue;
+		if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
+			continue;
+		if (!rwc->rmap_one(page, vma, address, rwc->arg))
+			break;
+		if (rwc->done && rwc->done(page))
+			break;
+	}
+	anon_vma_unlock(anon_vma);
 }
 
-/* fork: the child VMA's anon_vma structure (seed 003) comes with the rmap issue. */
-int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
+/* The PTE mapping page at address in vma, or NULL (Linux: page_vma_mapped_walk). */
+static pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
-	(void)vma;
-	(void)pvma;
-	return 0;
+	pte_t *ptep = follow_pte(vma->vm_mm, address);
+
+	if (!ptep || !pte_present(*ptep) || pte_pfn(*ptep) != page_to_pfn(page))
+		return NULL;
+	return ptep;
+}
+
+/* Unmap page from one VMA: clear the PTE and drop the mapping's references. */
+static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
+			     unsigned long address, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep;
+
+	(void)arg;
+	spin_lock(&mm->page_table_lock);
+	ptep = page_vma_mapped_pte(page, vma, address);
+	if (ptep) {
+		ptep_get_and_clear(ptep);
+		flush_tlb_mm_page(mm, address);
+		page_remove_rmap(page, vma);
+		mm->rss_anon--;
+		put_page(page);
+	}
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+static bool page_not_mapped(struct page *page)
+{
+	return page_mapcount(page) == 0;
+}
+
+/* Remove every mapping of an anonymous page. True if none is left. */
+bool try_to_unmap(struct page *page)
+{
+	struct rmap_walk_control rwc = {
+		.rmap_one = try_to_unmap_one,
+		.done = page_not_mapped,
+	};
+
+	rmap_walk(page, &rwc);
+	return page_mapcount(page) == 0;
+}
+
+struct page_referenced_arg {
+	int referenced;
+	int mapcount;
+	unsigned long vm_flags;
+};
+
+/* Test and clear the accessed bit of page's PTE in one VMA. */
+static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
+				unsigned long address, void *arg)
+{
+	struct page_referenced_arg *pra = arg;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep;
+
+	spin_lock(&mm->page_table_lock);
+	ptep = page_vma_mapped_pte(page, vma, address);
+	if (ptep) {
+		pra->mapcount--;
+		if (pte_young(*ptep)) {
+			set_pte(ptep, pte_mkold(*ptep));
+			flush_tlb_mm_page(mm, address);
+			pra->referenced++;
+			pra->vm_flags |= vma->vm_flags;
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+	return pra->mapcount > 0;	/* stop once every mapping was seen */
+}
+
+/* How many of page's mappings were accessed since the last check (reclaim's question). */
+int page_referenced(struct page *page, unsigned long *vm_flags)
+{
+	struct page_referenced_arg pra = { .mapcount = page_mapcount(page) };
+	struct rmap_walk_control rwc = { .arg = &pra, .rmap_one = page_referenced_one };
+
+	if (!pra.mapcount)
+		return 0;
+	rmap_walk(page, &rwc);
+	if (vm_flags)
+		*vm_flags = pra.vm_flags;
+	return pra.referenced;
 }

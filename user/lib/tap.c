@@ -183,3 +183,18 @@ int tap_child_exit(void (*fn)(void *), void *arg, int code, const char *fmt, ...
 	va_end(ap);
 	return cond;
 }
+
+void touch_read(void *addr)
+{
+	(void)*(volatile char *)addr;
+}
+
+void touch_write(void *addr)
+{
+	*(volatile char *)addr = 1;
+}
+
+void touch_exec(void *addr)
+{
+	((void (*)(void))addr)();
+}

@@ -42,4 +42,9 @@ int run_in_child(void (*fn)(void *), void *arg);
 int tap_child_signal(void (*fn)(void *), void *arg, int sig, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int tap_child_exit(void (*fn)(void *), void *arg, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Child bodies for the calls above: access addr and (normally) die doing it. */
+void touch_read(void *addr);
+void touch_write(void *addr);
+void touch_exec(void *addr);
+
 #endif /* ULIB_TAP_H */
