@@ -1,0 +1,259 @@
+/*
+ * Pagoda-only debug views of the reverse map, and a consistency check, for
+ * the files under /sys/kernel/debug/pagoda/ (docs/debug-files.md):
+ *
+ *   rmap      for one (pid, address): the page, its anon_vma, the VMAs the
+ *             rmap walk visited and the (pid, address) pairs that map it
+ *   anon_vma  for one pid: each VMA's anon_vma chain and each anon_vma's tree
+ *   check     every mapped page's mapcount and refcount against the page
+ *             tables and the rmap walk; every AVC on its VMA's list and in
+ *             its anon_vma's tree
+ *
+ * Each report is text in a caller's buffer; the return value is its length.
+ */
+#include <mm/debug_rmap.h>
+#include <mm/rmap.h>
+#include <mm/internal.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+
+struct report {
+	char *buf;
+	size_t size, len;
+};
+
+static __printf(2, 3) void emit(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->len >= r->size)
+		return;
+	va_start(ap, fmt);
+	r->len += vsnprintf(r->buf + r->len, r->size - r->len, fmt, ap);
+	va_end(ap);
+	if (r->len > r->size)
+		r->len = r->size;
+}
+
+static pid_t mm_owner_pid(const struct mm_struct *mm)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->mm == mm)
+			return t->pid;
+	return -1;
+}
+
+static bool pte_maps_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
+{
+	pte_t *ptep = follow_pte(vma->vm_mm, addr);
+
+	return ptep && pte_present(*ptep) && pte_pfn(*ptep) == page_to_pfn(page);
+}
+
+struct rmap_report_arg {
+	struct report *r;
+	int mapped;
+};
+
+static bool report_one(struct page *page, struct vm_area_struct *vma, unsigned long addr, void *arg)
+{
+	struct rmap_report_arg *a = arg;
+
+	if (pte_maps_page(vma, addr, page)) {
+		emit(a->r, "mapped %d 0x%lx\n", mm_owner_pid(vma->vm_mm), addr);
+		a->mapped++;
+	}
+	return true;
+}
+
+int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
+	struct task_struct *t = find_task_by_pid(pid);
+	struct rmap_report_arg arg = { &r, 0 };
+	struct rmap_walk_control rwc = { .arg = &arg, .rmap_one = report_one };
+	struct anon_vma *av;
+	struct page *page;
+	pte_t *ptep;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	addr &= PAGE_MASK;
+	ptep = follow_pte(t->mm, addr);
+	if (!ptep || !pte_present(*ptep))
+		return -ENOENT;
+	page = vm_normal_page(*ptep);
+	emit(&r, "pid %d address 0x%lx\n", pid, addr);
+	if (!page) {
+		emit(&r, "pfn 0x%lx zero-page\n", pte_pfn(*ptep));
+		return r.len;
+	}
+	av = page_anon_vma(page);
+	emit(&r, "pfn 0x%lx node %d mapcount %d refcount %d exclusive %d index 0x%lx\n",
+	     page_to_pfn(page), page_to_nid(page), page_mapcount(page), page_ref_count(page),
+	     PageAnonExclusive(page) ? 1 : 0, page->index);
+	if (!av) {
+		emit(&r, "anon_vma none\n");
+		return r.len;
+	}
+	emit(&r, "anon_vma %u root %u\n", av->id, av->root->id);
+	rmap_walk(page, &rwc);
+	emit(&r, "visited %lu\n", rwc.nr_visited);
+	emit(&r, "found %d\n", arg.mapped);
+	return r.len;
+}
+
+static void report_anon_vma(struct report *r, struct anon_vma *av)
+{
+	struct interval_node *n;
+
+	emit(r, "anon_vma %u root %u parent %u refcount %d children %lu active %lu tree",
+	     av->id, av->root->id, av->parent->id, atomic_read(&av->refcount),
+	     av->num_children, av->num_active_vmas);
+	for (n = interval_tree_iter_first(&av->rb_root, 0, ~0UL); n;
+	     n = interval_tree_iter_next(&av->rb_root, n, 0, ~0UL)) {
+		struct anon_vma_chain *avc = container_of(n, struct anon_vma_chain, rb);
+		emit(r, " %d:0x%lx", mm_owner_pid(avc->vma->vm_mm), avc->vma->vm_start);
+	}
+	emit(r, "\n");
+}
+
+int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
+	struct task_struct *t = find_task_by_pid(pid);
+	struct vm_area_struct *vma;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	for_each_vma(t->mm, vma) {
+		struct anon_vma_chain *avc;
+
+		if (!vma->anon_vma)
+			continue;
+		emit(&r, "vma 0x%lx-0x%lx pgoff 0x%lx anon_vma %u\n", vma->vm_start, vma->vm_end,
+		     vma->vm_pgoff, vma->anon_vma->id);
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+			report_anon_vma(&r, avc->anon_vma);
+	}
+	return r.len;
+}
+
+/* ---- consistency check ---- */
+
+static bool avc_in_tree(struct anon_vma_chain *avc)
+{
+	struct interval_root *root = &avc->anon_vma->rb_root;
+	struct interval_node *n;
+
+	for (n = interval_tree_iter_first(root, avc->rb.start, avc->rb.last); n;
+	     n = interval_tree_iter_next(root, n, avc->rb.start, avc->rb.last))
+		if (n == &avc->rb)
+			return true;
+	return false;
+}
+
+static void check_avcs(struct report *r, struct task_struct *t, int *errors)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(t->mm, vma) {
+		struct anon_vma_chain *avc;
+		bool own = !vma->anon_vma;
+
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
+			if (avc->vma != vma || !avc_in_tree(avc) ||
+			    avc->rb.start != vma->vm_pgoff ||
+			    avc->rb.last != vma->vm_pgoff + vma_pages(vma) - 1) {
+				emit(r, "pid %d vma 0x%lx: AVC of anon_vma %u not in its tree or stale\n",
+				     t->pid, vma->vm_start, avc->anon_vma->id);
+				(*errors)++;
+			}
+			own |= avc->anon_vma == vma->anon_vma;
+		}
+		if (!own) {
+			emit(r, "pid %d vma 0x%lx: its anon_vma %u is not on its chain\n",
+			     t->pid, vma->vm_start, vma->anon_vma->id);
+			(*errors)++;
+		}
+	}
+}
+
+/* Count, in page->__reserved, the PTEs of every process that map each page. */
+static void count_pte_maps(struct task_struct *t)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(t->mm, vma) {
+		for (unsigned long a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
+			pte_t *ptep = follow_pte(t->mm, a);
+			struct page *page;
+
+			if (!ptep) {
+				a = (a & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+				continue;
+			}
+			if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
+				page->__reserved++;
+		}
+	}
+}
+
+static bool count_mapped(struct page *page, struct vm_area_struct *vma, unsigned long addr, void *arg)
+{
+	if (pte_maps_page(vma, addr, page))
+		(*(int *)arg)++;
+	return true;
+}
+
+static void check_page(struct report *r, struct page *page, int *errors)
+{
+	int ptes = (int)page->__reserved, found = 0;
+	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
+
+	if (page_mapcount(page) != ptes || page_ref_count(page) != ptes) {
+		emit(r, "pfn 0x%lx: %d PTEs map it, mapcount %d, refcount %d\n",
+		     page_to_pfn(page), ptes, page_mapcount(page), page_ref_count(page));
+		(*errors)++;
+		return;
+	}
+	if (!PageAnon(page))
+		return;
+	rmap_walk(page, &rwc);
+	if (found != ptes) {
+		emit(r, "pfn 0x%lx: %d PTEs map it, the rmap walk finds %d\n",
+		     page_to_pfn(page), ptes, found);
+		(*errors)++;
+	}
+}
+
+int pagoda_mm_check(char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
+	struct task_struct *t;
+	int errors = 0;
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
+		pfn_to_page(pfn)->__reserved = 0;
+	list_for_each_entry(t, &task_list, tasks) {
+		if (!t->mm)
+			continue;
+		count_pte_maps(t);
+		check_avcs(&r, t, &errors);
+	}
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (PageReserved(page) || PageSlab(page) || PageTable(page) || PageBuddy(page))
+			continue;
+		if (page->__reserved || page_mapcount(page))
+			check_page(&r, page, &errors);
+	}
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
+		pfn_to_page(pfn)->__reserved = 0;
+	emit(&r, errors ? "errors %d\n" : "ok\n", errors);
+	return r.len;
+}
