@@ -57,7 +57,7 @@ static inline long sys_getpid(void)                                  { return sy
 static inline long sys_getppid(void)                                 { return syscall0(__NR_getppid); }
 static inline long sys_gettid(void)                                  { return syscall0(__NR_gettid); }
 static inline long sys_fork(void)                                    { return syscall0(__NR_fork); }
-static inline long sys_execve(const char *path, char *const argv[], char *const envp[])
+static inline long sys_execve(const char *path, char *const *argv, char *const *envp)
 { return syscall3(__NR_execve, path, argv, envp); }
 static inline long sys_wait4(int pid, int *status, int options, struct rusage *ru)
 { return syscall4(__NR_wait4, pid, status, options, ru); }

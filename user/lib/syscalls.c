@@ -32,7 +32,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem) { return (int)re
 int sched_yield(void)                                { return (int)ret_errno(sys_sched_yield()); }
 int getrusage(int who, struct rusage *ru)            { return (int)ret_errno(sys_getrusage(who, ru)); }
 
-int execve(const char *path, char *const argv[], char *const envp[])
+int execve(const char *path, char *const *argv, char *const *envp)
 {
 	return (int)ret_errno(sys_execve(path, argv, envp));
 }

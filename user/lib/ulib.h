@@ -45,7 +45,7 @@ void *sbrk(long incr);
 pid_t getpid(void);
 pid_t getppid(void);
 pid_t fork(void);
-int execve(const char *path, char *const argv[], char *const envp[]);
+int execve(const char *path, char *const *argv, char *const *envp);
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru);
 pid_t waitpid(pid_t pid, int *status, int options);
 int kill(pid_t pid, int sig);
