@@ -64,8 +64,11 @@ all=("${missing[@]}" "${missing_opt[@]}")
 if ((check_only == 0)) && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
 	echo "install-deps: installing ${all[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends "${all[@]}" >&2
+	apt-get update -qq >&2 || echo "install-deps: apt-get update failed; trying the cached lists" >&2
+	if ! apt-get install -y -qq --no-install-recommends "${all[@]}" >&2; then
+		echo "install-deps: apt-get install ${all[*]} failed" >&2
+		exit 1
+	fi
 	mapfile -t missing < <(missing_pkgs "${required[@]}")
 	if ((${#missing[@]} == 0)); then
 		exit 0

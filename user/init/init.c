@@ -282,6 +282,34 @@ static long leak_check(long *baseline)
 	return leaked;
 }
 
+/*
+ * Pagoda only: the kernel's own consistency check after each test (every
+ * mapped page's mapcount and refcount agree with the page tables and the
+ * rmap walk; every AVC is on its VMA's list and in its anon_vma's tree).
+ * Returns 1 if it says "ok", else 0 with its first line in why.
+ */
+static int mm_check(char *why, size_t size)
+{
+	static char buf[512];
+	long fd = sys_openat(AT_FDCWD, "/sys/kernel/debug/pagoda/check", O_RDONLY, 0);
+	long n;
+
+	if (fd < 0) {
+		snprintf(why, size, "mm check unavailable (%ld)", fd);
+		return 0;
+	}
+	n = sys_read(fd, buf, sizeof(buf) - 1);
+	sys_close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (!strcmp(buf, "ok\n"))
+		return 1;
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = *(p + 1) ? ';' : '\0';
+	snprintf(why, size, "mm check: %s", buf);
+	return 0;
+}
+
 /* Fault in the stack that printf and the loop will use, before the baseline. */
 static __attribute__((noinline)) void stack_pretouch(void)
 {
@@ -382,6 +410,8 @@ int main(int argc, char **argv)
 			snprintf(reason + n, sizeof(reason) - n, "%sleaked %ld kB", ok ? "" : "; ", leaked);
 			ok = 0;
 		}
+		if (opt_leak && ok && !mm_check(reason, sizeof(reason)))
+			ok = 0;
 		if (ok) {
 			passed++;
 			printf("ok %d - %s\n", i + 1, t->name);

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Host unit tests for the tools that boot and judge Pagoda (no QEMU needed).
+
+  python3 tests/test_tools.py        (part of make test-host)
+
+- tools/mkcpio.py: the archive parses back as newc, sorted, aligned, with
+  /dev/console and TRAILER!!!, byte-identical on a second run;
+- tests/run-boot.py --parse: TAP counting, diagnostics, \\r and escape
+  sequences, the conditions that fail a run;
+- tools/qemu.sh: exit-code mapping, with a fake QEMU binary.
+"""
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MKCPIO = os.path.join(ROOT, "tools", "mkcpio.py")
+RUN_BOOT = os.path.join(ROOT, "tests", "run-boot.py")
+QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
+
+
+def read_newc(data):
+    """Parse a newc archive into [(name, mode, rdevmajor, rdevminor, body)]."""
+    entries, off = [], 0
+    while True:
+        assert data[off:off + 6] == b"070701", f"bad magic at {off}"
+        f = [int(data[off + 6 + 8 * i: off + 14 + 8 * i], 16) for i in range(13)]
+        mode, size, rmaj, rmin, namesize = f[1], f[6], f[9], f[10], f[11]
+        name = data[off + 110: off + 110 + namesize - 1].decode()
+        assert data[off + 110 + namesize - 1] == 0
+        off += 110 + namesize
+        off += (4 - off % 4) % 4
+        body = data[off: off + size]
+        off += size
+        off += (4 - off % 4) % 4
+        if name == "TRAILER!!!":
+            assert off == len(data), "bytes after the trailer"
+            return entries
+        assert f[2] == 0 and f[3] == 0 and f[5] == 0, f"{name}: uid/gid/mtime not 0"
+        entries.append((name, mode, rmaj, rmin, body))
+
+
+class MkcpioTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.stage = os.path.join(self.tmp.name, "stage")
+        os.makedirs(os.path.join(self.stage, "user", "tests"))
+        with open(os.path.join(self.stage, "init"), "wb") as f:
+            f.write(b"\x7fELF-init")
+        os.chmod(os.path.join(self.stage, "init"), 0o755)
+        with open(os.path.join(self.stage, "user", "tests", "a"), "wb") as f:
+            f.write(b"abc")
+        os.chmod(os.path.join(self.stage, "user", "tests", "a"), 0o644)
+        os.symlink("/init", os.path.join(self.stage, "linit"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def build(self, name):
+        out = os.path.join(self.tmp.name, name)
+        subprocess.run([MKCPIO, self.stage, out], check=True)
+        with open(out, "rb") as f:
+            return f.read()
+
+    def test_round_trip(self):
+        entries = read_newc(self.build("a.cpio"))
+        names = [e[0] for e in entries]
+        self.assertEqual(names, ["dev", "dev/console", "init", "linit",
+                                 "user", "user/tests", "user/tests/a"])
+        by_name = {e[0]: e for e in entries}
+        _, mode, rmaj, rmin, _ = by_name["dev/console"]
+        self.assertTrue(stat.S_ISCHR(mode))
+        self.assertEqual((stat.S_IMODE(mode), rmaj, rmin), (0o600, 5, 1))
+        self.assertEqual(by_name["init"][1], stat.S_IFREG | 0o755)
+        self.assertEqual(by_name["init"][4], b"\x7fELF-init")
+        self.assertEqual(by_name["user/tests/a"][4], b"abc")
+        self.assertTrue(stat.S_ISDIR(by_name["user"][1]))
+        self.assertTrue(stat.S_ISLNK(by_name["linit"][1]))
+        self.assertEqual(by_name["linit"][4], b"/init")
+
+    def test_deterministic(self):
+        self.assertEqual(self.build("a.cpio"), self.build("b.cpio"))
+
+
+class RunBootParseTest(unittest.TestCase):
+    def parse(self, text):
+        with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as f:
+            f.write(text.encode())
+        try:
+            p = subprocess.run([RUN_BOOT, "--parse", f.name], capture_output=True, text=True)
+        finally:
+            os.unlink(f.name)
+        return p.returncode, p.stdout.splitlines()
+
+    GOOD = ("\x1b[2J\x1b[H  Booting `Pagoda'\r\n"
+            "ok 1 - selftest/buddy/coalesce\r\n"
+            "pagoda-init: started at 1500000000 ns\r\n"
+            "ok 1 - getpid\r\n"
+            "# details\r\n"
+            "ok 2 - thp # SKIP no THP\r\n"
+            "# init: 2 passed, 0 failed\r\n")
+
+    def test_all_pass(self):
+        rc, out = self.parse(self.GOOD)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("PASS  selftest/buddy/coalesce", out)
+        self.assertIn("PASS  getpid", out)
+        self.assertIn("SKIP  thp # SKIP no THP", out)
+        self.assertNotIn("      # details", out)
+        self.assertEqual(out[-1], "3 passed, 0 failed")
+        self.assertTrue(any("guest clock at /init: 1.50 s" in ln for ln in out))
+
+    def test_failure_shows_diagnostics(self):
+        log = self.GOOD.replace("ok 2 - thp # SKIP no THP",
+                                "not ok 2 - mmap # killed by signal 11")
+        rc, out = self.parse(log)
+        self.assertEqual(rc, 1)
+        i = out.index("FAIL  mmap # killed by signal 11")
+        self.assertEqual(out[i + 1], "      # details")
+        self.assertEqual(out[-1], "2 passed, 1 failed")
+
+    def test_missing_init_summary(self):
+        rc, out = self.parse(self.GOOD.replace("# init: 2 passed, 0 failed\r\n", ""))
+        self.assertEqual(rc, 1)
+        self.assertTrue(any("/init crashed or never ran" in ln for ln in out))
+
+    def test_panic(self):
+        rc, out = self.parse(self.GOOD + "Kernel panic: do_wp_page: bad mapcount -2\r\n")
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(ln.startswith("ERROR: kernel panic") for ln in out))
+
+    def test_no_tests(self):
+        rc, out = self.parse("pagoda-init: started at 1 ns\n# init: 0 passed, 0 failed\n")
+        self.assertEqual(rc, 1)
+        self.assertEqual(out[-1], "0 passed, 0 failed")
+
+
+class QemuExitCodeTest(unittest.TestCase):
+    def run_fake(self, qemu_exit, *args, timeout="30", sleep=0):
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = os.path.join(tmp, "fake-qemu")
+            with open(fake, "w") as f:
+                f.write(f"#!/bin/sh\nsleep {sleep}\nexit {qemu_exit}\n")
+            os.chmod(fake, 0o755)
+            iso = os.path.join(tmp, "x.iso")
+            open(iso, "w").close()
+            boot = list(args) or ["--iso", iso]
+            env = dict(os.environ, QEMU=fake, TIMEOUT=timeout, ACCEL="tcg")
+            p = subprocess.run([QEMU_SH, *boot, "--serial-log", os.path.join(tmp, "s.log")],
+                               env=env, capture_output=True, text=True)
+            return p.returncode
+
+    def test_power_off(self):
+        self.assertEqual(self.run_fake(33), 0)
+
+    def test_panic(self):
+        self.assertEqual(self.run_fake(35), 2)
+
+    def test_other_status(self):
+        self.assertEqual(self.run_fake(37), 1)
+        self.assertEqual(self.run_fake(1), 1)
+
+    def test_exit0_is_reset_for_iso_but_ok_for_linux(self):
+        self.assertEqual(self.run_fake(0), 1)
+        self.assertEqual(self.run_fake(0, "--kernel", RUN_BOOT), 0)
+
+    def test_timeout(self):
+        self.assertEqual(self.run_fake(33, timeout="1", sleep=5), 124)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Boot Debian's Linux 6.1 kernel with Pagoda's initramfs in the same QEMU
+# machine (tools/qemu.sh) and read the same TAP: Linux is the oracle for every
+# portable test.
+#
+# Usage: tools/linux-oracle.sh [INITRAMFS.cpio] [tests/run-boot.py options...]
+#   INITRAMFS.cpio   default build/initramfs.cpio
+#
+# Environment:
+#   LINUX_KERNEL=PATH   bzImage to boot (default: build/linux/vmlinuz-*, then
+#                       /boot/vmlinuz-6.1*, else downloaded, see below)
+#   LINUX_APPEND=ARGS   extra kernel command-line arguments
+#   TIMEOUT, ACCEL      as for tools/qemu.sh
+#
+# With no kernel at hand it runs `apt-get download` for the package that
+# linux-image-amd64 depends on and extracts only boot/vmlinuz-* into
+# build/linux/. Nothing is installed: this machine's /boot, its bootloader and
+# dpkg's database are left alone.
+#
+# Writes build/linux-serial.log and build/linux-results.txt. If `make test`
+# left build/test-results.txt, every test that ran on both kernels (skips
+# ignored) must have the same outcome.
+#
+# Exit: 0 all tests passed and agree with Pagoda's; 1 otherwise (see
+# tests/run-boot.py); 3 no Linux kernel could be found or downloaded.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+build=$root/build
+
+initramfs=$build/initramfs.cpio
+if (($#)) && [[ $1 != -* ]]; then
+	initramfs=$1
+	shift
+fi
+[[ -f $initramfs ]] || { echo "linux-oracle: $initramfs: no such initramfs (make builds it)" >&2; exit 1; }
+
+fetch_kernel() {
+	local dest=$build/linux pkg tmp
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+	if [[ -z $pkg ]] && [[ $(id -u) -eq 0 ]]; then
+		apt-get update -qq >&2
+		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+	fi
+	[[ -n $pkg ]] || return 1
+	echo "linux-oracle: downloading $pkg (kernel image only, not installed)" >&2
+	mkdir -p "$dest"
+	tmp=$(mktemp -d "$dest/dl.XXXXXX")
+	# apt's sandbox user cannot write into our tree; download from a world-writable temp dir.
+	chmod 777 "$tmp"
+	if ! (cd "$tmp" && apt-get download -qq "$pkg" >&2); then
+		rm -rf "$tmp"
+		return 1
+	fi
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
+	mv "$tmp"/boot/vmlinuz-* "$dest"/
+	rm -rf "$tmp"
+}
+
+find_kernel() {
+	local k
+	if [[ -n ${LINUX_KERNEL:-} ]]; then
+		printf '%s\n' "$LINUX_KERNEL"
+		return
+	fi
+	for k in "$build"/linux/vmlinuz-* /boot/vmlinuz-6.1*; do
+		[[ -r $k ]] && { printf '%s\n' "$k"; return; }
+	done
+	fetch_kernel || return 1
+	for k in "$build"/linux/vmlinuz-*; do
+		[[ -r $k ]] && { printf '%s\n' "$k"; return; }
+	done
+	return 1
+}
+
+if ! kernel=$(find_kernel); then
+	echo "linux-oracle: no Linux kernel: set LINUX_KERNEL=/path/to/bzImage" >&2
+	exit 3
+fi
+echo "linux-oracle: booting $kernel with $initramfs" >&2
+
+# panic=-1: a Linux panic reboots at once, and -no-reboot turns that into a
+# QEMU exit, so a crash costs seconds, not the whole timeout.
+append="console=ttyS0 rdinit=/init quiet panic=-1 ${LINUX_APPEND:-}"
+
+exec "$root/tests/run-boot.py" --kernel "$kernel" --initrd "$initramfs" --append "${append% }" \
+	--log "$build/linux-serial.log" --results "$build/linux-results.txt" \
+	--compare "$build/test-results.txt" "$@"
