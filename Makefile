@@ -49,7 +49,7 @@ $(BUILD)/kallsyms0.S: tools/kallsyms.py
 	@mkdir -p $(BUILD)
 	$(PYTHON) tools/kallsyms.py $@
 $(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld
-	$(LD) -n -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms0.o
+	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms0.o
 $(BUILD)/kallsyms.S: $(BUILD)/pagoda.elf0 tools/kallsyms.py
 	$(NM) -n $< > $(BUILD)/pagoda.nm0
 	$(PYTHON) tools/kallsyms.py $(BUILD)/pagoda.nm0 $@
@@ -58,7 +58,7 @@ $(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S
 $(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
 	$(CC) -c $< -o $@
 $(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld
-	$(LD) -n -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
+	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
 	$(NM) -n $@ > $(BUILD)/pagoda.sym
 	@$(NM) -n $(BUILD)/pagoda.elf0 | cmp -s - $(BUILD)/pagoda.sym || \
 		{ echo "kallsyms: symbols moved between the two links" >&2; exit 1; }
@@ -95,7 +95,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso
-	bash tests/run-boot.sh $(BUILD)/pagoda-test.iso
+	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-test.iso
 
 # Boot a directory of the user's own static programs: they run as /user/NAME.
 run-user: deps
@@ -105,7 +105,7 @@ run-user: deps
 	mkdir -p $(BUILD)/initramfs-user/user && cp $(DIR)/* $(BUILD)/initramfs-user/user/
 	$(PYTHON) tools/mkcpio.py $(BUILD)/initramfs-user $(BUILD)/initramfs-user.cpio
 	$(call make_iso,$(BUILD)/pagoda-user.iso,$(CMDLINE),$(BUILD)/initramfs-user.cpio)
-	bash tests/run-boot.sh $(BUILD)/pagoda-user.iso
+	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-user.iso --user
 
 debug: deps
 	@$(MAKE) --no-print-directory DEBUG=$(DEBUG) $(BUILD)/pagoda.iso

@@ -174,7 +174,6 @@ long_mode_entry:
 section .text
 extern x86_64_start_kernel
 extern __bss_start, __bss_end
-extern boot_stack_top
 global start64
 start64:
 	mov r12, rdi			; the stack lives in .bss: keep mbi in a register
@@ -194,3 +193,10 @@ start64:
 	cli
 	hlt
 	jmp .hang
+
+; The boot CPU's kernel stack: the idle task keeps it after boot.
+section .bss
+align 16
+global boot_stack, boot_stack_top
+boot_stack:	resb 16384
+boot_stack_top:

@@ -25,7 +25,6 @@ LIST_HEAD(task_list);
 static LIST_HEAD(run_queue);
 static DEFINE_SPINLOCK(rq_lock);
 static struct task_struct idle_task;
-static struct kmem_cache *task_cache;
 static pid_t last_pid;
 static int slice_left = TIMESLICE_TICKS;
 
@@ -36,7 +35,6 @@ extern void __switch_to_asm(unsigned long *prev_rsp, unsigned long next_rsp);
 /* The idle task is the boot stack's context; it owns no user memory. */
 void sched_init(void)
 {
-	task_cache = kmem_cache_create("task_struct", sizeof(struct task_struct), 64);
 	idle_task.state = TASK_RUNNING;
 	idle_task.pid = 0;
 	strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
@@ -66,13 +64,14 @@ static pid_t alloc_pid(void)
 
 struct task_struct *alloc_task(void)
 {
-	struct task_struct *t = kmem_cache_zalloc(task_cache, GFP_KERNEL);
+	/* About 12 KB (the siginfo of every pending signal): whole pages from kmalloc. */
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
 
 	if (!t)
 		return NULL;
 	t->stack = __get_free_pages(GFP_KERNEL, THREAD_SIZE_ORDER);
 	if (!t->stack) {
-		kmem_cache_free(task_cache, t);
+		kfree(t);
 		return NULL;
 	}
 	t->pid = alloc_pid();
@@ -88,7 +87,7 @@ void free_task(struct task_struct *t)
 {
 	list_del(&t->tasks);
 	free_pages(t->stack, THREAD_SIZE_ORDER);
-	kmem_cache_free(task_cache, t);
+	kfree(t);
 }
 
 void wake_up_process(struct task_struct *t)

@@ -19,7 +19,8 @@ static long sys_fork_regs(void) { return sys_fork(task_pt_regs(current)); }
 static long sys_clone_regs(void) { return sys_clone(task_pt_regs(current)); }
 static long sys_rt_sigreturn_regs(void) { return sys_rt_sigreturn(task_pt_regs(current)); }
 
-#define SYSCALL(nr, fn) [nr] = (syscall_fn_t)(fn)
+/* Every handler reads its arguments from the registers it declares: the cast is the ABI. */
+#define SYSCALL(nr, fn) [nr] = (syscall_fn_t)(void (*)(void))(fn)
 
 static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(0, sys_read),

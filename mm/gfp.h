@@ -35,6 +35,39 @@ unsigned long nr_free_pages(void);
 unsigned long node_free_pages(int nid);
 unsigned long totalram_pages(void);
 
+/* The allocator's core: preferred node, then its fallback list (mm/page_alloc.c). */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid);
+
+/*
+ * mm/hugetlb.c: the last put_page() of a PG_hugetlb head page calls this to
+ * return the page to its pool instead of the buddy allocator (Linux: the
+ * compound page destructor). page_alloc.c references it weakly.
+ */
+void free_huge_page(struct page *page);
+
+/* Freed pages are filled with this (Linux PAGE_POISON), slab objects with 0x6b. */
+#define PAGE_POISON	0xaa
+#ifndef CONFIG_DEBUG_PAGEALLOC_POISON
+#define CONFIG_DEBUG_PAGEALLOC_POISON 1	/* build with -DCONFIG_DEBUG_PAGEALLOC_POISON=0 to skip */
+#endif
+
+#define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+#define PFN_DOWN(x)	((x) >> PAGE_SHIFT)
+#define PFN_PHYS(x)	((phys_addr_t)(x) << PAGE_SHIFT)
+
+/* Smallest order whose block holds size bytes (size > 0). */
+static inline unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	size = (size - 1) >> PAGE_SHIFT;
+	while (size) {
+		order++;
+		size >>= 1;
+	}
+	return order;
+}
+
 static inline void *page_address(const struct page *page) { return __va(page_to_pfn(page) << PAGE_SHIFT); }
 static inline struct page *virt_to_page(const void *va) { return pfn_to_page(__pa(va) >> PAGE_SHIFT); }
 

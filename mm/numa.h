@@ -27,4 +27,7 @@ int phys_to_nid(phys_addr_t pa);	/* node of a physical address; 0 if unknown */
 int cpu_to_node(int cpu);
 int numa_node_id(void);			/* node of the running CPU */
 
+/* "numa=off" on the command line: set before numa_init() for one dummy node. */
+extern bool numa_off;
+
 #endif

@@ -23,4 +23,12 @@ void kmem_cache_init(void);
 /* For /proc/meminfo and the leak check: pages held by slabs. */
 unsigned long slab_pages(void);
 
+/* kmalloc(0) returns this: not NULL, but faults if used (Linux's ZERO_SIZE_PTR). */
+#define ZERO_SIZE_PTR		((void *)16)
+#define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+#define KMALLOC_MAX_CACHE_SIZE	2048	/* larger kmallocs take whole pages */
+
+/* Free a cache whose objects have all been freed (else panics). */
+void kmem_cache_destroy(struct kmem_cache *cache);
+
 #endif

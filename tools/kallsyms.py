@@ -46,6 +46,7 @@ def main():
     syms = symbols(sys.argv[1]) if len(sys.argv) == 3 else []
     data = blob(syms)
     with open(out, "w") as f:
+        f.write('\t.section .note.GNU-stack,"",@progbits\n')
         f.write('\t.section .kallsyms, "a"\n\t.balign 8\n\t.globl kallsyms_blob\nkallsyms_blob:\n')
         for i in range(0, len(data), 32):
             f.write("\t.byte " + ",".join(str(b) for b in data[i:i + 32]) + "\n")
