@@ -1,0 +1,378 @@
+/*
+ * mmtest.h - helpers for the memory-management tests (cow_*, rmap_*, ...):
+ * everything here is static inline so that each test stays one .c file.
+ *
+ *   pagemap_get / page_pfn     /proc/PID/pagemap: present bit, PFN, flags
+ *   kpagecount_get             /proc/kpagecount: how many PTEs map a frame
+ *   vmstat_get                 one /proc/vmstat counter
+ *   mailbox_*                  a MAP_SHARED page for talking to children
+ *                              (there is no pipe(2) on Pagoda)
+ *   debug_query, report_*      Pagoda's /sys/kernel/debug/pagoda/ files
+ *   k_sigaction, k_siginfo     the kernel's signal ABI, with a restorer
+ *
+ * The pagemap format (Linux Documentation/admin-guide/mm/pagemap.rst):
+ * 8 bytes per virtual page at offset (vaddr / 4096) * 8; bit 63 present,
+ * bits 0-54 the PFN (zero unless the reader has CAP_SYS_ADMIN: the tests
+ * run as root), bit 56 "exclusively mapped", bit 61 file page or shared
+ * anonymous page.  /proc/kpagecount: 8 bytes per PFN, the map count.
+ */
+#ifndef MMTEST_H
+#define MMTEST_H
+
+#include "tap.h"
+
+/* Numbers uapi.h does not have (Linux's syscall_64.tbl). */
+#define __NR_lseek              8
+#define __NR_rt_sigaction       13
+#define __NR_rt_sigprocmask     14
+#define __NR_rt_sigreturn       15
+#define SEEK_SET                0
+
+static inline long sys_lseek(int fd, long off, int whence)
+{
+	return syscall3(__NR_lseek, fd, off, whence);
+}
+
+/* ---- pagemap ---- */
+#define PM_PRESENT              (1UL << 63)
+#define PM_FILE                 (1UL << 61)
+#define PM_MMAP_EXCLUSIVE       (1UL << 56)
+#define PM_PFN_MASK             ((1UL << 55) - 1)
+
+/* Reads 8 bytes at offset off of path into *val; 0 or -errno. */
+static inline long read_u64_at(const char *path, unsigned long off, uint64_t *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_lseek((int)fd, (long)off, SEEK_SET);
+	if (r >= 0)
+		r = sys_read((int)fd, val, sizeof(*val));
+	sys_close((int)fd);
+	if (r < 0)
+		return r;
+	return r == sizeof(*val) ? 0 : -EIO;
+}
+
+/* The pagemap entry of addr in process pid (0: this process); 0 or -errno. */
+static inline long pagemap_get(long pid, const void *addr, uint64_t *entry)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%ld/pagemap", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/pagemap");
+	*entry = 0;
+	return read_u64_at(path, (unsigned long)addr / PAGE_SIZE * 8, entry);
+}
+
+/* The frame mapped at addr in pid (0: self), or 0 if none (or on error). */
+static inline uint64_t page_pfn(long pid, const void *addr)
+{
+	uint64_t e;
+
+	if (pagemap_get(pid, addr, &e) < 0 || !(e & PM_PRESENT))
+		return 0;
+	return e & PM_PFN_MASK;
+}
+
+/* How many PTEs map frame pfn, or -errno. */
+static inline long kpagecount_get(uint64_t pfn)
+{
+	uint64_t n;
+	long r = read_u64_at("/proc/kpagecount", pfn * 8, &n);
+
+	return r < 0 ? r : (long)n;
+}
+
+/* ---- /proc/vmstat ---- */
+
+/*
+ * The value of counter name, or -1 if absent.  One static buffer, so that
+ * reading twice in a row touches the same pages: a test measuring COW
+ * faults must not take any of its own between two reads.
+ */
+static inline long vmstat_get(const char *name)
+{
+	static char buf[16384];
+	size_t len = strlen(name);
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	}
+	return -1;
+}
+
+/* Pagoda's do_wp_page counters: copied, and reused, a write-protected page. */
+struct cow_counters {
+	long copy, reuse;
+};
+
+static inline void cow_counters_read(struct cow_counters *c)
+{
+	c->copy = vmstat_get("pagoda_cow_copy");
+	c->reuse = vmstat_get("pagoda_cow_reuse");
+}
+
+/* ---- a shared page to talk to children ---- */
+
+/* One MAP_SHARED anonymous page (zeroed), or NULL. */
+static inline void *mailbox_new(size_t size)
+{
+	long p = sys_mmap(NULL, ALIGN_UP(size, PAGE_SIZE), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p < 0 ? NULL : (void *)p;
+}
+
+#define MAILBOX_TIMEOUT_NS      (60L * 1000 * 1000 * 1000)
+
+/*
+ * Wait until *word == value, yielding the CPU; 1 if it did, 0 after 60 s.
+ * Each round writes the same few stack bytes (the clock read), so after
+ * the first one a process waiting here takes no more page faults.
+ */
+static inline int mailbox_wait(volatile long *word, long value)
+{
+	long deadline = now_ns() + MAILBOX_TIMEOUT_NS;
+
+	while (*word != value) {
+		if (now_ns() > deadline)
+			return 0;
+		sys_sched_yield();
+	}
+	return 1;
+}
+
+/* Wait until *word != 0; 1 if it did, 0 after 60 s. */
+static inline int mailbox_wait_nonzero(volatile long *word)
+{
+	long deadline = now_ns() + MAILBOX_TIMEOUT_NS;
+
+	while (!*word) {
+		if (now_ns() > deadline)
+			return 0;
+		sys_sched_yield();
+	}
+	return 1;
+}
+
+/*
+ * *word = post, then wait for *word == value.  The clock is read (and so
+ * the stack written) before posting: a parent that starts measuring COW
+ * faults when it sees post must not see this process take any.
+ */
+static inline int mailbox_post_wait(volatile long *word, long post, long value)
+{
+	long deadline = now_ns() + MAILBOX_TIMEOUT_NS;
+
+	*word = post;
+	while (*word != value) {
+		if (now_ns() > deadline)
+			return 0;
+		sys_sched_yield();
+	}
+	return 1;
+}
+
+/* ---- Pagoda's debug files ---- */
+#define PAGODA_DEBUG "/sys/kernel/debug/pagoda/"
+
+/*
+ * Write req to a debug file, then read the whole report into out
+ * (NUL-terminated).  Returns its length, or -errno from open, write or read.
+ */
+static inline long debug_query(const char *file, const char *req, char *out, size_t size)
+{
+	long fd = sys_openat(AT_FDCWD, file, req ? O_RDWR : O_RDONLY, 0);
+	size_t len = 0;
+	long r = 0;
+
+	out[0] = 0;
+	if (fd < 0)
+		return fd;
+	if (req) {
+		r = sys_write((int)fd, req, strlen(req));
+		if (r < 0)
+			goto out;
+	}
+	while (len + 1 < size) {
+		r = sys_read((int)fd, out + len, size - 1 - len);
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	out[len] = 0;
+out:
+	sys_close((int)fd);
+	return r < 0 ? r : (long)len;
+}
+
+/* The value after "key " at the start of a line of report, or -1. */
+static inline long report_field(const char *report, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = report; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return (long)strtoul(line + klen + 1, NULL, 0);
+	}
+	return -1;
+}
+
+/* The value after " key " anywhere in report, e.g. "mapcount", or -1. */
+static inline long report_word(const char *report, const char *key)
+{
+	char pat[40];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s ", key);
+	p = strstr(report, pat);
+	return p ? (long)strtoul(p + strlen(pat), NULL, 0) : -1;
+}
+
+/*
+ * The pids of the "mapped PID ADDR" lines of an rmap report: up to max of
+ * them in pids[], and the addresses in addrs[] if not NULL.  Returns how
+ * many lines there were.
+ */
+static inline int report_mapped(const char *report, long *pids, unsigned long *addrs, int max)
+{
+	int n = 0;
+
+	for (const char *line = report; line && *line; line = strchr(line, '\n')) {
+		char *end;
+
+		if (*line == '\n')
+			line++;
+		if (strncmp(line, "mapped ", 7))
+			continue;
+		if (n < max) {
+			pids[n] = strtol(line + 7, &end, 10);
+			if (addrs)
+				addrs[n] = strtoul(end, NULL, 0);
+		}
+		n++;
+	}
+	return n;
+}
+
+/* The rmap report of (pid, addr) into out; its length or -errno. */
+static inline long rmap_report(long pid, const void *addr, char *out, size_t size)
+{
+	char req[64];
+
+	snprintf(req, sizeof(req), "%ld 0x%lx\n", pid, (unsigned long)addr);
+	return debug_query(PAGODA_DEBUG "rmap", req, out, size);
+}
+
+/* 1 if the n pids in got[] are exactly the set want[0..nwant-1] (order free). */
+static inline int pid_set_equal(const long *got, int n, const long *want, int nwant)
+{
+	if (n != nwant)
+		return 0;
+	for (int i = 0; i < nwant; i++) {
+		int hits = 0;
+
+		for (int j = 0; j < n; j++)
+			hits += got[j] == want[i];
+		if (hits != 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* "5 7 9" for a diagnostic line. */
+static inline const char *pid_list_str(const long *pids, int n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n && len + 1 < size; i++)
+		len += snprintf(buf + len, size - len, "%s%ld", i ? " " : "", pids[i]);
+	return buf;
+}
+
+/* ---- signals: the kernel's ABI, which the C library would normally hide ---- */
+#define SA_SIGINFO      0x00000004
+#define SA_RESTORER     0x04000000
+#define SA_NODEFER      0x40000000
+#define SIG_DFL         ((void *)0)
+#define SIG_IGN         ((void *)1)
+#define SIG_BLOCK       0
+#define SIG_UNBLOCK     1
+#define SIG_SETMASK     2
+#define SEGV_MAPERR     1
+#define SEGV_ACCERR     2
+#define SI_USER         0
+#define CLD_EXITED      1
+#define CLD_KILLED      2
+#define CLD_DUMPED      3
+#define SIGMASK(sig)    (1UL << ((sig) - 1))
+
+/* struct siginfo as the kernel writes it: 128 bytes. */
+struct k_siginfo {
+	int si_signo;           /* 0 */
+	int si_errno;           /* 4 */
+	int si_code;            /* 8 */
+	int _pad0;
+	union {                 /* 16 */
+		void *si_addr;                                  /* SIGSEGV, SIGBUS */
+		struct { int si_pid; unsigned si_uid; } kill;   /* kill() */
+		struct {                                        /* SIGCHLD */
+			int si_pid;
+			unsigned si_uid;
+			int si_status;                          /* 24 */
+		} chld;
+		char _pad[128 - 16];
+	};
+};
+
+/* The kernel's struct sigaction (arch/x86/include/uapi/asm/signal.h), not glibc's. */
+struct k_sigaction {
+	void (*handler)(int, struct k_siginfo *, void *);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;     /* sigsetsize = 8 */
+};
+
+/* Where a handler returns to: rt_sigreturn(2), as glibc's __restore_rt. */
+void mmtest_restorer(void);
+__asm__(".text\n"
+	".globl mmtest_restorer\n"
+	".type mmtest_restorer, @function\n"
+	"mmtest_restorer:\n"
+	"\tmov $15, %eax\n"
+	"\tsyscall\n"
+	"\thlt\n"
+	".size mmtest_restorer, .-mmtest_restorer\n");
+
+static inline long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *old)
+{
+	return syscall4(__NR_rt_sigaction, sig, act, old, 8);
+}
+
+static inline long sys_rt_sigprocmask(int how, const unsigned long *set, unsigned long *old)
+{
+	return syscall4(__NR_rt_sigprocmask, how, set, old, 8);
+}
+
+/* Install an SA_SIGINFO handler with our restorer; 0 or -errno. */
+static inline long sigaction_install(int sig, void (*fn)(int, struct k_siginfo *, void *))
+{
+	struct k_sigaction sa = { fn, SA_SIGINFO | SA_RESTORER, mmtest_restorer, 0 };
+
+	return sys_rt_sigaction(sig, &sa, NULL);
+}
+
+#endif /* MMTEST_H */
