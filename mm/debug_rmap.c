@@ -14,6 +14,7 @@
 #include <mm/debug_rmap.h>
 #include <mm/rmap.h>
 #include <mm/internal.h>
+#include <mm/shmem.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -212,9 +213,10 @@ static bool count_mapped(struct page *page, struct vm_area_struct *vma, unsigned
 static void check_page(struct report *r, struct page *page, int *errors)
 {
 	int ptes = (int)page->__reserved, found = 0;
+	int cache_ref = page_is_shmem(page) ? 1 : 0;	/* the shmem object's own reference */
 	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
 
-	if (page_mapcount(page) != ptes || page_ref_count(page) != ptes) {
+	if (page_mapcount(page) != ptes || page_ref_count(page) != ptes + cache_ref) {
 		emit(r, "pfn 0x%lx: %d PTEs map it, mapcount %d, refcount %d\n",
 		     page_to_pfn(page), ptes, page_mapcount(page), page_ref_count(page));
 		(*errors)++;

@@ -18,6 +18,7 @@
  */
 #include <mm/mm.h>
 #include <mm/rmap.h>
+#include <mm/shmem.h>
 #include <mm/internal.h>
 #include <kernel/kernel.h>
 #include <kernel/string.h>
@@ -243,7 +244,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	struct page *page;
 	pte_t entry;
 
-	if (!(vmf->flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED)) {
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		entry = pte_mkspecial(pfn_pte(page_to_pfn(zero_page), vma->vm_page_prot));
 		set_pte(vmf->pte, pte_wrprotect(entry));
 		return VM_FAULT_OK;
@@ -270,6 +271,35 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	return VM_FAULT_OK;
 }
 
+/*
+ * First touch of a shared anonymous page: map the object's page, which
+ * another process may already have (Linux: do_shared_fault on shmem).
+ */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff);
+	pte_t entry;
+
+	if (!page)
+		return VM_FAULT_OOM;
+	entry = mk_pte(page, vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkdirty(pte_mkwrite(entry));
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(*vmf->pte)) {
+		spin_unlock(&mm->page_table_lock);
+		return VM_FAULT_OK;
+	}
+	get_page(page);
+	atomic_inc(&page->_mapcount);	/* Linux: page_add_file_rmap */
+	mm->rss_anon++;
+	set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_OK;
+}
+
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
@@ -280,7 +310,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	vmf->orig_pte = *vmf->pte;
 
 	if (pte_none(vmf->orig_pte))
-		return do_anonymous_page(vmf);
+		return vmf->vma->vm_shm ? do_shared_fault(vmf) : do_anonymous_page(vmf);
 	if (!pte_present(vmf->orig_pte))
 		/* Swap and migration entries come with the migration issue. */
 		return VM_FAULT_SIGBUS;

@@ -16,6 +16,7 @@
 #include <arch/x86_64/pgtable.h>
 
 struct anon_vma;
+struct shmem_object;
 
 /* vm_flags: Linux's values (include/linux/mm.h). */
 #define VM_NONE		0x00000000UL
@@ -48,6 +49,7 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;	/* set on first anonymous fault (anon_vma_prepare) */
 	struct list_head anon_vma_chain; /* AVCs of this VMA (mm/rmap.c) */
 	unsigned long vm_private_data;	/* hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
+	struct shmem_object *vm_shm;	/* MAP_SHARED|MAP_ANONYMOUS: the pages all sharers see (mm/shmem.c) */
 };
 
 struct mm_struct {

@@ -13,6 +13,7 @@
 #include <mm/mm.h>
 #include <mm/rmap.h>
 #include <mm/internal.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -86,11 +87,15 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	*vma = *orig;
 	INIT_LIST_HEAD(&vma->vm_list);
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	if (vma->vm_shm)
+		shmem_object_get(vma->vm_shm);
 	return vma;
 }
 
 void vm_area_free(struct vm_area_struct *vma)
 {
+	if (vma->vm_shm)
+		shmem_object_put(vma->vm_shm);
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
@@ -313,6 +318,13 @@ static unsigned long mmap_region(unsigned long addr, unsigned long len, unsigned
 	vma->vm_flags = vm_flags;
 	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
+	if (vm_flags & VM_SHARED) {
+		vma->vm_shm = shmem_object_create(len >> PAGE_SHIFT);
+		if (!vma->vm_shm) {
+			vm_area_free(vma);
+			return -ENOMEM;
+		}
+	}
 	if (insert_vm_struct(mm, vma)) {
 		vm_area_free(vma);
 		return -ENOMEM;
@@ -351,9 +363,11 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		return addr;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(current->mm, addr, addr + len))
 		return -EEXIST;
-	/* Anonymous private memory: vm_pgoff is the address in pages (Linux does the same). */
-	if (type == MAP_PRIVATE)
-		pgoff = addr >> PAGE_SHIFT;
+	/*
+	 * Anonymous private memory: vm_pgoff is the address in pages (Linux
+	 * does the same). Shared: the offset in its own object, from 0.
+	 */
+	pgoff = type == MAP_PRIVATE ? addr >> PAGE_SHIFT : 0;
 	ret = mmap_region(addr, len, calc_vm_flags(prot, flags), pgoff);
 	if (!IS_ERR_VALUE(ret) && (flags & MAP_POPULATE)) {
 		struct vm_area_struct *vma = find_vma(current->mm, addr);

@@ -29,7 +29,7 @@
 #include <kernel/string.h>
 
 #define NODE_MIN_SIZE	(4UL << 20)	/* smaller nodes are not set up */
-#define MAX_LOCAL_APIC	256		/* Pagoda keeps apicid_to_node for xAPIC ids only */
+#define MAX_LOCAL_APIC	32768		/* as Linux: larger x2APIC ids are skipped */
 
 int nr_node_ids = 1;
 struct numa_meminfo numa_meminfo;

@@ -1,0 +1,79 @@
+/*
+ * mm/shmem.c: shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS).
+ *
+ *   vma->vm_shm ---> shmem_object { refcount, pages[pgoff] }
+ *   (every VMA that shares the mapping, in every process, points here)
+ *
+ * Linux backs such a mapping with a file on an internal tmpfs: the pages
+ * live in the file's page cache, so whichever process touches a page
+ * first, all of them see the same frame. Pagoda keeps only that part: an
+ * array of pages indexed by page offset, freed when the last VMA goes.
+ * The object holds one reference on each page; each PTE holds another.
+ * These pages are not anonymous in the rmap sense (no anon_vma):
+ * page->mapping points at the object without PAGE_MAPPING_ANON.
+ */
+#include <mm/shmem.h>
+#include <mm/slab.h>
+#include <kernel/kernel.h>
+
+struct shmem_object {
+	atomic_t refcount;		/* VMAs that point here */
+	unsigned long nr_pages;
+	struct page *pages[];
+};
+
+struct shmem_object *shmem_object_create(unsigned long nr_pages)
+{
+	struct shmem_object *obj = kzalloc(sizeof(*obj) + nr_pages * sizeof(struct page *), GFP_KERNEL);
+
+	if (!obj)
+		return NULL;
+	atomic_set(&obj->refcount, 1);
+	obj->nr_pages = nr_pages;
+	return obj;
+}
+
+void shmem_object_get(struct shmem_object *obj)
+{
+	atomic_inc(&obj->refcount);
+}
+
+void shmem_object_put(struct shmem_object *obj)
+{
+	if (!atomic_dec_and_test(&obj->refcount))
+		return;
+	for (unsigned long i = 0; i < obj->nr_pages; i++) {
+		struct page *page = obj->pages[i];
+
+		if (!page)
+			continue;
+		VM_BUG_ON(page_mapcount(page) != 0, "shmem pfn %lx still mapped %d times",
+			  page_to_pfn(page), page_mapcount(page));
+		page->mapping = NULL;
+		put_page(page);
+	}
+	kfree(obj);
+}
+
+struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
+{
+	struct page *page;
+
+	if (pgoff >= obj->nr_pages)
+		return NULL;
+	page = obj->pages[pgoff];
+	if (page)
+		return page;
+	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	page->mapping = obj;
+	page->index = pgoff;
+	obj->pages[pgoff] = page;
+	return page;
+}
+
+bool page_is_shmem(const struct page *page)
+{
+	return page->mapping && !PageAnon(page);
+}
