@@ -83,8 +83,21 @@ endef
 
 $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
 	$(call make_iso,$@,init=/bin/demo $(CMDLINE),$(BUILD)/initramfs.cpio)
-$(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
-	$(call make_iso,$@,$(TEST_CMDLINE) $(CMDLINE),$(BUILD)/initramfs.cpio)
+# The test ISO also carries musl_hello (built by Debian's musl-gcc) through
+# the run-your-own-program path, as /user/musl_hello: that path gets a test.
+TEST_USER_DIR := $(BUILD)/test-user
+$(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf user boot/grub.cfg.in tools/mkcpio.py
+	rm -rf $(TEST_USER_DIR) && mkdir -p $(TEST_USER_DIR)
+	$(if $(USER_MUSL_TESTS),cp $(U)/musl/musl_hello $(TEST_USER_DIR)/)
+	$(call stage_user_dir,$(BUILD)/initramfs-test,$(TEST_USER_DIR))
+	$(call make_iso,$@,$(TEST_CMDLINE) $(CMDLINE),$(BUILD)/initramfs-test.cpio)
+
+# $(1): staging directory to build, $(2): directory of the user's programs (-> /user)
+define stage_user_dir
+	rm -rf $(1) && cp -a $(USER_STAGE) $(1)
+	mkdir -p $(1)/user && find $(2) -maxdepth 1 -type f -exec cp {} $(1)/user/ \;
+	$(PYTHON) tools/mkcpio.py $(1) $(1).cpio
+endef
 
 deps:
 	@bash tools/install-deps.sh
@@ -101,9 +114,7 @@ test: deps
 run-user: deps
 	@test -n "$(DIR)" || { echo "usage: make run-user DIR=path/to/static/programs"; exit 2; }
 	@$(MAKE) --no-print-directory user $(BUILD)/pagoda.elf
-	rm -rf $(BUILD)/initramfs-user && cp -a $(USER_STAGE) $(BUILD)/initramfs-user
-	mkdir -p $(BUILD)/initramfs-user/user && cp $(DIR)/* $(BUILD)/initramfs-user/user/
-	$(PYTHON) tools/mkcpio.py $(BUILD)/initramfs-user $(BUILD)/initramfs-user.cpio
+	$(call stage_user_dir,$(BUILD)/initramfs-user,$(DIR))
 	$(call make_iso,$(BUILD)/pagoda-user.iso,$(CMDLINE),$(BUILD)/initramfs-user.cpio)
 	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-user.iso --user
 

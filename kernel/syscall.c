@@ -25,8 +25,11 @@ static long sys_rt_sigreturn_regs(void) { return sys_rt_sigreturn(task_pt_regs(c
 static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(0, sys_read),
 	SYSCALL(1, sys_write),
+	SYSCALL(2, sys_open),
 	SYSCALL(3, sys_close),
+	SYSCALL(4, sys_stat),
 	SYSCALL(5, sys_fstat),
+	SYSCALL(6, sys_lstat),
 	SYSCALL(8, sys_lseek),
 	SYSCALL(9, sys_mmap),
 	SYSCALL(10, sys_mprotect),
@@ -36,8 +39,11 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(14, sys_rt_sigprocmask),
 	SYSCALL(15, sys_rt_sigreturn_regs),
 	SYSCALL(16, sys_ioctl),
+	SYSCALL(17, sys_pread64),
+	SYSCALL(18, sys_pwrite64),
 	SYSCALL(19, sys_readv),
 	SYSCALL(20, sys_writev),
+	SYSCALL(21, sys_access),
 	SYSCALL(24, sys_sched_yield),
 	SYSCALL(28, sys_madvise),
 	SYSCALL(32, sys_dup),
@@ -52,12 +58,17 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(61, sys_wait4),
 	SYSCALL(62, sys_kill),
 	SYSCALL(63, sys_uname),
+	SYSCALL(72, sys_fcntl),
+	SYSCALL(79, sys_getcwd),
+	SYSCALL(83, sys_mkdir),
+	SYSCALL(89, sys_readlink),
 	SYSCALL(98, sys_getrusage),
 	SYSCALL(102, sys_getuid),
 	SYSCALL(104, sys_getuid),	/* getgid */
 	SYSCALL(107, sys_getuid),	/* geteuid */
 	SYSCALL(108, sys_getuid),	/* getegid */
 	SYSCALL(110, sys_getppid),
+	SYSCALL(133, sys_mknod),
 	SYSCALL(158, sys_arch_prctl),
 	SYSCALL(169, sys_reboot),
 	SYSCALL(186, sys_gettid),
@@ -67,9 +78,13 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(229, sys_clock_getres),
 	SYSCALL(231, sys_exit_group),
 	SYSCALL(257, sys_openat),
+	SYSCALL(258, sys_mkdirat),
 	SYSCALL(259, sys_mknodat),
 	SYSCALL(262, sys_newfstatat),
+	SYSCALL(267, sys_readlinkat),
+	SYSCALL(269, sys_faccessat),
 	SYSCALL(292, sys_dup3),
+	SYSCALL(439, sys_faccessat2),
 };
 
 void do_syscall_64(struct pt_regs *regs)

@@ -276,7 +276,7 @@ static unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 		vm_flags |= VM_WRITE;
 	if (prot & PROT_EXEC)
 		vm_flags |= VM_EXEC;
-	if ((flags & MAP_TYPE) == MAP_SHARED || (flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+	if ((flags & MAP_TYPE) == MAP_SHARED)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
@@ -348,10 +348,9 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	len = PAGE_ALIGN(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
-	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+	/* Anonymous memory is SHARED or PRIVATE; SHARED_VALIDATE is for files (Linux: EINVAL). */
+	if (type != MAP_PRIVATE && type != MAP_SHARED)
 		return -EINVAL;
-	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_SUPPORTED_MASK))
-		return -EOPNOTSUPP;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if ((flags & MAP_FIXED) && (addr & ~PAGE_MASK))
