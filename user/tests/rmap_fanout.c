@@ -91,7 +91,7 @@ static long check_page(long pid, unsigned long page, const long *want, int nwant
 	       "%s: the walk finds exactly the processes that map it (%d)", what, nwant);
 	tap_is_long(found, nwant, "%s: found %d", what, nwant);
 	tap_is_long(report_word(report, "mapcount"), nwant, "%s: mapcount %d", what, nwant);
-	tap_diag("visited %ld found %ld (%s)", visited, found, what);
+	tap_diag("visited %ld found %ld walk %ld ns (%s)", visited, found, report_field(report, "walk_ns"), what);
 	return visited;
 }
 
