@@ -50,6 +50,12 @@ void free_huge_page(struct page *page);
 #ifndef CONFIG_DEBUG_PAGEALLOC_POISON
 #define CONFIG_DEBUG_PAGEALLOC_POISON 1	/* build with -DCONFIG_DEBUG_PAGEALLOC_POISON=0 to skip */
 #endif
+/*
+ * Poison freed pages: starts as CONFIG_DEBUG_PAGEALLOC_POISON; boot code may
+ * clear it for "page_poison=off" (as Linux's page_poison=), e.g. for
+ * benchmarks: under TCG poisoning a 2 MB page costs as much as zeroing it.
+ */
+extern bool page_poisoning_enabled;
 
 #define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 #define PFN_DOWN(x)	((x) >> PAGE_SHIFT)

@@ -192,11 +192,11 @@ static bool memblock_find_in_range_node(struct memblock_request *req, int nid)
 }
 
 /*
- * Reserve and zero size bytes aligned to align, on node nid if it has
- * room, else anywhere (Linux: memblock_alloc_try_nid). Panics when RAM is
+ * Reserve size bytes aligned to align, on node nid if it has room, else
+ * anywhere (Linux: memblock_alloc_try_nid_raw). Panics when RAM is
  * exhausted: nothing at boot can go on without its memory.
  */
-phys_addr_t memblock_phys_alloc_node(phys_addr_t size, phys_addr_t align, int nid)
+phys_addr_t memblock_phys_alloc_raw(phys_addr_t size, phys_addr_t align, int nid)
 {
 	struct memblock_request req = { .size = size, .align = align };
 
@@ -211,8 +211,16 @@ phys_addr_t memblock_phys_alloc_node(phys_addr_t size, phys_addr_t align, int ni
 		      (unsigned long)size, (unsigned long)align, nid,
 		      (unsigned long)memblock_current_limit);
 	memblock_reserve(req.base, size);
-	memset(__va(req.base), 0, size);
 	return req.base;
+}
+
+/* The same, zeroed (Linux: memblock_alloc_try_nid). */
+phys_addr_t memblock_phys_alloc_node(phys_addr_t size, phys_addr_t align, int nid)
+{
+	phys_addr_t pa = memblock_phys_alloc_raw(size, align, nid);
+
+	memset(__va(pa), 0, size);
+	return pa;
 }
 
 static void memblock_dump(const char *name, const struct memblock_type *type)

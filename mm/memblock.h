@@ -26,6 +26,8 @@ void memblock_add(phys_addr_t base, phys_addr_t size);
 void memblock_reserve(phys_addr_t base, phys_addr_t size);
 /* Allocate zeroed boot memory on a node (NUMA_NO_NODE: any); panics on failure. */
 phys_addr_t memblock_phys_alloc_node(phys_addr_t size, phys_addr_t align, int nid);
+/* The same, not zeroed: for memory the caller initialises anyway (mem_map). */
+phys_addr_t memblock_phys_alloc_raw(phys_addr_t size, phys_addr_t align, int nid);
 phys_addr_t memblock_end_of_ram(void);
 bool memblock_is_reserved(phys_addr_t addr);
 

@@ -45,6 +45,7 @@
 struct page *mem_map;
 unsigned long max_pfn;
 pg_data_t node_data[MAX_NUMNODES];
+bool page_poisoning_enabled = CONFIG_DEBUG_PAGEALLOC_POISON;
 
 /* How a block is freed (Linux: fpi_t). */
 typedef unsigned int fpi_t;
@@ -375,7 +376,7 @@ static void free_pages_prepare(struct page *page, unsigned int order, fpi_t fpi)
 	for (unsigned long i = 0; i < nr; i++)
 		free_page_check(page + i);
 	/* Junk, not stale data, for whoever reads the page after freeing it (mm/gfp.h). */
-	if (CONFIG_DEBUG_PAGEALLOC_POISON && !(fpi & FPI_SKIP_POISON))
+	if (page_poisoning_enabled && !(fpi & FPI_SKIP_POISON))
 		memset(page_address(page), PAGE_POISON, PAGE_SIZE << order);
 }
 
@@ -462,7 +463,7 @@ static void __init_single_page(struct page *page, int nid)
 static void alloc_node_mem_map(void)
 {
 	phys_addr_t size = max_pfn * sizeof(struct page);
-	phys_addr_t pa = memblock_phys_alloc_node(size, PAGE_SIZE, NUMA_NO_NODE);
+	phys_addr_t pa = memblock_phys_alloc_raw(size, PAGE_SIZE, NUMA_NO_NODE);	/* __init_single_page writes it all */
 
 	mem_map = __va(pa);
 	printk("mem_map: %lu struct pages (%lu KB) at [mem 0x%016lx-0x%016lx]\n",

@@ -179,7 +179,25 @@ static int node_with_most_free(void)
 
 /* ---- the tests ---- */
 
-/* Every free block is PG_buddy, of its list's order, aligned, on its node; counts add up. */
+/* A free block: head PG_buddy with its order, aligned; every frame on nid, the others clean. */
+static bool check_free_block(struct page *page, int nid, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (!PageBuddy(page) || page->private != order || (pfn & ((1UL << order) - 1)))
+		return fail("node %d order %u: block pfn 0x%lx buddy %d order %lu", nid, order, pfn,
+			    PageBuddy(page), page->private);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		const struct page *p = page + i;
+
+		if (page_to_nid(p) != nid || (i && (p->flags << NODES_SHIFT)))
+			return fail("node %d order %u: block pfn 0x%lx, frame 0x%lx on node %d flags 0x%lx",
+				    nid, order, pfn, pfn + i, page_to_nid(p), p->flags);
+	}
+	return true;
+}
+
+/* Every free block is well formed and on its node's list; the counts add up. */
 static bool test_free_lists_consistent(void)
 {
 	for (int nid = 0; nid < nr_node_ids; nid++) {
@@ -193,15 +211,10 @@ static bool test_free_lists_consistent(void)
 			struct page *page;
 
 			list_for_each_entry(page, &pgdat->free_area[order].free_list, lru) {
-				unsigned long pfn = page_to_pfn(page);
-
 				n++;
-				if (!PageBuddy(page) || page->private != order || (pfn & ((1UL << order) - 1)) ||
-				    page_to_nid(page) != nid) {
-					ok = fail("node %d order %u: block pfn 0x%lx buddy %d order %lu nid %d",
-						  nid, order, pfn, PageBuddy(page), page->private, page_to_nid(page));
+				ok = check_free_block(page, nid, order);
+				if (!ok)
 					break;
-				}
 			}
 			if (ok && n != pgdat->free_area[order].nr_free)
 				ok = fail("node %d order %u: %lu blocks listed, nr_free %lu",
@@ -213,6 +226,30 @@ static bool test_free_lists_consistent(void)
 		spin_unlock(&pgdat->lock);
 		if (!ok)
 			return false;
+	}
+	return true;
+}
+
+/* Each node's fallback list: itself first, then every other node once, by distance. */
+static bool test_fallback_order(void)
+{
+	for (int nid = 0; nid < nr_node_ids; nid++) {
+		const int *fb = NODE_DATA(nid)->fallback;
+		unsigned int seen = 0;
+
+		if (fb[0] != nid)
+			return fail("node %d: fallback list starts with node %d", nid, fb[0]);
+		for (int i = 0; i < nr_node_ids; i++) {
+			if (fb[i] < 0 || fb[i] >= nr_node_ids || (seen & (1u << fb[i])))
+				return fail("node %d: fallback[%d] is %d", nid, i, fb[i]);
+			seen |= 1u << fb[i];
+			if (i && node_distance(nid, fb[i]) < node_distance(nid, fb[i - 1]))
+				return fail("node %d: fallback[%d] node %d (distance %d) after node %d (distance %d)",
+					    nid, i, fb[i], node_distance(nid, fb[i]), fb[i - 1],
+					    node_distance(nid, fb[i - 1]));
+		}
+		if (nr_node_ids < MAX_NUMNODES && fb[nr_node_ids] != NUMA_NO_NODE)
+			return fail("node %d: fallback list not ended by -1", nid);
 	}
 	return true;
 }
@@ -506,7 +543,7 @@ static bool test_gfp_zero(void)
 		pfn = page_to_pfn(a);
 		memset(page_address(a), 0x5a, PAGE_SIZE);
 		__free_pages(a, 0);
-		if (CONFIG_DEBUG_PAGEALLOC_POISON && !page_is_filled(a, 0, PAGE_POISON))
+		if (page_poisoning_enabled && !page_is_filled(a, 0, PAGE_POISON))
 			ok = fail("freed pfn 0x%lx is not poisoned with 0x%x", pfn, PAGE_POISON);
 		a = NULL;
 	}
@@ -695,6 +732,7 @@ void buddy_selftest(void)
 	test_nr = nr_failed = 0;
 	printk("# selftest/buddy: %d nodes, %lu pages free\n", nr_node_ids, nr_free_pages());
 	run_test("free_lists_consistent", test_free_lists_consistent);
+	run_test("fallback_order", test_fallback_order);
 	run_test("alloc_free_every_order", test_alloc_free_every_order);
 	run_test("split", test_split);
 	run_test("coalesce", test_coalesce);

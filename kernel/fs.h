@@ -1,0 +1,323 @@
+/*
+ * Files: the per-process fd table, struct file, and the file system calls,
+ * with Linux's numbers, flags, errno values and struct layouts (Linux:
+ * fs/open.c, fs/read_write.c, fs/file.c, fs/namei.c, fs/stat.c,
+ * fs/readdir.c, fs/ioctl.c, fs/fcntl.c).
+ *
+ *   task->files[fd] ---> struct file { f_op, f_count, f_flags, f_mode, f_pos, f_stat }
+ *   (64 slots,              |  shared by dup() and fork(), freed by the last fput()
+ *    close_on_exec bits)    |
+ *                           +-- f_op = &console_fops         /dev/console: the serial port
+ *                           +-- f_op = &initramfs_file_fops  a file of the cpio archive (read-only)
+ *                           +-- f_op = &initramfs_dir_fops   a directory of the archive
+ *                           +-- f_op = procfs fops           a generated /proc or /sys file (procfs.c)
+ *
+ * Pagoda has one tree and no mounts: the initramfs (kernel/initramfs.c),
+ * read-only, with the synthetic /proc and /sys trees of kernel/procfs.c on
+ * top. A path is resolved by walk_path() in fs.c, one component at a time;
+ * relative paths start at "/" (there is no chdir yet).
+ *
+ * Locking: a task's fd table is changed only by the task itself (there are
+ * no threads and no CLONE_FILES), by fork (the parent copies its own table
+ * into a child that is not running yet) and by exit. f_count is atomic.
+ * f_pos of a file shared after fork is not locked (Linux: f_pos_lock); that
+ * is safe while user code runs on one CPU.
+ *
+ * Start reading at sys_openat() and sys_read() in fs.c.
+ */
+#ifndef _KERNEL_FS_H
+#define _KERNEL_FS_H
+
+#include <kernel/types.h>
+
+typedef s64 loff_t;
+
+#define PATH_MAX	4096	/* including the NUL */
+#define NAME_MAX	255
+#define MAX_RW_COUNT	(0x7fffffffL & ~4095L)	/* Linux: INT_MAX & PAGE_MASK */
+#define UIO_MAXIOV	1024
+#define MAXSYMLINKS	40	/* symlinks followed in one path walk */
+#ifndef ELOOP
+#define ELOOP		40	/* Linux's value; kernel/errno.h does not have it yet */
+#endif
+
+/* open flags (octal, include/uapi/asm-generic/fcntl.h) */
+#define O_ACCMODE	00000003
+#define O_RDONLY	00000000
+#define O_WRONLY	00000001
+#define O_RDWR		00000002
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_APPEND	00002000
+#define O_NONBLOCK	00004000
+#define O_DSYNC		00010000
+#define O_DIRECT	00040000
+#define O_LARGEFILE	00100000	/* always set on 64-bit: F_GETFL shows it */
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+#define O_NOATIME	01000000
+#define O_CLOEXEC	02000000
+#define O_PATH		010000000
+
+#define AT_FDCWD		(-100)
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_EACCESS		0x200
+#define AT_NO_AUTOMOUNT		0x800
+#define AT_EMPTY_PATH		0x1000
+
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+#define SEEK_DATA	3
+#define SEEK_HOLE	4
+
+/* fcntl */
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
+
+/* access / faccessat */
+#define F_OK	0
+#define X_OK	1
+#define W_OK	2
+#define R_OK	4
+
+/* st_mode (include/uapi/linux/stat.h) */
+#define S_IFMT		0170000
+#define S_IFSOCK	0140000
+#define S_IFLNK		0120000
+#define S_IFREG		0100000
+#define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_IFCHR		0020000
+#define S_IFIFO		0010000
+#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)	(((m) & S_IFMT) == S_IFBLK)
+#define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
+#define S_IRWXUGO	00777
+#define S_IWUGO		00222
+#define S_IXUGO		00111
+
+/* getdents64 d_type: the S_IFMT bits shifted down (fs_umode_to_dtype) */
+#define DT_UNKNOWN	0
+#define DT_FIFO		1
+#define DT_CHR		2
+#define DT_DIR		4
+#define DT_BLK		6
+#define DT_REG		8
+#define DT_LNK		10
+#define DT_SOCK		12
+#define S_DT(mode)	(((mode) & S_IFMT) >> 12)
+
+/* ioctls that every file answers (fs/ioctl.c do_vfs_ioctl) */
+#define FIONREAD	0x541B
+#define FIONBIO		0x5421
+#define FIONCLEX	0x5450
+#define FIOCLEX		0x5451
+
+/* Device numbers as stat() shows them: Linux's new_encode_dev(). */
+#define MKDEV(ma, mi)	((u32)(((mi) & 0xff) | ((ma) << 8) | (((mi) & ~0xffu) << 12)))
+#define MAJOR(dev)	((u32)(((dev) & 0xfff00) >> 8))
+#define MINOR(dev)	((u32)(((dev) & 0xff) | (((dev) >> 12) & 0xfff00)))
+/* mknod's dev argument: new_decode_dev() */
+#define DECODE_MAJOR(dev) (((dev) & 0xfff00) >> 8)
+#define DECODE_MINOR(dev) (((dev) & 0xff) | (((dev) >> 12) & 0xfff00))
+
+/* The user-space structures (x86-64 layouts). */
+struct stat {				/* 144 bytes: arch/x86/include/uapi/asm/stat.h */
+	unsigned long st_dev;
+	unsigned long st_ino;
+	unsigned long st_nlink;
+	unsigned int st_mode;
+	unsigned int st_uid;
+	unsigned int st_gid;
+	unsigned int __pad0;
+	unsigned long st_rdev;
+	long st_size;
+	long st_blksize;
+	long st_blocks;			/* 512-byte units */
+	unsigned long st_atime, st_atime_nsec;
+	unsigned long st_mtime, st_mtime_nsec;
+	unsigned long st_ctime, st_ctime_nsec;
+	long __unused[3];
+};
+_Static_assert(sizeof(struct stat) == 144, "struct stat must be Linux's 144 bytes");
+
+struct linux_dirent64 {
+	u64 d_ino;
+	s64 d_off;			/* the directory position after this entry */
+	unsigned short d_reclen;	/* 8-aligned */
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+/* What fstat reports about an open file (Linux: the inode's attributes). */
+struct kstat {
+	u64 ino;
+	u32 dev;			/* st_dev: which tree (MKDEV(0, n) for the pseudo filesystems) */
+	u32 mode;
+	u32 nlink;
+	u32 rdev;
+	s64 size;
+	u32 blksize;
+	u64 blocks;			/* 512-byte units */
+	u64 mtime;
+};
+
+struct file;
+struct task_struct;
+
+/*
+ * What a file can do. A NULL method gives Linux's answer for a file that
+ * lacks it: read/write -EINVAL, llseek -ESPIPE, ioctl -ENOTTY,
+ * getdents64 -ENOTDIR. read and write advance *pos themselves (pread
+ * passes a copy) and return the bytes moved, or -errno if none moved.
+ */
+struct file_operations {
+	ssize_t (*read)(struct file *f, char *ubuf, size_t count, loff_t *pos);
+	ssize_t (*write)(struct file *f, const char *ubuf, size_t count, loff_t *pos);
+	loff_t (*llseek)(struct file *f, loff_t offset, int whence);
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	long (*getdents64)(struct file *f, struct linux_dirent64 *udirent, unsigned int count);
+	void (*release)(struct file *f);	/* the last fput(): free private_data */
+};
+
+/* f_mode: what this open file may do, from the O_ACCMODE bits. */
+#define FMODE_READ	0x1
+#define FMODE_WRITE	0x2
+#define FMODE_PREAD	0x4	/* pread/pwrite allowed (not on the console: ESPIPE) */
+#define FMODE_PATH	0x8	/* O_PATH: only fstat, dup, close, fcntl and *at() dfd */
+
+struct file {
+	const struct file_operations *f_op;
+	atomic_t f_count;		/* fds and tasks that hold it */
+	unsigned int f_flags;		/* as F_GETFL shows them: O_ACCMODE, O_APPEND, O_NONBLOCK, O_LARGEFILE... */
+	unsigned int f_mode;		/* FMODE_* */
+	loff_t f_pos;
+	struct kstat f_stat;		/* for fstat */
+	char *f_path;			/* directories: the absolute path (kmalloc'd), for openat(dfd, "rel") */
+	const struct initramfs_entry *f_entry;	/* archive-backed files and directories */
+	void *private_data;		/* procfs: the generated text, or a directory listing */
+};
+
+/* kernel/fs.c */
+struct file *alloc_file(const struct file_operations *fops, unsigned int flags);
+static inline struct file *get_file(struct file *f) { atomic_inc(&f->f_count); return f; }
+void fput(struct file *f);		/* the last reference calls ->release and frees */
+struct file *fget(unsigned int fd);	/* current's file at fd, or NULL; no reference taken */
+
+/* Called by the core: the first process's fds, fork, exit, execve. */
+void fd_install_console(struct task_struct *t);		/* fds 0, 1, 2 = one /dev/console file */
+int dup_files(struct task_struct *child, struct task_struct *parent);	/* always 0 */
+void close_files(struct task_struct *t);
+void do_close_on_exec(struct task_struct *t);
+
+/*
+ * Helpers for file_operations implementations.
+ * simple_read_from_buffer: copy from a kernel buffer at *pos, as Linux's.
+ * generic_llseek_size: SEEK_SET/CUR/END/DATA/HOLE against a file of size eof.
+ */
+ssize_t simple_read_from_buffer(char *ubuf, size_t count, loff_t *pos, const void *from, size_t available);
+loff_t generic_llseek_size(struct file *f, loff_t offset, int whence, loff_t eof);
+
+/* getdents64: fill user dirents one by one (Linux: struct dir_context + filldir64). */
+struct dir_context {
+	char *ubuf;			/* where the next dirent goes */
+	unsigned int left;		/* bytes left in the user buffer */
+	unsigned int written;
+	int error;			/* -EINVAL (no room for the first entry) or -EFAULT */
+};
+/* false: the entry did not fit or could not be copied; stop there. */
+bool dir_emit(struct dir_context *ctx, const char *name, size_t namlen, u64 ino,
+	      unsigned int type, loff_t next_pos);
+long dir_context_result(const struct dir_context *ctx);	/* what getdents64 returns */
+
+/*
+ * seq_file: text generated into a kmalloc'd buffer (Linux's name and
+ * overflow convention: count == size means "did not fit, retry bigger").
+ * procfs generators print with seq_printf; see procfs.c.
+ */
+struct seq_file {
+	char *buf;
+	size_t size;
+	size_t count;
+};
+__attribute__((format(printf, 2, 3))) void seq_printf(struct seq_file *m, const char *fmt, ...);
+void seq_puts(struct seq_file *m, const char *s);
+void seq_putc(struct seq_file *m, char c);
+static inline bool seq_has_overflowed(const struct seq_file *m) { return m->count == m->size; }
+
+/*
+ * Report hooks with Linux's names. procfs.c has weak defaults that print
+ * an empty hugetlb pool; mm/hugetlb.c replaces them by defining its own.
+ */
+struct mm_struct;
+void hugetlb_report_meminfo(struct seq_file *m);		/* /proc/meminfo HugePages_*, Hugetlb */
+void hugetlb_report_node_meminfo(struct seq_file *m, int nid);	/* nodeN/meminfo */
+void hugetlb_report_usage(struct seq_file *m, struct mm_struct *mm);	/* /proc/PID/status HugetlbPages */
+
+/*
+ * kernel/procfs.c: the synthetic /proc and /sys trees. A path at or under
+ * /proc or /sys is theirs; procfs_lookup() says what it names.
+ */
+struct proc_entry;
+struct procfs_node {
+	const struct proc_entry *pe;	/* the file; NULL for a directory */
+	int pid;			/* the %pid component, or -1 */
+	int nid;			/* the node%nid component, or -1 */
+	bool sysfs;			/* under /sys (else /proc): Linux's rules differ */
+	struct kstat stat;
+};
+bool procfs_owns(const char *path);
+int procfs_lookup(const char *path, struct procfs_node *node);	/* 0 or -ENOENT */
+int procfs_open(struct file *f, const struct procfs_node *node, const char *path);
+bool procfs_may_write(const struct procfs_node *node);	/* sysfs: needs a write bit */
+/* Creating a missing name (open O_CREAT, or mknod/mkdir): Linux's errno there. */
+int procfs_create_error(const char *path, bool by_open);
+
+/* The file system calls (numbers from arch/x86/entry/syscalls/syscall_64.tbl). */
+long sys_read(unsigned int fd, char *buf, size_t count);				/* 0 */
+long sys_write(unsigned int fd, const char *buf, size_t count);				/* 1 */
+long sys_open(const char *path, int flags, int mode);					/* 2 */
+long sys_close(unsigned int fd);							/* 3 */
+long sys_stat(const char *path, struct stat *st);					/* 4 */
+long sys_fstat(unsigned int fd, struct stat *st);					/* 5 */
+long sys_lstat(const char *path, struct stat *st);					/* 6 */
+long sys_lseek(unsigned int fd, loff_t offset, unsigned int whence);			/* 8 */
+long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg);			/* 16 */
+long sys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos);			/* 17 */
+long sys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);		/* 18 */
+long sys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);		/* 19 */
+long sys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);		/* 20 */
+long sys_access(const char *path, int mode);						/* 21 */
+long sys_dup(unsigned int fildes);							/* 32 */
+long sys_dup2(unsigned int oldfd, unsigned int newfd);					/* 33 */
+long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);			/* 72 */
+long sys_getcwd(char *buf, unsigned long size);						/* 79 */
+long sys_mkdir(const char *path, int mode);						/* 83 */
+long sys_readlink(const char *path, char *buf, int bufsiz);				/* 89 */
+long sys_mknod(const char *path, int mode, unsigned int dev);				/* 133 */
+long sys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count); /* 217 */
+long sys_openat(int dfd, const char *path, int flags, int mode);			/* 257 */
+long sys_mkdirat(int dfd, const char *path, int mode);					/* 258 */
+long sys_mknodat(int dfd, const char *path, int mode, unsigned int dev);		/* 259 */
+long sys_newfstatat(int dfd, const char *path, struct stat *st, int flag);		/* 262 */
+long sys_readlinkat(int dfd, const char *path, char *buf, int bufsiz);			/* 267 */
+long sys_faccessat(int dfd, const char *path, int mode);				/* 269 */
+long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags);			/* 292 */
+long sys_faccessat2(int dfd, const char *path, int mode, int flags);			/* 439 */
+
+#endif
