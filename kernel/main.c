@@ -44,6 +44,16 @@ static void run_selftests(void)
 		buddy_selftest();
 }
 
+/* Linux's rdinit= and init= choose the first program; /init by default. */
+static const char *init_program(void)
+{
+	static char path[128];
+
+	if (cmdline_get("rdinit", path, sizeof(path)) || cmdline_get("init", path, sizeof(path)))
+		return path;
+	return "/init";
+}
+
 void start_kernel(void)
 {
 	mm_init();
@@ -56,7 +66,7 @@ void start_kernel(void)
 	initramfs_init(__va(boot_params.initrd_start), boot_params.initrd_size);
 	lapic_init();
 	lapic_timer_init();
-	start_init("/init");
-	printk("Run /init as init process\n");
+	start_init(init_program());
+	printk("Run %s as init process\n", init_program());
 	cpu_idle();
 }
