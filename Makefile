@@ -30,7 +30,7 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host debug gdb clean deps run-user
+.PHONY: all kernel iso run test test-host test-unit debug gdb clean deps run-user
 all: $(BUILD)/pagoda.iso
 
 kernel: $(BUILD)/pagoda.elf
@@ -124,6 +124,15 @@ debug: deps
 
 gdb:
 	gdb -q -x tools/gdb/pagoda.gdb
+
+# Host unit tests: kernel code compiled for Linux processes (no QEMU).
+test-unit:
+	@mkdir -p $(BUILD)/host
+	gcc -O2 -g -Wall -Wextra -I. -fsanitize=address,undefined tests/host/interval_tree_test.c \
+		kernel/interval_tree.c -o $(BUILD)/host/interval_tree_test
+	$(BUILD)/host/interval_tree_test
+	sh tests/kernel/host/run.sh
+	$(PYTHON) tests/test_tools.py
 
 clean:
 	rm -rf $(BUILD)
