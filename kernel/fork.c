@@ -50,8 +50,7 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			vm_area_free(tmp);
 			return err;
 		}
-		list_add_tail(&tmp->vm_list, &mm->mmap);
-		mm->map_count++;
+		vma_link_tail(mm, tmp);
 		err = copy_page_range(tmp, mpnt);
 		if (err)
 			return err;

@@ -7,7 +7,7 @@
  *   anon_vma  for one pid: each VMA's anon_vma chain and each anon_vma's tree
  *   check     every mapped page's mapcount and refcount against the page
  *             tables and the rmap walk; every AVC on its VMA's list and in
- *             its anon_vma's tree
+ *             its anon_vma's tree; every VMA found by the mm's VMA tree
  *
  * Each report is text in a caller's buffer; the return value is its length.
  */
@@ -179,6 +179,12 @@ static void check_avcs(struct report *r, struct task_struct *t, int *errors)
 	for_each_vma(t->mm, vma) {
 		struct anon_vma_chain *avc;
 		bool own = !vma->anon_vma;
+
+		if (find_vma(t->mm, vma->vm_start) != vma || find_vma(t->mm, vma->vm_end - 1) != vma) {
+			emit(r, "pid %d vma 0x%lx-0x%lx: the VMA tree does not find it\n",
+			     t->pid, vma->vm_start, vma->vm_end);
+			(*errors)++;
+		}
 
 		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
 			if (avc->vma != vma || !avc_in_tree(avc) ||

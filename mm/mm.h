@@ -2,10 +2,15 @@
  * Address spaces: struct mm_struct (one per process) and struct
  * vm_area_struct (one per mapped range), as include/linux/mm_types.h.
  *
- *   task->mm --> mm_struct { pgd, mmap list of VMAs sorted by address, ... }
+ *   task->mm --> mm_struct { pgd, mm_rb tree and mmap list of VMAs, ... }
  *                   |
  *                   +--> vma [vm_start, vm_end) vm_flags vm_pgoff anon_vma
  *                   +--> vma ...
+ *
+ * The VMAs are in a balanced tree keyed by address (the interval tree of
+ * kernel/interval_tree.c: VMAs never overlap, so the first interval that
+ * reaches addr is find_vma's answer) and, for walking in order, in a list.
+ * Linux 6.1 keeps them in a maple tree; before it, in an rb-tree and a list.
  */
 #ifndef _MM_MM_H
 #define _MM_MM_H
@@ -13,6 +18,7 @@
 #include <mm/gfp.h>
 #include <kernel/list.h>
 #include <kernel/spinlock.h>
+#include <kernel/interval_tree.h>
 #include <arch/x86_64/pgtable.h>
 
 struct anon_vma;
@@ -46,6 +52,7 @@ struct vm_area_struct {
 	pgprot_t vm_page_prot;		/* PTE bits for this VMA's pages, from vm_flags */
 	unsigned long vm_pgoff;		/* page offset of vm_start: addr >> PAGE_SHIFT at mmap */
 	struct list_head vm_list;	/* in mm->mmap, sorted by address */
+	struct interval_node vm_rb;	/* in mm->mm_rb: [vm_start, vm_end - 1] */
 	struct anon_vma *anon_vma;	/* set on first anonymous fault (anon_vma_prepare) */
 	struct list_head anon_vma_chain; /* AVCs of this VMA (mm/rmap.c) */
 	unsigned long vm_private_data;	/* hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
@@ -54,7 +61,8 @@ struct vm_area_struct {
 
 struct mm_struct {
 	pgd_t *pgd;
-	struct list_head mmap;		/* VMAs, sorted by vm_start */
+	struct list_head mmap;		/* VMAs, sorted by vm_start: for walking them in order */
+	struct interval_root mm_rb;	/* the same VMAs in a tree: find_vma in O(log n) */
 	int map_count;
 	spinlock_t page_table_lock;	/* protects page tables and the rss counters */
 	atomic_t mm_users;
@@ -82,6 +90,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* fi
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 void vm_area_free(struct vm_area_struct *vma);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);	/* fork: copies arrive in order */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff);

@@ -2,10 +2,12 @@
  * mm/mmap.c: the VMAs of an address space and the system calls that change
  * them: mmap, munmap, brk, mprotect, madvise.
  *
- *   mm->mmap: vma [vm_start, vm_end) <-> vma <-> vma ...  sorted, no overlap
+ *   mm->mm_rb:  tree of vma [vm_start, vm_end - 1]   find_vma in O(log n)
+ *   mm->mmap:   vma <-> vma <-> vma ...                the same VMAs, in order
  *
- * The list is walked linearly (find_vma): fine for the tens of VMAs a test
- * program has. Linux keeps a tree (the maple tree in 6.1) for the same job.
+ * Every VMA is in both; vma_rb_insert/vma_rb_erase keep the tree's keys in
+ * step when a split or a merge moves vm_start or vm_end. Linux 6.1 keeps a
+ * maple tree; Linux 2.6 to 6.0 kept exactly this pair, an rb-tree and a list.
  *
  * Lock order: callers run in process context on one CPU; the page-table
  * lock is taken inside zap_page_range and the fault path.
@@ -99,15 +101,31 @@ void vm_area_free(struct vm_area_struct *vma)
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
+static void vma_rb_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma->vm_rb.start = vma->vm_start;
+	vma->vm_rb.last = vma->vm_end - 1;
+	interval_tree_insert(&vma->vm_rb, &mm->mm_rb);
+}
+
+static void vma_rb_erase(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	interval_tree_remove(&vma->vm_rb, &mm->mm_rb);
+}
+
 /* The first VMA that ends above addr (it may start above addr too), or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	struct vm_area_struct *vma;
+	struct interval_node *n = interval_tree_iter_first(&mm->mm_rb, addr, ~0UL);
 
-	for_each_vma(mm, vma)
-		if (vma->vm_end > addr)
-			return vma;
-	return NULL;
+	return n ? container_of(n, struct vm_area_struct, vm_rb) : NULL;
+}
+
+void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	list_add_tail(&vma->vm_list, &mm->mmap);
+	vma_rb_insert(mm, vma);
+	mm->map_count++;
 }
 
 static struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
@@ -137,6 +155,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (next && next->vm_start < vma->vm_end)
 		return -ENOMEM;
 	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap);
+	vma_rb_insert(mm, vma);
 	mm->map_count++;
 	return 0;
 }
@@ -144,6 +163,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 static void remove_vma(struct vm_area_struct *vma)
 {
 	list_del(&vma->vm_list);
+	vma_rb_erase(vma->vm_mm, vma);
 	vma->vm_mm->map_count--;
 	unlink_anon_vmas(vma);
 	vm_area_free(vma);
@@ -161,6 +181,22 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags)
 	if (!(vm_flags & VM_EXEC))
 		prot |= _PAGE_NX;
 	return __pgprot(prot);
+}
+
+/*
+ * Change a VMA's range or page offset (Linux: vma_adjust). They are its key
+ * in mm_rb and its AVCs' key in the anon_vma trees: out, change, back in.
+ */
+static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		       unsigned long pgoff)
+{
+	vma_rb_erase(vma->vm_mm, vma);
+	anon_vma_interval_tree_pre_update_vma(vma);
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	anon_vma_interval_tree_post_update_vma(vma);
+	vma_rb_insert(vma->vm_mm, vma);
 }
 
 /*
@@ -183,17 +219,14 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vm_area_free(new);
 		return -ENOMEM;
 	}
-	/* vma's range is the key of its AVCs in the anon_vma trees. */
-	anon_vma_interval_tree_pre_update_vma(vma);
 	if (new_below) {
-		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma->vm_start = addr;
+		vma_adjust(vma, addr, vma->vm_end, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
 		list_add_tail(&new->vm_list, &vma->vm_list);
 	} else {
-		vma->vm_end = addr;
+		vma_adjust(vma, vma->vm_start, addr, vma->vm_pgoff);
 		list_add(&new->vm_list, &vma->vm_list);
 	}
-	anon_vma_interval_tree_post_update_vma(vma);
+	vma_rb_insert(mm, new);
 	mm->map_count++;
 	return 0;
 }
@@ -217,17 +250,17 @@ struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma)
 
 	/* Only a VMA without anonymous pages is folded into its neighbour. */
 	if (prev && !vma->anon_vma && can_merge(prev, vma)) {
-		anon_vma_interval_tree_pre_update_vma(prev);
-		prev->vm_end = vma->vm_end;
-		anon_vma_interval_tree_post_update_vma(prev);
+		unsigned long end = vma->vm_end;
+
 		remove_vma(vma);
+		vma_adjust(prev, prev->vm_start, end, prev->vm_pgoff);
 		vma = prev;
 	}
 	if (next && !next->anon_vma && can_merge(vma, next)) {
-		anon_vma_interval_tree_pre_update_vma(vma);
-		vma->vm_end = next->vm_end;
-		anon_vma_interval_tree_post_update_vma(vma);
+		unsigned long end = next->vm_end;
+
 		remove_vma(next);
+		vma_adjust(vma, vma->vm_start, end, vma->vm_pgoff);
 	}
 	return vma;
 }

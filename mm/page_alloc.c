@@ -39,6 +39,7 @@
 #include <mm/mmzone.h>
 #include <mm/memblock.h>
 #include <mm/numa.h>
+#include <mm/mm.h>
 #include <kernel/kernel.h>
 #include <kernel/string.h>
 
@@ -160,6 +161,12 @@ static struct page *__rmqueue_smallest(pg_data_t *pgdat, unsigned int order)
 	return NULL;
 }
 
+/* /proc/vmstat pgalloc_normal and pgfree count pages, as Linux's. */
+static inline void count_vm_events(enum vm_event_item item, unsigned long nr)
+{
+	__atomic_add_fetch(&vm_events[item], nr, __ATOMIC_RELAXED);
+}
+
 static struct page *rmqueue(pg_data_t *pgdat, unsigned int order)
 {
 	struct page *page;
@@ -167,6 +174,8 @@ static struct page *rmqueue(pg_data_t *pgdat, unsigned int order)
 	spin_lock(&pgdat->lock);
 	page = __rmqueue_smallest(pgdat, order);
 	spin_unlock(&pgdat->lock);
+	if (page)
+		count_vm_events(PGALLOC, 1UL << order);
 	return page;
 }
 
@@ -388,6 +397,7 @@ static void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi)
 	spin_lock(&pgdat->lock);
 	__free_one_page(page, page_to_pfn(page), pgdat, order);
 	spin_unlock(&pgdat->lock);
+	count_vm_events(PGFREE, 1UL << order);
 }
 
 /*
@@ -452,8 +462,7 @@ unsigned long node_run_end(unsigned long pfn, unsigned long end_pfn)
 /* Every frame starts reserved; memblock_free_all() frees the ones that are RAM and unused. */
 static void __init_single_page(struct page *page, int nid)
 {
-	memset(page, 0, sizeof(*page));
-	page->flags = 1UL << PG_reserved;
+	*page = (struct page){ .flags = 1UL << PG_reserved };	/* plain stores: memset is slow under TCG */
 	set_page_node(page, nid);
 	set_page_count(page, 0);
 	page_mapcount_reset(page);
