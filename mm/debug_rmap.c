@@ -122,6 +122,61 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	return r.len;
 }
 
+/* The anonymous page pid maps at addr, with a reference held; or an error pointer. */
+static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+	struct page *page;
+	pte_t *ptep;
+
+	if (!t || !t->mm)
+		return ERR_PTR(-ESRCH);
+	ptep = follow_pte(t->mm, addr & PAGE_MASK);
+	if (!ptep || !pte_present(*ptep))
+		return ERR_PTR(-ENOENT);
+	page = vm_normal_page(*ptep);
+	if (!page || !PageAnon(page))
+		return ERR_PTR(-EINVAL);	/* the zero page or shared memory: not in the anon rmap */
+	get_page(page);
+	return page;
+}
+
+/* try_to_unmap on the page: every PTE that maps it is cleared (no swap: the data goes). */
+int pagoda_unmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
+	struct page *page = get_user_anon_page(pid, addr);
+	int before;
+	bool done;
+
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	before = page_mapcount(page);
+	done = try_to_unmap(page);
+	emit(&r, "mapcount_before %d\n", before);
+	emit(&r, "mapcount_after %d\n", page_mapcount(page));
+	emit(&r, "unmapped %s\n", done ? "all" : "partly");
+	put_page(page);		/* the last reference: the page is freed */
+	return r.len;
+}
+
+/* page_referenced on the page: how many of its PTEs were young; it clears them. */
+int pagoda_referenced_report(pid_t pid, unsigned long addr, char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
+	struct page *page = get_user_anon_page(pid, addr);
+	unsigned long vm_flags = 0;
+	int referenced;
+
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	referenced = page_referenced(page, &vm_flags);
+	emit(&r, "mapcount %d\n", page_mapcount(page));
+	emit(&r, "referenced %d\n", referenced);
+	put_page(page);
+	return r.len;
+}
+
 static void report_anon_vma(struct report *r, struct anon_vma *av)
 {
 	struct interval_node *n;

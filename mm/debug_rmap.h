@@ -5,4 +5,6 @@
 int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size);
 int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size);
 int pagoda_mm_check(char *buf, size_t size);
+int pagoda_unmap_report(pid_t pid, unsigned long addr, char *buf, size_t size);
+int pagoda_referenced_report(pid_t pid, unsigned long addr, char *buf, size_t size);
 #endif

@@ -19,6 +19,7 @@
 #include <mm/memblock.h>
 #include <mm/numa.h>
 #include <mm/slab.h>
+#include <mm/mm.h>
 #include <arch/x86_64/acpi.h>
 #include <kernel/string.h>
 #include "host.h"
@@ -36,6 +37,7 @@
 #define RSDP_PA		0x9000UL
 #define MB		(1UL << 20)
 
+unsigned long vm_events[NR_VM_EVENT_ITEMS];	/* mm/memory.c in the kernel */
 unsigned char *host_arena;
 size_t host_arena_size;
 int host_cpu;
@@ -636,7 +638,12 @@ static void test_bad_calls(void)
 static void test_odd_requests(void)
 {
 	size_t log_at = host_log_len;
-	struct page *anon = alloc_pages(0, 0);
+	unsigned long pgalloc = vm_events[PGALLOC], pgfree = vm_events[PGFREE];
+	struct page *anon = alloc_pages(0, 0), *big = alloc_pages(0, 5);
+
+	__free_pages(big, 5);
+	check(vm_events[PGALLOC] == pgalloc + 33 && vm_events[PGFREE] == pgfree + 32, "vm_events",
+	      "pgalloc +%lu pgfree +%lu, expected +33 +32", vm_events[PGALLOC] - pgalloc, vm_events[PGFREE] - pgfree);
 
 	check(alloc_pages(__GFP_NOWARN, MAX_ORDER) == NULL, "order_11_fails", "order 11 allocation succeeded");
 	check(kmalloc(64UL << 20, __GFP_NOWARN) == NULL, "kmalloc_huge_fails", "kmalloc(64 MB) succeeded");
