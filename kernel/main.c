@@ -24,6 +24,11 @@ void mmap_init(void);
 
 static void mm_init(void)
 {
+	char opt[8];
+
+	/* Poisoning freed pages catches use-after-free; benchmarks turn it off (Linux: page_poison=). */
+	if (cmdline_get("page_poison", opt, sizeof(opt)))
+		page_poisoning_enabled = strcmp(opt, "off") && strcmp(opt, "0");
 	free_area_init();
 	build_all_zonelists();
 	memblock_free_all();

@@ -1,17 +1,25 @@
 /* The string and memory functions the kernel and gcc's generated code need. */
 #include <kernel/string.h>
 
+/* Eight bytes at a time, then the tail: several times faster under QEMU's TCG than rep stosb. */
 void *memset(void *s, int c, size_t n)
 {
 	void *d = s;
-	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	unsigned long pattern = 0x0101010101010101UL * (unsigned char)c;
+	size_t words = n / 8, tail = n % 8;
+
+	__asm__ __volatile__("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 	return s;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) :: "memory");
+	size_t words = n / 8, tail = n % 8;
+
+	__asm__ __volatile__("rep movsq" : "+D"(d), "+S"(src), "+c"(words) :: "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) :: "memory");
 	return dst;
 }
 
