@@ -463,6 +463,19 @@ static int proc_pid_comm(struct seq_file *m, struct proc_file *pf)
 	return 0;
 }
 
+/* Linux lets a task rename itself only (comm_write); the text is cut to 15 bytes. */
+static int proc_pid_comm_write(struct proc_file *pf, const char *req)
+{
+	struct task_struct *t = find_task_by_pid(pf->node.pid);
+
+	if (!t)
+		return -ESRCH;
+	if (t != current)
+		return -EINVAL;
+	strlcpy(t->comm, req, sizeof(t->comm));
+	return 0;
+}
+
 static ssize_t pagemap_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos)
 {
 	return pagemap_read(pf->node.pid, pos, ubuf, count);
@@ -667,6 +680,28 @@ static int rmap_show(struct seq_file *m, struct proc_file *pf)
 	return seq_report(m, pagoda_rmap_report(pf->req[0], pf->req[1], m->buf, m->size));
 }
 
+/*
+ * unmap and referenced: write "PID ADDR"; the read runs try_to_unmap or
+ * page_referenced on the anonymous page mapped there and reports it.
+ */
+static int unmap_show(struct seq_file *m, struct proc_file *pf)
+{
+	if (pf->nr_req != 2) {
+		seq_puts(m, "write \"PID ADDRESS\" to this file, then read: the page is unmapped everywhere\n");
+		return 0;
+	}
+	return seq_report(m, pagoda_unmap_report(pf->req[0], pf->req[1], m->buf, m->size));
+}
+
+static int referenced_show(struct seq_file *m, struct proc_file *pf)
+{
+	if (pf->nr_req != 2) {
+		seq_puts(m, "write \"PID ADDRESS\" to this file, then read the page_referenced count\n");
+		return 0;
+	}
+	return seq_report(m, pagoda_referenced_report(pf->req[0], pf->req[1], m->buf, m->size));
+}
+
 /* anon_vma: write "PID", read that process's VMAs, anon_vmas and AVC trees. */
 static int anon_vma_write(struct proc_file *pf, const char *req)
 {
@@ -699,7 +734,7 @@ static const struct proc_entry proc_entries[] = {
 	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
 	SHOW("/proc/%pid/status", 0444, proc_pid_status),
-	SHOW("/proc/%pid/comm", 0644, proc_pid_comm),
+	{ "/proc/%pid/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
 	BINARY("/proc/%pid/pagemap", 0400, pagemap_bin_read),
 
 	SHOW("/sys/devices/system/node/possible", 0444, node_online_show),
@@ -721,6 +756,8 @@ static const struct proc_entry proc_entries[] = {
 	SHOW("/sys/kernel/debug/pagoda/check", 0444, pagoda_check_show),
 	QUERY("/sys/kernel/debug/pagoda/rmap", rmap_show, rmap_write),
 	QUERY("/sys/kernel/debug/pagoda/anon_vma", anon_vma_show, anon_vma_write),
+	QUERY("/sys/kernel/debug/pagoda/unmap", unmap_show, rmap_write),
+	QUERY("/sys/kernel/debug/pagoda/referenced", referenced_show, rmap_write),
 };
 
 /* ---- matching paths against the patterns ---- */
