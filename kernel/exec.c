@@ -106,25 +106,6 @@ static unsigned long elf_vm_flags(u32 p_flags)
 	return f;
 }
 
-static struct vm_area_struct *new_vma(struct mm_struct *mm, unsigned long start,
-				      unsigned long end, unsigned long vm_flags)
-{
-	struct vm_area_struct *vma = vm_area_alloc(mm);
-
-	if (!vma)
-		return NULL;
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_flags = vm_flags;
-	vma->vm_page_prot = vm_get_page_prot(vm_flags);
-	vma->vm_pgoff = start >> PAGE_SHIFT;
-	if (insert_vm_struct(mm, vma)) {
-		vm_area_free(vma);
-		return NULL;
-	}
-	return vma;
-}
-
 /*
  * Fill the pages of one segment from the file. The pages are private
  * anonymous memory from the start: Pagoda has no page cache to share.
@@ -142,7 +123,7 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	if (ph->p_offset > bprm->file->size || ph->p_filesz > bprm->file->size - ph->p_offset ||
 	    ph->p_memsz < ph->p_filesz || end > TASK_SIZE || start < PAGE_SIZE)
 		return -ENOEXEC;
-	vma = new_vma(mm, start, end, elf_vm_flags(ph->p_flags));
+	vma = vma_create(mm, start, end, elf_vm_flags(ph->p_flags), start >> PAGE_SHIFT);
 	if (!vma || anon_vma_prepare(vma))
 		return -ENOMEM;
 	/* Pages that hold file bytes are filled now; pure bss is demand-zero. */
@@ -199,8 +180,9 @@ static int load_elf_binary(struct linux_binprm *bprm)
 	bprm->phnum = eh->e_phnum;
 	bprm->entry = eh->e_entry + bprm->load_bias;
 	bprm->mm->start_brk = bprm->mm->brk = PAGE_ALIGN(brk);
-	if (!new_vma(bprm->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
-		     VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN))
+	if (!vma_create(bprm->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
+			VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN,
+			(STACK_TOP - STACK_SIZE) >> PAGE_SHIFT))
 		return -ENOMEM;
 	bprm->mm->start_stack = STACK_TOP;
 	return 0;

@@ -333,6 +333,36 @@ static void populate_range(struct vm_area_struct *vma, unsigned long start, unsi
 	}
 }
 
+/*
+ * A new VMA [start, end) in mm, in the tree and the list (shared ones with
+ * their shmem object). The range must be free. NULL if out of memory.
+ */
+struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
+				  unsigned long vm_flags, unsigned long pgoff)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	if (vm_flags & VM_SHARED) {
+		vma->vm_shm = shmem_object_create((end - start) >> PAGE_SHIFT);
+		if (!vma->vm_shm)
+			goto out_free;
+	}
+	if (insert_vm_struct(mm, vma))
+		goto out_free;
+	return vma;
+
+out_free:
+	vm_area_free(vma);
+	return NULL;
+}
+
 static unsigned long mmap_region(unsigned long addr, unsigned long len, unsigned long vm_flags,
 				 unsigned long pgoff)
 {
@@ -343,25 +373,9 @@ static unsigned long mmap_region(unsigned long addr, unsigned long len, unsigned
 		return -ENOMEM;
 	if (mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM;
-	vma = vm_area_alloc(mm);
+	vma = vma_create(mm, addr, addr + len, vm_flags, pgoff);
 	if (!vma)
 		return -ENOMEM;
-	vma->vm_start = addr;
-	vma->vm_end = addr + len;
-	vma->vm_flags = vm_flags;
-	vma->vm_page_prot = vm_get_page_prot(vm_flags);
-	vma->vm_pgoff = pgoff;
-	if (vm_flags & VM_SHARED) {
-		vma->vm_shm = shmem_object_create(len >> PAGE_SHIFT);
-		if (!vma->vm_shm) {
-			vm_area_free(vma);
-			return -ENOMEM;
-		}
-	}
-	if (insert_vm_struct(mm, vma)) {
-		vm_area_free(vma);
-		return -ENOMEM;
-	}
 	vma_merge_neighbours(vma);
 	return addr;
 }
