@@ -92,7 +92,7 @@ static void set_close_on_exec(struct task_struct *t, unsigned int fd, bool on)
 }
 
 /* The lowest free fd >= from, or -EMFILE. */
-static int get_unused_fd(struct task_struct *t, unsigned int from)
+int get_unused_fd(struct task_struct *t, unsigned int from)
 {
 	for (unsigned int fd = from; fd < NR_OPEN_DEFAULT; fd++)
 		if (!t->files[fd])
@@ -100,7 +100,7 @@ static int get_unused_fd(struct task_struct *t, unsigned int from)
 	return -EMFILE;
 }
 
-static void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec)
+void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec)
 {
 	t->files[fd] = f;
 	set_close_on_exec(t, fd, cloexec);

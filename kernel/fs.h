@@ -218,6 +218,8 @@ struct file *alloc_file(const struct file_operations *fops, unsigned int flags);
 static inline struct file *get_file(struct file *f) { atomic_inc(&f->f_count); return f; }
 void fput(struct file *f);		/* the last reference calls ->release and frees */
 struct file *fget(unsigned int fd);	/* current's file at fd, or NULL; no reference taken */
+int get_unused_fd(struct task_struct *t, unsigned int from);	/* lowest free fd >= from, or -EMFILE */
+void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec);
 
 /* Called by the core: the first process's fds, fork, exit, execve. */
 void fd_install_console(struct task_struct *t);		/* fds 0, 1, 2 = one /dev/console file */
@@ -318,6 +320,8 @@ long sys_newfstatat(int dfd, const char *path, struct stat *st, int flag);		/* 2
 long sys_readlinkat(int dfd, const char *path, char *buf, int bufsiz);			/* 267 */
 long sys_faccessat(int dfd, const char *path, int mode);				/* 269 */
 long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags);			/* 292 */
+long sys_pipe(int *fds);								/* 22, kernel/pipe.c */
+long sys_pipe2(int *fds, int flags);							/* 293, kernel/pipe.c */
 long sys_faccessat2(int dfd, const char *path, int mode, int flags);			/* 439 */
 
 #endif

@@ -281,9 +281,14 @@ static void add_member(const char *name, const u32 *f, const void *data, char *p
 		pr_warn("initramfs: name too long, skipped\n");
 		return;
 	}
+	if (!strcmp(path, "/") && !S_ISDIR(f[F_MODE])) {
+		pr_warn("initramfs: %s: the root must be a directory, skipped\n", name);
+		return;
+	}
 	i = table_insert(path, f[F_MODE]);
 	if (i < 0) {
-		pr_warn("initramfs: %s: skipped (error %d)\n", path, i);
+		pr_warn("initramfs: %s: skipped (%s)\n", path,
+			i == -ENOTDIR ? "a parent is not a directory" : "out of memory");
 		return;
 	}
 	e = &entries[i];
@@ -413,6 +418,8 @@ static int walk_start(struct path_walk *w, const char *base, const char *path)
 {
 	size_t plen = strlen(path), blen = 0;
 
+	if (!plen)
+		return -ENOENT;			/* "" names nothing (Linux: getname) */
 	if (path[0] != '/' && base) {
 		blen = strlen(base);
 		if (blen + 1 + plen >= PATH_MAX)
@@ -450,8 +457,11 @@ static int walk_splice(struct path_walk *w, const struct initramfs_entry *link, 
 	memmove(w->rest + tlen + 1, *p, rlen + 1);
 	memcpy(w->rest, link->data, tlen);
 	w->rest[tlen] = '/';
-	if (w->rest[0] == '/')
-		w->path[0] = '\0';	/* absolute target: start again at the root */
+	if (w->rest[0] == '/') {	/* absolute target: start again at the root */
+		w->path[0] = '\0';
+		w->entry = &entries[0];
+		w->mode = S_IFDIR;
+	}
 	*p = w->rest;
 	return 0;
 }
@@ -487,6 +497,8 @@ int initramfs_walk(struct path_walk *w, const char *base, const char *path, unsi
 		while (*p && *p != '/')
 			p++;
 		n = p - c;
+		if (!S_ISDIR(w->mode))
+			return -ENOTDIR;	/* "/init/x", "/init/.." */
 		if (n == 1 && c[0] == '.')
 			continue;
 		if (n == 2 && c[0] == '.' && c[1] == '.') {
@@ -498,8 +510,6 @@ int initramfs_walk(struct path_walk *w, const char *base, const char *path, unsi
 			w->mode = walk_lookup(w, len ? w->path : "/", &w->entry);
 			continue;
 		}
-		if (!S_ISDIR(w->mode))
-			return -ENOTDIR;
 		if (n > NAME_MAX || len + 1 + n >= PATH_MAX)
 			return -ENAMETOOLONG;
 		w->path[len] = '/';

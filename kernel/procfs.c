@@ -6,15 +6,15 @@
  *
  *   proc_entries[]   path pattern                                   handler
  *     "/proc/meminfo"                                               meminfo_proc_show
- *     "/proc/%pid/status"                                           proc_pid_status
- *     "/proc/%pid/pagemap"                                          pagemap_read (binary)
- *     "/sys/devices/system/node/node%nid/meminfo"                   node_read_meminfo
+ *     "/proc/<pid>/status"                                           proc_pid_status
+ *     "/proc/<pid>/pagemap"                                          pagemap_read (binary)
+ *     "/sys/devices/system/node/node<nid>/meminfo"                   node_read_meminfo
  *     "/sys/kernel/debug/pagoda/rmap"                               rmap_show + rmap_write
  *     ...
  *
- * A new file is one line in proc_entries[]. In a pattern, "%pid" matches
+ * A new file is one line in proc_entries[]. In a pattern, "<pid>" matches
  * a live pid or "self" (Linux's /proc/self is a symlink; here it is the
- * same directory) and "node%nid" matches node0 .. node<nr_node_ids - 1>.
+ * same directory) and "node<nid>" matches node0 .. node<nr_node_ids - 1>.
  * Directories are implied: every proper prefix of a pattern is one, and
  * getdents64 lists the names the patterns below it produce.
  *
@@ -60,7 +60,7 @@
 
 /* An open /proc or /sys file (f->private_data). */
 struct proc_file {
-	struct procfs_node node;	/* which file, and its %pid / %nid */
+	struct procfs_node node;	/* which file, and its <pid> / <nid> */
 	struct seq_file seq;		/* show: the text; buf NULL until the next read */
 	unsigned long req[2];		/* write: the parsed request */
 	int nr_req;			/* how many of req[] were given; 0 = none yet */
@@ -733,20 +733,20 @@ static const struct proc_entry proc_entries[] = {
 	SHOW("/proc/vmstat", 0444, vmstat_show),
 	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
-	SHOW("/proc/%pid/status", 0444, proc_pid_status),
-	{ "/proc/%pid/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
-	BINARY("/proc/%pid/pagemap", 0400, pagemap_bin_read),
+	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
+	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
+	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
 
 	SHOW("/sys/devices/system/node/possible", 0444, node_online_show),
 	SHOW("/sys/devices/system/node/online", 0444, node_online_show),
 	SHOW("/sys/devices/system/node/has_normal_memory", 0444, node_has_memory_show),
 	SHOW("/sys/devices/system/node/has_memory", 0444, node_has_memory_show),
 	SHOW("/sys/devices/system/node/has_cpu", 0444, node_has_cpu_show),
-	SHOW("/sys/devices/system/node/node%nid/cpumap", 0444, node_read_cpumap),
-	SHOW("/sys/devices/system/node/node%nid/cpulist", 0444, node_read_cpulist),
-	SHOW("/sys/devices/system/node/node%nid/meminfo", 0444, node_read_meminfo),
-	SHOW("/sys/devices/system/node/node%nid/numastat", 0444, node_read_numastat),
-	SHOW("/sys/devices/system/node/node%nid/distance", 0444, node_read_distance),
+	SHOW("/sys/devices/system/node/node<nid>/cpumap", 0444, node_read_cpumap),
+	SHOW("/sys/devices/system/node/node<nid>/cpulist", 0444, node_read_cpulist),
+	SHOW("/sys/devices/system/node/node<nid>/meminfo", 0444, node_read_meminfo),
+	SHOW("/sys/devices/system/node/node<nid>/numastat", 0444, node_read_numastat),
+	SHOW("/sys/devices/system/node/node<nid>/distance", 0444, node_read_distance),
 
 	SHOW("/sys/kernel/mm/transparent_hugepage/enabled", 0444, thp_enabled_show),
 	SHOW("/sys/kernel/mm/transparent_hugepage/defrag", 0444, thp_defrag_show),
@@ -793,7 +793,7 @@ static long parse_decimal(const char *s, size_t len)
 	return v;
 }
 
-/* One path component c against one pattern component pat; records %pid or %nid in n. */
+/* One path component c against one pattern component pat; records <pid> or <nid> in n. */
 static bool component_match(const char *pat, size_t plen, const char *c, size_t clen, struct procfs_node *n)
 {
 	const char *tok = NULL;
@@ -801,17 +801,17 @@ static bool component_match(const char *pat, size_t plen, const char *c, size_t 
 	long v;
 
 	for (size_t i = 0; i < plen; i++)
-		if (pat[i] == '%')
+		if (pat[i] == '<')
 			tok = pat + i;
 	if (!tok)
 		return plen == clen && !memcmp(pat, c, clen);
 	pre = tok - pat;
-	post = plen - pre - 4;			/* the token is "%pid" or "%nid" */
-	if (clen < pre + post || memcmp(c, pat, pre) || memcmp(c + clen - post, tok + 4, post))
+	post = plen - pre - 5;			/* the token is "<pid>" or "<nid>" */
+	if (clen < pre + post || memcmp(c, pat, pre) || memcmp(c + clen - post, tok + 5, post))
 		return false;
 	c += pre;
 	clen -= pre + post;
-	if (!memcmp(tok, "%pid", 4)) {
+	if (!memcmp(tok, "<pid>", 5)) {
 		if (clen == 4 && !memcmp(c, "self", 4))
 			v = current->pid;
 		else if ((v = parse_decimal(c, clen)) < 0 || !find_task_by_pid(v))
@@ -1114,23 +1114,23 @@ static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *p
 	int err = 0;
 
 	for (size_t i = 0; i < plen; i++)
-		if (pc[i] == '%')
+		if (pc[i] == '<')
 			tok = pc + i;
 	if (!tok)
 		return proc_dir_add(dir, path, pc, plen, type);
 	pre = tok - pc;
-	post = plen - pre - 4;
+	post = plen - pre - 5;
 	if (pre + post + 12 > sizeof(name))
 		return 0;
 	memcpy(name, pc, pre);
-	if (!memcmp(tok, "%pid", 4)) {
+	if (!memcmp(tok, "<pid>", 5)) {
 		err = proc_dir_add(dir, path, "self", 4, type);
 		list_for_each_entry(t, &task_list, tasks) {
 			int n = pre + snprintf(name + pre, sizeof(name) - pre, "%d", t->pid);
 
 			if (err)
 				break;
-			memcpy(name + n, tok + 4, post);
+			memcpy(name + n, tok + 5, post);
 			err = proc_dir_add(dir, path, name, n + post, type);
 		}
 		return err;
@@ -1138,7 +1138,7 @@ static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *p
 	for (int nid = 0; nid < nr_node_ids && !err; nid++) {
 		int n = pre + snprintf(name + pre, sizeof(name) - pre, "%d", nid);
 
-		memcpy(name + n, tok + 4, post);
+		memcpy(name + n, tok + 5, post);
 		err = proc_dir_add(dir, path, name, n + post, type);
 	}
 	return err;

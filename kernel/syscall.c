@@ -44,6 +44,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(19, sys_readv),
 	SYSCALL(20, sys_writev),
 	SYSCALL(21, sys_access),
+	SYSCALL(22, sys_pipe),
 	SYSCALL(24, sys_sched_yield),
 	SYSCALL(28, sys_madvise),
 	SYSCALL(32, sys_dup),
@@ -84,6 +85,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(267, sys_readlinkat),
 	SYSCALL(269, sys_faccessat),
 	SYSCALL(292, sys_dup3),
+	SYSCALL(293, sys_pipe2),
 	SYSCALL(439, sys_faccessat2),
 };
 

@@ -79,6 +79,8 @@
 #define EMFILE          24
 #define ENOTTY          25
 #define ENOSPC          28
+#define ESPIPE          29
+#define EPIPE           32
 #define ERANGE          34
 #define ENOSYS          38
 #define EOVERFLOW       75
