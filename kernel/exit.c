@@ -105,10 +105,14 @@ long sys_exit_group(int code)
 	do_exit((code & 0xff) << 8);
 }
 
+/* wait4's pid: > 0 that child, -1 any child, 0 my process group, < -1 group -pid. */
 static bool wait_matches(const struct task_struct *child, pid_t pid)
 {
-	/* Process groups: every Pagoda process is in one group, so 0 and < -1 mean any. */
-	return pid <= 0 || child->pid == pid;
+	if (pid > 0)
+		return child->pid == pid;
+	if (pid == -1)
+		return true;
+	return child->pgid == (pid == 0 ? current->pgid : -pid);
 }
 
 static void fill_rusage(struct rusage *ru, const struct task_struct *t, bool children)

@@ -115,6 +115,8 @@ void copy_thread(struct task_struct *p, const struct pt_regs *regs,
 static void link_child(struct task_struct *p, struct task_struct *parent)
 {
 	p->parent = parent;
+	p->pgid = parent->pgid;
+	p->sid = parent->sid;
 	list_add_tail(&p->sibling, &parent->children);
 	memcpy(p->comm, parent->comm, sizeof(p->comm));
 	p->sig.blocked = parent->sig.blocked;
@@ -204,6 +206,7 @@ void start_init(const char *path)
 	BUG_ON(!p || p->pid != 1);
 	strlcpy(p->comm, "init", sizeof(p->comm));
 	p->parent = p;
+	p->pgid = p->sid = p->pid;
 	memcpy(p->fpu_state, init_fpu_state, sizeof(p->fpu_state));
 	fd_install_console(p);
 	copy_thread(p, NULL, init_exec, (void *)path);

@@ -12,7 +12,7 @@
  *       open by type     console / null / zero, archive file or directory, procfs_open()
  *     fd_install         files[fd] = file, close_on_exec bit from O_CLOEXEC
  *
- *   sys_read(fd, buf, n) -> fget(fd) -> checks (EBADF, EINVAL, EFAULT) -> f_op->read(f, buf, n, &f->f_pos)
+ *   sys_read(fd, buf, n) -> fcheck(fd) -> checks (EBADF, EINVAL, EFAULT) -> f_op->read(f, buf, n, &f->f_pos)
  *
  * Who owns what: kernel/initramfs.c the archive and the path walk,
  * kernel/procfs.c every /proc and /sys file, this file everything a file
@@ -36,6 +36,9 @@
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/serial.h>
 #include <mm/slab.h>
+
+/* file_operations and handlers take Linux's full argument lists; many use only some. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 
 #define ROOTFS_DEV	MKDEV(0, 2)	/* st_dev of the archive's files */
 #define OPEN_FMODE(flags) ((((flags) + 1) & O_ACCMODE))	/* O_RDONLY -> FMODE_READ, ... */
@@ -66,7 +69,7 @@ void fput(struct file *f)
 	kfree(f);
 }
 
-struct file *fget(unsigned int fd)
+struct file *fcheck(unsigned int fd)
 {
 	if (fd >= NR_OPEN_DEFAULT)
 		return NULL;
@@ -74,9 +77,9 @@ struct file *fget(unsigned int fd)
 }
 
 /* The file at fd for an I/O call: O_PATH descriptors do not count (EBADF). */
-static struct file *fget_io(unsigned int fd)
+static struct file *fcheck_io(unsigned int fd)
 {
-	struct file *f = fget(fd);
+	struct file *f = fcheck(fd);
 
 	return f && !(f->f_mode & FMODE_PATH) ? f : NULL;
 }
@@ -603,7 +606,7 @@ static int path_lookupat(int dfd, const char *name, unsigned int walk_flags, str
 	int err;
 
 	if (name[0] != '/' && dfd != AT_FDCWD) {
-		struct file *df = fget(dfd);
+		struct file *df = fcheck(dfd);
 
 		if (!df)
 			return -EBADF;
@@ -821,14 +824,14 @@ static ssize_t vfs_write(struct file *f, const char *buf, size_t count, loff_t *
 
 long sys_read(unsigned int fd, char *buf, size_t count)
 {
-	struct file *f = fget_io(fd);
+	struct file *f = fcheck_io(fd);
 
 	return f ? vfs_read(f, buf, count, &f->f_pos) : -EBADF;
 }
 
 long sys_write(unsigned int fd, const char *buf, size_t count)
 {
-	struct file *f = fget_io(fd);
+	struct file *f = fcheck_io(fd);
 
 	return f ? vfs_write(f, buf, count, &f->f_pos) : -EBADF;
 }
@@ -839,7 +842,7 @@ long sys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos)
 
 	if (pos < 0)
 		return -EINVAL;
-	f = fget_io(fd);
+	f = fcheck_io(fd);
 	if (!f)
 		return -EBADF;
 	if (!(f->f_mode & FMODE_PREAD))
@@ -853,7 +856,7 @@ long sys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos)
 
 	if (pos < 0)
 		return -EINVAL;
-	f = fget_io(fd);
+	f = fcheck_io(fd);
 	if (!f)
 		return -EBADF;
 	if (!(f->f_mode & FMODE_PREAD))
@@ -928,7 +931,7 @@ static ssize_t do_iter_rw(struct file *f, const struct iovec *uvec, unsigned lon
 
 static long do_readv_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen, bool write)
 {
-	struct file *f = fd < NR_OPEN_DEFAULT ? fget_io(fd) : NULL;
+	struct file *f = fd < NR_OPEN_DEFAULT ? fcheck_io(fd) : NULL;
 
 	if (!f)
 		return -EBADF;
@@ -953,7 +956,7 @@ long sys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen)
 
 long sys_lseek(unsigned int fd, loff_t offset, unsigned int whence)
 {
-	struct file *f = fget_io(fd);
+	struct file *f = fcheck_io(fd);
 
 	if (!f)
 		return -EBADF;
@@ -968,7 +971,7 @@ long sys_lseek(unsigned int fd, loff_t offset, unsigned int whence)
 
 long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
 {
-	struct file *f = fget_io(fd);
+	struct file *f = fcheck_io(fd);
 	int on;
 
 	if (!f)
@@ -996,7 +999,7 @@ long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
 /* newfd = oldfd's file; newfd is closed first if open (Linux: do_dup2). */
 static long do_dup2(unsigned int oldfd, unsigned int newfd, bool cloexec)
 {
-	struct file *f = fget(oldfd);
+	struct file *f = fcheck(oldfd);
 
 	if (!f || newfd >= NR_OPEN_DEFAULT)
 		return -EBADF;
@@ -1009,7 +1012,7 @@ static long do_dup2(unsigned int oldfd, unsigned int newfd, bool cloexec)
 
 static long dupfd(unsigned int oldfd, unsigned int from, bool cloexec)
 {
-	struct file *f = fget(oldfd);
+	struct file *f = fcheck(oldfd);
 	int fd;
 
 	if (!f)
@@ -1031,7 +1034,7 @@ long sys_dup(unsigned int fildes)
 long sys_dup2(unsigned int oldfd, unsigned int newfd)
 {
 	if (oldfd == newfd)
-		return fget(oldfd) ? (long)newfd : -EBADF;
+		return fcheck(oldfd) ? (long)newfd : -EBADF;
 	return do_dup2(oldfd, newfd, false);
 }
 
@@ -1048,7 +1051,7 @@ long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 
 long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 {
-	struct file *f = fget(fd);
+	struct file *f = fcheck(fd);
 
 	if (!f)
 		return -EBADF;
@@ -1094,7 +1097,7 @@ static long cp_new_stat(const struct kstat *k, struct stat *ust)
 
 long sys_fstat(unsigned int fd, struct stat *st)
 {
-	struct file *f = fget(fd);
+	struct file *f = fcheck(fd);
 
 	return f ? cp_new_stat(&f->f_stat, st) : -EBADF;
 }
@@ -1117,7 +1120,7 @@ static long lookup_at(int dfd, const char *upath, int at_flags, struct nameidata
 		if (dfd == AT_FDCWD) {
 			err = path_lookupat(AT_FDCWD, "/", 0, nd);
 		} else {
-			struct file *f = fget(dfd);
+			struct file *f = fcheck(dfd);
 
 			if (f) {
 				nd->stat = f->f_stat;
@@ -1221,7 +1224,7 @@ long sys_readlink(const char *path, char *buf, int bufsiz)
 
 long sys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
 {
-	struct file *f = fget_io(fd);
+	struct file *f = fcheck_io(fd);
 
 	if (!f)
 		return -EBADF;

@@ -217,7 +217,8 @@ struct file {
 struct file *alloc_file(const struct file_operations *fops, unsigned int flags);
 static inline struct file *get_file(struct file *f) { atomic_inc(&f->f_count); return f; }
 void fput(struct file *f);		/* the last reference calls ->release and frees */
-struct file *fget(unsigned int fd);	/* current's file at fd, or NULL; no reference taken */
+/* current's file at fd, or NULL. No reference is taken (Linux's old fcheck()): only the task itself closes its fds. */
+struct file *fcheck(unsigned int fd);
 int get_unused_fd(struct task_struct *t, unsigned int from);	/* lowest free fd >= from, or -EMFILE */
 void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec);
 
@@ -278,8 +279,8 @@ void hugetlb_report_usage(struct seq_file *m, struct mm_struct *mm);	/* /proc/PI
 struct proc_entry;
 struct procfs_node {
 	const struct proc_entry *pe;	/* the file; NULL for a directory */
-	int pid;			/* the %pid component, or -1 */
-	int nid;			/* the node%nid component, or -1 */
+	int pid;			/* the <pid> component, or -1 */
+	int nid;			/* the node<nid> component, or -1 */
 	bool sysfs;			/* under /sys (else /proc): Linux's rules differ */
 	struct kstat stat;
 };

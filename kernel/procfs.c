@@ -53,6 +53,9 @@
 #include <mm/slab.h>
 #include <mm/debug_rmap.h>
 
+/* file_operations and handlers take Linux's full argument lists; many use only some. */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
 #define PROC_DEV	MKDEV(0, 22)	/* st_dev of /proc */
 #define SYSFS_DEV	MKDEV(0, 21)	/* st_dev of /sys */
 #define SEQ_MAX_SIZE	(1UL << 20)	/* a text bigger than this is cut */

@@ -30,6 +30,7 @@ struct file;
 struct task_struct {
 	volatile long state;
 	pid_t pid;
+	pid_t pgid, sid;		/* process group and session (inherited at fork) */
 	char comm[TASK_COMM_LEN];
 
 	unsigned long stack;		/* base of the kernel stack (direct map) */

@@ -261,9 +261,27 @@ void exit_to_user_mode(struct pt_regs *regs)
 
 /* ---- system calls ---- */
 
+/*
+ * init gets only the signals it has a handler for (Linux: SIGNAL_UNKILLABLE):
+ * a kill(0, SIGKILL) from a test in init's process group must not end init.
+ */
+static bool sig_unkillable(struct task_struct *t, int sig)
+{
+	return t == init_task_ptr && t->sig.action[sig - 1].handler == SIG_DFL;
+}
+
+static int kill_one(struct task_struct *t, int sig, const kernel_siginfo_t *info)
+{
+	if (!sig || sig_unkillable(t, sig))
+		return 0;
+	return send_signal(t, sig, info);
+}
+
+/* kill: pid > 0 one process; 0 my group; -1 all but init and me; < -1 group -pid. */
 long sys_kill(pid_t pid, int sig)
 {
 	kernel_siginfo_t info = { .si_signo = sig, .si_code = SI_USER };
+	pid_t pgrp = pid == 0 ? current->pgid : -pid;
 	struct task_struct *t;
 	int found = 0;
 
@@ -274,17 +292,15 @@ long sys_kill(pid_t pid, int sig)
 		t = find_task_by_pid(pid);
 		if (!t)
 			return -ESRCH;
-		return sig ? send_signal(t, sig, &info) : 0;
+		return kill_one(t, sig, &info);
 	}
-	/* pid 0 and -pgrp: Pagoda has one process group. pid -1: all but init and the caller. */
 	list_for_each_entry(t, &task_list, tasks) {
-		if (pid == -1 && (t == init_task_ptr || t == current))
-			continue;
 		if (t->state == EXIT_ZOMBIE)
 			continue;
+		if (pid == -1 ? (t == init_task_ptr || t == current) : t->pgid != pgrp)
+			continue;
 		found++;
-		if (sig)
-			send_signal(t, sig, &info);
+		kill_one(t, sig, &info);
 	}
 	return found ? 0 : -ESRCH;
 }

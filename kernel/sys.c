@@ -12,6 +12,60 @@ long sys_getpid(void) { return current->pid; }
 long sys_gettid(void) { return current->pid; }
 long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
 long sys_getuid(void) { return 0; }
+
+/* Process groups and sessions (Linux: kernel/sys.c). */
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (!p || (p != current && p->parent != current))
+		return -ESRCH;
+	if (p->sid == p->pid)
+		return -EPERM;			/* a session leader cannot move */
+	if (!pgid)
+		pgid = p->pid;
+	if (pgid != p->pid) {
+		struct task_struct *t;
+		bool exists = false;
+
+		list_for_each_entry(t, &task_list, tasks)
+			exists |= t->pgid == pgid && t->sid == p->sid;
+		if (!exists)
+			return -EPERM;
+	}
+	p->pgid = pgid;
+	return 0;
+}
+
+long sys_getpgid(pid_t pid)
+{
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getpgrp(void) { return current->pgid; }
+
+long sys_setsid(void)
+{
+	struct task_struct *t;
+
+	/* A group leader cannot start a session: its group would be split. */
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pgid == current->pid)
+			return -EPERM;
+	current->sid = current->pgid = current->pid;
+	return current->sid;
+}
+
+long sys_getsid(pid_t pid)
+{
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+
+	return p ? p->sid : -ESRCH;
+}
 long sys_sched_yield(void)
 {
 	schedule();

@@ -68,8 +68,13 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(104, sys_getuid),	/* getgid */
 	SYSCALL(107, sys_getuid),	/* geteuid */
 	SYSCALL(108, sys_getuid),	/* getegid */
+	SYSCALL(109, sys_setpgid),
 	SYSCALL(110, sys_getppid),
+	SYSCALL(111, sys_getpgrp),
+	SYSCALL(112, sys_setsid),
 	SYSCALL(133, sys_mknod),
+	SYSCALL(121, sys_getpgid),
+	SYSCALL(124, sys_getsid),
 	SYSCALL(158, sys_arch_prctl),
 	SYSCALL(169, sys_reboot),
 	SYSCALL(186, sys_gettid),

@@ -272,9 +272,14 @@ static long leak_check(long *baseline)
 	long now = -1, leaked;
 
 	for (int i = 0; i < 5; i++) {
+		int st;
+
 		now = meminfo_kb("MemFree");
 		if (now == *baseline)
 			return 0;
+		/* Orphans a test left behind (killed grandchildren) are mine to reap. */
+		while (sys_wait4(-1, &st, 1 /* WNOHANG */, NULL) > 0)
+			;
 		sys_sched_yield();
 	}
 	leaked = *baseline - now;
