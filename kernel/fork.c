@@ -121,6 +121,9 @@ static void link_child(struct task_struct *p, struct task_struct *parent)
 	memcpy(p->comm, parent->comm, sizeof(p->comm));
 	p->sig.blocked = parent->sig.blocked;
 	memcpy(p->sig.action, parent->sig.action, sizeof(p->sig.action));
+	p->sas_ss_sp = parent->sas_ss_sp;	/* fork keeps the alternate signal stack */
+	p->sas_ss_size = parent->sas_ss_size;
+	p->sas_ss_flags = parent->sas_ss_flags;
 }
 
 static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *child_tid_user)

@@ -53,6 +53,8 @@ struct task_struct {
 
 	struct signal_state sig;
 	unsigned long sig_fault_err, sig_fault_trapno;	/* for the signal frame's sigcontext */
+	unsigned long sas_ss_sp, sas_ss_size;	/* sigaltstack; size 0: none */
+	unsigned int sas_ss_flags;		/* SS_AUTODISARM */
 	int exit_code;			/* wait status, Linux encoding */
 	unsigned long *clear_child_tid;	/* set_tid_address */
 

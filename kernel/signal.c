@@ -73,6 +73,8 @@ void force_sig_fault(int sig, int code, unsigned long addr)
 
 void flush_signal_handlers(struct task_struct *t)
 {
+	t->sas_ss_sp = t->sas_ss_size = 0;	/* execve: no alternate stack */
+	t->sas_ss_flags = 0;
 	for (int i = 0; i < _NSIG; i++) {
 		if (t->sig.action[i].handler != SIG_IGN)
 			t->sig.action[i].handler = SIG_DFL;
@@ -126,14 +128,84 @@ static void setup_sigcontext(struct sigcontext *sc, const struct pt_regs *regs,
 	};
 }
 
-/* Build the frame below the interrupted rsp (skipping the 128-byte red zone). */
+/* ---- the alternate signal stack ---- */
+
+#define SS_ONSTACK	1
+#define SS_DISABLE	2
+#define SS_AUTODISARM	(1U << 31)
+#define MINSIGSTKSZ	2048
+
+typedef struct {
+	unsigned long ss_sp;
+	int ss_flags;
+	int __pad;
+	unsigned long ss_size;
+} stack_t;
+
+static bool on_sig_stack(const struct task_struct *t, unsigned long sp)
+{
+	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
+}
+
+static stack_t current_altstack(unsigned long sp)
+{
+	struct task_struct *t = current;
+	stack_t st = { .ss_sp = t->sas_ss_sp, .ss_size = t->sas_ss_size };
+
+	st.ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
+	st.ss_flags |= t->sas_ss_flags;
+	return st;
+}
+
+long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
+{
+	struct task_struct *t = current;
+	unsigned long sp = task_pt_regs(t)->rsp;
+	stack_t old = current_altstack(sp), new;
+
+	if (uss) {
+		unsigned int mode;
+
+		if (copy_from_user(&new, uss, sizeof(new)))
+			return -EFAULT;
+		if (on_sig_stack(t, sp))
+			return -EPERM;		/* cannot change the stack a handler runs on */
+		mode = new.ss_flags & ~SS_AUTODISARM;
+		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+			return -EINVAL;
+		if (mode == SS_DISABLE) {
+			t->sas_ss_sp = t->sas_ss_size = 0;
+		} else {
+			if (new.ss_size < MINSIGSTKSZ)
+				return -ENOMEM;
+			t->sas_ss_sp = new.ss_sp;
+			t->sas_ss_size = new.ss_size;
+		}
+		t->sas_ss_flags = new.ss_flags & SS_AUTODISARM;
+	}
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Build the frame below the interrupted rsp, skipping the 128-byte red
+ * zone, or at the top of the alternate stack for an SA_ONSTACK handler.
+ */
 static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_t *info,
 			  struct pt_regs *regs)
 {
 	struct task_struct *t = current;
 	unsigned long sp = regs->rsp - 128;
+	stack_t altstack = current_altstack(regs->rsp);
 	unsigned long fp;
 	struct rt_sigframe frame;
+
+	if ((ka->sa_flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, regs->rsp)) {
+		sp = t->sas_ss_sp + t->sas_ss_size;
+		if (t->sas_ss_flags & SS_AUTODISARM)
+			t->sas_ss_sp = t->sas_ss_size = 0;
+	}
 
 	if (!(ka->sa_flags & SA_RESTORER))
 		return -EFAULT;		/* x86-64 needs the restorer; Linux kills the task */
@@ -147,7 +219,9 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = (unsigned long)ka->sa_restorer;
 	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	frame.uc.uc_stack.ss_flags = 2;	/* SS_DISABLE: no sigaltstack */
+	frame.uc.uc_stack.ss_sp = altstack.ss_sp;
+	frame.uc.uc_stack.ss_flags = altstack.ss_flags;
+	frame.uc.uc_stack.ss_size = altstack.ss_size;
 	setup_sigcontext(&frame.uc.uc_mcontext, regs, t->sig.blocked, info, fp);
 	frame.uc.uc_sigmask = t->sig.blocked;
 	frame.info = *info;

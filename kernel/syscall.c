@@ -75,6 +75,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(133, sys_mknod),
 	SYSCALL(121, sys_getpgid),
 	SYSCALL(124, sys_getsid),
+	SYSCALL(131, sys_sigaltstack),
 	SYSCALL(158, sys_arch_prctl),
 	SYSCALL(169, sys_reboot),
 	SYSCALL(186, sys_gettid),

@@ -38,6 +38,7 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg);
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact, size_t size);
 long sys_rt_sigprocmask(int how, const sigset_t *nset, sigset_t *oset, size_t size);
 long sys_rt_sigreturn(struct pt_regs *regs);
+long sys_sigaltstack(const void *uss, void *uoss);
 
 unsigned long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
