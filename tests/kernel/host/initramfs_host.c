@@ -51,8 +51,8 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-void *kmalloc(size_t size, gfp_t gfp) { return malloc(size ? size : 1); }
-void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size ? size : 1); }
+void *kmalloc(size_t size, gfp_t gfp) { (void)gfp; return malloc(size ? size : 1); }
+void *kzalloc(size_t size, gfp_t gfp) { (void)gfp; return calloc(1, size ? size : 1); }
 void kfree(const void *p) { free((void *)p); }
 
 /* ---- helpers ---- */
