@@ -41,6 +41,7 @@ struct linux_binprm {
 	const char *filename;
 	struct mm_struct *mm;
 	unsigned long entry, phdr_addr, load_bias;
+	unsigned long start_code, end_code;
 	unsigned int phnum;
 };
 
@@ -123,8 +124,12 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	if (ph->p_offset > bprm->file->size || ph->p_filesz > bprm->file->size - ph->p_offset ||
 	    ph->p_memsz < ph->p_filesz || end > TASK_SIZE || start < PAGE_SIZE)
 		return -ENOEXEC;
-	vma = vma_create(mm, start, end, elf_vm_flags(ph->p_flags), start >> PAGE_SHIFT);
-	if (!vma || anon_vma_prepare(vma))
+	vma = vma_create(mm, start, end, elf_vm_flags(ph->p_flags),
+			 (ph->p_offset - (vaddr - start)) >> PAGE_SHIFT);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_file = bprm->file;
+	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	/* Pages that hold file bytes are filled now; pure bss is demand-zero. */
 	for (unsigned long addr = start; addr < file_end; addr += PAGE_SIZE) {
@@ -170,6 +175,10 @@ static int load_elf_binary(struct linux_binprm *bprm)
 		err = map_segment(bprm, ph);
 		if (err)
 			return err;
+		if ((ph->p_flags & PF_X) && !bprm->end_code) {
+			bprm->start_code = ph->p_vaddr + bprm->load_bias;
+			bprm->end_code = bprm->start_code + ph->p_filesz;
+		}
 		/* AT_PHDR: the segment that contains the program headers. */
 		if (eh->e_phoff >= ph->p_offset && eh->e_phoff < ph->p_offset + ph->p_filesz)
 			bprm->phdr_addr = ph->p_vaddr + bprm->load_bias + eh->e_phoff - ph->p_offset;
@@ -180,6 +189,8 @@ static int load_elf_binary(struct linux_binprm *bprm)
 	bprm->phnum = eh->e_phnum;
 	bprm->entry = eh->e_entry + bprm->load_bias;
 	bprm->mm->start_brk = bprm->mm->brk = PAGE_ALIGN(brk);
+	bprm->mm->start_code = bprm->start_code;
+	bprm->mm->end_code = bprm->end_code;
 	if (!vma_create(bprm->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
 			VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN,
 			(STACK_TOP - STACK_SIZE) >> PAGE_SHIFT))

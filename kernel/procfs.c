@@ -44,6 +44,7 @@
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/proc_page.h>
+#include <kernel/initramfs.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/setup.h>
@@ -725,6 +726,54 @@ static int anon_vma_show(struct seq_file *m, struct proc_file *pf)
 	return seq_report(m, pagoda_anon_vma_report(pf->req[0], m->buf, m->size));
 }
 
+/*
+ * /proc/PID/maps (Linux: fs/proc/task_mmu.c show_map_vma): one line per VMA,
+ * "start-end perms offset dev inode", then the name padded to column 73.
+ */
+static const char *vma_name(const struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		return vma->vm_file->name;
+	if (vma->vm_shm)
+		return "/dev/zero (deleted)";	/* Linux: shared anonymous memory is a shmem file */
+	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		return "[heap]";
+	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		return "[stack]";
+	return NULL;
+}
+
+static int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
+{
+	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	struct vm_area_struct *vma;
+
+	if (!t)
+		return -ESRCH;
+	if (!t->mm)
+		return 0;
+	for_each_vma(t->mm, vma) {
+		const char *name = vma_name(t->mm, vma);
+		unsigned long flags = vma->vm_flags;
+		unsigned long ino = vma->vm_file ? initramfs_index(vma->vm_file) + 1 : 0;
+		u32 dev = vma->vm_file ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
+		unsigned long pgoff = vma->vm_file || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
+		size_t line = m->count;
+
+		seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", vma->vm_start, vma->vm_end,
+			   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+			   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
+			   pgoff, MAJOR(dev), MINOR(dev), ino);
+		if (name) {
+			while (m->count - line < 73 && !seq_has_overflowed(m))
+				seq_putc(m, ' ');
+			seq_puts(m, name);
+		}
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define SHOW(path, mode, fn)	{ path, mode, fn, NULL, NULL }
@@ -737,6 +786,7 @@ static const struct proc_entry proc_entries[] = {
 	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
 	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
+	SHOW("/proc/<pid>/maps", 0444, proc_pid_maps),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
 

@@ -23,6 +23,7 @@
 
 struct anon_vma;
 struct shmem_object;
+struct initramfs_entry;
 
 /* vm_flags: Linux's values (include/linux/mm.h). */
 #define VM_NONE		0x00000000UL
@@ -57,6 +58,12 @@ struct vm_area_struct {
 	struct list_head anon_vma_chain; /* AVCs of this VMA (mm/rmap.c) */
 	unsigned long vm_private_data;	/* hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
 	struct shmem_object *vm_shm;	/* MAP_SHARED|MAP_ANONYMOUS: the pages all sharers see (mm/shmem.c) */
+	/*
+	 * A program segment loaded by execve: the file it came from, with
+	 * vm_pgoff its offset in pages, as Linux's vm_file. Its pages are
+	 * private copies (Pagoda has no page cache); /proc/PID/maps names it.
+	 */
+	const struct initramfs_entry *vm_file;
 };
 
 struct mm_struct {
