@@ -144,7 +144,7 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 		}
 		memcpy((u8 *)page_address(page) + (from - addr), data + (from - start), to - from);
 		page_add_new_anon_rmap(page, vma, addr);
-		mm->rss_anon++;
+		inc_mm_counter(mm);
 		set_pte(pte, mk_pte(page, vma->vm_page_prot));
 	}
 	return 0;
@@ -209,8 +209,11 @@ static void exec_mmap(struct mm_struct *mm)
 	tsk->mm = mm;
 	load_cr3(__pa(mm->pgd));
 	local_irq_enable();
-	if (old)
+	if (old) {
+		/* The peak RSS survives execve (Linux: setmax_mm_hiwater_rss). */
+		tsk->maxrss_kb = max(tsk->maxrss_kb, old->hiwater_rss * (PAGE_SIZE / 1024));
 		mmput(old);
+	}
 }
 
 #define AT_NULL		0

@@ -37,6 +37,7 @@ static void exit_mm(struct task_struct *tsk)
 
 	if (!mm)
 		return;
+	tsk->maxrss_kb = max(tsk->maxrss_kb, mm->hiwater_rss * (PAGE_SIZE / 1024));
 	/* Stop using the page tables before they are freed. */
 	local_irq_disable();
 	load_cr3(__pa(init_mm.pgd));
@@ -126,6 +127,10 @@ static void fill_rusage(struct rusage *ru, const struct task_struct *t, bool chi
 	ru->ru_stime[0] = st / NSEC_PER_SEC;
 	ru->ru_stime[1] = (st % NSEC_PER_SEC) / 1000;
 	ru->ru_minflt = children ? t->cmin_flt : t->min_flt;
+	if (children)
+		ru->ru_maxrss = t->cmaxrss_kb;
+	else
+		ru->ru_maxrss = max(t->maxrss_kb, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0);
 	ru->ru_majflt = children ? t->cmaj_flt : t->maj_flt;
 }
 
@@ -145,6 +150,7 @@ static long release_task(struct task_struct *p, int *stat_addr, struct rusage *r
 		if (copy_to_user(ru, &r, sizeof(r)))
 			return -EFAULT;
 	}
+	parent->cmaxrss_kb = max(parent->cmaxrss_kb, max(p->maxrss_kb, p->cmaxrss_kb));
 	parent->cmin_flt += p->min_flt + p->cmin_flt;
 	parent->cmaj_flt += p->maj_flt + p->cmaj_flt;
 	parent->cutime_ns += p->utime_ns + p->cutime_ns;

@@ -392,7 +392,7 @@ static void task_mem(struct seq_file *m, struct mm_struct *mm)
 	seq_printf(m, "VmSize:\t%8lu kB\n", total << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmLck:\t%8lu kB\n", 0UL);
 	seq_printf(m, "VmPin:\t%8lu kB\n", 0UL);
-	seq_printf(m, "VmHWM:\t%8lu kB\n", rss << (PAGE_SHIFT - 10));
+	seq_printf(m, "VmHWM:\t%8lu kB\n", READ_ONCE(mm->hiwater_rss) << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmRSS:\t%8lu kB\n", rss << (PAGE_SHIFT - 10));
 	seq_printf(m, "RssAnon:\t%8lu kB\n", rss << (PAGE_SHIFT - 10));
 	seq_printf(m, "RssFile:\t%8lu kB\n", 0UL);		/* program pages are private copies */

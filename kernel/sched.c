@@ -53,20 +53,28 @@ struct task_struct *find_task_by_pid(pid_t pid)
 	return NULL;
 }
 
+#define PID_MAX 32768		/* Linux's default pid_max */
+
+/* Increasing pids, wrapping at pid_max, as Linux; -EAGAIN when all are taken. */
 static pid_t alloc_pid(void)
 {
-	/* Linux hands out increasing pids and wraps at pid_max (32768). */
-	do {
-		last_pid = last_pid >= 32768 ? 2 : last_pid + 1;
-	} while (find_task_by_pid(last_pid));
-	return last_pid;
+	for (int tries = 0; tries < PID_MAX; tries++) {
+		last_pid = last_pid >= PID_MAX - 1 ? 2 : last_pid + 1;
+		if (!find_task_by_pid(last_pid))
+			return last_pid;
+	}
+	return -EAGAIN;
 }
 
 struct task_struct *alloc_task(void)
 {
-	/* About 12 KB (the siginfo of every pending signal): whole pages from kmalloc. */
-	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	pid_t pid = alloc_pid();
+	struct task_struct *t;
 
+	if (pid < 0)
+		return NULL;
+	/* About 12 KB (the siginfo of every pending signal): whole pages from kmalloc. */
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return NULL;
 	t->stack = __get_free_pages(GFP_KERNEL, THREAD_SIZE_ORDER);
@@ -74,7 +82,7 @@ struct task_struct *alloc_task(void)
 		kfree(t);
 		return NULL;
 	}
-	t->pid = alloc_pid();
+	t->pid = pid;
 	t->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_process */
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);

@@ -62,6 +62,7 @@ struct task_struct {
 	unsigned long min_flt, maj_flt;
 	u64 utime_ns, stime_ns;
 	unsigned long cmin_flt, cmaj_flt;	/* of reaped children */
+	unsigned long maxrss_kb, cmaxrss_kb;	/* peak RSS at exit; the largest of reaped children */
 	u64 cutime_ns, cstime_ns;
 };
 

@@ -227,7 +227,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		put_page(old);
 		count_vm_event(PAGODA_COW_COPY);
 	} else {
-		mm->rss_anon++;
+		inc_mm_counter(mm);
 	}
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -265,7 +265,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	page_add_new_anon_rmap(page, vma, vmf->address);
-	mm->rss_anon++;
+	inc_mm_counter(mm);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -294,7 +294,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 	}
 	get_page(page);
 	atomic_inc(&page->_mapcount);	/* Linux: page_add_file_rmap */
-	mm->rss_anon++;
+	inc_mm_counter(mm);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -380,7 +380,7 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	if (page) {
 		get_page(page);
 		page_dup_rmap(page);
-		dst_vma->vm_mm->rss_anon++;
+		inc_mm_counter(dst_vma->vm_mm);
 	}
 	if (!(src_vma->vm_flags & VM_SHARED) && pte_write(pte)) {
 		ptep_set_wrprotect(src_pte);
@@ -426,7 +426,7 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 	if (!page)
 		return;
 	page_remove_rmap(page, vma);
-	mm->rss_anon--;
+	dec_mm_counter(mm);
 	put_page(page);
 }
 

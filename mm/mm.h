@@ -76,13 +76,22 @@ struct mm_struct {
 	unsigned long mmap_base;	/* top-down get_unmapped_area starts here */
 	unsigned long start_code, end_code, start_data, end_data;
 	unsigned long start_brk, brk, start_stack;
-	unsigned long rss_anon;		/* anonymous pages mapped (RssAnon) */
+	unsigned long rss_anon;		/* pages mapped (RssAnon): use inc/dec_mm_counter */
+	unsigned long hiwater_rss;	/* the most rss_anon has been (VmHWM, ru_maxrss) */
 	unsigned long pgtables_bytes;
 };
 
 extern struct mm_struct init_mm;	/* the kernel's page tables */
 
 #define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
+
+/* RSS accounting (Linux: inc_mm_counter / dec_mm_counter, update_hiwater_rss). */
+static inline void inc_mm_counter(struct mm_struct *mm)
+{
+	if (++mm->rss_anon > mm->hiwater_rss)
+		mm->hiwater_rss = mm->rss_anon;
+}
+static inline void dec_mm_counter(struct mm_struct *mm) { mm->rss_anon--; }
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { (void)vma; return true; }
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

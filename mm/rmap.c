@@ -447,7 +447,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		ptep_get_and_clear(ptep);
 		flush_tlb_mm_page(mm, address);
 		page_remove_rmap(page, vma);
-		mm->rss_anon--;
+		dec_mm_counter(mm);
 		put_page(page);
 	}
 	spin_unlock(&mm->page_table_lock);

@@ -28,7 +28,29 @@ int main(void)
 	tap_ok(after.ru_utime.tv_usec >= 0 && after.ru_utime.tv_usec < 1000000 &&
 	       after.ru_stime.tv_usec >= 0 && after.ru_stime.tv_usec < 1000000,
 	       "ru_utime and ru_stime are valid timevals");
+	tap_ok(after.ru_maxrss >= NPAGES * 4, "ru_maxrss counts the touched pages: %ld kB >= %d kB",
+	       after.ru_maxrss, NPAGES * 4);
 	tap_is_long(sys_getrusage(RUSAGE_CHILDREN, &ch), 0, "getrusage(RUSAGE_CHILDREN) returns 0");
+	{
+		/* A child's peak RSS: 4 MB touched, then unmapped before it exits. */
+		struct rusage child;
+		int st = -1;
+		long pid = sys_fork();
+
+		if (pid == 0) {
+			unsigned char *q = (unsigned char *)sys_mmap(NULL, 1024 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+								     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			for (int i = 0; i < 1024; i++)
+				q[i * PAGE_SIZE] = 1;
+			sys_munmap(q, 1024 * PAGE_SIZE);
+			sys_exit_group(0);
+		}
+		tap_is_long(sys_wait4((int)pid, &st, 0, &child), pid, "wait4 with a rusage");
+		tap_ok(child.ru_maxrss >= 4096, "wait4's ru_maxrss is the child's peak: %ld kB >= 4096 kB",
+		       child.ru_maxrss);
+		sys_getrusage(RUSAGE_CHILDREN, &ch);
+		tap_ok(ch.ru_maxrss >= 4096, "RUSAGE_CHILDREN's ru_maxrss: %ld kB >= 4096 kB", ch.ru_maxrss);
+	}
 	tap_is_err(sys_getrusage(5, &after), EINVAL, "who = 5 gives EINVAL");
 	tap_is_err(sys_getrusage(-3, &after), EINVAL, "who = -3 gives EINVAL");
 	tap_is_err(sys_getrusage(RUSAGE_SELF, (void *)0x10), EFAULT, "pointer 0x10 gives EFAULT");
