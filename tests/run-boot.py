@@ -227,6 +227,8 @@ def main():
     ap.add_argument("--show-output", action="store_true")
     ap.add_argument("--results")
     ap.add_argument("--compare")
+    ap.add_argument("--also", action="append", default=[], metavar="TAPFILE",
+                    help="count the TAP lines of another test run (host tests) in the summary")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)     # keep order with qemu.sh's stderr in CI logs
@@ -238,6 +240,15 @@ def main():
         args.results = os.path.join(ROOT, "build", "test-results.txt")
 
     report = Report(args.filter, sys.stdout, args.show_output)
+    errors = []
+    for path in args.also:
+        before = len(report.tests)
+        if os.path.isfile(path):
+            with open(path, errors="replace") as f:
+                for line in f:
+                    report.feed(line, 0.0)
+        if len(report.tests) == before:
+            errors.append(f"no test results in {path}: its runner crashed")
     if args.parse:
         qemu_rc = parse_only(args, report)
         log = args.parse
@@ -248,7 +259,6 @@ def main():
         qemu_rc = boot_and_follow(args, report)
         log = args.log
 
-    errors = []
     if report.panic_line is not None:
         errors.append(f"kernel panic: {report.panic_line.strip()}")
     if qemu_rc == 124:

@@ -30,11 +30,12 @@ required=(
 	"gcc:gcc"
 	"binutils:ld"
 	"make:make"
+	"gdb:gdb"
 )
-# Nice to have: cpio lets you list the initramfs (cpio -itv), gdb drives make gdb.
+# gdb: make gdb, and make test's lecture check (tests/gdb_lecture.sh).
+# Nice to have: cpio lets you list the initramfs (cpio -itv).
 optional=(
 	"cpio:cpio"
-	"gdb:gdb"
 )
 
 have() {

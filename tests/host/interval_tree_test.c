@@ -65,12 +65,12 @@ int main(void)
 			bad += !check_query(&root, a, b);
 		}
 	}
-	printf("%s %d - interval_tree: %d random queries match a brute-force scan\n",
+	printf("%s %d - host/interval_tree: %d random queries match a brute-force scan\n",
 	       bad ? "not ok" : "ok", ++t, queries);
 	for (int i = 0; i < N; i++)
 		if (in_tree[i])
 			interval_tree_remove(&nodes[i], &root);
-	printf("%s %d - interval_tree: empty after removing everything\n",
+	printf("%s %d - host/interval_tree: empty after removing everything\n",
 	       interval_tree_empty(&root) ? "ok" : "not ok", ++t);
 	printf("1..%d\n", t);
 	return bad || !interval_tree_empty(&root);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Host unit tests, no QEMU: kernel code compiled for Linux processes, and
+# the harness's own tests. One TAP stream on stdout (make test counts it).
+set -u
+cd "$(dirname "$0")/.."
+out=${BUILD:-build}/host
+mkdir -p "$out"
+
+# The interval tree behind the anon_vma trees and the VMA tree.
+if gcc -O2 -g -Wall -Wextra -I. -fsanitize=address,undefined tests/host/interval_tree_test.c \
+	kernel/interval_tree.c -o "$out/interval_tree_test" 2>"$out/interval_tree_test.log"; then
+	"$out/interval_tree_test"
+else
+	echo "not ok 1 - host/interval_tree: does not build # see $out/interval_tree_test.log"
+fi
+
+# The buddy allocator, memblock, slab and NUMA parsing on fake machines.
+sh tests/kernel/host/run.sh 2>&1 | grep -E '^(not )?ok '
+
+# The cpio parser of kernel/initramfs.c.
+if gcc -g -fsanitize=address,undefined -I. tests/kernel/host/initramfs_host.c \
+	-o "$out/initramfs_host" 2>"$out/initramfs_host.log"; then
+	if "$out/initramfs_host" >"$out/initramfs_host.out" 2>&1; then
+		echo "ok 1 - host/initramfs: the cpio parser ($(tail -1 "$out/initramfs_host.out"))"
+	else
+		echo "not ok 1 - host/initramfs: the cpio parser # see $out/initramfs_host.out"
+	fi
+else
+	echo "not ok 1 - host/initramfs: does not build # see $out/initramfs_host.log"
+fi
+
+# The harness itself: cpio writer, TAP runner, QEMU exit codes.
+if python3 tests/test_tools.py >"$out/test_tools.out" 2>&1; then
+	echo "ok 1 - host/harness: tests/test_tools.py ($(grep -o 'Ran [0-9]* tests' "$out/test_tools.out"))"
+else
+	echo "not ok 1 - host/harness: tests/test_tools.py # see $out/test_tools.out"
+fi
