@@ -35,7 +35,7 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host test-unit debug gdb clean deps run-user
+.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean deps run-user
 all: $(BUILD)/pagoda.iso
 
 kernel: $(BUILD)/pagoda.elf
@@ -103,6 +103,14 @@ define stage_user_dir
 	mkdir -p $(1)/user && find $(2) -maxdepth 1 -type f -exec cp {} $(1)/user/ \;
 	$(PYTHON) tools/mkcpio.py $(1) $(1).cpio
 endef
+
+# The benchmark as the first process, without page poisoning (Linux has none).
+$(BUILD)/pagoda-bench.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
+	$(call make_iso,$@,rdinit=/bench/bench_fault page_poison=off $(CMDLINE),$(BUILD)/initramfs.cpio)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/pagoda-bench.iso
+	bash tools/bench.sh $(BUILD)/pagoda-bench.iso
 
 deps:
 	@bash tools/install-deps.sh
