@@ -35,7 +35,16 @@
 #define ENOSYS		38
 #define EOVERFLOW	75
 #define EOPNOTSUPP	95
-#define ERESTARTSYS	512	/* kernel-internal, never seen by user space */
+/*
+ * Kernel-internal, never seen by user space: a system call interrupted by a
+ * signal returns one of these, and the signal code decides (do_signal):
+ *   ERESTARTSYS     restart if no handler runs, or it has SA_RESTART; else EINTR
+ *   ERESTARTNOINTR  always restart
+ *   ERESTARTNOHAND  restart if no handler runs; else EINTR
+ */
+#define ERESTARTSYS	512
+#define ERESTARTNOINTR	513
+#define ERESTARTNOHAND	514
 
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)

@@ -48,6 +48,10 @@ struct linux_binprm {
 /* Copy one string vector (user or kernel) to the end of bprm->buf. */
 static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool from_user, int *count)
 {
+	if (!vec) {
+		*count = 0;		/* Linux takes a NULL argv or envp as an empty one */
+		return 0;
+	}
 	for (int i = 0;; i++) {
 		const char *str;
 		long len;
@@ -121,8 +125,13 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	const u8 *data = (const u8 *)bprm->file->data + ph->p_offset - (vaddr - start);
 	struct vm_area_struct *vma;
 
+	if (!ph->p_memsz)
+		return 0;		/* an empty segment maps nothing */
+	/* Every sum below must stay inside user space: reject before it can wrap. */
 	if (ph->p_offset > bprm->file->size || ph->p_filesz > bprm->file->size - ph->p_offset ||
-	    ph->p_memsz < ph->p_filesz || end > TASK_SIZE || start < PAGE_SIZE)
+	    ph->p_memsz < ph->p_filesz || ph->p_vaddr > TASK_SIZE || ph->p_memsz > TASK_SIZE ||
+	    vaddr > TASK_SIZE - ph->p_memsz || end > TASK_SIZE || start < PAGE_SIZE ||
+	    ph->p_offset < vaddr - start)
 		return -ENOEXEC;
 	vma = vma_create(mm, start, end, elf_vm_flags(ph->p_flags),
 			 (ph->p_offset - (vaddr - start)) >> PAGE_SHIFT);
@@ -261,7 +270,10 @@ static int create_elf_tables(struct linux_binprm *bprm, unsigned long *sp_out)
 	random = sp;
 	if (copy_to_user((void *)sp, rnd, 16))
 		return -EFAULT;
-	execfn = strings;	/* argv[0]: Linux points AT_EXECFN at the file name */
+	sp -= strlen(bprm->filename) + 1;
+	execfn = sp;		/* AT_EXECFN: the file name execve was given */
+	if (copy_to_user((void *)sp, bprm->filename, strlen(bprm->filename) + 1))
+		return -EFAULT;
 
 	cpuid(1, 0, &a, &b, &c, &d);
 #define NEW_AUX_ENT(id, val) do { vec[n++] = (id); vec[n++] = (val); } while (0)
@@ -364,7 +376,12 @@ long do_execve(const char *path, const char *const *argv, const char *const *env
 	if (!bprm.buf)
 		return -ENOMEM;
 	err = copy_strings(&bprm, argv, from_user, &bprm.argc);
-	if (!err && envp)
+	if (!err && !bprm.argc) {
+		/* Linux 6.1: a program never starts with argc 0; it gets argv[0] = "". */
+		bprm.buf[bprm.len++] = '\0';
+		bprm.argc = 1;
+	}
+	if (!err)
 		err = copy_strings(&bprm, envp, from_user, &bprm.envc);
 	if (!err)
 		err = load_elf_binary(&bprm);

@@ -63,6 +63,18 @@ static void forget_original_parent(struct task_struct *tsk)
 		wake_up(reaper);
 }
 
+/*
+ * A parent that ignores SIGCHLD (SIG_IGN, or SA_NOCLDWAIT) does not wait:
+ * its children are reaped as they exit (Linux: do_notify_parent).
+ */
+static bool parent_autoreaps(const struct task_struct *tsk)
+{
+	const struct k_sigaction *ka = &tsk->parent->sig.action[SIGCHLD - 1];
+
+	return tsk->parent != init_task_ptr &&
+	       (ka->handler == SIG_IGN || (ka->sa_flags & SA_NOCLDWAIT));
+}
+
 static void notify_parent(struct task_struct *tsk)
 {
 	struct task_struct *parent = tsk->parent;
@@ -90,8 +102,16 @@ __attribute__((noreturn)) void do_exit(int wait_status)
 	forget_original_parent(tsk);
 	tsk->exit_code = wait_status;
 	local_irq_disable();
-	tsk->state = EXIT_ZOMBIE;
-	notify_parent(tsk);
+	if (parent_autoreaps(tsk)) {
+		/* Nobody waits: the task is freed once the CPU has left its stack. */
+		tsk->state = EXIT_DEAD;
+		list_del(&tsk->sibling);
+		this_cpu()->dead_task = tsk;
+		wake_up(tsk->parent);	/* a wait4 in progress may now see ECHILD */
+	} else {
+		tsk->state = EXIT_ZOMBIE;
+		notify_parent(tsk);
+	}
 	schedule();
 	panic("zombie %d ran again", tsk->pid);
 }
@@ -134,22 +154,21 @@ static void fill_rusage(struct rusage *ru, const struct task_struct *t, bool chi
 	ru->ru_majflt = children ? t->cmaj_flt : t->maj_flt;
 }
 
-/* Reap a zombie: report its status and usage, then free what is left of it. */
+/*
+ * Reap a zombie: account it to the parent, free what is left of it, then
+ * report its status and usage. Like Linux, a bad pointer still reaps the
+ * child (the call returns EFAULT).
+ */
 static long release_task(struct task_struct *p, int *stat_addr, struct rusage *ru)
 {
 	struct task_struct *parent = current;
 	pid_t pid = p->pid;
+	int status = p->exit_code;
 	struct rusage r;
 
-	if (stat_addr && put_user(p->exit_code, stat_addr))
-		return -EFAULT;
-	if (ru) {
-		fill_rusage(&r, p, false);
-		r.ru_minflt += p->cmin_flt;
-		r.ru_majflt += p->cmaj_flt;
-		if (copy_to_user(ru, &r, sizeof(r)))
-			return -EFAULT;
-	}
+	fill_rusage(&r, p, false);
+	r.ru_minflt += p->cmin_flt;
+	r.ru_majflt += p->cmaj_flt;
 	parent->cmaxrss_kb = max(parent->cmaxrss_kb, max(p->maxrss_kb, p->cmaxrss_kb));
 	parent->cmin_flt += p->min_flt + p->cmin_flt;
 	parent->cmaj_flt += p->maj_flt + p->cmaj_flt;
@@ -157,6 +176,10 @@ static long release_task(struct task_struct *p, int *stat_addr, struct rusage *r
 	parent->cstime_ns += p->stime_ns + p->cstime_ns;
 	list_del(&p->sibling);
 	free_task(p);
+	if (stat_addr && put_user(status, stat_addr))
+		return -EFAULT;
+	if (ru && copy_to_user(ru, &r, sizeof(r)))
+		return -EFAULT;
 	return pid;
 }
 

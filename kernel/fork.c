@@ -45,12 +45,15 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			return -ENOMEM;
 		tmp->vm_mm = mm;
 		tmp->anon_vma = NULL;
-		err = anon_vma_fork(tmp, mpnt);
+		/* MADV_WIPEONFORK: the child's copy is empty; it faults in zeroes. */
+		err = (tmp->vm_flags & VM_WIPEONFORK) ? 0 : anon_vma_fork(tmp, mpnt);
 		if (err) {
 			vm_area_free(tmp);
 			return err;
 		}
 		vma_link_tail(mm, tmp);
+		if (tmp->vm_flags & VM_WIPEONFORK)
+			continue;
 		err = copy_page_range(tmp, mpnt);
 		if (err)
 			return err;
@@ -132,7 +135,7 @@ static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *c
 
 	p = alloc_task();
 	if (!p)
-		return -ENOMEM;
+		return -EAGAIN;		/* no pid or no memory for a task: Linux says EAGAIN too */
 	p->mm = dup_mm(parent->mm);
 	if (!p->mm) {
 		free_task(p);

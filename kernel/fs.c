@@ -356,7 +356,7 @@ static int n_tty_wait_line(void)
 		if (c >= 0)
 			continue;
 		if (signal_pending(current))
-			return -EINTR;		/* Linux: -ERESTARTSYS, seen as EINTR without SA_RESTART */
+			return -ERESTARTSYS;	/* EINTR unless the handler has SA_RESTART */
 		schedule();
 	}
 }

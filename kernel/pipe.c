@@ -101,7 +101,7 @@ static ssize_t pipe_read(struct file *f, char *ubuf, size_t count, loff_t *pos)
 		if (f->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (sleep_on(pipe, 0))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	ret = pipe_copy_out(pipe, ubuf, count);
 	wake_up(pipe);
@@ -128,7 +128,7 @@ static ssize_t pipe_write(struct file *f, const char *ubuf, size_t count, loff_t
 			if (f->f_flags & O_NONBLOCK)
 				return done ? (ssize_t)done : -EAGAIN;
 			if (sleep_on(pipe, 0))
-				return done ? (ssize_t)done : -EINTR;
+				return done ? (ssize_t)done : -ERESTARTSYS;
 			continue;
 		}
 		n = pipe_copy_in(pipe, ubuf + done, count - done);

@@ -140,6 +140,17 @@ static void switch_mm(struct task_struct *prev, struct task_struct *next)
 		load_cr3(__pa(mm->pgd));
 }
 
+/* Now on the new task's stack: free a task that exited with nobody to reap it. */
+static void finish_task_switch(void)
+{
+	struct task_struct *dead = this_cpu()->dead_task;
+
+	if (dead) {
+		this_cpu()->dead_task = NULL;
+		free_task(dead);
+	}
+}
+
 static void context_switch(struct task_struct *prev, struct task_struct *next)
 {
 	struct cpu_info *ci = this_cpu();
@@ -153,6 +164,7 @@ static void context_switch(struct task_struct *prev, struct task_struct *next)
 	tss_set_kernel_stack(next->stack + THREAD_SIZE);
 	ci->curr = next;
 	__switch_to_asm(&prev->thread_rsp, next->thread_rsp);
+	finish_task_switch();
 }
 
 /*
@@ -179,6 +191,7 @@ void schedule(void)
 /* The first code a new task runs, from ret_from_fork, before returning to user. */
 void schedule_tail(void)
 {
+	finish_task_switch();
 	local_irq_enable();
 }
 
@@ -189,14 +202,14 @@ int sleep_on(void *chan, u64 timeout_ns)
 	local_irq_disable();
 	if (signal_pending(t)) {
 		local_irq_enable();
-		return -EINTR;
+		return -ERESTARTSYS;
 	}
 	t->state = TASK_INTERRUPTIBLE;
 	t->wait_chan = chan;
 	t->wake_time = timeout_ns ? ktime_get_ns() + timeout_ns : 0;
 	schedule();
 	local_irq_enable();
-	return signal_pending(t) ? -EINTR : 0;
+	return signal_pending(t) ? -ERESTARTSYS : 0;
 }
 
 static void wake_expired_sleepers(void)

@@ -18,6 +18,7 @@
 #define TASK_RUNNING		0
 #define TASK_INTERRUPTIBLE	1
 #define EXIT_ZOMBIE		16
+#define EXIT_DEAD		32	/* exited, reaped by nobody: freed after the switch away */
 
 #define THREAD_SIZE_ORDER	2
 #define THREAD_SIZE		(4096UL << THREAD_SIZE_ORDER)
@@ -80,7 +81,7 @@ extern struct task_struct *init_task_ptr;	/* pid 1 */
 void sched_init(void);
 void schedule(void);
 void wake_up_process(struct task_struct *t);
-/* Sleep on chan until woken, a signal arrives (-EINTR) or timeout_ns passes (0 = none). */
+/* Sleep on chan until woken, a signal arrives (-ERESTARTSYS) or timeout_ns passes (0 = none). */
 int sleep_on(void *chan, u64 timeout_ns);
 void wake_up(void *chan);
 void scheduler_tick(void);

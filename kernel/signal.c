@@ -42,7 +42,7 @@ bool signal_pending(struct task_struct *t)
 
 int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info)
 {
-	if (t->state == EXIT_ZOMBIE || sig_ignored(t, sig))
+	if ((t->state & (EXIT_ZOMBIE | EXIT_DEAD)) || sig_ignored(t, sig))
 		return 0;
 	if (!(t->sig.pending & sigmask(sig)))	/* standard signals do not queue twice */
 		t->sig.info[sig - 1] = *info;
@@ -260,6 +260,7 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;
+	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
 	if (sc->fpstate) {
 		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
@@ -289,6 +290,32 @@ static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
 	return sig;
 }
 
+/*
+ * A system call that a signal interrupted returned -ERESTART*: make it
+ * return -EINTR to the handler, or run again (back up over the 2-byte
+ * syscall instruction, put the number back in rax). ka is the handler
+ * about to run, or NULL if none will (Linux: handle_signal, arch_do_signal_or_restart).
+ */
+static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
+{
+	long ret = (long)regs->rax;
+
+	if (regs->trapnr != 0x80)
+		return;
+	if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR) {
+		bool restart = ret == -ERESTARTNOINTR || !ka ||
+			       (ret == -ERESTARTSYS && (ka->sa_flags & SA_RESTART));
+
+		if (restart) {
+			regs->rax = regs->orig_rax;
+			regs->rip -= 2;
+		} else {
+			regs->rax = -EINTR;
+		}
+	}
+	regs->trapnr = 0;	/* decided: a later pass must not restart it again */
+}
+
 void do_signal(struct pt_regs *regs)
 {
 	struct task_struct *t = current;
@@ -305,6 +332,7 @@ void do_signal(struct pt_regs *regs)
 		}
 		if (ka->handler == SIG_IGN)
 			continue;
+		syscall_restart(regs, ka);
 		if (setup_rt_frame(sig, ka, &info, regs)) {
 			do_exit(SIGSEGV);	/* Linux: force_sigsegv when the frame cannot be written */
 		}
@@ -316,6 +344,17 @@ void do_signal(struct pt_regs *regs)
 			ka->handler = SIG_DFL;
 		return;		/* one handler frame per return to user mode */
 	}
+	syscall_restart(regs, NULL);
+}
+
+/*
+ * iretq to a non-canonical rip or rsp faults in ring 0 (Linux: the bad_iret
+ * fixup). User code chooses both (sigreturn, a handler address, an ELF
+ * entry): refuse them here, as a SIGSEGV to the task.
+ */
+static bool user_regs_bad(const struct pt_regs *regs)
+{
+	return regs->rip >= 0x800000000000UL || regs->rsp >= 0x800000000000UL;
 }
 
 /* Called with interrupts off on every return to user mode (entry.asm). */
@@ -327,6 +366,8 @@ void exit_to_user_mode(struct pt_regs *regs)
 			schedule();
 		if (signal_pending(current))
 			do_signal(regs);
+		if (user_regs_bad(regs))
+			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		local_irq_disable();
 		if (!this_cpu()->need_resched && !signal_pending(current))
 			return;
@@ -369,7 +410,7 @@ long sys_kill(pid_t pid, int sig)
 		return kill_one(t, sig, &info);
 	}
 	list_for_each_entry(t, &task_list, tasks) {
-		if (t->state == EXIT_ZOMBIE)
+		if (t->state & (EXIT_ZOMBIE | EXIT_DEAD))
 			continue;
 		if (pid == -1 ? (t == init_task_ptr || t == current) : t->pgid != pgrp)
 			continue;

@@ -169,7 +169,8 @@ long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp)
 			struct timespec rem = ns_to_timespec(ns - min(ns, ktime_get_ns() - start));
 			if (rmtp && copy_to_user(rmtp, &rem, sizeof(rem)))
 				return -EFAULT;
-			return -EINTR;
+			/* A handler sees EINTR (Linux restarts with the time left when none runs). */
+			return -ERESTARTNOHAND;
 		}
 	}
 	return 0;

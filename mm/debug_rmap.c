@@ -270,7 +270,7 @@ static void count_pte_maps(struct task_struct *t)
 			struct page *page;
 
 			if (!ptep) {
-				a = (a & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+				a = pte_hole_end(t->mm, a) - PAGE_SIZE;
 				continue;
 			}
 			if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))

@@ -162,6 +162,25 @@ pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr)
 	return pmd_offset(pud, addr);
 }
 
+/*
+ * follow_pte() found no PTE table at addr: the end of the hole, the next
+ * PMD, PUD or PGD boundary depending on which level is empty. Walks over a
+ * range (zap, mprotect, fork, the mm check) jump there instead of visiting
+ * every 4 KB of an empty PUD, as Linux's pgd/pud/pmd_addr_end loops do.
+ */
+unsigned long pte_hole_end(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = mm->pgd + pgd_index(addr);
+	pud_t *pud;
+
+	if (!pgd_present(*pgd))
+		return (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
+	pud = pud_offset(pgd, addr);
+	if (!pud_present(*pud))
+		return (addr & PUD_MASK) + PUD_SIZE;
+	return (addr & PMD_MASK) + PMD_SIZE;
+}
+
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *pmd = mm_find_pmd(mm, addr);
@@ -399,8 +418,7 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		pte_t *dst_pte;
 
 		if (!src_pte) {
-			/* Nothing mapped in this whole PMD range: skip to its end. */
-			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			addr = pte_hole_end(src_mm, addr) - PAGE_SIZE;
 			continue;
 		}
 		if (pte_none(*src_pte))
@@ -439,7 +457,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		pte_t *ptep = follow_pte(mm, addr);
 
 		if (!ptep) {
-			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			addr = pte_hole_end(mm, addr) - PAGE_SIZE;
 			continue;
 		}
 		if (!pte_none(*ptep))

@@ -340,8 +340,11 @@ static void populate_range(struct vm_area_struct *vma, unsigned long start, unsi
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
 				  unsigned long vm_flags, unsigned long pgoff)
 {
-	struct vm_area_struct *vma = vm_area_alloc(mm);
+	struct vm_area_struct *vma;
 
+	VM_BUG_ON(start >= end || end > TASK_SIZE || (start | end) & ~PAGE_MASK,
+		  "bad VMA range %lx-%lx", start, end);
+	vma = vm_area_alloc(mm);
 	if (!vma)
 		return NULL;
 	vma->vm_start = start;
@@ -494,7 +497,8 @@ unsigned long sys_brk(unsigned long brk)
 	struct mm_struct *mm = current->mm;
 	unsigned long newbrk, oldbrk;
 
-	if (brk < mm->start_brk)
+	/* Linux: check_brk_limits; a break past user space would wrap PAGE_ALIGN. */
+	if (brk < mm->start_brk || brk > TASK_SIZE)
 		return mm->brk;
 	newbrk = PAGE_ALIGN(brk);
 	oldbrk = PAGE_ALIGN(mm->brk);
@@ -548,7 +552,7 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 		pte_t pte;
 
 		if (!ptep) {
-			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			addr = pte_hole_end(mm, addr) - PAGE_SIZE;
 			continue;
 		}
 		if (pte_none(*ptep))
@@ -629,6 +633,14 @@ static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned
 	case MADV_DONTFORK:
 		vma->vm_flags |= VM_DONTCOPY;
 		return 0;
+	case MADV_WIPEONFORK:
+		if (vma->vm_flags & VM_SHARED)
+			return -EINVAL;		/* Linux: private anonymous memory only */
+		vma->vm_flags |= VM_WIPEONFORK;
+		return 0;
+	case MADV_KEEPONFORK:
+		vma->vm_flags &= ~VM_WIPEONFORK;
+		return 0;
 	case MADV_DOFORK:
 		vma->vm_flags &= ~VM_DONTCOPY;
 		return 0;
@@ -650,6 +662,7 @@ static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned
 static bool madvise_changes_flags(int behavior)
 {
 	return behavior == MADV_DONTFORK || behavior == MADV_DOFORK ||
+	       behavior == MADV_WIPEONFORK || behavior == MADV_KEEPONFORK ||
 	       behavior == MADV_HUGEPAGE || behavior == MADV_NOHUGEPAGE;
 }
 
@@ -662,6 +675,8 @@ long sys_madvise(unsigned long start, size_t len, int behavior)
 
 	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
 		return -EINVAL;
+	if (len && !PAGE_ALIGN(len))
+		return -EINVAL;		/* the length wrapped when rounded up */
 	len = PAGE_ALIGN(len);
 	end = start + len;
 	if (end < start)

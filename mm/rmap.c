@@ -214,7 +214,11 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	return 0;
 
 enomem_failure:
-	/* dst->anon_vma is set only if it was reused or copied (split): unlink undoes both. */
+	/*
+	 * dst's anon_vma was copied (split) or adopted, but its num_active_vmas
+	 * was not raised yet: forget it, so that unlink does not lower it.
+	 */
+	dst->anon_vma = NULL;
 	unlink_anon_vmas(dst);
 	return -ENOMEM;
 }

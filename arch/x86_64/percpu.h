@@ -18,6 +18,7 @@ struct cpu_info {
 	int node;			/* NUMA node of this CPU */
 	u32 apic_id;
 	bool need_resched;
+	struct task_struct *dead_task;	/* an EXIT_DEAD task whose stack we just left */
 };
 
 #define PERCPU_USER_RSP		8

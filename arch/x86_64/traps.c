@@ -93,8 +93,15 @@ static void do_user_exception(struct pt_regs *regs)
 	case 0:
 		force_sig_fault(SIGFPE, FPE_INTDIV, regs->rip);
 		break;
-	case 3:
-		force_sig_fault(SIGTRAP, TRAP_BRKPT, regs->rip);
+	case 1:		/* single step (TF) */
+		force_sig_fault(SIGTRAP, TRAP_TRACE, regs->rip);
+		break;
+	case 3:		/* int3: Linux reports it as SI_KERNEL */
+		force_sig_fault(SIGTRAP, SI_KERNEL, 0);
+		break;
+	case 16:	/* x87 floating-point exception */
+	case 19:	/* SIMD floating-point exception */
+		force_sig_fault(SIGFPE, 0, regs->rip);
 		break;
 	case 6:
 		force_sig_fault(SIGILL, ILL_ILLOPN, regs->rip);

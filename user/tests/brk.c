@@ -47,5 +47,11 @@ int main(void)
 	tap_is_ulong((unsigned long)sys_brk((void *)PAGE_SIZE), end,
 		     "a break below the start returns the old break");
 	tap_is_ulong((unsigned long)sys_brk(0), end, "and the break did not move");
+	/* A break at the very top would wrap when rounded to a page: refused. */
+	tap_is_ulong((unsigned long)sys_brk((void *)~0UL), end, "brk(~0) returns the old break");
+	tap_is_ulong((unsigned long)sys_brk((void *)(~0UL - 100)), end, "brk(~0 - 100) returns the old break");
+	tap_is_ulong((unsigned long)sys_brk((void *)0x800000000000UL), end,
+		     "a break past user space returns the old break");
+	tap_is_ulong((unsigned long)sys_brk(0), end, "and the break still did not move");
 	return tap_done();
 }

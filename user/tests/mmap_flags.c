@@ -144,6 +144,9 @@ static void madvise_cases(void)
 	tap_is_err(sys_madvise(p, PAGE_SIZE, 999), EINVAL, "madvise advice 999 gives EINVAL");
 	tap_is_err(sys_madvise(p + 8, PAGE_SIZE, MADV_NORMAL), EINVAL, "madvise at an unaligned start gives EINVAL");
 	tap_is_long(sys_madvise(p, 0, MADV_DONTNEED), 0, "madvise with len 0 returns 0");
+	/* A length that wraps when rounded up to a page is EINVAL (Linux: len_in && !len). */
+	tap_is_err(sys_madvise(p, (size_t)-1, MADV_DONTNEED), EINVAL, "madvise with length -1 gives EINVAL");
+	tap_is_err(sys_madvise(p, (size_t)-4095, MADV_NORMAL), EINVAL, "madvise with length -4095 gives EINVAL");
 	tap_is_long(p[0], 0xab, "... and drops nothing");
 	tap_is_long(sys_madvise(p, 3 * PAGE_SIZE, MADV_NORMAL), 0, "MADV_NORMAL on the mapping returns 0");
 

@@ -2,7 +2,7 @@
  * traps: CPU exceptions raised in user mode become the signals Linux
  * sends, never a kernel panic: privileged instructions (hlt, cli, a
  * CR3 read) #GP -> SIGSEGV, ud2 #UD -> SIGILL, int3 #BP -> SIGTRAP,
- * divide by zero #DE -> SIGFPE.
+ * divide by zero #DE -> SIGFPE, the trap flag #DB -> SIGTRAP.
  */
 #include "tap.h"
 
@@ -27,6 +27,13 @@ static void do_div0(void *arg)
 	x /= zero;
 }
 
+/* Set TF: the next instruction ends in a single-step trap. */
+static void do_single_step(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("pushf; orq $0x100, (%%rsp); popf; nop; nop" ::: "memory");
+}
+
 int main(void)
 {
 	tap_child_signal(do_hlt, NULL, SIGSEGV, "hlt gives SIGSEGV");
@@ -35,5 +42,6 @@ int main(void)
 	tap_child_signal(do_ud2, NULL, SIGILL, "ud2 gives SIGILL");
 	tap_child_signal(do_int3, NULL, SIGTRAP, "int3 gives SIGTRAP");
 	tap_child_signal(do_div0, NULL, SIGFPE, "divide by zero gives SIGFPE");
+	tap_child_signal(do_single_step, NULL, SIGTRAP, "the trap flag gives SIGTRAP");
 	return tap_done();
 }
