@@ -24,9 +24,14 @@
 #include <mm/rmap.h>
 #include <mm/internal.h>
 
+/*
+ * Linux bounds argv + envp by a quarter of the stack limit (2 MB with the
+ * default 8 MB) and each string by MAX_ARG_STRLEN; Pagoda copies them
+ * through one 512 KB buffer, which no test program comes near.
+ */
 #define MAX_ARG_STRLEN	(32 * PAGE_SIZE)
-#define ARG_BUF_SIZE	(32 * PAGE_SIZE)	/* argv + envp strings together */
-#define MAX_ARG_STRINGS	1024
+#define ARG_BUF_SIZE	(128 * PAGE_SIZE)	/* argv + envp strings together */
+#define MAX_ARG_STRINGS	(ARG_BUF_SIZE / 2)	/* every string takes at least its NUL */
 #define STACK_TOP	TASK_SIZE		/* 0x7ffffffff000, no randomization */
 #define STACK_SIZE	(8UL << 20)		/* RLIMIT_STACK default */
 #define ELF_ET_DYN_BASE	0x555555554000UL	/* where Linux loads a static PIE */
@@ -52,11 +57,11 @@ static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool 
 		*count = 0;		/* Linux takes a NULL argv or envp as an empty one */
 		return 0;
 	}
-	for (int i = 0;; i++) {
+	for (long i = 0;; i++) {
 		const char *str;
 		long len;
 
-		if (i >= MAX_ARG_STRINGS)
+		if (i >= (long)MAX_ARG_STRINGS)
 			return -E2BIG;
 		if (from_user) {
 			if (get_user(str, vec + i))
@@ -65,14 +70,14 @@ static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool 
 			str = vec[i];
 		}
 		if (!str) {
-			*count = i;
+			*count = (int)i;
 			return 0;
 		}
 		if (from_user) {
 			len = strncpy_from_user(bprm->buf + bprm->len, str, ARG_BUF_SIZE - bprm->len);
 			if (len < 0)
 				return len;
-			if (bprm->len + len >= ARG_BUF_SIZE)
+			if (bprm->len + len >= ARG_BUF_SIZE || len >= (long)MAX_ARG_STRLEN)
 				return -E2BIG;
 		} else {
 			len = strlen(str);
