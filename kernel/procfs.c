@@ -675,13 +675,21 @@ static int rmap_write(struct proc_file *pf, const char *req)
 	return 0;
 }
 
-static int rmap_show(struct seq_file *m, struct proc_file *pf)
+/* Print the report for the "PID ADDRESS" written before, or how to ask for one. */
+static int pid_addr_query(struct seq_file *m, struct proc_file *pf, const char *usage,
+			  int (*report)(pid_t pid, unsigned long addr, char *buf, size_t size))
 {
 	if (pf->nr_req != 2) {
-		seq_puts(m, "write \"PID ADDRESS\" to this file, then read the report\n");
+		seq_puts(m, usage);
 		return 0;
 	}
-	return seq_report(m, pagoda_rmap_report(pf->req[0], pf->req[1], m->buf, m->size));
+	return seq_report(m, report(pf->req[0], pf->req[1], m->buf, m->size));
+}
+
+static int rmap_show(struct seq_file *m, struct proc_file *pf)
+{
+	return pid_addr_query(m, pf, "write \"PID ADDRESS\" to this file, then read the report\n",
+			      pagoda_rmap_report);
 }
 
 /*
@@ -690,20 +698,15 @@ static int rmap_show(struct seq_file *m, struct proc_file *pf)
  */
 static int unmap_show(struct seq_file *m, struct proc_file *pf)
 {
-	if (pf->nr_req != 2) {
-		seq_puts(m, "write \"PID ADDRESS\" to this file, then read: the page is unmapped everywhere\n");
-		return 0;
-	}
-	return seq_report(m, pagoda_unmap_report(pf->req[0], pf->req[1], m->buf, m->size));
+	return pid_addr_query(m, pf,
+			      "write \"PID ADDRESS\" to this file, then read: the page is unmapped everywhere\n",
+			      pagoda_unmap_report);
 }
 
 static int referenced_show(struct seq_file *m, struct proc_file *pf)
 {
-	if (pf->nr_req != 2) {
-		seq_puts(m, "write \"PID ADDRESS\" to this file, then read the page_referenced count\n");
-		return 0;
-	}
-	return seq_report(m, pagoda_referenced_report(pf->req[0], pf->req[1], m->buf, m->size));
+	return pid_addr_query(m, pf, "write \"PID ADDRESS\" to this file, then read the page_referenced count\n",
+			      pagoda_referenced_report);
 }
 
 /* anon_vma: write "PID", read that process's VMAs, anon_vmas and AVC trees. */
