@@ -1,12 +1,12 @@
 /*
  * getrusage: RUSAGE_SELF's ru_minflt grows by at least N after touching
- * N new pages; RUSAGE_CHILDREN works; an unknown who gives EINVAL and a
+ * N new pages, and so does /proc/vmstat's pgfault (a global count); RUSAGE_CHILDREN works; an unknown who gives EINVAL and a
  * bad pointer EFAULT.
  *
  * The N pages are a 256 KB mapping: too small to hold an aligned 2 MB
  * block, so no kernel can serve it with one THP fault.
  */
-#include "tap.h"
+#include "mmtest.h"
 
 #define NPAGES 64
 
@@ -19,10 +19,14 @@ int main(void)
 	p = (unsigned char *)sys_mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	tap_ok((long)p > 0, "mmap %d pages", NPAGES);
+	long pgfault = vmstat_get("pgfault");
+
 	tap_is_long(sys_getrusage(RUSAGE_SELF, &before), 0, "getrusage(RUSAGE_SELF) returns 0");
 	for (int i = 0; i < NPAGES; i++)
 		p[i * PAGE_SIZE] = 1;
 	sys_getrusage(RUSAGE_SELF, &after);
+	tap_ok(pgfault >= 0 && vmstat_get("pgfault") - pgfault >= NPAGES,
+	       "/proc/vmstat pgfault grew by >= %d", NPAGES);
 	tap_ok(after.ru_minflt - before.ru_minflt >= NPAGES,
 	       "ru_minflt grew by >= %d (%ld -> %ld)", NPAGES, before.ru_minflt, after.ru_minflt);
 	tap_ok(after.ru_utime.tv_usec >= 0 && after.ru_utime.tv_usec < 1000000 &&
