@@ -212,14 +212,22 @@ int sleep_on(void *chan, u64 timeout_ns)
 	return signal_pending(t) ? -ERESTARTSYS : 0;
 }
 
-static void wake_expired_sleepers(void)
+/* Timeouts: sleepers whose time is up wake; an alarm() that is due sends SIGALRM. */
+static void run_timers(void)
 {
 	struct task_struct *t;
 	u64 now = ktime_get_ns();
 
-	list_for_each_entry(t, &task_list, tasks)
+	list_for_each_entry(t, &task_list, tasks) {
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_time && t->wake_time <= now)
 			wake_up_process(t);
+		if (t->alarm_ns && t->alarm_ns <= now) {
+			kernel_siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_KERNEL };
+
+			t->alarm_ns = 0;
+			send_signal(t, SIGALRM, &info);
+		}
+	}
 }
 
 /* Called from the timer interrupt: account time, end slices, wake sleepers. */
@@ -230,7 +238,7 @@ void scheduler_tick(void)
 	jiffies++;
 	if (t != &idle_task)
 		t->utime_ns += NSEC_PER_SEC / HZ;
-	wake_expired_sleepers();
+	run_timers();
 	if (--slice_left <= 0 || t == &idle_task)
 		this_cpu()->need_resched = true;
 }

@@ -55,6 +55,9 @@ struct task_struct {
 	struct signal_state sig;
 	unsigned long sig_fault_err, sig_fault_trapno;	/* for the signal frame's sigcontext */
 	unsigned long sas_ss_sp, sas_ss_size;	/* sigaltstack; size 0: none */
+	sigset_t saved_sigmask;			/* rt_sigsuspend: restored once a handler ran */
+	bool restore_sigmask;
+	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
 	unsigned int sas_ss_flags;		/* SS_AUTODISARM */
 	int exit_code;			/* wait status, Linux encoding */
 	unsigned long *clear_child_tid;	/* set_tid_address */

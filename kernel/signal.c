@@ -223,7 +223,8 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 	frame.uc.uc_stack.ss_flags = altstack.ss_flags;
 	frame.uc.uc_stack.ss_size = altstack.ss_size;
 	setup_sigcontext(&frame.uc.uc_mcontext, regs, t->sig.blocked, info, fp);
-	frame.uc.uc_sigmask = t->sig.blocked;
+	/* After rt_sigsuspend the handler returns to the mask from before it. */
+	frame.uc.uc_sigmask = t->restore_sigmask ? t->saved_sigmask : t->sig.blocked;
 	frame.info = *info;
 	if (copy_to_user((void *)sp, &frame, sizeof(frame)))
 		return -EFAULT;
@@ -336,6 +337,10 @@ void do_signal(struct pt_regs *regs)
 		if (setup_rt_frame(sig, ka, &info, regs)) {
 			do_exit(SIGSEGV);	/* Linux: force_sigsegv when the frame cannot be written */
 		}
+		if (t->restore_sigmask) {
+			t->sig.blocked = t->saved_sigmask;	/* sigreturn would restore it anyway */
+			t->restore_sigmask = false;
+		}
 		t->sig.blocked |= ka->sa_mask;
 		if (!(ka->sa_flags & SA_NODEFER))
 			t->sig.blocked |= sigmask(sig);
@@ -345,6 +350,10 @@ void do_signal(struct pt_regs *regs)
 		return;		/* one handler frame per return to user mode */
 	}
 	syscall_restart(regs, NULL);
+	if (t->restore_sigmask) {
+		t->sig.blocked = t->saved_sigmask;
+		t->restore_sigmask = false;
+	}
 }
 
 /*
@@ -418,6 +427,65 @@ long sys_kill(pid_t pid, int sig)
 		kill_one(t, sig, &info);
 	}
 	return found ? 0 : -ESRCH;
+}
+
+/* tkill and tgkill: one thread; Pagoda's threads are its processes (abort() uses these). */
+long sys_tkill(pid_t tid, int sig)
+{
+	kernel_siginfo_t info = { .si_signo = sig, .si_code = -6 /* SI_TKILL */ };
+	struct task_struct *t;
+
+	if (tid <= 0 || sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	t = find_task_by_pid(tid);
+	if (!t || (t->state & (EXIT_ZOMBIE | EXIT_DEAD)))
+		return -ESRCH;
+	info.kill.si_pid = current->pid;
+	return kill_one(t, sig, &info);
+}
+
+long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	if (tgid != tid && find_task_by_pid(tid))
+		return -ESRCH;		/* no thread tid in group tgid */
+	return sys_tkill(tid, sig);
+}
+
+/* pause: sleep until a signal handler runs (or the signal kills). */
+long sys_pause(void)
+{
+	while (!signal_pending(current))
+		sleep_on(&current->sig, 0);
+	return -ERESTARTNOHAND;
+}
+
+/* rt_sigsuspend: wait with a temporary mask; the old one comes back after the handler. */
+long sys_rt_sigsuspend(const sigset_t *umask, size_t sigsetsize)
+{
+	struct task_struct *t = current;
+	sigset_t mask;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->saved_sigmask = t->sig.blocked;
+	t->restore_sigmask = true;
+	t->sig.blocked = mask & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	while (!signal_pending(t))
+		sleep_on(&t->sig, 0);
+	return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigpending(sigset_t *uset, size_t sigsetsize)
+{
+	sigset_t pending = current->sig.pending & current->sig.blocked;
+
+	if (sigsetsize > sizeof(sigset_t))
+		return -EINVAL;
+	return copy_to_user(uset, &pending, sigsetsize) ? -EFAULT : 0;
 }
 
 long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact,

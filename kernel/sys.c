@@ -176,6 +176,66 @@ long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp)
 	return 0;
 }
 
+struct timeval {
+	long tv_sec, tv_usec;
+};
+
+long sys_gettimeofday(struct timeval *tv, void *tz)
+{
+	u64 ns = ktime_get_ns();
+	struct timeval t = { (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) / 1000 };
+	static const int zero_tz[2];
+
+	if (tv && copy_to_user(tv, &t, sizeof(t)))
+		return -EFAULT;
+	if (tz && copy_to_user(tz, zero_tz, sizeof(zero_tz)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(long *tloc)
+{
+	long now = (long)(ktime_get_ns() / NSEC_PER_SEC);
+
+	if (tloc && put_user(now, tloc))
+		return -EFAULT;
+	return now;
+}
+
+/*
+ * alarm: SIGALRM after seconds (0 cancels). Returns the seconds the old
+ * alarm had left, rounded to the nearest and at least 1 (Linux's rule).
+ */
+long sys_alarm(unsigned int seconds)
+{
+	struct task_struct *t = current;
+	u64 now = ktime_get_ns();
+	long left = 0;
+
+	if (t->alarm_ns > now) {
+		u64 rem = t->alarm_ns - now;
+
+		left = (long)((rem + NSEC_PER_SEC / 2) / NSEC_PER_SEC);
+		if (!left)
+			left = 1;
+	}
+	t->alarm_ns = seconds ? now + (u64)seconds * NSEC_PER_SEC : 0;
+	return left;
+}
+
+/* getcpu: the CPU this runs on and its NUMA node. */
+long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused)
+{
+	unsigned int c = smp_processor_id(), n = this_cpu()->node;
+
+	(void)unused;
+	if (cpu && put_user(c, cpu))
+		return -EFAULT;
+	if (node && put_user(n, node))
+		return -EFAULT;
+	return 0;
+}
+
 #define ARCH_SET_GS	0x1001
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003

@@ -39,6 +39,16 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 long sys_rt_sigprocmask(int how, const sigset_t *nset, sigset_t *oset, size_t size);
 long sys_rt_sigreturn(struct pt_regs *regs);
 long sys_sigaltstack(const void *uss, void *uoss);
+long sys_tkill(pid_t tid, int sig);
+long sys_tgkill(pid_t tgid, pid_t tid, int sig);
+long sys_pause(void);
+long sys_rt_sigsuspend(const sigset_t *umask, size_t sigsetsize);
+long sys_rt_sigpending(sigset_t *uset, size_t sigsetsize);
+struct timeval;
+long sys_gettimeofday(struct timeval *tv, void *tz);
+long sys_time(long *tloc);
+long sys_alarm(unsigned int seconds);
+long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused);
 
 unsigned long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
