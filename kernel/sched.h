@@ -61,6 +61,7 @@ struct task_struct {
 	unsigned int sas_ss_flags;		/* SS_AUTODISARM */
 	int exit_code;			/* wait status, Linux encoding */
 	unsigned long *clear_child_tid;	/* set_tid_address */
+	void *robust_list;		/* set_robust_list: kept for get_robust_list (no futexes yet) */
 
 	/* getrusage */
 	unsigned long min_flt, maj_flt;

@@ -236,6 +236,129 @@ long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused)
 	return 0;
 }
 
+/* set_robust_list: glibc registers its list at startup; Linux checks the size. */
+long sys_set_robust_list(void *head, size_t len)
+{
+	if (len != 24)		/* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	current->robust_list = head;
+	return 0;
+}
+
+/*
+ * getrandom: bytes from RDRAND when the CPU has it, else from a xorshift
+ * generator seeded by the TSC. Good enough for C libraries' hash seeds and
+ * stack canaries; Pagoda has no entropy pool.
+ */
+#define GRND_NONBLOCK	0x0001
+#define GRND_RANDOM	0x0002
+#define GRND_INSECURE	0x0004
+
+static u64 random_u64(void)
+{
+	static u64 state;
+	u32 a, b, c, d;
+	u64 v;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (c & (1u << 30)) {
+		unsigned char ok;
+
+		__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+		if (ok)
+			return v;
+	}
+	if (!state)
+		state = rdtsc() | 1;
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state ^ rdtsc();
+}
+
+long sys_getrandom(char *ubuf, size_t count, unsigned int flags)
+{
+	size_t done = 0;
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
+	    (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (count > 0x1ffffff)
+		count = 0x1ffffff;		/* Linux: at most MAX_RW_COUNT-ish per call */
+	while (done < count) {
+		u64 v = random_u64();
+		size_t n = min(count - done, sizeof(v));
+
+		if (copy_to_user(ubuf + done, &v, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return done;
+}
+
+/*
+ * Resource limits: Pagoda's own, fixed ones (the stack is 8 MB, a process
+ * has 64 descriptors, everything else is unlimited). Changing them is
+ * refused: nothing would enforce a new value.
+ */
+#define RLIM_INFINITY	(~0UL)
+#define RLIMIT_STACK	3
+#define RLIMIT_CORE	4
+#define RLIMIT_NOFILE	7
+#define RLIM_NLIMITS	16
+
+struct rlimit64 {
+	unsigned long rlim_cur, rlim_max;
+};
+
+static struct rlimit64 pagoda_rlimit(int resource)
+{
+	switch (resource) {
+	case RLIMIT_STACK:
+		return (struct rlimit64){ 8UL << 20, RLIM_INFINITY };
+	case RLIMIT_CORE:
+		return (struct rlimit64){ 0, RLIM_INFINITY };	/* no core dumps */
+	case RLIMIT_NOFILE:
+		return (struct rlimit64){ NR_OPEN_DEFAULT, NR_OPEN_DEFAULT };
+	default:
+		return (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
+	}
+}
+
+long sys_prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old)
+{
+	struct rlimit64 cur;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (pid && !find_task_by_pid(pid))
+		return -ESRCH;
+	cur = pagoda_rlimit(resource);
+	if (new) {
+		struct rlimit64 want;
+
+		if (copy_from_user(&want, new, sizeof(want)))
+			return -EFAULT;
+		if (want.rlim_cur > want.rlim_max)
+			return -EINVAL;
+		if (want.rlim_cur != cur.rlim_cur || want.rlim_max != cur.rlim_max)
+			return -EPERM;
+	}
+	if (old && copy_to_user(old, &cur, sizeof(cur)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getrlimit(unsigned int resource, struct rlimit64 *rlim)
+{
+	return sys_prlimit64(0, resource, NULL, rlim);
+}
+
+long sys_setrlimit(unsigned int resource, const struct rlimit64 *rlim)
+{
+	return sys_prlimit64(0, resource, rlim, NULL);
+}
+
 #define ARCH_SET_GS	0x1001
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003

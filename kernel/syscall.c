@@ -66,6 +66,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(83, sys_mkdir),
 	SYSCALL(89, sys_readlink),
 	SYSCALL(96, sys_gettimeofday),
+	SYSCALL(97, sys_getrlimit),
 	SYSCALL(98, sys_getrusage),
 	SYSCALL(102, sys_getuid),
 	SYSCALL(104, sys_getuid),	/* getgid */
@@ -82,6 +83,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(131, sys_sigaltstack),
 	SYSCALL(133, sys_mknod),
 	SYSCALL(158, sys_arch_prctl),
+	SYSCALL(160, sys_setrlimit),
 	SYSCALL(169, sys_reboot),
 	SYSCALL(186, sys_gettid),
 	SYSCALL(200, sys_tkill),
@@ -98,9 +100,12 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(262, sys_newfstatat),
 	SYSCALL(267, sys_readlinkat),
 	SYSCALL(269, sys_faccessat),
+	SYSCALL(273, sys_set_robust_list),
 	SYSCALL(292, sys_dup3),
 	SYSCALL(293, sys_pipe2),
+	SYSCALL(302, sys_prlimit64),
 	SYSCALL(309, sys_getcpu),
+	SYSCALL(318, sys_getrandom),
 	SYSCALL(439, sys_faccessat2),
 };
 

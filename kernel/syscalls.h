@@ -49,6 +49,12 @@ long sys_gettimeofday(struct timeval *tv, void *tz);
 long sys_time(long *tloc);
 long sys_alarm(unsigned int seconds);
 long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused);
+long sys_set_robust_list(void *head, size_t len);
+long sys_getrandom(char *ubuf, size_t count, unsigned int flags);
+struct rlimit64;
+long sys_prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old);
+long sys_getrlimit(unsigned int resource, struct rlimit64 *rlim);
+long sys_setrlimit(unsigned int resource, const struct rlimit64 *rlim);
 
 unsigned long sys_brk(unsigned long brk);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
