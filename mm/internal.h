@@ -16,6 +16,12 @@ static inline pte_t mk_pte(struct page *page, pgprot_t prot)
 	return pfn_pte(page_to_pfn(page), prot);
 }
 
+/* Writable only where the VMA allows writes (Linux: maybe_mkwrite). */
+static inline pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(pte) : pte;
+}
+
 /* The page offset of addr in the VMA's anonymous space: page->index. */
 static inline unsigned long linear_page_index(const struct vm_area_struct *vma, unsigned long addr)
 {

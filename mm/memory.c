@@ -273,9 +273,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 	if (!page)
 		return VM_FAULT_OOM;
-	entry = mk_pte(page, vma->vm_page_prot);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkdirty(pte_mkwrite(entry));
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 
 	spin_lock(&mm->page_table_lock);
 	if (!pte_none(*vmf->pte)) {
@@ -303,9 +301,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 
 	if (!page)
 		return VM_FAULT_OOM;
-	entry = mk_pte(page, vma->vm_page_prot);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkdirty(pte_mkwrite(entry));
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
 	spin_lock(&mm->page_table_lock);
 	if (!pte_none(*vmf->pte)) {
 		spin_unlock(&mm->page_table_lock);
