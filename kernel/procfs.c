@@ -388,7 +388,7 @@ static void task_mem(struct seq_file *m, struct mm_struct *mm)
 		text = exec << PAGE_SHIFT;	/* exec did not record the text: a static program has no libraries */
 	text = min(text, exec << PAGE_SHIFT);
 	lib = (exec << PAGE_SHIFT) - text;
-	seq_printf(m, "VmPeak:\t%8lu kB\n", total << (PAGE_SHIFT - 10));	/* no high-water mark yet */
+	seq_printf(m, "VmPeak:\t%8lu kB\n", total << (PAGE_SHIFT - 10));	/* no VmPeak high-water mark: VmSize */
 	seq_printf(m, "VmSize:\t%8lu kB\n", total << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmLck:\t%8lu kB\n", 0UL);
 	seq_printf(m, "VmPin:\t%8lu kB\n", 0UL);
