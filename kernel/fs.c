@@ -203,7 +203,7 @@ loff_t generic_llseek_size(struct file *f, loff_t offset, int whence, loff_t eof
 }
 
 /* Seek within a directory: SEEK_SET and SEEK_CUR to a position >= 0 (dcache_dir_lseek). */
-static loff_t dir_llseek(struct file *f, loff_t offset, int whence)
+loff_t dir_llseek(struct file *f, loff_t offset, int whence)
 {
 	if (whence == SEEK_CUR)
 		offset += f->f_pos;

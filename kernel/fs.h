@@ -235,6 +235,7 @@ void do_close_on_exec(struct task_struct *t);
  */
 ssize_t simple_read_from_buffer(char *ubuf, size_t count, loff_t *pos, const void *from, size_t available);
 loff_t generic_llseek_size(struct file *f, loff_t offset, int whence, loff_t eof);
+loff_t dir_llseek(struct file *f, loff_t offset, int whence);	/* SEEK_SET/CUR to a position >= 0 */
 
 /* getdents64: fill user dirents one by one (Linux: struct dir_context + filldir64). */
 struct dir_context {

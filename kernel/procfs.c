@@ -664,15 +664,19 @@ static int pagoda_check_show(struct seq_file *m, struct proc_file *pf)
 	return seq_report(m, pagoda_mm_check(m->buf, m->size));
 }
 
-/* rmap: write "PID ADDR", read the report of the page mapped there. */
-static int rmap_write(struct proc_file *pf, const char *req)
+/* A query file's request: exactly n numbers ("PID" or "PID ADDR"), kept for the next read. */
+static int query_write(struct proc_file *pf, const char *req, int n)
 {
-	int n = parse_numbers(req, pf->req, 2);
-
-	if (n != 2)
+	if (parse_numbers(req, pf->req, n) != n)
 		return -EINVAL;
 	pf->nr_req = n;
 	return 0;
+}
+
+/* rmap, unmap, referenced: write "PID ADDR", read the report of the page mapped there. */
+static int rmap_write(struct proc_file *pf, const char *req)
+{
+	return query_write(pf, req, 2);
 }
 
 /* Print the report for the "PID ADDRESS" written before, or how to ask for one. */
@@ -712,12 +716,7 @@ static int referenced_show(struct seq_file *m, struct proc_file *pf)
 /* anon_vma: write "PID", read that process's VMAs, anon_vmas and AVC trees. */
 static int anon_vma_write(struct proc_file *pf, const char *req)
 {
-	int n = parse_numbers(req, pf->req, 1);
-
-	if (n != 1)
-		return -EINVAL;
-	pf->nr_req = n;
-	return 0;
+	return query_write(pf, req, 1);
 }
 
 static int anon_vma_show(struct seq_file *m, struct proc_file *pf)
@@ -1255,17 +1254,6 @@ static ssize_t proc_dir_read(struct file *f, char *ubuf, size_t count, loff_t *p
 	return -EISDIR;
 }
 
-static loff_t proc_dir_llseek(struct file *f, loff_t offset, int whence)
-{
-	if (whence == SEEK_CUR)
-		offset += f->f_pos;
-	else if (whence != SEEK_SET)
-		return -EINVAL;
-	if (offset < 0)
-		return -EINVAL;
-	return f->f_pos = offset;
-}
-
 static void proc_dir_release(struct file *f)
 {
 	struct proc_dir *dir = f->private_data;
@@ -1276,7 +1264,7 @@ static void proc_dir_release(struct file *f)
 
 static const struct file_operations proc_dir_fops = {
 	.read = proc_dir_read,
-	.llseek = proc_dir_llseek,
+	.llseek = dir_llseek,
 	.getdents64 = proc_getdents64,
 	.release = proc_dir_release,
 };

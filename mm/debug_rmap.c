@@ -265,16 +265,15 @@ static void count_pte_maps(struct task_struct *t)
 	struct vm_area_struct *vma;
 
 	for_each_vma(t->mm, vma) {
-		for (unsigned long a = vma->vm_start; a < vma->vm_end; a += PAGE_SIZE) {
-			pte_t *ptep = follow_pte(t->mm, a);
+		unsigned long a = vma->vm_start, next;
+
+		for (; a < vma->vm_end; a = next) {
+			pte_t *ptep = pte_table_range(t->mm, a, vma->vm_end, &next);
 			struct page *page;
 
-			if (!ptep) {
-				a = pte_hole_end(t->mm, a) - PAGE_SIZE;
-				continue;
-			}
-			if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
-				page->__reserved++;
+			for (; ptep && a < next; a += PAGE_SIZE, ptep++)
+				if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
+					page->__reserved++;
 		}
 	}
 }

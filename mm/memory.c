@@ -168,7 +168,7 @@ pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr)
  * range (zap, mprotect, fork, the mm check) jump there instead of visiting
  * every 4 KB of an empty PUD, as Linux's pgd/pud/pmd_addr_end loops do.
  */
-unsigned long pte_hole_end(struct mm_struct *mm, unsigned long addr)
+static unsigned long pte_hole_end(struct mm_struct *mm, unsigned long addr)
 {
 	pgd_t *pgd = mm->pgd + pgd_index(addr);
 	pud_t *pud;
@@ -179,6 +179,21 @@ unsigned long pte_hole_end(struct mm_struct *mm, unsigned long addr)
 	if (!pud_present(*pud))
 		return (addr & PUD_MASK) + PUD_SIZE;
 	return (addr & PMD_MASK) + PMD_SIZE;
+}
+
+/*
+ * Walks over a range visit one PTE table at a time (Linux: the
+ * pmd_addr_end loops): the table entry for addr, with *next set to where
+ * that table's part of [addr, end) stops. NULL when there is no table:
+ * *next is then the end of the hole.
+ */
+pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+		       unsigned long *next)
+{
+	pte_t *ptep = follow_pte(mm, addr);
+
+	*next = min(ptep ? (addr & PMD_MASK) + PMD_SIZE : pte_hole_end(mm, addr), end);
+	return ptep;
 }
 
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
@@ -408,21 +423,24 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
 {
 	struct mm_struct *src_mm = src_vma->vm_mm, *dst_mm = dst_vma->vm_mm;
+	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
-	for (unsigned long addr = src_vma->vm_start; addr < src_vma->vm_end; addr += PAGE_SIZE) {
-		pte_t *src_pte = follow_pte(src_mm, addr);
-		pte_t *dst_pte;
+	for (; addr < end; addr = next) {
+		pte_t *src_pte = pte_table_range(src_mm, addr, end, &next);
+		pte_t *dst_table = NULL;	/* the child's PTE table for this range */
 
-		if (!src_pte) {
-			addr = pte_hole_end(src_mm, addr) - PAGE_SIZE;
-			continue;
+		for (; src_pte && addr < next; addr += PAGE_SIZE, src_pte++) {
+			if (pte_none(*src_pte))
+				continue;
+			if (!dst_table) {
+				pte_t *dst_pte = get_locked_pte(dst_mm, addr);
+
+				if (!dst_pte)
+					return -ENOMEM;
+				dst_table = dst_pte - pte_index(addr);
+			}
+			copy_present_pte(dst_vma, src_vma, dst_table + pte_index(addr), src_pte, addr);
 		}
-		if (pte_none(*src_pte))
-			continue;
-		dst_pte = get_locked_pte(dst_mm, addr);
-		if (!dst_pte)
-			return -ENOMEM;
-		copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
 	}
 	return 0;
 }
@@ -447,17 +465,15 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr = start, next;
 
 	spin_lock(&mm->page_table_lock);
-	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = follow_pte(mm, addr);
+	for (; addr < end; addr = next) {
+		pte_t *ptep = pte_table_range(mm, addr, end, &next);
 
-		if (!ptep) {
-			addr = pte_hole_end(mm, addr) - PAGE_SIZE;
-			continue;
-		}
-		if (!pte_none(*ptep))
-			zap_pte(vma, ptep, addr);
+		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++)
+			if (!pte_none(*ptep))
+				zap_pte(vma, ptep, addr);
 	}
 	spin_unlock(&mm->page_table_lock);
 }

@@ -544,27 +544,27 @@ long sys_munmap(unsigned long addr, size_t len)
 static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr = start, next;
 
 	spin_lock(&mm->page_table_lock);
-	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = follow_pte(mm, addr);
-		struct page *page;
-		pte_t pte;
+	for (; addr < end; addr = next) {
+		pte_t *ptep = pte_table_range(mm, addr, end, &next);
 
-		if (!ptep) {
-			addr = pte_hole_end(mm, addr) - PAGE_SIZE;
-			continue;
+		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
+			struct page *page;
+			pte_t pte;
+
+			if (pte_none(*ptep))
+				continue;
+			pte = pte_modify(*ptep, vma->vm_page_prot);
+			page = vm_normal_page(pte);
+			/* A private page shared with another process stays read-only: COW. */
+			if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
+			    (!page || page_mapcount(page) != 1))
+				pte = pte_wrprotect(pte);
+			set_pte(ptep, pte);
+			flush_tlb_mm_page(mm, addr);
 		}
-		if (pte_none(*ptep))
-			continue;
-		pte = pte_modify(*ptep, vma->vm_page_prot);
-		page = vm_normal_page(pte);
-		/* A private page shared with another process stays read-only: COW. */
-		if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
-		    (!page || page_mapcount(page) != 1))
-			pte = pte_wrprotect(pte);
-		set_pte(ptep, pte);
-		flush_tlb_mm_page(mm, addr);
 	}
 	spin_unlock(&mm->page_table_lock);
 }
