@@ -17,8 +17,6 @@
 #include <mm/mm.h>
 #include <mm/rmap.h>
 
-struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
-int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
 
 #define CLONE_VM		0x00000100
 #define CLONE_FS		0x00000200

@@ -20,7 +20,6 @@
 #include <mm/internal.h>
 #include <mm/rmap.h>
 
-void mmap_init(void);
 
 static void mm_init(void)
 {

@@ -96,7 +96,6 @@ __attribute__((noreturn)) void cpu_idle(void);
 
 /* kernel/fork.c, exec.c, exit.c */
 long do_fork(struct pt_regs *regs);
-int kernel_execve(const char *path, const char *const argv[], const char *const envp[]);
 __attribute__((noreturn)) void do_exit(int wait_status);
 void start_init(const char *path);
 long do_execve(const char *path, const char *const *argv, const char *const *envp, bool from_user);

@@ -19,13 +19,6 @@ static bool sig_default_ignored(int sig)
 	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-bool sig_kernel_coredump(int sig)
-{
-	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
-	       sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU ||
-	       sig == SIGXFSZ || sig == SIGSYS;
-}
-
 static bool sig_ignored(struct task_struct *t, int sig)
 {
 	void *handler = t->sig.action[sig - 1].handler;

@@ -119,6 +119,5 @@ void force_sig_fault(int sig, int code, unsigned long addr);
 bool signal_pending(struct task_struct *t);
 void do_signal(struct pt_regs *regs);
 void flush_signal_handlers(struct task_struct *t);	/* execve */
-bool sig_kernel_coredump(int sig);
 
 #endif

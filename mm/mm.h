@@ -101,10 +101,12 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 }
 
 /* mm/mmap.c */
+void mmap_init(void);			/* boot: the VMA and mm_struct caches */
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);		/* drop a user; the last one tears down */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* first vma with vm_end > addr */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);	/* shares vm_shm, no AVCs */
 void vm_area_free(struct vm_area_struct *vma);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);	/* fork: copies arrive in order */

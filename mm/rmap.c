@@ -34,17 +34,11 @@
 
 static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
 static unsigned int next_anon_vma_id;
-static unsigned long anon_vma_count;
 
 void anon_vma_init(void)
 {
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 8);
 	anon_vma_chain_cachep = kmem_cache_create("anon_vma_chain", sizeof(struct anon_vma_chain), 8);
-}
-
-unsigned long nr_anon_vmas(void)
-{
-	return anon_vma_count;
 }
 
 static struct anon_vma *anon_vma_alloc(void)
@@ -58,7 +52,6 @@ static struct anon_vma *anon_vma_alloc(void)
 	anon_vma->root = anon_vma;
 	anon_vma->parent = anon_vma;
 	anon_vma->id = ++next_anon_vma_id;
-	anon_vma_count++;
 	return anon_vma;
 }
 
@@ -66,7 +59,6 @@ static void anon_vma_free(struct anon_vma *anon_vma)
 {
 	VM_BUG_ON(!interval_tree_empty(&anon_vma->rb_root), "anon_vma %u freed with VMAs in its tree",
 		  anon_vma->id);
-	anon_vma_count--;
 	kmem_cache_free(anon_vma_cachep, anon_vma);
 }
 

@@ -73,6 +73,5 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc);
 bool try_to_unmap(struct page *page);
 int page_referenced(struct page *page, unsigned long *vm_flags);
-unsigned long nr_anon_vmas(void);	/* live anon_vma objects, for the debug files */
 
 #endif
