@@ -11,10 +11,10 @@
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
-#include <kernel/fs.h>
-#include <kernel/initramfs.h>
+#include <fs/fs.h>
+#include <fs/initramfs.h>
 #include <kernel/elf.h>
 #include <kernel/mman.h>
 #include <arch/x86_64/uaccess.h>

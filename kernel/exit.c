@@ -10,7 +10,7 @@
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
-#include <kernel/fs.h>
+#include <fs/fs.h>
 #include <kernel/power.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/time.h>

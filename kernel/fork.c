@@ -9,9 +9,9 @@
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
-#include <kernel/fs.h>
+#include <fs/fs.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
 #include <mm/mm.h>

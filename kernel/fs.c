@@ -14,9 +14,9 @@
  *
  *   sys_read(fd, buf, n) -> fcheck(fd) -> checks (EBADF, EINVAL, EFAULT) -> f_op->read(f, buf, n, &f->f_pos)
  *
- * Who owns what: kernel/initramfs.c the archive and the path walk,
+ * Who owns what: fs/initramfs.c the archive and the path walk,
  * kernel/procfs.c every /proc and /sys file, this file everything a file
- * descriptor does. Locking: see kernel/fs.h.
+ * descriptor does. Locking: see fs/fs.h.
  *
  * What Pagoda does differently from Linux (each is a choice, documented in
  * docs/files.md): the archive is read-only (open for writing, O_CREAT,
@@ -24,10 +24,10 @@
  * per process (Linux: RLIMIT_NOFILE, 1024); the console answers no tty
  * ioctl (ENOTTY); no current directory (relative paths start at "/").
  */
-#include <kernel/fs.h>
-#include <kernel/initramfs.h>
+#include <fs/fs.h>
+#include <fs/initramfs.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>

@@ -6,10 +6,10 @@
  */
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
-#include <kernel/fs.h>
-#include <kernel/initramfs.h>
+#include <fs/fs.h>
+#include <fs/initramfs.h>
 #include <kernel/selftest.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <arch/x86_64/setup.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/percpu.h>

@@ -38,13 +38,13 @@
  *
  * Start reading at proc_entries[], then procfs_lookup() and procfs_open().
  */
-#include <kernel/fs.h>
+#include <fs/fs.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
-#include <kernel/proc_page.h>
-#include <kernel/initramfs.h>
+#include <fs/proc/page.h>
+#include <fs/initramfs.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/setup.h>

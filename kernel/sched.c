@@ -9,7 +9,7 @@
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/spinlock.h>
 #include <arch/x86_64/desc.h>

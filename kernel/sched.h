@@ -10,7 +10,7 @@
 #ifndef _KERNEL_SCHED_H
 #define _KERNEL_SCHED_H
 
-#include <kernel/list.h>
+#include <lib/list.h>
 #include <kernel/signal.h>
 #include <arch/x86_64/ptrace.h>
 #include <arch/x86_64/percpu.h>

@@ -7,7 +7,7 @@
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>

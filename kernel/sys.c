@@ -1,7 +1,7 @@
 /* Small system calls: identity, time, sleeping, uname, arch_prctl, reboot. */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/power.h>
 #include <arch/x86_64/uaccess.h>

@@ -8,7 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
-#include <kernel/fs.h>
+#include <fs/fs.h>
 #include <arch/x86_64/ptrace.h>
 
 typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,

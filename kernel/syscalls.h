@@ -1,4 +1,4 @@
-/* Prototypes of the system calls the kernel/ and mm/ files implement (fs ones: kernel/fs.h). */
+/* Prototypes of the system calls the kernel/ and mm/ files implement (fs ones: fs/fs.h). */
 #ifndef _KERNEL_SYSCALLS_H
 #define _KERNEL_SYSCALLS_H
 

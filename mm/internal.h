@@ -12,6 +12,13 @@ pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		       unsigned long *next);
 
+/* mm/mmap.c, for mprotect.c and madvise.c. */
+struct vm_area_struct *vma_next(struct vm_area_struct *vma);
+unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);
+void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Split VMAs so that start and end fall on VMA boundaries; 0 or -ENOMEM. */
+int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end);
+
 static inline pte_t mk_pte(struct page *page, pgprot_t prot)
 {
 	return pfn_pte(page_to_pfn(page), prot);

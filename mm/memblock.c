@@ -23,7 +23,7 @@
 #include <mm/mmzone.h>
 #include <mm/numa.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 struct memblock_type memblock_memory, memblock_reserved;
 

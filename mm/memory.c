@@ -21,7 +21,7 @@
 #include <mm/shmem.h>
 #include <mm/internal.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 

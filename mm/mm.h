@@ -8,7 +8,7 @@
  *                   +--> vma ...
  *
  * The VMAs are in a balanced tree keyed by address (the interval tree of
- * kernel/interval_tree.c: VMAs never overlap, so the first interval that
+ * lib/interval_tree.c: VMAs never overlap, so the first interval that
  * reaches addr is find_vma's answer) and, for walking in order, in a list.
  * Linux 6.1 keeps them in a maple tree; before it, in an rb-tree and a list.
  */
@@ -16,9 +16,9 @@
 #define _MM_MM_H
 
 #include <mm/gfp.h>
-#include <kernel/list.h>
+#include <lib/list.h>
 #include <kernel/spinlock.h>
-#include <kernel/interval_tree.h>
+#include <lib/interval_tree.h>
 #include <arch/x86_64/pgtable.h>
 
 struct anon_vma;

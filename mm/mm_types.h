@@ -18,7 +18,7 @@
 #define _MM_MM_TYPES_H
 
 #include <kernel/types.h>
-#include <kernel/list.h>
+#include <lib/list.h>
 
 enum pageflags {
 	PG_locked,	/* page lock: migration, rmap walk against fault */

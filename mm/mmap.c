@@ -1,6 +1,7 @@
 /*
- * mm/mmap.c: the VMAs of an address space and the system calls that change
- * them: mmap, munmap, brk, mprotect, madvise.
+ * mm/mmap.c: the VMAs of an address space and the system calls that make
+ * and remove them: mmap, munmap, brk (mprotect and madvise have their own
+ * files, as in Linux).
  *
  *   mm->mm_rb:  tree of vma [vm_start, vm_end - 1]   find_vma in O(log n)
  *   mm->mmap:   vma <-> vma <-> vma ...                the same VMAs, in order
@@ -19,7 +20,7 @@
 #include <mm/slab.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/sched.h>
 #include <kernel/mman.h>
 
@@ -142,7 +143,7 @@ static struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
 	       list_entry(vma->vm_list.prev, struct vm_area_struct, vm_list);
 }
 
-static struct vm_area_struct *vma_next(struct vm_area_struct *vma)
+struct vm_area_struct *vma_next(struct vm_area_struct *vma)
 {
 	return vma->vm_list.next == &vma->vm_mm->mmap ? NULL :
 	       list_entry(vma->vm_list.next, struct vm_area_struct, vm_list);
@@ -299,7 +300,7 @@ unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned 
 	return unmapped_area_topdown(mm, len);
 }
 
-static unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
+unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 {
 	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
@@ -319,7 +320,7 @@ static unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 }
 
 /* Fault in every page of a new mapping (MAP_POPULATE); errors are ignored, as in Linux. */
-static void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
 
@@ -426,7 +427,7 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 }
 
 /* Split VMAs so that [start, end) begins and ends on VMA boundaries. */
-static int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end)
+int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 	int err;
@@ -538,167 +539,4 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 long sys_munmap(unsigned long addr, size_t len)
 {
 	return do_munmap(current->mm, addr, len);
-}
-
-/* Change the PTEs of [start, end) in vma to its new protection. */
-static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	unsigned long addr = start, next;
-
-	spin_lock(&mm->page_table_lock);
-	for (; addr < end; addr = next) {
-		pte_t *ptep = pte_table_range(mm, addr, end, &next);
-
-		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
-			struct page *page;
-			pte_t pte;
-
-			if (pte_none(*ptep))
-				continue;
-			pte = pte_modify(*ptep, vma->vm_page_prot);
-			page = vm_normal_page(pte);
-			/* A private page shared with another process stays read-only: COW. */
-			if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
-			    (!page || page_mapcount(page) != 1))
-				pte = pte_wrprotect(pte);
-			set_pte(ptep, pte);
-			flush_tlb_mm_page(mm, addr);
-		}
-	}
-	spin_unlock(&mm->page_table_lock);
-}
-
-long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
-{
-	struct mm_struct *mm = current->mm;
-	unsigned long end, newflags;
-	struct vm_area_struct *vma, *next;
-	int err;
-
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end <= start)
-		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
-		return -EINVAL;
-	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start > start)
-		return -ENOMEM;
-	err = split_at_boundaries(mm, start, end);
-	if (err)
-		return err;
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
-		next = vma_next(vma);
-		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | (calc_vm_flags(prot, 0) & VM_ACCESS_FLAGS);
-		/* Each access bit needs its VM_MAY* bit (VM_MAYREAD = VM_READ << 4). */
-		if ((newflags & VM_ACCESS_FLAGS) & ~(newflags >> 4))
-			return -EACCES;
-		vma->vm_flags = newflags;
-		vma->vm_page_prot = vm_get_page_prot(newflags);
-		change_protection(vma, vma->vm_start, vma->vm_end);
-		/* A hole before the next VMA: Linux stops with ENOMEM, keeping what it changed. */
-		if (vma->vm_end < end && (!next || next->vm_start != vma->vm_end))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static bool madvise_behavior_valid(int behavior)
-{
-	switch (behavior) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
-	case MADV_DONTNEED: case MADV_FREE: case MADV_DONTFORK: case MADV_DOFORK:
-	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
-	case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
-	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
-		return true;
-	}
-	return false;
-}
-
-static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
-{
-	switch (behavior) {
-	case MADV_DONTNEED:
-	case MADV_FREE:		/* no reclaim in Pagoda: free at once, as DONTNEED */
-		if (vma->vm_flags & VM_LOCKED)
-			return -EINVAL;
-		zap_page_range(vma, start, end);
-		return 0;
-	case MADV_DONTFORK:
-		vma->vm_flags |= VM_DONTCOPY;
-		return 0;
-	case MADV_WIPEONFORK:
-		if (vma->vm_flags & VM_SHARED)
-			return -EINVAL;		/* Linux: private anonymous memory only */
-		vma->vm_flags |= VM_WIPEONFORK;
-		return 0;
-	case MADV_KEEPONFORK:
-		vma->vm_flags &= ~VM_WIPEONFORK;
-		return 0;
-	case MADV_DOFORK:
-		vma->vm_flags &= ~VM_DONTCOPY;
-		return 0;
-	case MADV_HUGEPAGE:
-		vma->vm_flags = (vma->vm_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
-		return 0;
-	case MADV_NOHUGEPAGE:
-		vma->vm_flags = (vma->vm_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
-		return 0;
-	case MADV_POPULATE_READ:
-	case MADV_POPULATE_WRITE:
-		populate_range(vma, start, end);
-		return 0;
-	default:
-		return 0;	/* hints Pagoda has no use for */
-	}
-}
-
-static bool madvise_changes_flags(int behavior)
-{
-	return behavior == MADV_DONTFORK || behavior == MADV_DOFORK ||
-	       behavior == MADV_WIPEONFORK || behavior == MADV_KEEPONFORK ||
-	       behavior == MADV_HUGEPAGE || behavior == MADV_NOHUGEPAGE;
-}
-
-long sys_madvise(unsigned long start, size_t len, int behavior)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma, *next;
-	unsigned long end, pos = start;
-	int unmapped = 0, err;
-
-	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
-		return -EINVAL;
-	if (len && !PAGE_ALIGN(len))
-		return -EINVAL;		/* the length wrapped when rounded up */
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
-	if (madvise_changes_flags(behavior)) {
-		err = split_at_boundaries(mm, start, end);
-		if (err)
-			return err;
-	}
-	/* Holes are skipped; the call then ends with ENOMEM, as in Linux. */
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
-		next = vma_next(vma);
-		if (vma->vm_start > pos)
-			unmapped = 1;
-		err = madvise_vma(vma, max(start, vma->vm_start), min(end, vma->vm_end), behavior);
-		if (err)
-			return err;
-		pos = vma->vm_end;
-	}
-	if (pos < end)
-		unmapped = 1;
-	return unmapped ? -ENOMEM : 0;
 }

@@ -26,7 +26,7 @@
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/percpu.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 #define NODE_MIN_SIZE	(4UL << 20)	/* smaller nodes are not set up */
 #define MAX_LOCAL_APIC	32768		/* as Linux: larger x2APIC ids are skipped */

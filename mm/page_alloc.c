@@ -41,7 +41,7 @@
 #include <mm/numa.h>
 #include <mm/mm.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 struct page *mem_map;
 unsigned long max_pfn;

@@ -15,7 +15,7 @@
 #define _MM_RMAP_H
 
 #include <mm/mm.h>
-#include <kernel/interval_tree.h>
+#include <lib/interval_tree.h>
 
 struct anon_vma {
 	struct anon_vma *root;		/* the oldest ancestor: its lock guards the whole family */

@@ -27,7 +27,7 @@
 #include <mm/slab.h>
 #include <mm/mmzone.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/spinlock.h>
 
 /* Poison free objects (0x6b, word 0 holds the freelist) and check frees against the freelist. */

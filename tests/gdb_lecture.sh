@@ -5,7 +5,7 @@
 # state, a page-table walk and a node's free lists. Prints TAP.
 set -u
 cd "$(dirname "$0")/.."
-port=$((27000 + $(id -u) % 1000))
+port=${LECTURE_GDBPORT:-$((27000 + $(id -u) % 1000))}
 log=build/gdb-lecture.log
 iso=${1:-build/pagoda.iso}
 

@@ -8,17 +8,17 @@ mkdir -p "$out"
 
 # The interval tree behind the anon_vma trees and the VMA tree.
 if gcc -O2 -g -Wall -Wextra -I. -fsanitize=address,undefined tests/host/interval_tree_test.c \
-	kernel/interval_tree.c -o "$out/interval_tree_test" 2>"$out/interval_tree_test.log"; then
+	lib/interval_tree.c -o "$out/interval_tree_test" 2>"$out/interval_tree_test.log"; then
 	"$out/interval_tree_test"
 else
 	echo "not ok 1 - host/interval_tree: does not build # see $out/interval_tree_test.log"
 fi
 
 # The buddy allocator, memblock, slab and NUMA parsing on fake machines.
-sh tests/kernel/host/run.sh 2>&1 | grep -E '^(not )?ok '
+sh tests/host/run.sh 2>&1 | grep -E '^(not )?ok '
 
-# The cpio parser of kernel/initramfs.c.
-if gcc -g -fsanitize=address,undefined -I. tests/kernel/host/initramfs_host.c \
+# The cpio parser of fs/initramfs.c.
+if gcc -g -fsanitize=address,undefined -I. tests/host/initramfs_host.c \
 	-o "$out/initramfs_host" 2>"$out/initramfs_host.log"; then
 	if "$out/initramfs_host" >"$out/initramfs_host.out" 2>&1; then
 		echo "ok 1 - host/initramfs: the cpio parser ($(tail -1 "$out/initramfs_host.out"))"

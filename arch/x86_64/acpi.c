@@ -22,7 +22,7 @@
 #include <arch/x86_64/acpi.h>
 #include <arch/x86_64/pgtable.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <mm/memblock.h>
 
 #define ACPI_MAX_TABLES		64

@@ -7,7 +7,7 @@
 #include <kernel/kernel.h>
 #include <arch/x86_64/ptrace.h>
 #include <arch/x86_64/processor.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 struct tss {
 	u32 reserved0;

@@ -12,7 +12,7 @@
 #include <arch/x86_64/setup.h>
 #include <arch/x86_64/pgtable.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <mm/memblock.h>
 #include <mm/gfp.h>
 #include <mm/mm.h>

@@ -1,5 +1,5 @@
 /*
- * Host test of kernel/interval_tree.c, the tree behind each anon_vma's
+ * Host test of lib/interval_tree.c, the tree behind each anon_vma's
  * AVCs: random inserts and removes, and every query checked against a
  * brute-force scan (the hits, and that they come in order of start).
  * Prints TAP.
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdarg.h>
-#include <kernel/interval_tree.h>
+#include <lib/interval_tree.h>
 
 void panic(const char *fmt, ...)
 {

@@ -16,7 +16,7 @@
 #include <mm/numa.h>
 #include <mm/slab.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 #define BITS_PER_LONG	64
 

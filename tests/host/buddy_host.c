@@ -21,7 +21,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <arch/x86_64/acpi.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include "host.h"
 
 #include <stdio.h>
@@ -52,7 +52,7 @@ static size_t host_log_cap;
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);	/* the kernel's vsnprintf (kernel/vsprintf.c) */
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);	/* the kernel's vsnprintf (lib/vsprintf.c) */
 
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;

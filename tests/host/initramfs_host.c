@@ -1,8 +1,8 @@
 /*
- * Host unit test of the initramfs parser and path walk (kernel/initramfs.c),
+ * Host unit test of the initramfs parser and path walk (fs/initramfs.c),
  * run as an ordinary Linux process:
  *
- *   gcc -g -fsanitize=address,undefined -I. tests/kernel/host/initramfs_host.c -o /tmp/initramfs_host
+ *   gcc -g -fsanitize=address,undefined -I. tests/host/initramfs_host.c -o /tmp/initramfs_host
  *   /tmp/initramfs_host            # from the top of the tree: it runs tools/mkcpio.py
  *
  * It includes the kernel file itself (so that each case can reset its
@@ -21,7 +21,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
-#include <kernel/initramfs.c>
+#include <fs/initramfs.c>
 
 /* ---- stubs ---- */
 

@@ -1,6 +1,6 @@
 /*
  * Force-included (gcc -include) into every file of the host build of the
- * allocator (tests/kernel/host/run.sh). It replaces the three things that
+ * allocator (tests/host/run.sh). It replaces the three things that
  * cannot run in a Linux process, without touching the kernel's headers:
  *
  *   kernel/spinlock.h  cli/sti fault in user mode: a plain flag instead,

@@ -1,5 +1,5 @@
 /* The string and memory functions the kernel and gcc's generated code need. */
-#include <kernel/string.h>
+#include <lib/string.h>
 
 /* Eight bytes at a time, then the tail: several times faster under QEMU's TCG than rep stosb. */
 void *memset(void *s, int c, size_t n)

@@ -22,9 +22,9 @@
  *
  * Start reading at initramfs_init(), then initramfs_walk().
  */
-#include <kernel/initramfs.h>
+#include <fs/initramfs.h>
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include <kernel/errno.h>
 #include <mm/slab.h>
 

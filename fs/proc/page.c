@@ -7,7 +7,7 @@
  *   exactly once, bit 61 file-backed or shared-anonymous page.
  * kpagecount: one u64 per frame: how many PTEs map it.
  */
-#include <kernel/proc_page.h>
+#include <fs/proc/page.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>

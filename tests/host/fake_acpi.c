@@ -4,7 +4,7 @@
  * the variations the tests ask for (struct fw_config).
  */
 #include <arch/x86_64/acpi.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 #include "host.h"
 
 struct table_buf {

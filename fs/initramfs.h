@@ -20,7 +20,7 @@
 #define _KERNEL_INITRAMFS_H
 
 #include <kernel/types.h>
-#include <kernel/fs.h>
+#include <fs/fs.h>
 
 struct initramfs_entry {
 	const char *name;	/* normalized absolute path: "/", "/init", "/tests/fork" */

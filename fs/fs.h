@@ -12,7 +12,7 @@
  *                           +-- f_op = &initramfs_dir_fops   a directory of the archive
  *                           +-- f_op = procfs fops           a generated /proc or /sys file (procfs.c)
  *
- * Pagoda has one tree and no mounts: the initramfs (kernel/initramfs.c),
+ * Pagoda has one tree and no mounts: the initramfs (fs/initramfs.c),
  * read-only, with the synthetic /proc and /sys trees of kernel/procfs.c on
  * top. A path is resolved by walk_path() in fs.c, one component at a time;
  * relative paths start at "/" (there is no chdir yet).
@@ -322,8 +322,8 @@ long sys_newfstatat(int dfd, const char *path, struct stat *st, int flag);		/* 2
 long sys_readlinkat(int dfd, const char *path, char *buf, int bufsiz);			/* 267 */
 long sys_faccessat(int dfd, const char *path, int mode);				/* 269 */
 long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags);			/* 292 */
-long sys_pipe(int *fds);								/* 22, kernel/pipe.c */
-long sys_pipe2(int *fds, int flags);							/* 293, kernel/pipe.c */
+long sys_pipe(int *fds);								/* 22, fs/pipe.c */
+long sys_pipe2(int *fds, int flags);							/* 293, fs/pipe.c */
 long sys_faccessat2(int dfd, const char *path, int mode, int flags);			/* 439 */
 
 #endif

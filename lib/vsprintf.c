@@ -1,6 +1,6 @@
 /* vsnprintf: the subset of printf formats the kernel uses (%d %u %x %p %s %c, l/ll/z, width, 0, -). */
 #include <kernel/kernel.h>
-#include <kernel/string.h>
+#include <lib/string.h>
 
 struct outbuf {
 	char *buf;

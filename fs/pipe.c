@@ -11,7 +11,7 @@
  * raises SIGPIPE and fails with EPIPE. Writes of at most PIPE_BUF bytes are
  * atomic. Everything sleeps on the pipe itself (wake_up(pipe)).
  */
-#include <kernel/fs.h>
+#include <fs/fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>

@@ -3,7 +3,7 @@
  * are split/merge on the key (start, then node address to break ties);
  * every node on a changed path has its subtree_last recomputed.
  */
-#include <kernel/interval_tree.h>
+#include <lib/interval_tree.h>
 #include <kernel/kernel.h>
 
 static unsigned long node_key_less(const struct interval_node *a, const struct interval_node *b)

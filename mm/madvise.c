@@ -1,0 +1,112 @@
+/*
+ * mm/madvise.c: madvise(2), advice about a range of VMAs.
+ *
+ *   sys_madvise(start, len, behavior)
+ *     madvise_behavior_valid  EINVAL for an unknown advice
+ *     split_at_boundaries     only for advice that changes vm_flags
+ *     madvise_vma             per VMA: zap (DONTNEED, FREE), a vm_flags bit
+ *                             (DONTFORK, WIPEONFORK, HUGEPAGE...), or populate
+ *
+ * Holes in the range are skipped and reported as ENOMEM at the end, as in Linux.
+ */
+#include <mm/mm.h>
+#include <mm/internal.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/mman.h>
+
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+	case MADV_DONTNEED: case MADV_FREE: case MADV_DONTFORK: case MADV_DOFORK:
+	case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+	case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+		return true;
+	}
+	return false;
+}
+
+static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
+{
+	switch (behavior) {
+	case MADV_DONTNEED:
+	case MADV_FREE:		/* no reclaim in Pagoda: free at once, as DONTNEED */
+		if (vma->vm_flags & VM_LOCKED)
+			return -EINVAL;
+		zap_page_range(vma, start, end);
+		return 0;
+	case MADV_DONTFORK:
+		vma->vm_flags |= VM_DONTCOPY;
+		return 0;
+	case MADV_WIPEONFORK:
+		if (vma->vm_flags & VM_SHARED)
+			return -EINVAL;		/* Linux: private anonymous memory only */
+		vma->vm_flags |= VM_WIPEONFORK;
+		return 0;
+	case MADV_KEEPONFORK:
+		vma->vm_flags &= ~VM_WIPEONFORK;
+		return 0;
+	case MADV_DOFORK:
+		vma->vm_flags &= ~VM_DONTCOPY;
+		return 0;
+	case MADV_HUGEPAGE:
+		vma->vm_flags = (vma->vm_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		return 0;
+	case MADV_NOHUGEPAGE:
+		vma->vm_flags = (vma->vm_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		return 0;
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		populate_range(vma, start, end);
+		return 0;
+	default:
+		return 0;	/* hints Pagoda has no use for */
+	}
+}
+
+static bool madvise_changes_flags(int behavior)
+{
+	return behavior == MADV_DONTFORK || behavior == MADV_DOFORK ||
+	       behavior == MADV_WIPEONFORK || behavior == MADV_KEEPONFORK ||
+	       behavior == MADV_HUGEPAGE || behavior == MADV_NOHUGEPAGE;
+}
+
+long sys_madvise(unsigned long start, size_t len, int behavior)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma, *next;
+	unsigned long end, pos = start;
+	int unmapped = 0, err;
+
+	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
+		return -EINVAL;
+	if (len && !PAGE_ALIGN(len))
+		return -EINVAL;		/* the length wrapped when rounded up */
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (madvise_changes_flags(behavior)) {
+		err = split_at_boundaries(mm, start, end);
+		if (err)
+			return err;
+	}
+	/* Holes are skipped; the call then ends with ENOMEM, as in Linux. */
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
+		next = vma_next(vma);
+		if (vma->vm_start > pos)
+			unmapped = 1;
+		err = madvise_vma(vma, max(start, vma->vm_start), min(end, vma->vm_end), behavior);
+		if (err)
+			return err;
+		pos = vma->vm_end;
+	}
+	if (pos < end)
+		unmapped = 1;
+	return unmapped ? -ENOMEM : 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * mm/mprotect.c: mprotect(2), changing the protection of a range of VMAs
+ * and of the PTEs already in them.
+ *
+ *   sys_mprotect(start, len, prot)
+ *     split_at_boundaries   so that [start, end) is whole VMAs
+ *     for each VMA:         vm_flags and vm_page_prot from prot (EACCES without VM_MAY*)
+ *       change_protection   each present PTE rewritten; a private page still
+ *                           shared with another process stays read-only (COW)
+ *
+ * Lock order: the page-table lock inside change_protection, as in mm/mmap.c.
+ */
+#include <mm/mm.h>
+#include <mm/internal.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/mman.h>
+
+/* Change the PTEs of [start, end) in vma to its new protection. */
+static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr = start, next;
+
+	spin_lock(&mm->page_table_lock);
+	for (; addr < end; addr = next) {
+		pte_t *ptep = pte_table_range(mm, addr, end, &next);
+
+		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
+			struct page *page;
+			pte_t pte;
+
+			if (pte_none(*ptep))
+				continue;
+			pte = pte_modify(*ptep, vma->vm_page_prot);
+			page = vm_normal_page(pte);
+			/* A private page shared with another process stays read-only: COW. */
+			if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
+			    (!page || page_mapcount(page) != 1))
+				pte = pte_wrprotect(pte);
+			set_pte(ptep, pte);
+			flush_tlb_mm_page(mm, addr);
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end, newflags;
+	struct vm_area_struct *vma, *next;
+	int err;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start > start)
+		return -ENOMEM;
+	err = split_at_boundaries(mm, start, end);
+	if (err)
+		return err;
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = next) {
+		next = vma_next(vma);
+		newflags = (vma->vm_flags & ~VM_ACCESS_FLAGS) | (calc_vm_flags(prot, 0) & VM_ACCESS_FLAGS);
+		/* Each access bit needs its VM_MAY* bit (VM_MAYREAD = VM_READ << 4). */
+		if ((newflags & VM_ACCESS_FLAGS) & ~(newflags >> 4))
+			return -EACCES;
+		vma->vm_flags = newflags;
+		vma->vm_page_prot = vm_get_page_prot(newflags);
+		change_protection(vma, vma->vm_start, vma->vm_end);
+		/* A hole before the next VMA: Linux stops with ENOMEM, keeping what it changed. */
+		if (vma->vm_end < end && (!next || next->vm_start != vma->vm_end))
+			return -ENOMEM;
+	}
+	return 0;
+}
