@@ -28,7 +28,7 @@ KCFLAGS	:= -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie $(KN
 	   -I. $(OPT) -MMD -MP
 NASMFLAGS := -f elf64 -g -F dwarf
 
-KERNEL_C := $(wildcard arch/x86_64/*.c kernel/*.c mm/*.c lib/*.c fs/*.c fs/proc/*.c drivers/base/*.c tests/kernel/*.c)
+KERNEL_C := $(wildcard arch/x86_64/*.c kernel/*.c mm/*.c lib/*.c fs/*.c fs/*/*.c drivers/*/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 

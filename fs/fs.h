@@ -10,12 +10,17 @@
  *                           +-- f_op = &console_fops         /dev/console: the serial port
  *                           +-- f_op = &initramfs_file_fops  a file of the cpio archive (read-only)
  *                           +-- f_op = &initramfs_dir_fops   a directory of the archive
- *                           +-- f_op = procfs fops           a generated /proc or /sys file (procfs.c)
+ *                           +-- f_op = procfs fops           a generated /proc or /sys file (fs/proc/)
  *
- * Pagoda has one tree and no mounts: the initramfs (fs/initramfs.c),
- * read-only, with the synthetic /proc and /sys trees of kernel/procfs.c on
- * top. A path is resolved by walk_path() in fs.c, one component at a time;
- * relative paths start at "/" (there is no chdir yet).
+ * Pagoda has one tree and no mounts: the initramfs (fs/initramfs.c, its
+ * files in fs/ramfs.c), read-only, with the synthetic /proc and /sys trees
+ * of fs/proc/ on top. A path is resolved by path_lookupat() in fs/namei.c,
+ * one component at a time; relative paths start at "/" (no chdir yet).
+ *
+ *   fs/open.c fs/read_write.c fs/stat.c   the system calls, one file each as Linux
+ *   fs/file.c fs/file_table.c             the fd table, struct file
+ *   fs/namei.c fs/readdir.c fs/libfs.c    lookup, getdents64, helpers
+ *   drivers/tty/n_tty.c drivers/char/mem.c  /dev/console, /dev/null, /dev/zero
  *
  * Locking: a task's fd table is changed only by the task itself (there are
  * no threads and no CLONE_FILES), by fork (the parent copies its own table
@@ -23,7 +28,7 @@
  * f_pos of a file shared after fork is not locked (Linux: f_pos_lock); that
  * is safe while user code runs on one CPU.
  *
- * Start reading at sys_openat() and sys_read() in fs.c.
+ * Start reading at sys_openat() in fs/open.c and sys_read() in fs/read_write.c.
  */
 #ifndef _KERNEL_FS_H
 #define _KERNEL_FS_H
@@ -213,7 +218,7 @@ struct file {
 	void *private_data;		/* procfs: the generated text, or a directory listing */
 };
 
-/* kernel/fs.c */
+/* fs/file_table.c, fs/file.c */
 struct file *alloc_file(const struct file_operations *fops, unsigned int flags);
 static inline struct file *get_file(struct file *f) { atomic_inc(&f->f_count); return f; }
 void fput(struct file *f);		/* the last reference calls ->release and frees */
@@ -252,7 +257,7 @@ long dir_context_result(const struct dir_context *ctx);	/* what getdents64 retur
 /*
  * seq_file: text generated into a kmalloc'd buffer (Linux's name and
  * overflow convention: count == size means "did not fit, retry bigger").
- * procfs generators print with seq_printf; see procfs.c.
+ * procfs generators print with seq_printf; see fs/proc/generic.c.
  */
 struct seq_file {
 	char *buf;
@@ -262,10 +267,11 @@ struct seq_file {
 __attribute__((format(printf, 2, 3))) void seq_printf(struct seq_file *m, const char *fmt, ...);
 void seq_puts(struct seq_file *m, const char *s);
 void seq_putc(struct seq_file *m, char c);
+void seq_bitmap_list(struct seq_file *m, u64 bits, int nbits);	/* Linux's "%*pbl": "0-1,3" */
 static inline bool seq_has_overflowed(const struct seq_file *m) { return m->count == m->size; }
 
 /*
- * Report hooks with Linux's names. procfs.c has weak defaults that print
+ * Report hooks with Linux's names. fs/proc/meminfo.c has weak defaults that print
  * an empty hugetlb pool; mm/hugetlb.c replaces them by defining its own.
  */
 struct mm_struct;
@@ -274,7 +280,7 @@ void hugetlb_report_node_meminfo(struct seq_file *m, int nid);	/* nodeN/meminfo 
 void hugetlb_report_usage(struct seq_file *m, struct mm_struct *mm);	/* /proc/PID/status HugetlbPages */
 
 /*
- * kernel/procfs.c: the synthetic /proc and /sys trees. A path at or under
+ * fs/proc/: the synthetic /proc and /sys trees. A path at or under
  * /proc or /sys is theirs; procfs_lookup() says what it names.
  */
 struct proc_entry;

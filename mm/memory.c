@@ -25,7 +25,6 @@
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 
-unsigned long vm_events[NR_VM_EVENT_ITEMS];
 
 /* The shared zero page: read faults on anonymous memory map it read-only. */
 struct page *zero_page;

@@ -156,6 +156,7 @@ pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr); /* allocates tables; NULL on OOM */
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);	/* existing PTE or NULL */
+struct page *vm_normal_page(pte_t pte);	/* the page a present PTE maps; NULL for the zero page or a non-RAM frame */
 
 /* mm/vmstat.c: /proc/vmstat event counters (Linux's names; Pagoda-only ones documented). */
 enum vm_event_item {

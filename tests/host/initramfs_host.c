@@ -297,7 +297,7 @@ static void check_walk(void)
 	free(w.rest);
 }
 
-/* /proc as an overlay, as kernel/fs.c sets it up. */
+/* /proc as an overlay, as fs/namei.c sets it up. */
 static int fake_overlay(const char *path)
 {
 	if (strncmp(path, "/proc", 5) || (path[5] && path[5] != '/'))

@@ -1,0 +1,51 @@
+/*
+ * The table of every /proc and /sys file (Linux registers them one by one
+ * with proc_create and sysfs attributes; here they are one array).
+ *
+ * A new file is one line below. In a pattern, "<pid>" matches a live pid
+ * or "self" (Linux's /proc/self is a symlink; here it is the same
+ * directory) and "node<nid>" matches node0 .. node<nr_node_ids - 1>.
+ * Directories are implied: every proper prefix of a pattern is one, and
+ * getdents64 lists the names the patterns below it produce.
+ */
+#include <fs/proc_fs.h>
+#include <kernel/kernel.h>
+
+#define SHOW(path, mode, fn)	{ path, mode, fn, NULL, NULL }
+#define BINARY(path, mode, fn)	{ path, mode, NULL, fn, NULL }
+#define QUERY(path, show, write) { path, 0644, show, NULL, write }
+
+const struct proc_entry proc_entries[] = {
+	SHOW("/proc/meminfo", 0444, meminfo_proc_show),
+	SHOW("/proc/vmstat", 0444, vmstat_show),
+	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
+	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
+	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
+	SHOW("/proc/<pid>/maps", 0444, proc_pid_maps),
+	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
+	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
+
+	SHOW("/sys/devices/system/node/possible", 0444, node_online_show),
+	SHOW("/sys/devices/system/node/online", 0444, node_online_show),
+	SHOW("/sys/devices/system/node/has_normal_memory", 0444, node_has_memory_show),
+	SHOW("/sys/devices/system/node/has_memory", 0444, node_has_memory_show),
+	SHOW("/sys/devices/system/node/has_cpu", 0444, node_has_cpu_show),
+	SHOW("/sys/devices/system/node/node<nid>/cpumap", 0444, node_read_cpumap),
+	SHOW("/sys/devices/system/node/node<nid>/cpulist", 0444, node_read_cpulist),
+	SHOW("/sys/devices/system/node/node<nid>/meminfo", 0444, node_read_meminfo),
+	SHOW("/sys/devices/system/node/node<nid>/numastat", 0444, node_read_numastat),
+	SHOW("/sys/devices/system/node/node<nid>/distance", 0444, node_read_distance),
+
+	SHOW("/sys/kernel/mm/transparent_hugepage/enabled", 0444, thp_enabled_show),
+	SHOW("/sys/kernel/mm/transparent_hugepage/defrag", 0444, thp_defrag_show),
+	SHOW("/sys/kernel/mm/transparent_hugepage/use_zero_page", 0444, thp_use_zero_page_show),
+	SHOW("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", 0444, thp_hpage_pmd_size_show),
+
+	SHOW("/sys/kernel/debug/pagoda/check", 0444, pagoda_check_show),
+	QUERY("/sys/kernel/debug/pagoda/rmap", rmap_show, rmap_write),
+	QUERY("/sys/kernel/debug/pagoda/anon_vma", anon_vma_show, anon_vma_write),
+	QUERY("/sys/kernel/debug/pagoda/unmap", unmap_show, rmap_write),
+	QUERY("/sys/kernel/debug/pagoda/referenced", referenced_show, rmap_write),
+};
+
+const size_t nr_proc_entries = ARRAY_SIZE(proc_entries);
