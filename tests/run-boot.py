@@ -107,6 +107,11 @@ class Report:
         if not name.startswith(self.prefix):
             return
         kind = directive.split(" ")[0].upper() if directive else ""
+        if ok and directive.upper() == "SKIP":
+            # /init's "ok N - name # SKIP": the program said why on its own "# SKIP why" line.
+            why = [d for d in self.diag if d.upper().startswith("# SKIP ")]
+            if why:
+                directive = why[-1][2:]
         if ok:
             status = "SKIP" if kind == "SKIP" else "PASS"
         else:
@@ -197,20 +202,28 @@ def parse_only(args, report):
 
 
 def compare(report, path):
-    """Lines describing tests whose outcome differs from those in another results file."""
+    """Compare with another results file: (diffs, compared, skipped, unmatched).
+
+    diffs are lines describing tests whose outcome differs; a test skipped
+    (or TODO) on either side is counted as skipped, not compared; one the
+    other file does not have is unmatched."""
     other = {}
     with open(path) as f:
         for line in f:
             status, _, name = line.rstrip("\n").partition(" ")
             other[name] = status
-    diffs = []
+    diffs, compared, skipped, unmatched = [], 0, 0, 0
     for status, name, _ in report.tests:
         theirs = other.get(name)
-        if theirs is None or "SKIP" in (status, theirs) or "TODO" in (status, theirs):
-            continue
-        if status != theirs:
-            diffs.append(f"{name}: {status} here, {theirs} in {path}")
-    return diffs
+        if theirs is None:
+            unmatched += 1
+        elif "SKIP" in (status, theirs) or "TODO" in (status, theirs):
+            skipped += 1
+        else:
+            compared += 1
+            if status != theirs:
+                diffs.append(f"{name}: {status} here, {theirs} in {path}")
+    return diffs, compared, skipped, unmatched
 
 
 def main():
@@ -283,9 +296,11 @@ def main():
                 f.write(f"{status} {name}\n")
     if args.compare:
         if os.path.isfile(args.compare):
-            diffs = compare(report, args.compare)
+            diffs, compared, skipped, unmatched = compare(report, args.compare)
             for d in diffs:
                 print(f"DIFF  {d}")
+            print(f"compared with {args.compare}: {compared} tests compared, {len(diffs)} disagree, "
+                  f"{skipped} skipped on one side, {unmatched} not run there")
             if diffs:
                 errors.append(f"{len(diffs)} tests disagree with {args.compare}")
         else:

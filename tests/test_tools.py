@@ -87,14 +87,29 @@ class MkcpioTest(unittest.TestCase):
 
 
 class RunBootParseTest(unittest.TestCase):
-    def parse(self, text):
+    def parse(self, text, *extra):
         with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as f:
             f.write(text.encode())
         try:
-            p = subprocess.run([RUN_BOOT, "--parse", f.name], capture_output=True, text=True)
+            p = subprocess.run([RUN_BOOT, "--parse", f.name, *extra], capture_output=True, text=True)
         finally:
             os.unlink(f.name)
         return p.returncode, p.stdout.splitlines()
+
+    def test_compare_counts(self):
+        # The oracle's view: getpid agrees, thp skipped here, extra never ran there.
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as r:
+            r.write("PASS getpid\nPASS thp\nPASS selftest/buddy/coalesce\n")
+        try:
+            rc, out = self.parse(self.GOOD + "ok 3 - extra\r\n", "--compare", r.name)
+            self.assertEqual(rc, 0, out)
+            self.assertTrue(any("2 tests compared, 0 disagree, 1 skipped on one side, 1 not run there"
+                                in ln for ln in out), out)
+            rc, out = self.parse(self.GOOD.replace("ok 1 - getpid", "not ok 1 - getpid"), "--compare", r.name)
+            self.assertEqual(rc, 1)
+            self.assertIn("DIFF  getpid: FAIL here, PASS in " + r.name, out)
+        finally:
+            os.unlink(r.name)
 
     GOOD = ("\x1b[2J\x1b[H  Booting `Pagoda'\r\n"
             "ok 1 - selftest/buddy/coalesce\r\n"
@@ -113,6 +128,14 @@ class RunBootParseTest(unittest.TestCase):
         self.assertNotIn("      # details", out)
         self.assertEqual(out[-1], "3 passed, 0 failed")
         self.assertTrue(any("guest clock at /init: 1.50 s" in ln for ln in out))
+
+    def test_skip_reason_from_the_program(self):
+        # /init prints a bare "# SKIP"; the reason is the program's own "# SKIP why" line.
+        log = self.GOOD.replace("ok 2 - thp # SKIP no THP",
+                                "# SKIP would exhaust memory\r\nok 2 - oom # SKIP")
+        rc, out = self.parse(log)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("SKIP  oom # SKIP would exhaust memory", out)
 
     def test_failure_shows_diagnostics(self):
         log = self.GOOD.replace("ok 2 - thp # SKIP no THP",

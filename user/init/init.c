@@ -8,7 +8,8 @@
  *     for each test:
  *       test_run        fork + execve(path), a watchdog child, wait4
  *       leak_check      Pagoda only: MemFree must be back where it was
- *       "ok N - name" / "not ok N - name # reason"
+ *       "ok N - name" / "ok N - name # SKIP" (exit status KSFT_SKIP) /
+ *       "not ok N - name # reason"
  *     "1..N", "# init: P passed, F failed", reboot(POWER_OFF)
  *
  * Each test prints its own checks as "# " comment lines; init prints the
@@ -29,6 +30,7 @@
  * development host cannot power it off.
  */
 #include "ulib.h"
+#include "tap.h"          /* KSFT_SKIP */
 
 #define MAX_TESTS       256
 #define NAME_LEN        64
@@ -232,7 +234,9 @@ static int test_wait(long pid, long dog, int *timed_out)
 }
 
 /* Runs one test; returns 1 if it passed, else 0 and a reason. */
-static int test_run(struct test *t, char *reason, size_t size)
+enum test_result { TEST_FAIL, TEST_PASS, TEST_SKIP };
+
+static enum test_result test_run(struct test *t, char *reason, size_t size)
 {
 	char *argv[] = { t->path, NULL };
 	int status, timed_out = 0;
@@ -253,12 +257,14 @@ static int test_run(struct test *t, char *reason, size_t size)
 	status = test_wait(pid, dog, &timed_out);
 	if (timed_out) {
 		snprintf(reason, size, "timeout after %ld s", opt_timeout);
-		return 0;
+		return TEST_FAIL;
 	}
 	if (status == 0)
-		return 1;
+		return TEST_PASS;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == KSFT_SKIP)
+		return TEST_SKIP;	/* the program printed "# SKIP why" */
 	wstatus_str(status, reason, size);
-	return 0;
+	return TEST_FAIL;
 }
 
 /*
@@ -407,7 +413,8 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < ntests; i++) {
 		struct test *t = &tests[i];
-		int ok = test_run(t, reason, sizeof(reason));
+		enum test_result r = test_run(t, reason, sizeof(reason));
+		int ok = r != TEST_FAIL;
 
 		if (opt_leak && (leaked = leak_check(&baseline)) != 0) {
 			size_t n = ok ? 0 : strlen(reason);
@@ -419,7 +426,7 @@ int main(int argc, char **argv)
 			ok = 0;
 		if (ok) {
 			passed++;
-			printf("ok %d - %s\n", i + 1, t->name);
+			printf("ok %d - %s%s\n", i + 1, t->name, r == TEST_SKIP ? " # SKIP" : "");
 		} else {
 			failed++;
 			printf("not ok %d - %s # %s\n", i + 1, t->name, reason);

@@ -119,7 +119,7 @@ int tap_done(void)
 void tap_skip_all(const char *reason)
 {
 	printf("# SKIP %s\n", reason);
-	exit(0);
+	exit(KSFT_SKIP);
 }
 
 int run_in_child(void (*fn)(void *), void *arg)

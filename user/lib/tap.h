@@ -30,7 +30,11 @@ int tap_is_str(const char *got, const char *expected, const char *fmt, ...) __at
 int tap_is_err(long ret, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tap_done(void);
-/* Whole program does not apply here: print "# SKIP reason" and exit 0. */
+/*
+ * The whole program does not apply here: print "# SKIP reason" and exit
+ * with KSFT_SKIP, which /init reports as "ok N - name # SKIP".
+ */
+#define KSFT_SKIP	4	/* Linux's kselftest exit status for a skipped test */
 __attribute__((noreturn)) void tap_skip_all(const char *reason);
 
 /*
