@@ -102,6 +102,7 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 
 /* mm/mmap.c */
 void mmap_init(void);			/* boot: the VMA and mm_struct caches */
+void zero_page_init(void);	/* boot: the shared zero page for read faults */
 struct mm_struct *mm_alloc(void);
 void mmput(struct mm_struct *mm);		/* drop a user; the last one tears down */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* first vma with vm_end > addr */
