@@ -149,9 +149,10 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	for (unsigned long addr = start; addr < file_end; addr += PAGE_SIZE) {
 		struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 		unsigned long from = max(addr, vaddr), to = min(addr + PAGE_SIZE, file_end);
-		pte_t *pte = get_locked_pte(mm, addr);
+		spinlock_t *ptl;
+		pte_t *pte = page ? get_locked_pte(mm, addr, &ptl) : NULL;
 
-		if (!page || !pte) {
+		if (!pte) {
 			if (page)
 				__free_page(page);
 			return -ENOMEM;
@@ -160,6 +161,7 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 		page_add_new_anon_rmap(page, vma, addr);
 		inc_mm_counter(mm);
 		set_pte(pte, mk_pte(page, vma->vm_page_prot));
+		pte_unmap_unlock(pte, ptl);
 	}
 	return 0;
 }

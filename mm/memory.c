@@ -12,7 +12,9 @@
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
  * Lock order: mm->page_table_lock, then the node lock inside the page
- * allocator. Page-table pages are freed only at exit (free_pgtables).
+ * allocator. fork's copy_pte_range holds two: the child's page-table lock,
+ * then the parent's (the child is not visible to any fault yet). Page-table
+ * pages are freed only at exit (free_pgtables).
  *
  * Start reading at handle_mm_fault().
  */
@@ -139,12 +141,21 @@ static pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
 	return pud ? pmd_alloc(mm, pud, addr) : NULL;
 }
 
-pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr)
+/*
+ * The PTE for addr, allocating the page tables above it as needed (Linux:
+ * get_locked_pte). Called with no lock held; returns with
+ * mm->page_table_lock held and *ptl pointing at it: release with
+ * pte_unmap_unlock(pte, *ptl). NULL if a table could not be allocated:
+ * then no lock is held, and the tables already added stay (exit frees them).
+ */
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl)
 {
 	pmd_t *pmd = pmd_walk_alloc(mm, addr);
 
 	if (!pmd || !pte_alloc(mm, pmd))
 		return NULL;
+	*ptl = &mm->page_table_lock;
+	spin_lock(*ptl);
 	return pte_offset_kernel(pmd, addr);
 }
 
@@ -400,6 +411,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
  * shared mapping shares the page as it is. A private writable page is
  * write-protected in both parent and child and shared until one of them
  * writes: do_wp_page then copies it (or reuses it, if the other is gone).
+ * Both mms' page-table locks are held.
  */
 static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
 			     pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
@@ -420,27 +432,56 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	set_pte(dst_pte, pte_mkold(pte));
 }
 
+/*
+ * Copy the present PTEs of [addr, end), which lie in one source PTE table
+ * (Linux: copy_pte_range). The child's table is allocated at the first
+ * PTE to copy, so an empty source table costs the child nothing. Takes the
+ * child's page-table lock, then the parent's (Linux's order: the child is
+ * not visible to any fault yet). -ENOMEM if the child's table could not
+ * be allocated.
+ */
+static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			  pte_t *src_pte, unsigned long addr, unsigned long end)
+{
+	spinlock_t *src_ptl = &src_vma->vm_mm->page_table_lock, *dst_ptl;
+	pte_t *dst_pte;
+
+	while (addr < end && pte_none(*src_pte)) {
+		addr += PAGE_SIZE;
+		src_pte++;
+	}
+	if (addr == end)
+		return 0;
+	dst_pte = get_locked_pte(dst_vma->vm_mm, addr, &dst_ptl);
+	if (!dst_pte)
+		return -ENOMEM;
+	spin_lock(src_ptl);
+	for (; addr < end; addr += PAGE_SIZE, src_pte++, dst_pte++)
+		if (!pte_none(*src_pte))
+			copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
+	spin_unlock(src_ptl);
+	pte_unmap_unlock(dst_pte, dst_ptl);
+	return 0;
+}
+
+/*
+ * fork: copy src_vma's page-table entries into dst_vma's mm, write-protecting
+ * private writable pages in both (see copy_present_pte). Called with no lock
+ * held; takes the page-table locks one PTE table at a time. Returns 0, or
+ * -ENOMEM with the child half copied: every entry copied so far holds its
+ * page reference and mapcount, so the caller's mmput() of the child undoes
+ * them (Linux: dup_mmap fails and the child mm is torn down the same way).
+ */
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
 {
-	struct mm_struct *src_mm = src_vma->vm_mm, *dst_mm = dst_vma->vm_mm;
+	struct mm_struct *src_mm = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
 	for (; addr < end; addr = next) {
 		pte_t *src_pte = pte_table_range(src_mm, addr, end, &next);
-		pte_t *dst_table = NULL;	/* the child's PTE table for this range */
 
-		for (; src_pte && addr < next; addr += PAGE_SIZE, src_pte++) {
-			if (pte_none(*src_pte))
-				continue;
-			if (!dst_table) {
-				pte_t *dst_pte = get_locked_pte(dst_mm, addr);
-
-				if (!dst_pte)
-					return -ENOMEM;
-				dst_table = dst_pte - pte_index(addr);
-			}
-			copy_present_pte(dst_vma, src_vma, dst_table + pte_index(addr), src_pte, addr);
-		}
+		if (src_pte && copy_pte_range(dst_vma, src_vma, src_pte, addr, next))
+			return -ENOMEM;
 	}
 	return 0;
 }

@@ -154,8 +154,15 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 void free_pgtables(struct mm_struct *mm);
 pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
-pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr); /* allocates tables; NULL on OOM */
-pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);	/* existing PTE or NULL */
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl);
+pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);
+
+/* Release a PTE from get_locked_pte() (Linux: pte_unmap_unlock; no kmap to undo on x86-64). */
+static inline void pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+{
+	(void)pte;
+	spin_unlock(ptl);
+}
 
 /* mm/vmstat.c: /proc/vmstat event counters (Linux's names; Pagoda-only ones documented). */
 enum vm_event_item {

@@ -15,7 +15,8 @@
  * Pagoda has; depth means acquisition order):
  *
  *   anon_vma->root->lock          (anon_vma_prepare/fork/unlink, rmap_walk)
- *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one)
+ *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one;
+ *                                  fork: the child's, then the parent's)
  *       pgdat->lock               (buddy allocator, mm/page_alloc.c)
  *         rq_lock                 (scheduler, kernel/sched.c)
  *
