@@ -8,13 +8,22 @@
  *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
  *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
  *         handle_pte_fault
- *           PTE none              -> do_anonymous_page (zero page, or a new page)
+ *           PTE none              -> do_anonymous_page (zero page, or a new page),
+ *                                    or do_shared_fault (MAP_SHARED: the shmem page)
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
  * Lock order: mm->page_table_lock, then the node lock inside the page
  * allocator. fork's copy_pte_range holds two: the child's page-table lock,
  * then the parent's (the child is not visible to any fault yet). Page-table
  * pages are freed only at exit (free_pgtables).
+ *
+ * Single-CPU shortcuts, which SMP must remove: handle_pte_fault reads the
+ * PTE without the lock, and the zero-page map (do_anonymous_page), the
+ * reuse in do_wp_page and the spurious-fault path write it without the
+ * lock; only the paths that allocate recheck the PTE under it. Linux takes
+ * the lock in handle_pte_fault (pte_offset_map_lock) and holds it down
+ * each branch. Page tables are allocated without it too (Linux installs
+ * them under it: pmd_install).
  *
  * Start reading at handle_mm_fault().
  */

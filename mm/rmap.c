@@ -22,7 +22,8 @@
  *
  * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
  * one CPU and is not preemptible, so a system call or fault already owns
- * its mm; the locks above are taken as Linux takes them all the same.
+ * its mm; the locks above are taken where Linux takes them, except for
+ * the single-CPU shortcuts listed in mm/rmap.h and mm/memory.c.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().
