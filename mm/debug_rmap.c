@@ -1,6 +1,7 @@
 /*
  * Pagoda-only debug views of the reverse map, and a consistency check, for
- * the files under /sys/kernel/debug/pagoda/ (docs/debug-files.md):
+ * the files under /sys/kernel/debug/pagoda/ (docs/rmap.md has the formats,
+ * docs/files.md how a request is written):
  *
  *   rmap      for one (pid, address): the page, its anon_vma, the VMAs the
  *             rmap walk visited and the (pid, address) pairs that map it

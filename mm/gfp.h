@@ -39,9 +39,10 @@ unsigned long totalram_pages(void);
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid);
 
 /*
- * mm/hugetlb.c: the last put_page() of a PG_hugetlb head page calls this to
- * return the page to its pool instead of the buddy allocator (Linux: the
- * compound page destructor). page_alloc.c references it weakly.
+ * The last put_page() of a PG_hugetlb head page calls this to return the
+ * page to its pool instead of the buddy allocator (Linux: the compound page
+ * destructor). mm/hugetlb.c, which comes with the hugetlb issue, will
+ * define it; until then page_alloc.c's weak reference is NULL.
  */
 void free_huge_page(struct page *page);
 

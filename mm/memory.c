@@ -360,7 +360,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	vmf->orig_pte = *vmf->pte;
 
 	if (pte_none(vmf->orig_pte))
-		return vmf->vma->vm_shm ? do_shared_fault(vmf) : do_anonymous_page(vmf);
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_shared_fault(vmf);
 	if (!pte_present(vmf->orig_pte))
 		/* Swap and migration entries come with the migration issue. */
 		return VM_FAULT_SIGBUS;

@@ -134,7 +134,14 @@ static inline void inc_mm_counter(struct mm_struct *mm)
 }
 static inline void dec_mm_counter(struct mm_struct *mm) { mm->rss_anon--; }
 
-static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { (void)vma; return true; }
+/*
+ * Private anonymous memory, faulted in by do_anonymous_page (Linux:
+ * vma_is_anonymous, !vma->vm_ops). A MAP_SHARED|MAP_ANONYMOUS VMA is not:
+ * its pages belong to a shmem object (Linux: vma_is_shmem). Unlike Linux,
+ * an execve segment (vm_file set) is: Pagoda has no page cache, so its
+ * pages are private anonymous copies from the start.
+ */
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { return !vma->vm_shm; }
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;

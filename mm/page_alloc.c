@@ -60,7 +60,7 @@ typedef unsigned int fpi_t;
 	((1UL << PG_locked) | (1UL << PG_reserved) | (1UL << PG_buddy) | \
 	 (1UL << PG_slab) | (1UL << PG_zero))
 
-/* mm/hugetlb.c may not be linked in: then this is NULL (see mm/gfp.h). */
+/* NULL until mm/hugetlb.c exists to define it (see mm/gfp.h). */
 extern void free_huge_page(struct page *page) __attribute__((weak));
 
 /* ---- the free lists ---- */

@@ -334,7 +334,11 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	SetPageAnonExclusive(page);
 }
 
-/* Map an existing anonymous page again (migration puts pages back with this). */
+/*
+ * Map an existing anonymous page again (Linux: page_add_anon_rmap). Nothing
+ * calls it yet: in Linux, remove_migration_pte maps the new page with it,
+ * and that comes with the migration issue.
+ */
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	if (atomic_inc_and_test(&page->_mapcount) && !PageAnon(page))
@@ -349,8 +353,9 @@ void page_dup_rmap(struct page *page)
 }
 
 /*
- * A PTE mapping the page is gone. page->mapping stays: the page may be
- * mapped again (migration) and is cleared when the page is freed.
+ * A PTE mapping the page is gone. page->mapping stays until the page is
+ * freed, as in Linux, where clearing it here could undo a racing
+ * page_add_anon_rmap on another CPU.
  */
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
 {
