@@ -201,16 +201,18 @@ static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned
 }
 
 /*
- * Split vma at addr, which must lie strictly inside it. The new VMA takes
- * the lower part if new_below, else the upper part (Linux: __split_vma).
+ * Split vma at addr, which must lie strictly inside it (Linux: __split_vma).
+ * The new VMA takes the part new_part names and joins vma's anon_vmas.
+ * Returns 0, or -ENOMEM with vma unchanged and nothing allocated.
  */
-int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
+int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		enum split_new new_part)
 {
 	struct vm_area_struct *new = vm_area_dup(vma);
 
 	if (!new)
 		return -ENOMEM;
-	if (new_below) {
+	if (new_part == SPLIT_NEW_BELOW) {
 		new->vm_end = addr;
 	} else {
 		new->vm_start = addr;
@@ -220,7 +222,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vm_area_free(new);
 		return -ENOMEM;
 	}
-	if (new_below) {
+	if (new_part == SPLIT_NEW_BELOW) {
 		vma_adjust(vma, addr, vma->vm_end, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
 		list_add_tail(&new->vm_list, &vma->vm_list);
 	} else {
@@ -433,13 +435,13 @@ int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long
 	int err;
 
 	if (vma && vma->vm_start < start && vma->vm_end > start) {
-		err = __split_vma(mm, vma, start, 1);
+		err = __split_vma(mm, vma, start, SPLIT_NEW_BELOW);
 		if (err)
 			return err;
 	}
 	vma = find_vma(mm, end);
 	if (vma && vma->vm_start < end && vma->vm_end > end)
-		return __split_vma(mm, vma, end, 1);
+		return __split_vma(mm, vma, end, SPLIT_NEW_BELOW);
 	return 0;
 }
 

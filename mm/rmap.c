@@ -311,7 +311,7 @@ struct anon_vma *page_anon_vma(const struct page *page)
 }
 
 static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
-				 unsigned long address, bool exclusive)
+				 unsigned long address, rmap_t flags)
 {
 	struct anon_vma *anon_vma = vma->anon_vma;
 
@@ -320,7 +320,7 @@ static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
 	 * A page that may be shared (it was not just allocated for this VMA)
 	 * must be findable from every VMA of the family: use the root.
 	 */
-	if (!exclusive)
+	if (!(flags & RMAP_EXCLUSIVE))
 		anon_vma = anon_vma->root;
 	page->mapping = (void *)((unsigned long)anon_vma | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, address);
@@ -330,7 +330,7 @@ static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	atomic_set(&page->_mapcount, 0);
-	__page_set_anon_rmap(page, vma, address, true);
+	__page_set_anon_rmap(page, vma, address, RMAP_EXCLUSIVE);
 	SetPageAnonExclusive(page);
 }
 
@@ -342,7 +342,7 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	if (atomic_inc_and_test(&page->_mapcount) && !PageAnon(page))
-		__page_set_anon_rmap(page, vma, address, false);
+		__page_set_anon_rmap(page, vma, address, RMAP_NONE);
 }
 
 /* One more PTE maps an already-mapped page (fork). It is no longer exclusive. */

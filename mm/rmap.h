@@ -74,6 +74,12 @@ void put_anon_vma(struct anon_vma *anon_vma);
 void get_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *page_anon_vma(const struct page *page);
 
+/* How a page joins the reverse map (Linux 6.1's rmap_t flags). */
+typedef enum {
+	RMAP_NONE = 0,			/* may be shared in the family: file it under the root anon_vma */
+	RMAP_EXCLUSIVE = 1 << 0,	/* this VMA's alone: its own anon_vma */
+} rmap_t;
+
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_dup_rmap(struct page *page);
