@@ -41,6 +41,7 @@ unsigned long vm_events[NR_VM_EVENT_ITEMS];
 /* The shared zero page: read faults on anonymous memory map it read-only. */
 struct page *zero_page;
 
+/* Boot, before the first user fault: allocate the zero page (panics if none is left). */
 void zero_page_init(void)
 {
 	zero_page = alloc_page(__GFP_ZERO);
@@ -61,6 +62,11 @@ struct page *vm_normal_page(pte_t pte)
 	return pfn_to_page(pfn);
 }
 
+/*
+ * A PTE of mm at addr changed: drop its stale TLB entry. Any lock or none.
+ * One CPU runs user code, so there is no shootdown to send (Linux's
+ * flush_tlb_page sends IPIs to the other CPUs using mm: SMP will need it).
+ */
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 {
 	/* Only the running mm can have TLB entries: CR3 loads flush the others. */
@@ -90,6 +96,7 @@ static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
 	__free_page(page);
 }
 
+/* A new PGD for mm, the kernel half copied from init_mm; NULL if no page was free. */
 pgd_t *pgd_alloc(struct mm_struct *mm)
 {
 	pgd_t *pgd;
@@ -104,6 +111,7 @@ pgd_t *pgd_alloc(struct mm_struct *mm)
 	return pgd;
 }
 
+/* Free mm's PGD; the lower tables must be gone already (free_pgtables). */
 void pgd_free(struct mm_struct *mm)
 {
 	pgtable_free(mm, __pa(mm->pgd));
@@ -216,6 +224,12 @@ pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long e
 	return ptep;
 }
 
+/*
+ * The PTE slot for addr in mm (it may be none), or NULL if an upper level
+ * is empty or addr is inside a 2 MB leaf. Allocates nothing and, unlike
+ * Linux's follow_pte, takes no lock: a caller that changes the PTE holds
+ * mm->page_table_lock; one that only reads it relies on the single CPU.
+ */
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *pmd = mm_find_pmd(mm, addr);
@@ -398,8 +412,10 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 
 /*
  * The entry point from the architecture's fault handler. The caller has
- * checked that the VMA allows the access. Returns VM_FAULT_OK or an error
- * the caller turns into a signal.
+ * checked that the VMA allows the access and holds no lock (Linux: the
+ * mmap_lock for reading). Returns VM_FAULT_OK or an error the caller turns
+ * into a signal; on error nothing is left half-mapped (page tables
+ * allocated on the way stay, and are freed at exit).
  */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags)
@@ -512,6 +528,11 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 	put_page(page);
 }
 
+/*
+ * Unmap [start, end) of vma: clear each PTE and drop its page's mapcount,
+ * rss count and reference. Takes mm->page_table_lock (the caller holds no
+ * lock). The page tables stay until exit (free_pgtables).
+ */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;

@@ -147,16 +147,22 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
+/*
+ * Each function's contract (what it returns, what it leaves behind on
+ * failure, which locks the caller holds) is at its definition, as in
+ * Linux; the declarations in mm/'s headers only group them.
+ */
+
 /* mm/mmap.c */
-void mmap_init(void);			/* boot: the VMA and mm_struct caches */
+void mmap_init(void);
 struct mm_struct *mm_alloc(void);
-void mmput(struct mm_struct *mm);		/* drop a user; the last one tears down */
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* first vma with vm_end > addr */
+void mmput(struct mm_struct *mm);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
-struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);	/* shares vm_shm, no AVCs */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 void vm_area_free(struct vm_area_struct *vma);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
-void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);	/* fork: copies arrive in order */
+void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
 				  unsigned long vm_flags, unsigned long pgoff);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);

@@ -37,6 +37,7 @@
 static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
 static unsigned int next_anon_vma_id;
 
+/* Boot: the anon_vma and anon_vma_chain caches. */
 void anon_vma_init(void)
 {
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 8);
@@ -64,6 +65,7 @@ static void anon_vma_free(struct anon_vma *anon_vma)
 	kmem_cache_free(anon_vma_cachep, anon_vma);
 }
 
+/* Keep anon_vma from being freed while no lock is held; put_anon_vma() drops it. */
 void get_anon_vma(struct anon_vma *anon_vma)
 {
 	atomic_inc(&anon_vma->refcount);
@@ -125,6 +127,10 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
 }
 
+/*
+ * ...and put them back, keyed by the new range. Linux holds the anon_vma
+ * lock across both halves; Pagoda does not yet (see mm/rmap.h).
+ */
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
@@ -166,6 +172,11 @@ out_enomem:
 	return -ENOMEM;
 }
 
+/*
+ * Make sure vma has an anon_vma before its first anonymous page is mapped.
+ * Called from the fault path with no lock held; 0, or -ENOMEM with vma
+ * unchanged.
+ */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
 	if (likely(vma->anon_vma))
@@ -175,8 +186,9 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 
 /*
  * Attach dst to every anon_vma that src is attached to: dst may map any page
- * src maps. Used by fork (through anon_vma_fork) and by __split_vma. On
- * failure, dst is left with no AVCs.
+ * src maps. Used by fork (through anon_vma_fork) and by __split_vma. Takes
+ * the root lock per AVC; the caller holds none. 0, or -ENOMEM with dst
+ * left with no AVCs and no anon_vma.
  */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
@@ -221,6 +233,8 @@ enomem_failure:
  * fork: the child VMA joins all of the parent VMA's anon_vmas (the
  * "building" of seed 003), then gets an anon_vma of its own, whose parent
  * is the parent VMA's anon_vma and whose root is the family's root.
+ * Takes the root lock; the caller holds none. 0, or -ENOMEM with vma left
+ * with no AVCs and no anon_vma, for the caller to free.
  */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 {
@@ -264,7 +278,7 @@ out_error:
 /*
  * munmap/exit: take the VMA out of every anon_vma tree. An anon_vma whose
  * tree becomes empty is released (after its count bookkeeping), in a second
- * pass, as Linux does.
+ * pass, as Linux does. Takes the root lock per AVC; the caller holds none.
  */
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
@@ -303,6 +317,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 
 /* ---- page <-> anon_vma ---- */
 
+/* The anon_vma an anonymous page is filed under, or NULL; no reference is taken. */
 struct anon_vma *page_anon_vma(const struct page *page)
 {
 	if (!PageAnon(page))
@@ -395,7 +410,9 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 /*
  * Call rwc->rmap_one for every VMA that may map page: follow page->mapping
  * to its anon_vma and visit the AVCs in its tree whose range covers
- * page->index (Linux: rmap_walk_anon). The root lock is held throughout.
+ * page->index (Linux: rmap_walk_anon). The caller holds a reference on
+ * the page and no lock; the root lock is held throughout, and rmap_one may
+ * take a page-table lock under it.
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -462,7 +479,7 @@ static bool page_not_mapped(struct page *page)
 	return page_mapcount(page) == 0;
 }
 
-/* Remove every mapping of an anonymous page. True if none is left. */
+/* Remove every mapping of an anonymous page the caller holds a reference on. True if none is left. */
 bool try_to_unmap(struct page *page)
 {
 	struct rmap_walk_control rwc = {
