@@ -2,7 +2,8 @@
  * execve: replace the caller's address space with a static ELF64 program
  * from the initramfs (Linux: fs/exec.c, fs/binfmt_elf.c).
  *
- *   do_execve: copy argv/envp into the kernel (struct linux_binprm)
+ *   do_execveat_common (from do_execve, or kernel_execve for the first
+ *   process): copy argv/envp into the kernel (struct linux_binprm)
  *     -> load_elf_binary: check the header, build a new mm with one VMA per
  *        PT_LOAD segment (pages filled now), the stack VMA and the brk base
  *     -> point of no return: switch to the new mm, drop the old one
@@ -50,8 +51,15 @@ struct linux_binprm {
 	unsigned int phnum;
 };
 
-/* Copy one string vector (user or kernel) to the end of bprm->buf. */
-static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool from_user, int *count)
+/* Where execve's argv and envp arrays live (Linux: user_arg_ptr, or copy_strings_kernel). */
+enum exec_args {
+	EXEC_ARGS_USER,		/* execve(2): user pointers, copied with get_user */
+	EXEC_ARGS_KERNEL,	/* the first process: arrays in the kernel */
+};
+
+/* Copy one string vector to the end of bprm->buf; 0, -EFAULT or -E2BIG. */
+static int copy_strings(struct linux_binprm *bprm, const char *const *vec, enum exec_args where,
+			int *count)
 {
 	if (!vec) {
 		*count = 0;		/* Linux takes a NULL argv or envp as an empty one */
@@ -63,7 +71,7 @@ static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool 
 
 		if (i >= (long)MAX_ARG_STRINGS)
 			return -E2BIG;
-		if (from_user) {
+		if (where == EXEC_ARGS_USER) {
 			if (get_user(str, vec + i))
 				return -EFAULT;
 		} else {
@@ -73,7 +81,7 @@ static int copy_strings(struct linux_binprm *bprm, const char *const *vec, bool 
 			*count = (int)i;
 			return 0;
 		}
-		if (from_user) {
+		if (where == EXEC_ARGS_USER) {
 			len = strncpy_from_user(bprm->buf + bprm->len, str, ARG_BUF_SIZE - bprm->len);
 			if (len < 0)
 				return len;
@@ -149,9 +157,10 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	for (unsigned long addr = start; addr < file_end; addr += PAGE_SIZE) {
 		struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 		unsigned long from = max(addr, vaddr), to = min(addr + PAGE_SIZE, file_end);
-		pte_t *pte = get_locked_pte(mm, addr);
+		spinlock_t *ptl;
+		pte_t *pte = page ? get_locked_pte(mm, addr, &ptl) : NULL;
 
-		if (!page || !pte) {
+		if (!pte) {
 			if (page)
 				__free_page(page);
 			return -ENOMEM;
@@ -160,6 +169,7 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 		page_add_new_anon_rmap(page, vma, addr);
 		inc_mm_counter(mm);
 		set_pte(pte, mk_pte(page, vma->vm_page_prot));
+		pte_unmap_unlock(pte, ptl);
 	}
 	return 0;
 }
@@ -363,11 +373,12 @@ static long prepare_binprm(struct linux_binprm *bprm, const char *path)
 }
 
 /*
- * execve. argv and envp are user pointers (from_user) or kernel arrays (the
- * first process). On success the caller's pt_regs hold the new program's
- * entry state; on failure before the point of no return, nothing changed.
+ * execve (Linux: do_execveat_common). On success the caller's pt_regs hold
+ * the new program's entry state; on failure before the point of no return,
+ * nothing changed.
  */
-long do_execve(const char *path, const char *const *argv, const char *const *envp, bool from_user)
+static long do_execveat_common(const char *path, const char *const *argv, const char *const *envp,
+			       enum exec_args where)
 {
 	struct linux_binprm bprm = { 0 };
 	struct task_struct *tsk = current;
@@ -380,14 +391,14 @@ long do_execve(const char *path, const char *const *argv, const char *const *env
 	bprm.buf = kmalloc(ARG_BUF_SIZE, GFP_KERNEL);
 	if (!bprm.buf)
 		return -ENOMEM;
-	err = copy_strings(&bprm, argv, from_user, &bprm.argc);
+	err = copy_strings(&bprm, argv, where, &bprm.argc);
 	if (!err && !bprm.argc) {
 		/* Linux 6.1: a program never starts with argc 0; it gets argv[0] = "". */
 		bprm.buf[bprm.len++] = '\0';
 		bprm.argc = 1;
 	}
 	if (!err)
-		err = copy_strings(&bprm, envp, from_user, &bprm.envc);
+		err = copy_strings(&bprm, envp, where, &bprm.envc);
 	if (!err)
 		err = load_elf_binary(&bprm);
 	if (err) {
@@ -416,6 +427,18 @@ long do_execve(const char *path, const char *const *argv, const char *const *env
 	return 0;
 }
 
+/* execve with argv and envp in user memory; path is already in the kernel. */
+long do_execve(const char *path, const char *const *argv, const char *const *envp)
+{
+	return do_execveat_common(path, argv, envp, EXEC_ARGS_USER);
+}
+
+/* execve with argv and envp in kernel memory: the first process (Linux: kernel_execve). */
+long kernel_execve(const char *path, const char *const *argv, const char *const *envp)
+{
+	return do_execveat_common(path, argv, envp, EXEC_ARGS_KERNEL);
+}
+
 long sys_execve(const char *upath, const char *const *argv, const char *const *envp)
 {
 	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -431,7 +454,7 @@ long sys_execve(const char *upath, const char *const *argv, const char *const *e
 	else if (len == 0)
 		err = -ENOENT;
 	else
-		err = do_execve(path, argv, envp, true);
+		err = do_execve(path, argv, envp);
 	kfree(path);
 	return err;
 }

@@ -24,6 +24,10 @@
 #define __WALL		0x40000000
 #define __WCLONE	0x80000000
 
+#define RUSAGE_SELF	0
+#define RUSAGE_CHILDREN	(-1)
+#define RUSAGE_THREAD	1	/* one thread per process: the same as RUSAGE_SELF */
+
 struct rusage {
 	long ru_utime[2], ru_stime[2];
 	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss;
@@ -136,8 +140,10 @@ static bool wait_matches(const struct task_struct *child, pid_t pid)
 	return child->pgid == (pid == 0 ? current->pgid : -pid);
 }
 
-static void fill_rusage(struct rusage *ru, const struct task_struct *t, bool children)
+/* t's own usage (RUSAGE_SELF) or its reaped children's (RUSAGE_CHILDREN), as Linux's getrusage. */
+static void fill_rusage(struct rusage *ru, const struct task_struct *t, int who)
 {
+	bool children = who == RUSAGE_CHILDREN;
 	u64 ut = children ? t->cutime_ns : t->utime_ns;
 	u64 st = children ? t->cstime_ns : t->stime_ns;
 
@@ -166,7 +172,7 @@ static long release_task(struct task_struct *p, int *stat_addr, struct rusage *r
 	int status = p->exit_code;
 	struct rusage r;
 
-	fill_rusage(&r, p, false);
+	fill_rusage(&r, p, RUSAGE_SELF);
 	r.ru_minflt += p->cmin_flt;
 	r.ru_majflt += p->cmaj_flt;
 	parent->cmaxrss_kb = max(parent->cmaxrss_kb, max(p->maxrss_kb, p->cmaxrss_kb));
@@ -214,13 +220,8 @@ long sys_getrusage(int who, struct rusage *ru)
 {
 	struct rusage r;
 
-	if (who == 0)			/* RUSAGE_SELF */
-		fill_rusage(&r, current, false);
-	else if (who == -1)		/* RUSAGE_CHILDREN */
-		fill_rusage(&r, current, true);
-	else if (who == 1)		/* RUSAGE_THREAD */
-		fill_rusage(&r, current, false);
-	else
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
+	fill_rusage(&r, current, who);
 	return copy_to_user(ru, &r, sizeof(r)) ? -EFAULT : 0;
 }

@@ -197,7 +197,7 @@ static void init_exec(void *path)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
 	const char *argv[] = { path, NULL };
-	long err = do_execve(path, argv, envp, false);
+	long err = kernel_execve(path, argv, envp);
 
 	if (err)
 		panic("cannot run %s: error %ld", (const char *)path, err);

@@ -37,7 +37,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 
-/* An assertion names the invariant and the values: see STYLE.md section 8. */
+/* An assertion names the invariant and the values (as FreeBSD's KASSERT messages do). */
 #define BUG_ON(cond) do { \
 	if (unlikely(cond)) \
 		panic("BUG at %s:%d (%s): %s", __FILE__, __LINE__, __func__, #cond); \

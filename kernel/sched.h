@@ -98,7 +98,8 @@ __attribute__((noreturn)) void cpu_idle(void);
 long do_fork(struct pt_regs *regs);
 __attribute__((noreturn)) void do_exit(int wait_status);
 void start_init(const char *path);
-long do_execve(const char *path, const char *const *argv, const char *const *envp, bool from_user);
+long do_execve(const char *path, const char *const *argv, const char *const *envp);
+long kernel_execve(const char *path, const char *const *argv, const char *const *envp);
 void exit_to_user_mode(struct pt_regs *regs);
 extern u8 init_fpu_state[512];
 

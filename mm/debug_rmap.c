@@ -1,6 +1,7 @@
 /*
  * Pagoda-only debug views of the reverse map, and a consistency check, for
- * the files under /sys/kernel/debug/pagoda/ (docs/debug-files.md):
+ * the files under /sys/kernel/debug/pagoda/ (docs/rmap.md has the formats,
+ * docs/files.md how a request is written):
  *
  *   rmap      for one (pid, address): the page, its anon_vma, the VMAs the
  *             rmap walk visited and the (pid, address) pairs that map it
@@ -84,6 +85,11 @@ static u64 timed_walk_ns(struct page *page)
 	return ktime_get_ns() - t0;
 }
 
+/*
+ * The rmap report of the page pid maps at addr: its length, -ESRCH (no such
+ * pid, or no mm) or -ENOENT (nothing present at addr). rmap_walk takes the
+ * anon_vma lock; the PTE reads take none (single CPU).
+ */
 int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 {
 	struct report r = { buf, size, 0 };
@@ -192,6 +198,7 @@ static void report_anon_vma(struct report *r, struct anon_vma *av)
 	emit(r, "\n");
 }
 
+/* pid's anon_vma chains and trees: the report's length, or -ESRCH. No lock taken (single CPU). */
 int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size)
 {
 	struct report r = { buf, size, 0 };
@@ -307,6 +314,12 @@ static void check_page(struct report *r, struct page *page, int *errors)
 	}
 }
 
+/*
+ * Check every mm's mapcounts, refcounts and rmap against its page tables:
+ * the report's length; the text ends in "ok" or "errors N". Counts in
+ * page->__reserved, so it must not sleep, and it reads other tasks' mms
+ * without their locks: both safe only on one CPU.
+ */
 int pagoda_mm_check(char *buf, size_t size)
 {
 	struct report r = { buf, size, 0 };

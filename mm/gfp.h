@@ -17,12 +17,12 @@
 #define NUMA_NO_NODE	(-1)
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
-struct page *alloc_pages(gfp_t gfp, unsigned int order);	/* prefers this CPU's node */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
 #define alloc_page(gfp) alloc_pages(gfp, 0)
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page) __free_pages(page, 0)
 
-unsigned long __get_free_pages(gfp_t gfp, unsigned int order);	/* direct-map address or 0 */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp);
 void free_pages(unsigned long addr, unsigned int order);
 #define free_page(addr) free_pages(addr, 0)
@@ -39,9 +39,10 @@ unsigned long totalram_pages(void);
 struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid);
 
 /*
- * mm/hugetlb.c: the last put_page() of a PG_hugetlb head page calls this to
- * return the page to its pool instead of the buddy allocator (Linux: the
- * compound page destructor). page_alloc.c references it weakly.
+ * The last put_page() of a PG_hugetlb head page calls this to return the
+ * page to its pool instead of the buddy allocator (Linux: the compound page
+ * destructor). mm/hugetlb.c, which comes with the hugetlb issue, will
+ * define it; until then page_alloc.c's weak reference is NULL.
  */
 void free_huge_page(struct page *page);
 

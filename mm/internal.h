@@ -14,8 +14,16 @@ pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long e
 struct vm_area_struct *vma_next(struct vm_area_struct *vma);
 unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);
 void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
-/* Split VMAs so that start and end fall on VMA boundaries; 0 or -ENOMEM. */
 int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end);
+
+/* Which part of a split VMA the new vm_area_struct takes (Linux: __split_vma's new_below). */
+enum split_new {
+	SPLIT_NEW_ABOVE,	/* new: [addr, vm_end); vma keeps [vm_start, addr) */
+	SPLIT_NEW_BELOW,	/* new: [vm_start, addr); vma keeps [addr, vm_end) */
+};
+int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		enum split_new new_part);
+struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma);
 
 static inline pte_t mk_pte(struct page *page, pgprot_t prot)
 {

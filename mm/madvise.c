@@ -74,6 +74,10 @@ static bool madvise_changes_flags(int behavior)
 	       behavior == MADV_HUGEPAGE || behavior == MADV_NOHUGEPAGE;
 }
 
+/*
+ * madvise(2): 0 or -errno. The VMAs are advised in turn, so an error
+ * part-way keeps what was done before it, as in Linux.
+ */
 long sys_madvise(unsigned long start, size_t len, int behavior)
 {
 	struct mm_struct *mm = current->mm;

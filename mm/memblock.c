@@ -78,16 +78,19 @@ static void memblock_add_range(struct memblock_type *type, phys_addr_t base, phy
 	memblock_merge_regions(type);
 }
 
+/* Boot: [base, base + size) is RAM (merged with its neighbours; a range that wraps is clipped). */
 void memblock_add(phys_addr_t base, phys_addr_t size)
 {
 	memblock_add_range(&memblock_memory, base, size);
 }
 
+/* Boot: [base, base + size) is in use: memblock allocations and the buddy allocator skip it. */
 void memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
 	memblock_add_range(&memblock_reserved, base, size);
 }
 
+/* Whether addr lies in a reserved range. */
 bool memblock_is_reserved(phys_addr_t addr)
 {
 	for (unsigned int i = 0; i < memblock_reserved.cnt; i++) {
@@ -99,6 +102,7 @@ bool memblock_is_reserved(phys_addr_t addr)
 	return false;
 }
 
+/* One past the highest byte of RAM; 0 before the first memblock_add(). */
 phys_addr_t memblock_end_of_ram(void)
 {
 	const struct memblock_region *last;
@@ -109,6 +113,10 @@ phys_addr_t memblock_end_of_ram(void)
 	return last->base + last->size;
 }
 
+/*
+ * Allocations stay below this address until the direct map covers all RAM
+ * (default 4 GB: what the boot page tables map). Call it after paging_init().
+ */
 void memblock_set_current_limit(phys_addr_t limit)
 {
 	memblock_current_limit = limit;
@@ -235,6 +243,7 @@ static void memblock_dump(const char *name, const struct memblock_type *type)
 	}
 }
 
+/* Print memblock.memory and memblock.reserved, as Linux's memblock=debug. */
 void memblock_dump_all(void)
 {
 	printk("MEMBLOCK configuration:\n");

@@ -24,24 +24,16 @@ extern struct memblock_type memblock_memory, memblock_reserved;
 
 void memblock_add(phys_addr_t base, phys_addr_t size);
 void memblock_reserve(phys_addr_t base, phys_addr_t size);
-/* Allocate zeroed boot memory on a node (NUMA_NO_NODE: any); panics on failure. */
 phys_addr_t memblock_phys_alloc_node(phys_addr_t size, phys_addr_t align, int nid);
-/* The same, not zeroed: for memory the caller initialises anyway (mem_map). */
 phys_addr_t memblock_phys_alloc_raw(phys_addr_t size, phys_addr_t align, int nid);
 phys_addr_t memblock_end_of_ram(void);
 bool memblock_is_reserved(phys_addr_t addr);
-
-/*
- * Allocations stay below this address until the direct map covers all RAM
- * (default 4 GB: what the boot page tables map). Call it after paging_init().
- */
 void memblock_set_current_limit(phys_addr_t limit);
-/* Print memblock.memory and memblock.reserved, as Linux's memblock=debug. */
 void memblock_dump_all(void);
-/* mm/page_alloc.c: hand one boot block to the buddy allocator (Linux: mm/internal.h). */
+
+/* mm/page_alloc.c, for the hand-over (Linux: mm/internal.h). */
 struct page;
 void memblock_free_pages(struct page *page, unsigned long pfn, unsigned int order);
-/* mm/page_alloc.c: first pfn after pfn (at most end_pfn) whose node differs (after free_area_init). */
 unsigned long node_run_end(unsigned long pfn, unsigned long end_pfn);
 
 #endif

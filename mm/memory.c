@@ -8,11 +8,22 @@
  *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
  *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
  *         handle_pte_fault
- *           PTE none              -> do_anonymous_page (zero page, or a new page)
+ *           PTE none              -> do_anonymous_page (zero page, or a new page),
+ *                                    or do_shared_fault (MAP_SHARED: the shmem page)
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
  * Lock order: mm->page_table_lock, then the node lock inside the page
- * allocator. Page-table pages are freed only at exit (free_pgtables).
+ * allocator. fork's copy_pte_range holds two: the child's page-table lock,
+ * then the parent's (the child is not visible to any fault yet). Page-table
+ * pages are freed only at exit (free_pgtables).
+ *
+ * Single-CPU shortcuts, which SMP must remove: handle_pte_fault reads the
+ * PTE without the lock, and the zero-page map (do_anonymous_page), the
+ * reuse in do_wp_page and the spurious-fault path write it without the
+ * lock; only the paths that allocate recheck the PTE under it. Linux takes
+ * the lock in handle_pte_fault (pte_offset_map_lock) and holds it down
+ * each branch. Page tables are allocated without it too (Linux installs
+ * them under it: pmd_install).
  *
  * Start reading at handle_mm_fault().
  */
@@ -29,6 +40,7 @@
 /* The shared zero page: read faults on anonymous memory map it read-only. */
 struct page *zero_page;
 
+/* Boot, before the first user fault: allocate the zero page (panics if none is left). */
 void zero_page_init(void)
 {
 	zero_page = alloc_page(__GFP_ZERO);
@@ -49,6 +61,11 @@ struct page *vm_normal_page(pte_t pte)
 	return pfn_to_page(pfn);
 }
 
+/*
+ * A PTE of mm at addr changed: drop its stale TLB entry. Any lock or none.
+ * One CPU runs user code, so there is no shootdown to send (Linux's
+ * flush_tlb_page sends IPIs to the other CPUs using mm: SMP will need it).
+ */
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 {
 	/* Only the running mm can have TLB entries: CR3 loads flush the others. */
@@ -78,6 +95,7 @@ static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
 	__free_page(page);
 }
 
+/* A new PGD for mm, the kernel half copied from init_mm; NULL if no page was free. */
 pgd_t *pgd_alloc(struct mm_struct *mm)
 {
 	pgd_t *pgd;
@@ -92,6 +110,7 @@ pgd_t *pgd_alloc(struct mm_struct *mm)
 	return pgd;
 }
 
+/* Free mm's PGD; the lower tables must be gone already (free_pgtables). */
 void pgd_free(struct mm_struct *mm)
 {
 	pgtable_free(mm, __pa(mm->pgd));
@@ -138,12 +157,21 @@ static pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
 	return pud ? pmd_alloc(mm, pud, addr) : NULL;
 }
 
-pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr)
+/*
+ * The PTE for addr, allocating the page tables above it as needed (Linux:
+ * get_locked_pte). Called with no lock held; returns with
+ * mm->page_table_lock held and *ptl pointing at it: release with
+ * pte_unmap_unlock(pte, *ptl). NULL if a table could not be allocated:
+ * then no lock is held, and the tables already added stay (exit frees them).
+ */
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl)
 {
 	pmd_t *pmd = pmd_walk_alloc(mm, addr);
 
 	if (!pmd || !pte_alloc(mm, pmd))
 		return NULL;
+	*ptl = &mm->page_table_lock;
+	spin_lock(*ptl);
 	return pte_offset_kernel(pmd, addr);
 }
 
@@ -195,6 +223,12 @@ pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long e
 	return ptep;
 }
 
+/*
+ * The PTE slot for addr in mm (it may be none), or NULL if an upper level
+ * is empty or addr is inside a 2 MB leaf. Allocates nothing and, unlike
+ * Linux's follow_pte, takes no lock: a caller that changes the PTE holds
+ * mm->page_table_lock; one that only reads it relies on the single CPU.
+ */
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *pmd = mm_find_pmd(mm, addr);
@@ -339,7 +373,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	vmf->orig_pte = *vmf->pte;
 
 	if (pte_none(vmf->orig_pte))
-		return vmf->vma->vm_shm ? do_shared_fault(vmf) : do_anonymous_page(vmf);
+		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_shared_fault(vmf);
 	if (!pte_present(vmf->orig_pte))
 		/* Swap and migration entries come with the migration issue. */
 		return VM_FAULT_SIGBUS;
@@ -377,8 +411,10 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 
 /*
  * The entry point from the architecture's fault handler. The caller has
- * checked that the VMA allows the access. Returns VM_FAULT_OK or an error
- * the caller turns into a signal.
+ * checked that the VMA allows the access and holds no lock (Linux: the
+ * mmap_lock for reading). Returns VM_FAULT_OK or an error the caller turns
+ * into a signal; on error nothing is left half-mapped (page tables
+ * allocated on the way stay, and are freed at exit).
  */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags)
@@ -399,6 +435,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
  * shared mapping shares the page as it is. A private writable page is
  * write-protected in both parent and child and shared until one of them
  * writes: do_wp_page then copies it (or reuses it, if the other is gone).
+ * Both mms' page-table locks are held.
  */
 static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
 			     pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
@@ -419,27 +456,56 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	set_pte(dst_pte, pte_mkold(pte));
 }
 
+/*
+ * Copy the present PTEs of [addr, end), which lie in one source PTE table
+ * (Linux: copy_pte_range). The child's table is allocated at the first
+ * PTE to copy, so an empty source table costs the child nothing. Takes the
+ * child's page-table lock, then the parent's (Linux's order: the child is
+ * not visible to any fault yet). -ENOMEM if the child's table could not
+ * be allocated.
+ */
+static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			  pte_t *src_pte, unsigned long addr, unsigned long end)
+{
+	spinlock_t *src_ptl = &src_vma->vm_mm->page_table_lock, *dst_ptl;
+	pte_t *dst_pte;
+
+	while (addr < end && pte_none(*src_pte)) {
+		addr += PAGE_SIZE;
+		src_pte++;
+	}
+	if (addr == end)
+		return 0;
+	dst_pte = get_locked_pte(dst_vma->vm_mm, addr, &dst_ptl);
+	if (!dst_pte)
+		return -ENOMEM;
+	spin_lock(src_ptl);
+	for (; addr < end; addr += PAGE_SIZE, src_pte++, dst_pte++)
+		if (!pte_none(*src_pte))
+			copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
+	spin_unlock(src_ptl);
+	pte_unmap_unlock(dst_pte, dst_ptl);
+	return 0;
+}
+
+/*
+ * fork: copy src_vma's page-table entries into dst_vma's mm, write-protecting
+ * private writable pages in both (see copy_present_pte). Called with no lock
+ * held; takes the page-table locks one PTE table at a time. Returns 0, or
+ * -ENOMEM with the child half copied: every entry copied so far holds its
+ * page reference and mapcount, so the caller's mmput() of the child undoes
+ * them (Linux: dup_mmap fails and the child mm is torn down the same way).
+ */
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
 {
-	struct mm_struct *src_mm = src_vma->vm_mm, *dst_mm = dst_vma->vm_mm;
+	struct mm_struct *src_mm = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
 	for (; addr < end; addr = next) {
 		pte_t *src_pte = pte_table_range(src_mm, addr, end, &next);
-		pte_t *dst_table = NULL;	/* the child's PTE table for this range */
 
-		for (; src_pte && addr < next; addr += PAGE_SIZE, src_pte++) {
-			if (pte_none(*src_pte))
-				continue;
-			if (!dst_table) {
-				pte_t *dst_pte = get_locked_pte(dst_mm, addr);
-
-				if (!dst_pte)
-					return -ENOMEM;
-				dst_table = dst_pte - pte_index(addr);
-			}
-			copy_present_pte(dst_vma, src_vma, dst_table + pte_index(addr), src_pte, addr);
-		}
+		if (src_pte && copy_pte_range(dst_vma, src_vma, src_pte, addr, next))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -461,6 +527,11 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 	put_page(page);
 }
 
+/*
+ * Unmap [start, end) of vma: clear each PTE and drop its page's mapcount,
+ * rss count and reference. Takes mm->page_table_lock (the caller holds no
+ * lock). The page tables stay until exit (free_pgtables).
+ */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;

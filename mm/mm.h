@@ -11,6 +11,24 @@
  * lib/interval_tree.c: VMAs never overlap, so the first interval that
  * reaches addr is find_vma's answer) and, for walking in order, in a list.
  * Linux 6.1 keeps them in a maple tree; before it, in an rb-tree and a list.
+ *
+ * What guards each field of mm_struct and vm_area_struct (tagged as
+ * FreeBSD's vm_map.h tags its fields; mm/rmap.h and mm/mm_types.h use the
+ * same letters):
+ *
+ *   (c)  constant after creation: set before the object is visible to any
+ *        other path (linked into a tree or list, or its task started)
+ *   (m)  Linux's mmap_lock: written to change the VMAs, read for lookups
+ *        and faults. Pagoda has no mmap_lock yet. Single-threaded today:
+ *        an mm has one task (no CLONE_VM threads; vfork's parent sleeps
+ *        while its child borrows the mm), which changes these in its
+ *        system calls and faults; other tasks only read them (/proc, the
+ *        debug files), and the kernel runs on one CPU without preemption,
+ *        so a reader never sees a half-done change. SMP (and threads)
+ *        need a real mmap_lock (an rwsem).
+ *   (p)  mm->page_table_lock
+ *   (a)  the anon_vma root's lock (anon_vma->root->lock), mm/rmap.c
+ *   (A)  atomic operations only
  */
 #ifndef _MM_MM_H
 #define _MM_MM_H
@@ -46,21 +64,32 @@ struct initramfs_entry;
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 
+/*
+ * vm_start, vm_end and vm_pgoff are (m), and in Linux (a) as well: they key
+ * the VMA's AVCs in the anon_vma trees that rmap_walk reads under the root
+ * lock, so Linux's vma_adjust holds that lock while they change. Pagoda's
+ * vma_adjust does not take it yet: SMP must.
+ */
 struct vm_area_struct {
-	unsigned long vm_start;		/* first byte */
-	unsigned long vm_end;		/* first byte after */
-	struct mm_struct *vm_mm;
-	unsigned long vm_flags;
-	pgprot_t vm_page_prot;		/* PTE bits for this VMA's pages, from vm_flags */
-	unsigned long vm_pgoff;		/* page offset of vm_start: addr >> PAGE_SHIFT at mmap */
-	struct list_head vm_list;	/* in mm->mmap, sorted by address */
-	struct interval_node vm_rb;	/* in mm->mm_rb: [vm_start, vm_end - 1] */
-	struct anon_vma *anon_vma;	/* set on first anonymous fault (anon_vma_prepare) */
-	struct list_head anon_vma_chain; /* AVCs of this VMA (mm/rmap.c) */
-	unsigned long vm_private_data;	/* hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
-	struct shmem_object *vm_shm;	/* MAP_SHARED|MAP_ANONYMOUS: the pages all sharers see (mm/shmem.c) */
+	unsigned long vm_start;		/* (m) first byte */
+	unsigned long vm_end;		/* (m) first byte after */
+	struct mm_struct *vm_mm;	/* (c) */
+	unsigned long vm_flags;		/* (m) */
+	pgprot_t vm_page_prot;		/* (m) PTE bits for this VMA's pages, from vm_flags */
+	unsigned long vm_pgoff;		/* (m) page offset of vm_start: addr >> PAGE_SHIFT at mmap */
+	struct list_head vm_list;	/* (m) in mm->mmap, sorted by address */
+	struct interval_node vm_rb;	/* (m) in mm->mm_rb: [vm_start, vm_end - 1] */
 	/*
-	 * A program segment loaded by execve: the file it came from, with
+	 * (m) set on the first anonymous fault (anon_vma_prepare), cleared by
+	 * unlink_anon_vmas. Linux also holds page_table_lock to set it, since
+	 * two threads may fault at once; Pagoda has no threads.
+	 */
+	struct anon_vma *anon_vma;
+	struct list_head anon_vma_chain; /* (m) AVCs of this VMA (mm/rmap.c) */
+	unsigned long vm_private_data;	/* (m) hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
+	struct shmem_object *vm_shm;	/* (c) MAP_SHARED|MAP_ANONYMOUS: the pages all sharers see (mm/shmem.c) */
+	/*
+	 * (c) A program segment loaded by execve: the file it came from, with
 	 * vm_pgoff its offset in pages, as Linux's vm_file. Its pages are
 	 * private copies (Pagoda has no page cache); /proc/PID/maps names it.
 	 */
@@ -68,18 +97,29 @@ struct vm_area_struct {
 };
 
 struct mm_struct {
-	pgd_t *pgd;
-	struct list_head mmap;		/* VMAs, sorted by vm_start: for walking them in order */
-	struct interval_root mm_rb;	/* the same VMAs in a tree: find_vma in O(log n) */
-	int map_count;
-	spinlock_t page_table_lock;	/* protects page tables and the rss counters */
-	atomic_t mm_users;
-	unsigned long mmap_base;	/* top-down get_unmapped_area starts here */
-	unsigned long start_code, end_code, start_data, end_data;
-	unsigned long start_brk, brk, start_stack;
-	unsigned long rss_anon;		/* pages mapped (RssAnon): use inc/dec_mm_counter */
-	unsigned long hiwater_rss;	/* the most rss_anon has been (VmHWM, ru_maxrss) */
-	unsigned long pgtables_bytes;
+	pgd_t *pgd;			/* (c) from mm_alloc to the last mmput */
+	struct list_head mmap;		/* (m) VMAs, sorted by vm_start: for walking them in order */
+	struct interval_root mm_rb;	/* (m) the same VMAs in a tree: find_vma in O(log n) */
+	int map_count;			/* (m) */
+	/*
+	 * (p) guards the PTEs (set, cleared, write-protected, aged) and the
+	 * rss counters below. Not everywhere yet: the fault path reads the PTE
+	 * and makes some changes without it (see mm/memory.c's header), and
+	 * the upper levels (PGD, PUD and PMD entries that point at a new
+	 * table) are filled without it, (m). Linux takes it for all of these
+	 * (pte_offset_map_lock, __pud_alloc, pmd_install) so that two threads'
+	 * faults cannot race; SMP will need the same.
+	 */
+	spinlock_t page_table_lock;
+	atomic_t mm_users;		/* (A) */
+	unsigned long mmap_base;	/* (c) top-down get_unmapped_area starts here */
+	unsigned long start_code, end_code, start_data, end_data;	/* (c) execve or fork */
+	unsigned long start_brk;	/* (c) execve or fork */
+	unsigned long brk;		/* (m) sys_brk */
+	unsigned long start_stack;	/* (c) execve or fork */
+	unsigned long rss_anon;		/* (p) pages mapped (RssAnon): use inc/dec_mm_counter */
+	unsigned long hiwater_rss;	/* (p) the most rss_anon has been (VmHWM, ru_maxrss) */
+	unsigned long pgtables_bytes;	/* (m) page-table pages (Linux: an atomic_long_t) */
 };
 
 extern struct mm_struct init_mm;	/* the kernel's page tables */
@@ -94,23 +134,36 @@ static inline void inc_mm_counter(struct mm_struct *mm)
 }
 static inline void dec_mm_counter(struct mm_struct *mm) { mm->rss_anon--; }
 
-static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { (void)vma; return true; }
+/*
+ * Private anonymous memory, faulted in by do_anonymous_page (Linux:
+ * vma_is_anonymous, !vma->vm_ops). A MAP_SHARED|MAP_ANONYMOUS VMA is not:
+ * its pages belong to a shmem object (Linux: vma_is_shmem). Unlike Linux,
+ * an execve segment (vm_file set) is: Pagoda has no page cache, so its
+ * pages are private anonymous copies from the start.
+ */
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { return !vma->vm_shm; }
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
+/*
+ * Each function's contract (what it returns, what it leaves behind on
+ * failure, which locks the caller holds) is at its definition, as in
+ * Linux; the declarations in mm/'s headers only group them.
+ */
+
 /* mm/mmap.c */
-void mmap_init(void);			/* boot: the VMA and mm_struct caches */
-void zero_page_init(void);	/* boot: the shared zero page for read faults */
+void mmap_init(void);
+void zero_page_init(void);
 struct mm_struct *mm_alloc(void);
-void mmput(struct mm_struct *mm);		/* drop a user; the last one tears down */
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr); /* first vma with vm_end > addr */
+void mmput(struct mm_struct *mm);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
-struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);	/* shares vm_shm, no AVCs */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 void vm_area_free(struct vm_area_struct *vma);
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
-void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);	/* fork: copies arrive in order */
+void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
 				  unsigned long vm_flags, unsigned long pgoff);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
@@ -155,9 +208,16 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 void free_pgtables(struct mm_struct *mm);
 pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
-pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr); /* allocates tables; NULL on OOM */
-pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);	/* existing PTE or NULL */
-struct page *vm_normal_page(pte_t pte);	/* the page a present PTE maps; NULL for the zero page or a non-RAM frame */
+pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl);
+pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);
+struct page *vm_normal_page(pte_t pte);
+
+/* Release a PTE from get_locked_pte() (Linux: pte_unmap_unlock; no kmap to undo on x86-64). */
+static inline void pte_unmap_unlock(pte_t *pte, spinlock_t *ptl)
+{
+	(void)pte;
+	spin_unlock(ptl);
+}
 
 /* mm/vmstat.c: /proc/vmstat event counters (Linux's names; Pagoda-only ones documented). */
 enum vm_event_item {

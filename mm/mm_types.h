@@ -21,7 +21,7 @@
 #include <lib/list.h>
 
 enum pageflags {
-	PG_locked,	/* page lock: migration, rmap walk against fault */
+	PG_locked,	/* page lock (Linux: lock_page): nothing takes it yet; migration will */
 	PG_reserved,	/* never handed to the buddy allocator (holes, kernel, firmware) */
 	PG_buddy,	/* free, on a buddy free list; private = order */
 	PG_slab,	/* owned by a kmem_cache; mapping = cache */
@@ -37,22 +37,51 @@ enum pageflags {
 #define MAX_NUMNODES	(1 << NODES_SHIFT)
 #define NODES_PGSHIFT	(64 - NODES_SHIFT)
 
+/*
+ * What guards each field (FreeBSD's vm_page.h tags its fields the same way):
+ *
+ *   (A)  atomic operations only, no lock
+ *   (c)  constant while the page has this use: set before anyone else can
+ *        see the page (at allocation, or while only its creator maps it)
+ *   (n)  the node's buddy lock, NODE_DATA(nid)->lock, while PG_buddy
+ *   (s)  the owning kmem_cache's lock, while PG_slab
+ *   (p)  the page-table lock of the mm whose PTE is being changed: a page
+ *        is mapped, unmapped and remapped with that PTE
+ *
+ * Pagoda runs the kernel on one CPU and never preempts it, so a field read
+ * without its lock (rmap_walk reads mapping and index, /proc reads the
+ * counts) cannot see a half-done change today. SMP will need what Linux
+ * does: the page lock around page_move_anon_rmap (do_wp_page reuses a page
+ * without it, and without the page-table lock), and RCU for the walk's
+ * read of mapping.
+ */
 struct page {
+	/* (A) PG_* bits (plain writes while the allocator owns the page); (c) node id, top bits */
 	unsigned long flags;
 	union {
-		struct list_head lru;
+		struct list_head lru;	/* (n) on a free list; (s) on a cache's partial list */
 		struct {
-			unsigned long compound_head;	/* tails: head page | 1 */
-			unsigned char compound_order;	/* page[1] only */
-			atomic_t compound_mapcount;	/* page[1] only: PMD mappings, -1 = none */
+			unsigned long compound_head;	/* (c) tails: head page | 1 */
+			unsigned char compound_order;	/* (c) page[1] only */
+			atomic_t compound_mapcount;	/* (A) page[1] only: PMD mappings, -1 = none */
 		};
 	};
+	/*
+	 * (p) anonymous: the anon_vma | PAGE_MAPPING_ANON, set at the first
+	 * map and by page_move_anon_rmap; (s) the cache; (c) the shmem object.
+	 */
 	void *mapping;
-	unsigned long index;
-	unsigned long private;
-	atomic_t _refcount;
-	atomic_t _mapcount;
-	unsigned long __reserved;	/* room for a later field without growing past 64 bytes */
+	unsigned long index;		/* (p) with mapping; (s) objects in use; (c) shmem page offset */
+	unsigned long private;		/* (n) buddy order; (s) first free object */
+	atomic_t _refcount;		/* (A) */
+	atomic_t _mapcount;		/* (A), changed with the PTE under (p) */
+	/*
+	 * Room for a later field without growing past 64 bytes. Until then,
+	 * scratch for pagoda_mm_check (mm/debug_rmap.c), which zeroes it
+	 * before and after: safe only because the check runs without
+	 * sleeping, on one CPU; SMP needs the other CPUs stopped, or a side array.
+	 */
+	unsigned long __reserved;
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page must stay 64 bytes");

@@ -31,6 +31,7 @@ struct mm_struct init_mm = {
 
 static struct kmem_cache *vm_area_cachep, *mm_cachep;
 
+/* Boot, before the first mm_alloc(): the vm_area_struct and mm_struct caches. */
 void mmap_init(void)
 {
 	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 8);
@@ -40,6 +41,7 @@ void mmap_init(void)
 /* No ASLR: addresses are Linux's with randomization off, so runs repeat. */
 #define MMAP_BASE	(TASK_SIZE - 128 * 1024 * 1024)	/* 0x7ffff7fff000 */
 
+/* A new, empty address space with its PGD and one user; NULL if out of memory. */
 struct mm_struct *mm_alloc(void)
 {
 	struct mm_struct *mm = kmem_cache_zalloc(mm_cachep, GFP_KERNEL);
@@ -58,6 +60,11 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
+/*
+ * Drop one user of mm; the last one unmaps every VMA (exit_mmap) and frees
+ * the page tables and mm. Called with no lock held. Also the cleanup for a
+ * half-built mm: a fork whose copy failed, an exec whose load failed.
+ */
 void mmput(struct mm_struct *mm)
 {
 	if (!atomic_dec_and_test(&mm->mm_users))
@@ -69,6 +76,7 @@ void mmput(struct mm_struct *mm)
 	kmem_cache_free(mm_cachep, mm);
 }
 
+/* A zeroed VMA of mm, on no list or tree; NULL if out of memory. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
@@ -81,6 +89,11 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	return vma;
 }
 
+/*
+ * A copy of orig, on no list or tree and with no AVCs (the caller adds them:
+ * anon_vma_clone or anon_vma_fork); it takes a reference on orig's shmem
+ * object. NULL if out of memory.
+ */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 {
 	struct vm_area_struct *vma = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
@@ -95,6 +108,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return vma;
 }
 
+/* Free a VMA that is on no list or tree and has no AVCs; drops its shmem reference. */
 void vm_area_free(struct vm_area_struct *vma)
 {
 	if (vma->vm_shm)
@@ -122,6 +136,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 	return n ? container_of(n, struct vm_area_struct, vm_rb) : NULL;
 }
 
+/* fork: link vma after every VMA of mm (the copies arrive in address order). */
 void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	list_add_tail(&vma->vm_list, &mm->mmap);
@@ -143,12 +158,14 @@ static struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
 	       list_entry(vma->vm_list.prev, struct vm_area_struct, vm_list);
 }
 
+/* The next VMA in address order, or NULL. */
 struct vm_area_struct *vma_next(struct vm_area_struct *vma)
 {
 	return vma->vm_list.next == &vma->vm_mm->mmap ? NULL :
 	       list_entry(vma->vm_list.next, struct vm_area_struct, vm_list);
 }
 
+/* Link vma into mm's list and tree: 0, or -ENOMEM if it overlaps a VMA (nothing changed). */
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = find_vma(mm, vma->vm_start);
@@ -201,16 +218,18 @@ static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned
 }
 
 /*
- * Split vma at addr, which must lie strictly inside it. The new VMA takes
- * the lower part if new_below, else the upper part (Linux: __split_vma).
+ * Split vma at addr, which must lie strictly inside it (Linux: __split_vma).
+ * The new VMA takes the part new_part names and joins vma's anon_vmas.
+ * Returns 0, or -ENOMEM with vma unchanged and nothing allocated.
  */
-int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
+int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		enum split_new new_part)
 {
 	struct vm_area_struct *new = vm_area_dup(vma);
 
 	if (!new)
 		return -ENOMEM;
-	if (new_below) {
+	if (new_part == SPLIT_NEW_BELOW) {
 		new->vm_end = addr;
 	} else {
 		new->vm_start = addr;
@@ -220,7 +239,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vm_area_free(new);
 		return -ENOMEM;
 	}
-	if (new_below) {
+	if (new_part == SPLIT_NEW_BELOW) {
 		vma_adjust(vma, addr, vma->vm_end, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
 		list_add_tail(&new->vm_list, &vma->vm_list);
 	} else {
@@ -283,6 +302,11 @@ static unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long l
 	return high >= len + PAGE_SIZE * 16 ? high - len : (unsigned long)-ENOMEM;
 }
 
+/*
+ * Where mmap should put len bytes in the caller's mm: addr itself for
+ * MAP_FIXED, a free hint addr, else the highest free range below
+ * mmap_base. -ENOMEM (as an unsigned long) if there is none.
+ */
 unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags)
 {
 	struct mm_struct *mm = current->mm;
@@ -300,6 +324,7 @@ unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned 
 	return unmapped_area_topdown(mm, len);
 }
 
+/* vm_flags for PROT_* and MAP_* bits (Linux: calc_vm_prot_bits | calc_vm_flag_bits), with every VM_MAY*. */
 unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 {
 	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -426,23 +451,32 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	return ret;
 }
 
-/* Split VMAs so that [start, end) begins and ends on VMA boundaries. */
+/*
+ * Split VMAs so that [start, end) begins and ends on VMA boundaries. 0 or
+ * -ENOMEM; when the second split fails the first stays, which is harmless
+ * (two VMAs where there was one, with the same flags).
+ */
 int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 	int err;
 
 	if (vma && vma->vm_start < start && vma->vm_end > start) {
-		err = __split_vma(mm, vma, start, 1);
+		err = __split_vma(mm, vma, start, SPLIT_NEW_BELOW);
 		if (err)
 			return err;
 	}
 	vma = find_vma(mm, end);
 	if (vma && vma->vm_start < end && vma->vm_end > end)
-		return __split_vma(mm, vma, end, 1);
+		return __split_vma(mm, vma, end, SPLIT_NEW_BELOW);
 	return 0;
 }
 
+/*
+ * Unmap [start, start + len) of mm: split the VMAs at both ends, then zap
+ * and remove the VMAs inside. 0, also when nothing was mapped; -EINVAL for
+ * a bad range; -ENOMEM if a split failed, with nothing unmapped.
+ */
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
 	unsigned long end;
@@ -471,6 +505,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	return 0;
 }
 
+/* The last mmput(): every VMA zapped and removed, then every page table freed. */
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
@@ -522,6 +557,7 @@ unsigned long sys_brk(unsigned long brk)
 	return brk;
 }
 
+/* mmap(2): anonymous memory only. The address, or -errno. */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	      unsigned long flags, unsigned long fd, unsigned long off)
 {
@@ -536,6 +572,7 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	return do_mmap(addr, len, prot, flags, off >> PAGE_SHIFT);
 }
 
+/* munmap(2) in the caller's mm: 0 or -errno. */
 long sys_munmap(unsigned long addr, size_t len)
 {
 	return do_munmap(current->mm, addr, len);

@@ -46,6 +46,10 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 	spin_unlock(&mm->page_table_lock);
 }
 
+/*
+ * mprotect(2): 0 or -errno. As in Linux, a failure part-way (EACCES at a
+ * later VMA, ENOMEM at a hole) keeps the VMAs already changed before it.
+ */
 long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
 {
 	struct mm_struct *mm = current->mm;

@@ -116,6 +116,7 @@ static void numa_remove_memblk(struct numa_meminfo *mi, int idx)
 	memmove(&mi->blk[idx], &mi->blk[idx + 1], (mi->nr_blks - idx) * sizeof(mi->blk[0]));
 }
 
+/* The node of physical address pa (numa_meminfo); 0 if no node holds it. */
 int phys_to_nid(phys_addr_t pa)
 {
 	for (int i = 0; i < numa_meminfo.nr_blks; i++) {

@@ -20,12 +20,11 @@ struct numa_meminfo {
 extern int nr_node_ids;			/* nodes 0 .. nr_node_ids-1 are online */
 extern struct numa_meminfo numa_meminfo;
 
-/* Parse SRAT/SLIT (acpi_get_table); with no SRAT, one node covering all RAM. */
 void numa_init(void);
 int node_distance(int from, int to);
-int phys_to_nid(phys_addr_t pa);	/* node of a physical address; 0 if unknown */
+int phys_to_nid(phys_addr_t pa);
 int cpu_to_node(int cpu);
-int numa_node_id(void);			/* node of the running CPU */
+int numa_node_id(void);
 
 /* "numa=off" on the command line: set before numa_init() for one dummy node. */
 extern bool numa_off;

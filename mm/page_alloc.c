@@ -60,7 +60,7 @@ typedef unsigned int fpi_t;
 	((1UL << PG_locked) | (1UL << PG_reserved) | (1UL << PG_buddy) | \
 	 (1UL << PG_slab) | (1UL << PG_zero))
 
-/* mm/hugetlb.c may not be linked in: then this is NULL (see mm/gfp.h). */
+/* NULL until mm/hugetlb.c exists to define it (see mm/gfp.h). */
 extern void free_huge_page(struct page *page) __attribute__((weak));
 
 /* ---- the free lists ---- */
@@ -307,6 +307,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid)
 	return page;
 }
 
+/* As __alloc_pages, preferring node nid (NUMA_NO_NODE: this CPU's node). */
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid == NUMA_NO_NODE)
@@ -320,6 +321,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return __alloc_pages(gfp, order, numa_node_id());
 }
 
+/* As alloc_pages, returning the block's direct-map address, or 0. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page = alloc_pages(gfp, order);
@@ -327,6 +329,7 @@ unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? (unsigned long)page_address(page) : 0;
 }
 
+/* One zeroed page's direct-map address, or 0. */
 unsigned long get_zeroed_page(gfp_t gfp)
 {
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
@@ -414,12 +417,14 @@ void __free_pages(struct page *page, unsigned int order)
 		__free_pages_ok(page, order, FPI_NONE);
 }
 
+/* __free_pages() by direct-map address; 0 is ignored. */
 void free_pages(unsigned long addr, unsigned int order)
 {
 	if (addr)
 		__free_pages(virt_to_page((void *)addr), order);
 }
 
+/* One more reference on page's head page, which must already hold one. */
 void get_page(struct page *page)
 {
 	page = compound_head(page);
@@ -438,6 +443,11 @@ static void __put_page(struct page *page)
 	__free_pages_ok(page, compound_order(page), FPI_NONE);
 }
 
+/*
+ * Drop a reference on page's head page; the last one frees the whole
+ * (compound) page and takes the node lock, so a caller may hold
+ * page_table_lock or the anon_vma lock (lock order: those come first).
+ */
 void put_page(struct page *page)
 {
 	page = compound_head(page);
@@ -450,6 +460,7 @@ void put_page(struct page *page)
 
 /* ---- boot: mem_map, nodes, fallback lists, the pages memblock hands over ---- */
 
+/* The first pfn after pfn (at most end_pfn) whose node differs; after free_area_init(). */
 unsigned long node_run_end(unsigned long pfn, unsigned long end_pfn)
 {
 	int nid = page_to_nid(pfn_to_page(pfn));
@@ -582,6 +593,7 @@ static void build_zonelists(pg_data_t *pgdat)
 	printk("%s\n", line);
 }
 
+/* Boot, once the nodes are known: each node's fallback list, nearest node first. */
 void build_all_zonelists(void)
 {
 	unsigned long present = 0;
@@ -611,6 +623,7 @@ static void __free_pages_core(struct page *page, unsigned int order)
 	__free_pages_ok(page, order, FPI_SKIP_POISON);
 }
 
+/* Boot (memblock_free_all): hand the reserved block of 2^order frames at pfn to the buddy allocator. */
 void memblock_free_pages(struct page *page, unsigned long pfn, unsigned int order)
 {
 	VM_BUG_ON(page_to_pfn(page) != pfn, "page of pfn 0x%lx passed for pfn 0x%lx", page_to_pfn(page), pfn);
@@ -619,11 +632,13 @@ void memblock_free_pages(struct page *page, unsigned long pfn, unsigned int orde
 
 /* ---- counters ---- */
 
+/* Free frames on node nid: read without the node lock, so a snapshot. */
 unsigned long node_free_pages(int nid)
 {
 	return READ_ONCE(NODE_DATA(nid)->nr_free);
 }
 
+/* Free frames on every node (a snapshot). */
 unsigned long nr_free_pages(void)
 {
 	unsigned long sum = 0;
@@ -633,6 +648,7 @@ unsigned long nr_free_pages(void)
 	return sum;
 }
 
+/* Frames the buddy allocator manages, on every node. */
 unsigned long totalram_pages(void)
 {
 	unsigned long sum = 0;

@@ -15,13 +15,15 @@
  * Pagoda has; depth means acquisition order):
  *
  *   anon_vma->root->lock          (anon_vma_prepare/fork/unlink, rmap_walk)
- *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one)
+ *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one;
+ *                                  fork: the child's, then the parent's)
  *       pgdat->lock               (buddy allocator, mm/page_alloc.c)
  *         rq_lock                 (scheduler, kernel/sched.c)
  *
  * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
  * one CPU and is not preemptible, so a system call or fault already owns
- * its mm; the locks above are taken as Linux takes them all the same.
+ * its mm; the locks above are taken where Linux takes them, except for
+ * the single-CPU shortcuts listed in mm/rmap.h and mm/memory.c.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().
@@ -35,6 +37,7 @@
 static struct kmem_cache *anon_vma_cachep, *anon_vma_chain_cachep;
 static unsigned int next_anon_vma_id;
 
+/* Boot: the anon_vma and anon_vma_chain caches. */
 void anon_vma_init(void)
 {
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma), 8);
@@ -62,6 +65,7 @@ static void anon_vma_free(struct anon_vma *anon_vma)
 	kmem_cache_free(anon_vma_cachep, anon_vma);
 }
 
+/* Keep anon_vma from being freed while no lock is held; put_anon_vma() drops it. */
 void get_anon_vma(struct anon_vma *anon_vma)
 {
 	atomic_inc(&anon_vma->refcount);
@@ -123,6 +127,10 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
 }
 
+/*
+ * ...and put them back, keyed by the new range. Linux holds the anon_vma
+ * lock across both halves; Pagoda does not yet (see mm/rmap.h).
+ */
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
@@ -164,6 +172,11 @@ out_enomem:
 	return -ENOMEM;
 }
 
+/*
+ * Make sure vma has an anon_vma before its first anonymous page is mapped.
+ * Called from the fault path with no lock held; 0, or -ENOMEM with vma
+ * unchanged.
+ */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
 	if (likely(vma->anon_vma))
@@ -173,8 +186,9 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 
 /*
  * Attach dst to every anon_vma that src is attached to: dst may map any page
- * src maps. Used by fork (through anon_vma_fork) and by __split_vma. On
- * failure, dst is left with no AVCs.
+ * src maps. Used by fork (through anon_vma_fork) and by __split_vma. Takes
+ * the root lock per AVC; the caller holds none. 0, or -ENOMEM with dst
+ * left with no AVCs and no anon_vma.
  */
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
@@ -219,6 +233,8 @@ enomem_failure:
  * fork: the child VMA joins all of the parent VMA's anon_vmas (the
  * "building" of seed 003), then gets an anon_vma of its own, whose parent
  * is the parent VMA's anon_vma and whose root is the family's root.
+ * Takes the root lock; the caller holds none. 0, or -ENOMEM with vma left
+ * with no AVCs and no anon_vma, for the caller to free.
  */
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 {
@@ -262,7 +278,7 @@ out_error:
 /*
  * munmap/exit: take the VMA out of every anon_vma tree. An anon_vma whose
  * tree becomes empty is released (after its count bookkeeping), in a second
- * pass, as Linux does.
+ * pass, as Linux does. Takes the root lock per AVC; the caller holds none.
  */
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
@@ -301,6 +317,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 
 /* ---- page <-> anon_vma ---- */
 
+/* The anon_vma an anonymous page is filed under, or NULL; no reference is taken. */
 struct anon_vma *page_anon_vma(const struct page *page)
 {
 	if (!PageAnon(page))
@@ -309,7 +326,7 @@ struct anon_vma *page_anon_vma(const struct page *page)
 }
 
 static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
-				 unsigned long address, bool exclusive)
+				 unsigned long address, rmap_t flags)
 {
 	struct anon_vma *anon_vma = vma->anon_vma;
 
@@ -318,7 +335,7 @@ static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
 	 * A page that may be shared (it was not just allocated for this VMA)
 	 * must be findable from every VMA of the family: use the root.
 	 */
-	if (!exclusive)
+	if (!(flags & RMAP_EXCLUSIVE))
 		anon_vma = anon_vma->root;
 	page->mapping = (void *)((unsigned long)anon_vma | PAGE_MAPPING_ANON);
 	page->index = linear_page_index(vma, address);
@@ -328,15 +345,19 @@ static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	atomic_set(&page->_mapcount, 0);
-	__page_set_anon_rmap(page, vma, address, true);
+	__page_set_anon_rmap(page, vma, address, RMAP_EXCLUSIVE);
 	SetPageAnonExclusive(page);
 }
 
-/* Map an existing anonymous page again (migration puts pages back with this). */
+/*
+ * Map an existing anonymous page again (Linux: page_add_anon_rmap). Nothing
+ * calls it yet: in Linux, remove_migration_pte maps the new page with it,
+ * and that comes with the migration issue.
+ */
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
 	if (atomic_inc_and_test(&page->_mapcount) && !PageAnon(page))
-		__page_set_anon_rmap(page, vma, address, false);
+		__page_set_anon_rmap(page, vma, address, RMAP_NONE);
 }
 
 /* One more PTE maps an already-mapped page (fork). It is no longer exclusive. */
@@ -347,8 +368,9 @@ void page_dup_rmap(struct page *page)
 }
 
 /*
- * A PTE mapping the page is gone. page->mapping stays: the page may be
- * mapped again (migration) and is cleared when the page is freed.
+ * A PTE mapping the page is gone. page->mapping stays until the page is
+ * freed, as in Linux, where clearing it here could undo a racing
+ * page_add_anon_rmap on another CPU.
  */
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
 {
@@ -388,7 +410,9 @@ unsigned long vma_address(const struct page *page, const struct vm_area_struct *
 /*
  * Call rwc->rmap_one for every VMA that may map page: follow page->mapping
  * to its anon_vma and visit the AVCs in its tree whose range covers
- * page->index (Linux: rmap_walk_anon). The root lock is held throughout.
+ * page->index (Linux: rmap_walk_anon). The caller holds a reference on
+ * the page and no lock; the root lock is held throughout, and rmap_one may
+ * take a page-table lock under it.
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -455,7 +479,7 @@ static bool page_not_mapped(struct page *page)
 	return page_mapcount(page) == 0;
 }
 
-/* Remove every mapping of an anonymous page. True if none is left. */
+/* Remove every mapping of an anonymous page the caller holds a reference on. True if none is left. */
 bool try_to_unmap(struct page *page)
 {
 	struct rmap_walk_control rwc = {

@@ -10,6 +10,17 @@
  * anon_vmas whose pages the VMA may map) and in the anon_vma's tree (all the
  * VMAs that may map the anon_vma's pages), keyed by the VMA's page-offset
  * range so a walk visits only the VMAs that cover the page.
+ *
+ * What guards each field, in mm/mm.h's letters: (c) constant after
+ * creation, (m) the mmap lock Pagoda does not have yet (single-threaded
+ * today), (a) the root anon_vma's lock, (A) atomic operations only.
+ *
+ * Where Pagoda falls short of (a) today, safe only on one CPU with a
+ * kernel that is not preemptible (Linux holds the root lock for each):
+ * anon_vma_clone tests num_children and num_active_vmas and raises
+ * num_active_vmas after dropping it; unlink_anon_vmas lowers
+ * num_active_vmas after dropping it; vma_adjust moves AVCs in the trees
+ * (anon_vma_interval_tree_pre/post_update_vma) without it.
  */
 #ifndef _MM_RMAP_H
 #define _MM_RMAP_H
@@ -18,25 +29,25 @@
 #include <lib/interval_tree.h>
 
 struct anon_vma {
-	struct anon_vma *root;		/* the oldest ancestor: its lock guards the whole family */
+	struct anon_vma *root;		/* (c) the oldest ancestor: its lock guards the whole family */
 	spinlock_t lock;		/* used in the root only */
-	atomic_t refcount;		/* 1 while the tree is non-empty, +1 per child anon_vma (on the root), +temporary */
+	atomic_t refcount;		/* (A) 1 while the tree is non-empty, +1 per child anon_vma (on the root), +temporary */
 	/*
 	 * Linux 6.1's reuse rule (anon_vma_clone): an anon_vma with fewer than
 	 * two children and no VMA of its own may be adopted by a new VMA.
 	 */
-	unsigned long num_children;	/* child anon_vmas, plus 1 for a root's self link */
-	unsigned long num_active_vmas;	/* VMAs whose vma->anon_vma is this */
-	struct anon_vma *parent;	/* the anon_vma of the VMA this one was forked from */
-	struct interval_root rb_root;	/* AVCs by VMA page-offset range */
-	unsigned int id;		/* for the debug files only */
+	unsigned long num_children;	/* (a) child anon_vmas, plus 1 for a root's self link */
+	unsigned long num_active_vmas;	/* (a) VMAs whose vma->anon_vma is this */
+	struct anon_vma *parent;	/* (c) the anon_vma of the VMA this one was forked from */
+	struct interval_root rb_root;	/* (a) AVCs by VMA page-offset range */
+	unsigned int id;		/* (c) for the debug files only */
 };
 
 struct anon_vma_chain {
-	struct vm_area_struct *vma;
-	struct anon_vma *anon_vma;
-	struct list_head same_vma;	/* in vma->anon_vma_chain */
-	struct interval_node rb;	/* in anon_vma->rb_root: [vm_pgoff, vm_pgoff + pages - 1] */
+	struct vm_area_struct *vma;	/* (c) */
+	struct anon_vma *anon_vma;	/* (c) */
+	struct list_head same_vma;	/* (m) in vma->anon_vma_chain */
+	struct interval_node rb;	/* (a) in anon_vma->rb_root: [vm_pgoff, vm_pgoff + pages - 1] */
 };
 
 /*
@@ -62,6 +73,12 @@ void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
 void put_anon_vma(struct anon_vma *anon_vma);
 void get_anon_vma(struct anon_vma *anon_vma);
 struct anon_vma *page_anon_vma(const struct page *page);
+
+/* How a page joins the reverse map (Linux 6.1's rmap_t flags). */
+typedef enum {
+	RMAP_NONE = 0,			/* may be shared in the family: file it under the root anon_vma */
+	RMAP_EXCLUSIVE = 1 << 0,	/* this VMA's alone: its own anon_vma */
+} rmap_t;
 
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);

@@ -22,6 +22,7 @@ struct shmem_object {
 	struct page *pages[];
 };
 
+/* An object of nr_pages (none allocated yet) with one reference; NULL if out of memory. */
 struct shmem_object *shmem_object_create(unsigned long nr_pages)
 {
 	struct shmem_object *obj = kzalloc(sizeof(*obj) + nr_pages * sizeof(struct page *), GFP_KERNEL);
@@ -33,11 +34,13 @@ struct shmem_object *shmem_object_create(unsigned long nr_pages)
 	return obj;
 }
 
+/* One more VMA points at obj (vm_area_dup: fork and split). */
 void shmem_object_get(struct shmem_object *obj)
 {
 	atomic_inc(&obj->refcount);
 }
 
+/* A VMA that pointed at obj is gone; the last put frees obj and its pages (none may be mapped). */
 void shmem_object_put(struct shmem_object *obj)
 {
 	if (!atomic_dec_and_test(&obj->refcount))
@@ -55,6 +58,11 @@ void shmem_object_put(struct shmem_object *obj)
 	kfree(obj);
 }
 
+/*
+ * The page at pgoff, allocated zeroed on first use; NULL on OOM or past the
+ * end. The object keeps its own reference: a caller that maps the page
+ * takes another.
+ */
 struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
 {
 	struct page *page;
@@ -73,6 +81,7 @@ struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
 	return page;
 }
 
+/* A page of a shared anonymous mapping: page->mapping is its object, not an anon_vma. */
 bool page_is_shmem(const struct page *page)
 {
 	return page->mapping && !PageAnon(page);

@@ -4,8 +4,7 @@
 
 struct shmem_object *shmem_object_create(unsigned long nr_pages);
 void shmem_object_get(struct shmem_object *obj);
-void shmem_object_put(struct shmem_object *obj);	/* the last put frees every page */
-/* The page at pgoff, allocated zeroed on first use; NULL on OOM or past the end. */
+void shmem_object_put(struct shmem_object *obj);
 struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff);
 bool page_is_shmem(const struct page *page);
 #endif

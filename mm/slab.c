@@ -67,6 +67,7 @@ static inline void slab_pages_add(long nr)
 	__atomic_add_fetch(&nr_slab_pages, nr, __ATOMIC_RELAXED);
 }
 
+/* Pages held by slabs and by kmallocs of whole pages: for /proc/meminfo and the leak check. */
 unsigned long slab_pages(void)
 {
 	return __atomic_load_n(&nr_slab_pages, __ATOMIC_RELAXED);
@@ -168,6 +169,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	return object;
 }
 
+/* kmem_cache_alloc(), zeroed. */
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
 	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
@@ -261,6 +263,7 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 	return s;
 }
 
+/* Free cache s, whose objects must all have been freed (else panics); NULL is ignored. */
 void kmem_cache_destroy(struct kmem_cache *s)
 {
 	if (!s)
@@ -301,7 +304,11 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return page_address(page);
 }
 
-/* size bytes, aligned to the next power of two up to a page; kmalloc(0) gives ZERO_SIZE_PTR. */
+/*
+ * size bytes, aligned to the next power of two up to a page; above
+ * KMALLOC_MAX_CACHE_SIZE, whole pages. NULL if out of memory; kmalloc(0)
+ * gives ZERO_SIZE_PTR.
+ */
 void *kmalloc(size_t size, gfp_t gfp)
 {
 	VM_BUG_ON(!slab_is_available, "kmalloc(%lu) before kmem_cache_init()", (unsigned long)size);
@@ -312,6 +319,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	return kmem_cache_alloc(kmalloc_slab(size), gfp);
 }
 
+/* kmalloc(), zeroed. */
 void *kzalloc(size_t size, gfp_t gfp)
 {
 	return kmalloc(size, gfp | __GFP_ZERO);

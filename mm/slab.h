@@ -14,21 +14,18 @@ struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp);
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
+void kmem_cache_destroy(struct kmem_cache *cache);
 
-void *kmalloc(size_t size, gfp_t gfp);	/* larger than a page: whole pages */
+void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
 void kfree(const void *obj);
 
 void kmem_cache_init(void);
-/* For /proc/meminfo and the leak check: pages held by slabs. */
 unsigned long slab_pages(void);
 
 /* kmalloc(0) returns this: not NULL, but faults if used (Linux's ZERO_SIZE_PTR). */
 #define ZERO_SIZE_PTR		((void *)16)
 #define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 #define KMALLOC_MAX_CACHE_SIZE	2048	/* larger kmallocs take whole pages */
-
-/* Free a cache whose objects have all been freed (else panics). */
-void kmem_cache_destroy(struct kmem_cache *cache);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks (DESIGN.md section 10): the same /bench/bench_fault binary runs
+# Benchmarks: the same /bench/bench_fault binary runs
 # as the first process of Pagoda and of Debian's Linux 6.1, in the same QEMU
 # machine (tools/qemu.sh), the two kernels booted alternately RUNS times.
 # Prints each figure's median per kernel and the ratio Pagoda / Linux.

@@ -198,7 +198,7 @@ ret_from_fork:
 
 ; A task created by the kernel (the first user process): rbx = function,
 ; r12 = its argument, set by copy_thread. The function prepares the user
-; registers in pt_regs (do_execve) and we leave to user mode.
+; registers in pt_regs (kernel_execve) and we leave to user mode.
 global ret_from_kernel_thread
 ret_from_kernel_thread:
 	call schedule_tail

@@ -10,7 +10,7 @@
 #
 # Before the kernel has turned on its higher-half mappings a software
 # breakpoint cannot be written, so stop early with `hbreak` (hbreak x86_64_start_kernel),
-# then use `break` as usual (break handle_mm_fault, break do_huge_pmd_wp_page).
+# then use `break` as usual (break handle_mm_fault, break do_wp_page).
 
 set confirm off
 set pagination off

@@ -47,7 +47,7 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	return wait4(pid, status, options, NULL);
 }
 
-/* open(path, flags[, mode]) is openat(AT_FDCWD, ...): Pagoda has no open(2). */
+/* open(path, flags[, mode]) is openat(AT_FDCWD, ...), as glibc's open() is. */
 int open(const char *path, int flags, ...)
 {
 	va_list ap;

@@ -4,7 +4,7 @@
  * splits it: each process then reads back only its own data, from its own
  * frame.  A grandchild shares the child's frame and splits it in turn.
  *
- * The processes talk through a MAP_SHARED mailbox page (no pipes here):
+ * The processes talk through a MAP_SHARED mailbox page (mmtest.h):
  *
  *   parent                         child                    grandchild
  *   write 'P' to the page

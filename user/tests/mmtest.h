@@ -5,8 +5,8 @@
  *   pagemap_get / page_pfn     /proc/PID/pagemap: present bit, PFN, flags
  *   kpagecount_get             /proc/kpagecount: how many PTEs map a frame
  *   vmstat_get                 one /proc/vmstat counter
- *   mailbox_*                  a MAP_SHARED page for talking to children
- *                              (there is no pipe(2) on Pagoda)
+ *   mailbox_*                  a MAP_SHARED page for talking to children,
+ *                              polled with sched_yield
  *   debug_query, report_*      Pagoda's /sys/kernel/debug/pagoda/ files
  *   k_sigaction, k_siginfo     the kernel's signal ABI, with a restorer
  *
