@@ -18,11 +18,14 @@ long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		return dupfd(fd, arg, cmd == F_DUPFD_CLOEXEC);
+		return dupfd(fd, arg, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
 	case F_GETFD:
 		return (current->close_on_exec >> fd) & 1 ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		set_close_on_exec(current, fd, arg & FD_CLOEXEC);
+		if (arg & FD_CLOEXEC)
+			__set_close_on_exec(current, fd);
+		else
+			__clear_close_on_exec(current, fd);
 		return 0;
 	case F_GETFL:
 		return f->f_flags;

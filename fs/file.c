@@ -31,12 +31,14 @@ struct file *fcheck_io(unsigned int fd)
 	return f && !(f->f_mode & FMODE_PATH) ? f : NULL;
 }
 
-void set_close_on_exec(struct task_struct *t, unsigned int fd, bool on)
+void __set_close_on_exec(struct task_struct *t, unsigned int fd)
 {
-	if (on)
-		t->close_on_exec |= 1UL << fd;
-	else
-		t->close_on_exec &= ~(1UL << fd);
+	t->close_on_exec |= 1UL << fd;
+}
+
+void __clear_close_on_exec(struct task_struct *t, unsigned int fd)
+{
+	t->close_on_exec &= ~(1UL << fd);
 }
 
 /* The lowest free fd >= from, or -EMFILE. */
@@ -48,10 +50,13 @@ int get_unused_fd(struct task_struct *t, unsigned int from)
 	return -EMFILE;
 }
 
-void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec)
+void fd_install(struct task_struct *t, unsigned int fd, struct file *f, unsigned int flags)
 {
 	t->files[fd] = f;
-	set_close_on_exec(t, fd, cloexec);
+	if (flags & O_CLOEXEC)
+		__set_close_on_exec(t, fd);
+	else
+		__clear_close_on_exec(t, fd);
 }
 
 int close_fd(struct task_struct *t, unsigned int fd)
@@ -62,7 +67,7 @@ int close_fd(struct task_struct *t, unsigned int fd)
 		return -EBADF;
 	f = t->files[fd];
 	t->files[fd] = NULL;
-	set_close_on_exec(t, fd, false);
+	__clear_close_on_exec(t, fd);
 	fput(f);
 	return 0;
 }
@@ -92,7 +97,7 @@ void do_close_on_exec(struct task_struct *t)
 }
 
 /* newfd = oldfd's file; newfd is closed first if open (Linux: do_dup2). */
-static long do_dup2(unsigned int oldfd, unsigned int newfd, bool cloexec)
+static long do_dup2(unsigned int oldfd, unsigned int newfd, unsigned int flags)
 {
 	struct file *f = fcheck(oldfd);
 
@@ -101,11 +106,11 @@ static long do_dup2(unsigned int oldfd, unsigned int newfd, bool cloexec)
 	get_file(f);
 	if (current->files[newfd])
 		close_fd(current, newfd);
-	fd_install(current, newfd, f, cloexec);
+	fd_install(current, newfd, f, flags);
 	return newfd;
 }
 
-long dupfd(unsigned int oldfd, unsigned int from, bool cloexec)
+long dupfd(unsigned int oldfd, unsigned int from, unsigned int flags)
 {
 	struct file *f = fcheck(oldfd);
 	int fd;
@@ -117,20 +122,20 @@ long dupfd(unsigned int oldfd, unsigned int from, bool cloexec)
 	fd = get_unused_fd(current, from);
 	if (fd < 0)
 		return fd;
-	fd_install(current, fd, get_file(f), cloexec);
+	fd_install(current, fd, get_file(f), flags);
 	return fd;
 }
 
 long sys_dup(unsigned int fildes)
 {
-	return dupfd(fildes, 0, false);
+	return dupfd(fildes, 0, 0);
 }
 
 long sys_dup2(unsigned int oldfd, unsigned int newfd)
 {
 	if (oldfd == newfd)
 		return fcheck(oldfd) ? (long)newfd : -EBADF;
-	return do_dup2(oldfd, newfd, false);
+	return do_dup2(oldfd, newfd, 0);
 }
 
 long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
@@ -139,5 +144,5 @@ long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return -EINVAL;
-	return do_dup2(oldfd, newfd, flags & O_CLOEXEC);
+	return do_dup2(oldfd, newfd, flags);
 }

@@ -225,7 +225,7 @@ void fput(struct file *f);		/* the last reference calls ->release and frees */
 /* current's file at fd, or NULL. No reference is taken (Linux's old fcheck()): only the task itself closes its fds. */
 struct file *fcheck(unsigned int fd);
 int get_unused_fd(struct task_struct *t, unsigned int from);	/* lowest free fd >= from, or -EMFILE */
-void fd_install(struct task_struct *t, unsigned int fd, struct file *f, bool cloexec);
+void fd_install(struct task_struct *t, unsigned int fd, struct file *f, unsigned int flags);	/* flags: O_CLOEXEC or 0 */
 
 /* Called by the core: the first process's fds, fork, exit, execve. */
 void fd_install_console(struct task_struct *t);		/* fds 0, 1, 2 = one /dev/console file */
@@ -296,7 +296,8 @@ int procfs_lookup(const char *path, struct procfs_node *node);	/* 0 or -ENOENT *
 int procfs_open(struct file *f, const struct procfs_node *node, const char *path);
 bool procfs_may_write(const struct procfs_node *node);	/* sysfs: needs a write bit */
 /* Creating a missing name (open O_CREAT, or mknod/mkdir): Linux's errno there. */
-int procfs_create_error(const char *path, bool by_open);
+enum procfs_create { CREATE_BY_OPEN, CREATE_BY_MKNOD };	/* open(O_CREAT), or mknod/mkdir */
+int procfs_create_error(const char *path, enum procfs_create how);
 
 /* The file system calls (numbers from arch/x86/entry/syscalls/syscall_64.tbl). */
 long sys_read(unsigned int fd, char *buf, size_t count);				/* 0 */

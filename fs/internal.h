@@ -13,9 +13,10 @@
 
 /* fs/file.c: the fd table */
 struct file *fcheck_io(unsigned int fd);	/* NULL for a free fd or an O_PATH one (EBADF) */
-void set_close_on_exec(struct task_struct *t, unsigned int fd, bool on);
+void __set_close_on_exec(struct task_struct *t, unsigned int fd);
+void __clear_close_on_exec(struct task_struct *t, unsigned int fd);
 int close_fd(struct task_struct *t, unsigned int fd);	/* 0 or -EBADF */
-long dupfd(unsigned int oldfd, unsigned int from, bool cloexec);	/* new fd or -errno */
+long dupfd(unsigned int oldfd, unsigned int from, unsigned int flags);	/* flags: O_CLOEXEC; new fd or -errno */
 
 /* fs/namei.c: path lookup */
 /* The state of one lookup (Linux: struct nameidata). */
@@ -25,7 +26,9 @@ struct nameidata {
 	struct procfs_node proc;	/* valid when w.entry is NULL */
 };
 
-char *getname(const char *upath, bool empty_ok, long *err);
+#define LOOKUP_EMPTY	0x4000	/* getname_flags: "" is allowed (AT_EMPTY_PATH) */
+char *getname_flags(const char *upath, unsigned int flags, long *err);
+char *getname(const char *upath, long *err);
 int nameidata_init(struct nameidata *nd);	/* 0 or -ENOMEM; nameidata_free() either way */
 void nameidata_free(struct nameidata *nd);
 int path_lookupat(int dfd, const char *name, unsigned int walk_flags, struct nameidata *nd);

@@ -18,10 +18,10 @@ long sys_ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
 		return -EBADF;
 	switch (cmd) {		/* do_vfs_ioctl(): every file answers these */
 	case FIOCLEX:
-		set_close_on_exec(current, fd, true);
+		__set_close_on_exec(current, fd);
 		return 0;
 	case FIONCLEX:
-		set_close_on_exec(current, fd, false);
+		__clear_close_on_exec(current, fd);
 		return 0;
 	case FIONBIO:
 		if (get_user(on, (int *)arg))

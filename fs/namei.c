@@ -14,8 +14,11 @@
 #include <arch/x86_64/uaccess.h>
 #include <mm/slab.h>
 
-/* Copy a user path in: -EFAULT, -ENAMETOOLONG, or -ENOENT for "" unless empty_ok. */
-char *getname(const char *upath, bool empty_ok, long *err)
+/*
+ * Copy a user path in. NULL with *err = -ENOMEM, -EFAULT, -ENAMETOOLONG, or
+ * -ENOENT for "" unless flags has LOOKUP_EMPTY. The caller kfree()s the name.
+ */
+char *getname_flags(const char *upath, unsigned int flags, long *err)
 {
 	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
 	long len;
@@ -28,12 +31,17 @@ char *getname(const char *upath, bool empty_ok, long *err)
 		*err = -EFAULT;
 	else if (len >= PATH_MAX)
 		*err = -ENAMETOOLONG;
-	else if (len == 0 && !empty_ok)
+	else if (len == 0 && !(flags & LOOKUP_EMPTY))
 		*err = -ENOENT;
 	else
 		return name;
 	kfree(name);
 	return NULL;
+}
+
+char *getname(const char *upath, long *err)
+{
+	return getname_flags(upath, 0, err);
 }
 
 /* initramfs_walk's overlay: /proc and /sys belong to procfs. */
@@ -102,7 +110,7 @@ long lookup_at(int dfd, const char *upath, int at_flags, struct nameidata *nd)
 
 	if (err)
 		return err;
-	name = getname(upath, at_flags & AT_EMPTY_PATH, &err);
+	name = getname_flags(upath, at_flags & AT_EMPTY_PATH ? LOOKUP_EMPTY : 0, &err);
 	if (!name)
 		return err;
 	if (!name[0]) {				/* AT_EMPTY_PATH: dfd itself */
@@ -133,7 +141,7 @@ static long do_create(int dfd, const char *upath)
 {
 	struct nameidata nd;
 	long err;
-	char *name = getname(upath, false, &err);
+	char *name = getname(upath, &err);
 
 	if (!name)
 		return err;
@@ -143,7 +151,7 @@ static long do_create(int dfd, const char *upath)
 	if (!err)
 		err = -EEXIST;
 	else if (err == -ENOENT && nd.w.last_missing)
-		err = procfs_owns(nd.w.path) ? procfs_create_error(nd.w.path, false) : -EROFS;
+		err = procfs_owns(nd.w.path) ? procfs_create_error(nd.w.path, CREATE_BY_MKNOD) : -EROFS;
 	nameidata_free(&nd);
 	kfree(name);
 	return err;

@@ -41,7 +41,7 @@ static char *kstrdup(const char *s)
 /* O_CREAT of a name that does not exist: Pagoda creates nothing. */
 static long create_error(const char *path)
 {
-	return procfs_owns(path) ? procfs_create_error(path, true) : -EROFS;
+	return procfs_owns(path) ? procfs_create_error(path, CREATE_BY_OPEN) : -EROFS;
 }
 
 /* Open what nd found; returns the file or an ERR_PTR. */
@@ -138,7 +138,7 @@ static long do_sys_open(int dfd, const char *upath, int flags)
 {
 	struct file *f;
 	long err;
-	char *name = getname(upath, false, &err);
+	char *name = getname(upath, &err);
 	int fd;
 
 	if (!name)
@@ -152,7 +152,7 @@ static long do_sys_open(int dfd, const char *upath, int flags)
 	kfree(name);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	fd_install(current, fd, f, flags & O_CLOEXEC);
+	fd_install(current, fd, f, flags);
 	return fd;
 }
 
@@ -189,9 +189,9 @@ void fd_install_console(struct task_struct *t)
 		f->f_stat.nlink = 1;
 		f->f_stat.blksize = 4096;
 	}
-	fd_install(t, 0, f, false);
-	fd_install(t, 1, get_file(f), false);
-	fd_install(t, 2, get_file(f), false);
+	fd_install(t, 0, f, 0);
+	fd_install(t, 1, get_file(f), 0);
+	fd_install(t, 2, get_file(f), 0);
 }
 
 /*

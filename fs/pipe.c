@@ -212,8 +212,8 @@ long do_pipe2(int *ufds, int flags)
 		fput(files[1]);
 		return err;
 	}
-	fd_install(current, fds[0], files[0], flags & O_CLOEXEC);
-	fd_install(current, fds[1], files[1], flags & O_CLOEXEC);
+	fd_install(current, fds[0], files[0], flags);
+	fd_install(current, fds[1], files[1], flags);
 	return 0;
 }
 

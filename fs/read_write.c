@@ -149,8 +149,11 @@ static ssize_t iov_check(const struct iovec *uvec, unsigned long vlen)
 	return total;
 }
 
+#define READ	0	/* the direction of a vectored transfer, as Linux's */
+#define WRITE	1
+
 static ssize_t do_iter_rw(struct file *f, const struct iovec *uvec, unsigned long vlen,
-			  loff_t *pos, bool write)
+			  loff_t *pos, int type)
 {
 	struct iovec iov[IOV_BATCH];
 	size_t done = 0;
@@ -170,7 +173,7 @@ static ssize_t do_iter_rw(struct file *f, const struct iovec *uvec, unsigned lon
 				continue;
 			if (!access_ok((unsigned long)iov[j].iov_base, len))
 				return done ? (ssize_t)done : -EFAULT;
-			ret = write ? f->f_op->write(f, iov[j].iov_base, len, pos)
+			ret = type == WRITE ? f->f_op->write(f, iov[j].iov_base, len, pos)
 				    : f->f_op->read(f, iov[j].iov_base, len, pos);
 			if (ret < 0)
 				return done ? (ssize_t)done : ret;
@@ -182,29 +185,29 @@ static ssize_t do_iter_rw(struct file *f, const struct iovec *uvec, unsigned lon
 	return done;
 }
 
-static long do_readv_writev(unsigned int fd, const struct iovec *vec, unsigned long vlen, bool write)
+static long do_readv_writev(unsigned int fd, const struct iovec *vec, unsigned long vlen, int type)
 {
 	struct file *f = fcheck_io(fd);
 
 	if (!f)
 		return -EBADF;
-	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+	if (!(f->f_mode & (type == WRITE ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
-	if (write ? !f->f_op->write : !f->f_op->read)
+	if (type == WRITE ? !f->f_op->write : !f->f_op->read)
 		return -EINVAL;
 	if (vlen > UIO_MAXIOV)
 		return -EINVAL;
-	return do_iter_rw(f, vec, vlen, &f->f_pos, write);
+	return do_iter_rw(f, vec, vlen, &f->f_pos, type);
 }
 
 long sys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen)
 {
-	return do_readv_writev((unsigned int)fd, vec, vlen, false);
+	return do_readv_writev((unsigned int)fd, vec, vlen, READ);
 }
 
 long sys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen)
 {
-	return do_readv_writev((unsigned int)fd, vec, vlen, true);
+	return do_readv_writev((unsigned int)fd, vec, vlen, WRITE);
 }
 
 long sys_lseek(unsigned int fd, loff_t offset, unsigned int whence)

@@ -191,11 +191,11 @@ bool procfs_may_write(const struct procfs_node *node)
  * proc's lookup fails before any create (ENOENT); sysfs refuses to create:
  * EACCES from open(O_CREAT), EPERM from mknod and mkdir.
  */
-int procfs_create_error(const char *path, bool by_open)
+int procfs_create_error(const char *path, enum procfs_create how)
 {
 	if (strncmp(path, "/sys", 4))
 		return -ENOENT;
-	return by_open ? -EACCES : -EPERM;
+	return how == CREATE_BY_OPEN ? -EACCES : -EPERM;
 }
 
 /* ---- open files ---- */
