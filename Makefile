@@ -35,7 +35,7 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean deps run-user
+.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user
 all: $(BUILD)/pagoda.iso
 
 kernel: $(BUILD)/pagoda.elf
@@ -148,5 +148,10 @@ gdb:
 test-unit:
 	bash tests/run-host.sh
 
+# clean keeps .cache/ (the Linux kernel tools/linux-oracle.sh downloads);
+# distclean removes it too.
 clean:
 	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf .cache
