@@ -1,5 +1,6 @@
 # Pagoda: `make run` boots the demo, `make test` runs every test.
-# See README.md. CROSS= selects another toolchain prefix, DEBUG=1 builds for gdb.
+# See README.md. CROSS= selects another toolchain prefix, DEBUG=1 builds for
+# gdb, BUILD= another build directory.
 
 CROSS	?=
 CC	:= $(CROSS)gcc
@@ -8,7 +9,7 @@ NM	:= $(CROSS)nm
 OBJDUMP	:= $(CROSS)objdump
 NASM	?= nasm
 PYTHON	?= python3
-BUILD	:= build
+BUILD	?= build
 
 ifeq ($(DEBUG),1)
 OPT	:= -Og -g
@@ -35,16 +36,34 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user
+.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user FORCE
 all: $(BUILD)/pagoda.iso
+
+# ---- flag stamps: changing CC, CROSS, DEBUG or a flag rebuilds ----
+# $(BUILD)/flags/NAME holds the command lines of one group of targets, and
+# every target of the group depends on it. FORCE runs the recipe each time,
+# but it rewrites the file only when the text changed, and make compares
+# mtimes after the recipe: the group is rebuilt exactly when its flags
+# changed. (`make -n` cannot run the check, so it lists a full rebuild.)
+# $(1): the name of the variable holding the text (flags may contain commas).
+define update_stamp
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(strip $($(1)))' | cmp -s - $@ || printf '%s\n' '$(strip $($(1)))' > $@
+endef
+FORCE:
+
+KERNEL_FLAGS = $(CC) $(KCFLAGS) | $(NASM) $(NASMFLAGS) | $(LD)
+KERNEL_STAMP := $(BUILD)/flags/kernel
+$(KERNEL_STAMP): FORCE
+	$(call update_stamp,KERNEL_FLAGS)
 
 kernel: $(BUILD)/pagoda.elf
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(KERNEL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.asm
+$(BUILD)/%.o: %.asm $(KERNEL_STAMP)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) $< -o $@
 
@@ -53,16 +72,16 @@ $(BUILD)/%.o: %.asm
 $(BUILD)/kallsyms0.S: tools/kallsyms.py
 	@mkdir -p $(BUILD)
 	$(PYTHON) tools/kallsyms.py $@
-$(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld
+$(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld $(KERNEL_STAMP)
 	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms0.o
 $(BUILD)/kallsyms.S: $(BUILD)/pagoda.elf0 tools/kallsyms.py
 	$(NM) -n $< > $(BUILD)/pagoda.nm0
 	$(PYTHON) tools/kallsyms.py $(BUILD)/pagoda.nm0 $@
-$(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S
+$(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S $(KERNEL_STAMP)
 	$(CC) -c $< -o $@
-$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
+$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S $(KERNEL_STAMP)
 	$(CC) -c $< -o $@
-$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld
+$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld $(KERNEL_STAMP)
 	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
 	$(NM) -n $@ > $(BUILD)/pagoda.sym
 	@$(NM) -n $(BUILD)/pagoda.elf0 | cmp -s - $(BUILD)/pagoda.sym || \
