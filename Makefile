@@ -1,6 +1,6 @@
 # Pagoda: `make run` boots the demo, `make test` runs every test.
-# See README.md. CROSS= selects another toolchain prefix, DEBUG=1 builds for
-# gdb, BUILD= another build directory.
+# See README.md. CROSS= selects another toolchain prefix, CC=clang another
+# compiler, DEBUG=1 builds for gdb, BUILD= another build directory.
 
 CROSS	?=
 CC	:= $(CROSS)gcc
@@ -17,11 +17,25 @@ else
 OPT	:= -O2 -g
 endif
 
+# $(call cc-option,FLAG): FLAG if $(CC) takes it, else nothing (Linux's
+# scripts/Makefile.compiler). -Werror because clang only warns about the gcc
+# optimisation flags it does not know.
+cc-option = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null >/dev/null 2>&1 && echo "$(1)")
+# $(call cc-ldoption,FLAG,OTHER-FLAGS): the same for a flag of a link with
+# OTHER-FLAGS (clang 14 warns that it does not use -no-pie with -static: its
+# static executables have no PIE anyway).
+cc-ldoption = $(shell t=$$(mktemp) && { $(CC) -Werror $(2) $(1) -nostdlib -x c /dev/null -o $$t \
+	>/dev/null 2>&1 && echo "$(1)"; rm -f $$t; })
+
 # Every named function stays a function (only `static inline` helpers are
 # inlined), so a lecturer can break on do_wp_page and a backtrace shows the
-# path an article walks through.
-KNOINLINE := -fno-inline-functions-called-once -fno-inline-small-functions -fno-asynchronous-unwind-tables \
-	   -fno-inline-functions -fno-optimize-sibling-calls
+# path an article walks through. gcc needs one switch per inlining heuristic;
+# clang has none of them, and its -finline-hint-functions (after
+# -fno-inline-functions: the last one wins) is that contract in one flag.
+KNOINLINE := $(strip $(call cc-option,-fno-inline-functions-called-once) \
+	$(call cc-option,-fno-inline-small-functions) \
+	-fno-inline-functions $(call cc-option,-finline-hint-functions) \
+	-fno-optimize-sibling-calls -fno-asynchronous-unwind-tables)
 KCFLAGS	:= -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie $(KNOINLINE) \
 	   -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	   -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
@@ -132,7 +146,7 @@ bench: deps
 	bash tools/bench.sh $(BUILD)/pagoda-bench.iso
 
 deps:
-	@bash tools/install-deps.sh
+	@CC='$(CC)' bash tools/install-deps.sh
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda.iso
