@@ -1,5 +1,6 @@
 # Pagoda: `make run` boots the demo, `make test` runs every test.
-# See README.md. CROSS= selects another toolchain prefix, DEBUG=1 builds for gdb.
+# See README.md. CROSS= selects another toolchain prefix, CC=clang another
+# compiler, DEBUG=1 builds for gdb, BUILD= another build directory.
 
 CROSS	?=
 CC	:= $(CROSS)gcc
@@ -8,7 +9,7 @@ NM	:= $(CROSS)nm
 OBJDUMP	:= $(CROSS)objdump
 NASM	?= nasm
 PYTHON	?= python3
-BUILD	:= build
+BUILD	?= build
 
 ifeq ($(DEBUG),1)
 OPT	:= -Og -g
@@ -16,11 +17,25 @@ else
 OPT	:= -O2 -g
 endif
 
+# $(call cc-option,FLAG): FLAG if $(CC) takes it, else nothing (Linux's
+# scripts/Makefile.compiler). -Werror because clang only warns about the gcc
+# optimisation flags it does not know.
+cc-option = $(shell $(CC) -Werror $(1) -c -x c /dev/null -o /dev/null >/dev/null 2>&1 && echo "$(1)")
+# $(call cc-ldoption,FLAG,OTHER-FLAGS): the same for a flag of a link with
+# OTHER-FLAGS (clang 14 warns that it does not use -no-pie with -static: its
+# static executables have no PIE anyway).
+cc-ldoption = $(shell t=$$(mktemp) && { $(CC) -Werror $(2) $(1) -nostdlib -x c /dev/null -o $$t \
+	>/dev/null 2>&1 && echo "$(1)"; rm -f $$t; })
+
 # Every named function stays a function (only `static inline` helpers are
 # inlined), so a lecturer can break on do_wp_page and a backtrace shows the
-# path an article walks through.
-KNOINLINE := -fno-inline-functions-called-once -fno-inline-small-functions -fno-asynchronous-unwind-tables \
-	   -fno-inline-functions -fno-optimize-sibling-calls
+# path an article walks through. gcc needs one switch per inlining heuristic;
+# clang has none of them, and its -finline-hint-functions (after
+# -fno-inline-functions: the last one wins) is that contract in one flag.
+KNOINLINE := $(strip $(call cc-option,-fno-inline-functions-called-once) \
+	$(call cc-option,-fno-inline-small-functions) \
+	-fno-inline-functions $(call cc-option,-finline-hint-functions) \
+	-fno-optimize-sibling-calls -fno-asynchronous-unwind-tables)
 KCFLAGS	:= -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie $(KNOINLINE) \
 	   -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	   -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
@@ -35,16 +50,34 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean deps run-user
+.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user FORCE
 all: $(BUILD)/pagoda.iso
+
+# ---- flag stamps: changing CC, CROSS, DEBUG or a flag rebuilds ----
+# $(BUILD)/flags/NAME holds the command lines of one group of targets, and
+# every target of the group depends on it. FORCE runs the recipe each time,
+# but it rewrites the file only when the text changed, and make compares
+# mtimes after the recipe: the group is rebuilt exactly when its flags
+# changed. (`make -n` cannot run the check, so it lists a full rebuild.)
+# $(1): the name of the variable holding the text (flags may contain commas).
+define update_stamp
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(strip $($(1)))' | cmp -s - $@ || printf '%s\n' '$(strip $($(1)))' > $@
+endef
+FORCE:
+
+KERNEL_FLAGS = $(CC) $(KCFLAGS) | $(NASM) $(NASMFLAGS) | $(LD)
+KERNEL_STAMP := $(BUILD)/flags/kernel
+$(KERNEL_STAMP): FORCE
+	$(call update_stamp,KERNEL_FLAGS)
 
 kernel: $(BUILD)/pagoda.elf
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(KERNEL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.o: %.asm
+$(BUILD)/%.o: %.asm $(KERNEL_STAMP)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) $< -o $@
 
@@ -53,16 +86,16 @@ $(BUILD)/%.o: %.asm
 $(BUILD)/kallsyms0.S: tools/kallsyms.py
 	@mkdir -p $(BUILD)
 	$(PYTHON) tools/kallsyms.py $@
-$(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld
+$(BUILD)/pagoda.elf0: $(KERNEL_OBJS) $(BUILD)/kallsyms0.o linker.ld $(KERNEL_STAMP)
 	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms0.o
 $(BUILD)/kallsyms.S: $(BUILD)/pagoda.elf0 tools/kallsyms.py
 	$(NM) -n $< > $(BUILD)/pagoda.nm0
 	$(PYTHON) tools/kallsyms.py $(BUILD)/pagoda.nm0 $@
-$(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S
+$(BUILD)/kallsyms%.o: $(BUILD)/kallsyms%.S $(KERNEL_STAMP)
 	$(CC) -c $< -o $@
-$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
+$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S $(KERNEL_STAMP)
 	$(CC) -c $< -o $@
-$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld
+$(BUILD)/pagoda.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld $(KERNEL_STAMP)
 	$(LD) -n -z noexecstack --no-warn-rwx-segments -T linker.ld -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
 	$(NM) -n $@ > $(BUILD)/pagoda.sym
 	@$(NM) -n $(BUILD)/pagoda.elf0 | cmp -s - $(BUILD)/pagoda.sym || \
@@ -113,7 +146,7 @@ bench: deps
 	bash tools/bench.sh $(BUILD)/pagoda-bench.iso
 
 deps:
-	@bash tools/install-deps.sh
+	@CC='$(CC)' bash tools/install-deps.sh
 
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda.iso
@@ -148,5 +181,10 @@ gdb:
 test-unit:
 	bash tests/run-host.sh
 
+# clean keeps .cache/ (the Linux kernel tools/linux-oracle.sh downloads);
+# distclean removes it too.
 clean:
 	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf .cache

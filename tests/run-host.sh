@@ -29,7 +29,8 @@ else
 	echo "not ok 1 - host/initramfs: does not build # see $out/initramfs_host.log"
 fi
 
-# The harness itself: cpio writer, TAP runner, QEMU exit codes.
+# The harness itself: cpio writer, TAP runner, QEMU exit codes, and the
+# Makefile: a change of DEBUG or CC rebuilds (a few seconds of make).
 if python3 tests/test_tools.py >"$out/test_tools.out" 2>&1; then
 	echo "ok 1 - host/harness: tests/test_tools.py ($(grep -o 'Ran [0-9]* tests' "$out/test_tools.out"))"
 else

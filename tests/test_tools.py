@@ -7,10 +7,13 @@
   /dev/console and TRAILER!!!, byte-identical on a second run;
 - tests/run-boot.py --parse: TAP counting, diagnostics, \\r and escape
   sequences, the conditions that fail a run;
-- tools/qemu.sh: exit-code mapping, with a fake QEMU binary.
+- tools/qemu.sh: exit-code mapping, with a fake QEMU binary;
+- the Makefile: a change of DEBUG or CC rebuilds the objects it affects
+  (the stamps in $(BUILD)/flags/), and `make clean` keeps .cache/.
 """
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -193,6 +196,56 @@ class QemuExitCodeTest(unittest.TestCase):
 
     def test_timeout(self):
         self.assertEqual(self.run_fake(33, timeout="1", sleep=5), 124)
+
+
+class BuildFlagsTest(unittest.TestCase):
+    """One kernel object and one user object, built into a temporary BUILD."""
+    KERNEL_SRC = "lib/string.c"
+    USER_SRC = "user/lib/start.c"
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.targets = [os.path.join(self.tmp.name, "lib/string.o"),
+                        os.path.join(self.tmp.name, "user/lib/start.o")]
+        # Under `make CC=clang test` the parent's MAKEFLAGS would carry CC=clang.
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "CC", "CROSS", "DEBUG", "BUILD")}
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def make(self, *args, targets=None):
+        p = subprocess.run(["make", "--no-print-directory", "-C", ROOT, f"BUILD={self.tmp.name}",
+                            *args, *(self.targets if targets is None else targets)],
+                           capture_output=True, text=True, env=self.env)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        return p.stdout
+
+    def rebuilt(self, *args):
+        """Which of the two objects this make run compiled, and the kernel's command."""
+        out = self.make(*args)
+        kernel = [line for line in out.splitlines() if line.endswith(f" -c {self.KERNEL_SRC} -o {self.targets[0]}")]
+        user = [line for line in out.splitlines() if line.endswith(f" {self.USER_SRC}")]
+        return bool(kernel), bool(user), kernel[0] if kernel else ""
+
+    def test_flag_changes_rebuild(self):
+        self.assertEqual(self.rebuilt()[:2], (True, True))
+        self.assertEqual(self.rebuilt()[:2], (False, False), "nothing changed, nothing rebuilt")
+        kernel, user, cmd = self.rebuilt("DEBUG=1")
+        self.assertEqual((kernel, user), (True, False), "DEBUG=1 changes only the kernel's flags")
+        self.assertIn(" -Og ", cmd)
+        self.assertEqual(self.rebuilt("DEBUG=1")[:2], (False, False))
+        # Another compiler (the same gcc by its path: another CC all the same).
+        self.assertEqual(self.rebuilt("DEBUG=1", f"CC={shutil.which('gcc')}")[:2], (True, True))
+        kernel, user, cmd = self.rebuilt()
+        self.assertEqual((kernel, user), (True, True))
+        self.assertIn(" -O2 ", cmd)
+
+    def test_clean_keeps_the_linux_cache(self):
+        clean = self.make("-n", targets=["clean"])
+        self.assertIn(f"rm -rf {self.tmp.name}", clean)
+        self.assertNotIn(".cache", clean)
+        self.assertIn("rm -rf .cache", self.make("-n", targets=["distclean"]))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 #
 # Usage: tools/bench.sh [PAGODA_ISO]     (make bench builds the ISO)
 # Environment: RUNS (default 3), LINUX_KERNEL (a bzImage; default
-# build/linux/vmlinuz-* as tools/linux-oracle.sh fetches it, or /boot/vmlinuz-6.1*).
+# .cache/linux/vmlinuz-* as tools/linux-oracle.sh fetches it, or /boot/vmlinuz-6.1*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 iso=${1:-build/pagoda-bench.iso}
@@ -17,7 +17,7 @@ mkdir -p "$out"
 
 linux=${LINUX_KERNEL:-}
 if [[ -z $linux ]]; then
-	for k in build/linux/vmlinuz-* /boot/vmlinuz-6.1*; do
+	for k in .cache/linux/vmlinuz-* /boot/vmlinuz-6.1*; do
 		[[ -r $k ]] && { linux=$k; break; }
 	done
 fi

@@ -3,8 +3,10 @@
 # missing ones when we are root (CI, a fresh container). Quiet and fast when
 # everything is present, so the Makefile can run it before every run/test.
 #
-# Usage: tools/install-deps.sh [--check]
+# Usage: [CC=clang] tools/install-deps.sh [--check]
 #   --check   only report; never run apt-get (exit 1 if something is missing)
+#   CC        the compiler `make` uses (the Makefile passes it): clang is
+#             required only when it is asked for (make CC=clang)
 #
 # Exit: 0 all required tools present (possibly after installing them);
 #       1 something required is missing and we could not (or must not) install it.
@@ -33,6 +35,11 @@ required=(
 	"gdb:gdb"
 )
 # gdb: make gdb, and make test's lecture check (tests/gdb_lecture.sh).
+# gcc stays required with CC=clang: musl-gcc and the host unit tests use it.
+case ${CC:-} in
+	clang | clang-[0-9]* | */clang | */clang-[0-9]*)
+		required+=("${CC##*/}:$CC") ;;
+esac
 # Nice to have: cpio lets you list the initramfs (cpio -itv).
 optional=(
 	"cpio:cpio"

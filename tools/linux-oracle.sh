@@ -7,14 +7,15 @@
 #   INITRAMFS.cpio   default build/initramfs.cpio
 #
 # Environment:
-#   LINUX_KERNEL=PATH   bzImage to boot (default: build/linux/vmlinuz-*, then
+#   LINUX_KERNEL=PATH   bzImage to boot (default: .cache/linux/vmlinuz-*, then
 #                       /boot/vmlinuz-6.1*, else downloaded, see below)
 #   LINUX_APPEND=ARGS   extra kernel command-line arguments
 #   TIMEOUT, ACCEL      as for tools/qemu.sh
 #
 # With no kernel at hand it runs `apt-get download` for the package that
 # linux-image-amd64 depends on and extracts only boot/vmlinuz-* into
-# build/linux/. Nothing is installed: this machine's /boot, its bootloader and
+# .cache/linux/ (outside build/, so `make clean` keeps it; `make distclean`
+# removes it). Nothing is installed: this machine's /boot, its bootloader and
 # dpkg's database are left alone.
 #
 # Writes build/linux-serial.log and build/linux-results.txt. If `make test`
@@ -28,6 +29,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 build=$root/build
+cache=$root/.cache/linux
 
 initramfs=$build/initramfs.cpio
 if (($#)) && [[ $1 != -* ]]; then
@@ -37,7 +39,7 @@ fi
 [[ -f $initramfs ]] || { echo "linux-oracle: $initramfs: no such initramfs (make builds it)" >&2; exit 1; }
 
 fetch_kernel() {
-	local dest=$build/linux pkg tmp
+	local dest=$cache pkg tmp
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
 	if [[ -z $pkg ]] && [[ $(id -u) -eq 0 ]]; then
 		apt-get update -qq >&2
@@ -64,11 +66,11 @@ find_kernel() {
 		printf '%s\n' "$LINUX_KERNEL"
 		return
 	fi
-	for k in "$build"/linux/vmlinuz-* /boot/vmlinuz-6.1*; do
+	for k in "$cache"/vmlinuz-* /boot/vmlinuz-6.1*; do
 		[[ -r $k ]] && { printf '%s\n' "$k"; return; }
 	done
 	fetch_kernel || return 1
-	for k in "$build"/linux/vmlinuz-*; do
+	for k in "$cache"/vmlinuz-*; do
 		[[ -r $k ]] && { printf '%s\n' "$k"; return; }
 	done
 	return 1
