@@ -152,30 +152,63 @@ run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda.iso
 	bash tools/qemu.sh --iso $(BUILD)/pagoda.iso
 
-# The host unit tests and the gdb lecture check run first; the boot runner
-# counts their TAP with its own, so the last line covers everything.
+# The host unit tests, the gdb lecture check and the checks of the
+# own-program targets run first; the boot runner counts their TAP with its
+# own, so the last line covers everything.
 test: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso $(BUILD)/pagoda.iso
 	@echo "host unit tests (tests/run-host.sh) and the gdb lecture check (tests/gdb_lecture.sh)..."
 	@bash tests/run-host.sh > $(BUILD)/host-tests.tap 2>&1 || true
 	@bash tests/gdb_lecture.sh $(BUILD)/pagoda.iso > $(BUILD)/gdb-lecture.tap 2>&1 || true
+	@echo "your own programs: make run-user (tests/run_user.sh) and make debug DIR= PROG= under gdb (tests/gdb_user.sh)..."
+	@bash tests/run_user.sh > $(BUILD)/run-user.tap 2>&1 || true
+	@bash tests/gdb_user.sh > $(BUILD)/gdb-user.tap 2>&1 || true
 	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-test.iso \
-		--also $(BUILD)/host-tests.tap --also $(BUILD)/gdb-lecture.tap
+		--also $(BUILD)/host-tests.tap --also $(BUILD)/gdb-lecture.tap \
+		--also $(BUILD)/run-user.tap --also $(BUILD)/gdb-user.tap
 
-# Boot a directory of the user's own static programs: they run as /user/NAME.
-run-user: deps
-	@test -n "$(DIR)" || { echo "usage: make run-user DIR=path/to/static/programs"; exit 2; }
+# ---- your own programs: make run-user DIR=, make debug DIR= PROG= ----
+# DIR's files are staged as /user/NAME into a copy of the initramfs, on an
+# ISO of their own (USER_ISO) whose command line says init.tests=user: /init
+# runs only them, unless BUILTIN_TESTS=1 (then all of /tests first, as make
+# test does). run-user's serial log is RUN_USER_LOG, not make test's.
+USER_ISO	?= $(BUILD)/pagoda-user.iso
+RUN_USER_LOG	?= $(BUILD)/run-user-serial.log
+USER_CMDLINE	= init.tests=$(if $(filter 1,$(BUILTIN_TESTS)),all,user) $(CMDLINE)
+
+.PHONY: user-iso user-programs
+user-iso:
+	@test -n "$(DIR)" || { echo "usage: make run-user DIR=path/to/static/programs (or make debug DIR=...)"; exit 2; }
+	@test -d "$(DIR)" || { echo "DIR=$(DIR): no such directory"; exit 2; }
 	@$(MAKE) --no-print-directory user $(BUILD)/pagoda.elf
-	$(call stage_user_dir,$(BUILD)/initramfs-user,$(DIR))
-	$(call make_iso,$(BUILD)/pagoda-user.iso,$(CMDLINE),$(BUILD)/initramfs-user.cpio)
-	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-user.iso --user
+	$(call stage_user_dir,$(basename $(USER_ISO))-initramfs,$(DIR))
+	$(call make_iso,$(USER_ISO),$(USER_CMDLINE),$(basename $(USER_ISO))-initramfs.cpio)
 
+run-user: deps
+	@$(MAKE) --no-print-directory user-iso
+	$(PYTHON) tests/run-boot.py --iso $(USER_ISO) --user --log $(RUN_USER_LOG)
+
+# make debug: the demo (init=/bin/demo), or with DIR= your own programs, halted
+# for gdb. SERIAL_LOG=FILE sends the console to FILE instead of this terminal.
 debug: deps
-	@$(MAKE) --no-print-directory DEBUG=$(DEBUG) $(BUILD)/pagoda.iso
-	bash tools/qemu.sh --iso $(BUILD)/pagoda.iso --gdb
+	@$(MAKE) --no-print-directory DEBUG=$(DEBUG) $(if $(DIR),user-iso,$(BUILD)/pagoda.iso)
+	$(if $(PROG),@echo "debug: in another terminal: make gdb PROG=$(PROG) (stops only in $(PROG)'s faults)")
+	bash tools/qemu.sh --iso $(if $(DIR),$(USER_ISO),$(BUILD)/pagoda.iso) --gdb $(if $(SERIAL_LOG),--serial-log $(SERIAL_LOG))
 
+# PROG=name: hardware breakpoints (BREAK, default handle_mm_fault) taken only
+# when the current task's comm is name (prog-break, tools/gdb/user.py).
+BREAK	?= handle_mm_fault
 gdb:
-	gdb -q -x tools/gdb/pagoda.gdb
+	gdb -q -x tools/gdb/pagoda.gdb $(if $(PROG),-ex 'prog-break $(PROG) $(BREAK)')
+
+# Programs built as a user builds theirs (README, "Running your own program"),
+# for make test's checks of run-user and debug DIR= (tests/run_user.sh,
+# tests/gdb_user.sh): $(BUILD)/user-programs/NAME from tests/user-programs/NAME.c.
+USER_PROGRAMS := $(patsubst tests/user-programs/%.c,$(BUILD)/user-programs/%,$(wildcard tests/user-programs/*.c))
+user-programs: $(USER_PROGRAMS)
+$(BUILD)/user-programs/%: tests/user-programs/%.c $(USER_CRT0) $(USER_LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(USER_CFLAGS)) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBA) $(USER_LIBGCC)
 
 # Host unit tests: kernel code compiled for Linux processes (no QEMU).
 test-unit:

@@ -1,6 +1,12 @@
 /*
  * printk: lines on the serial console with Linux's timestamp prefix
  * "[    1.234567] ", so a Pagoda boot log reads like dmesg.
+ *
+ * The kernel and user programs share the one serial line.  When one starts
+ * writing while the other has left a line unfinished, a newline goes out
+ * first, so a kernel line is never glued to a program's output: every
+ * line is all the kernel's (it starts with the timestamp) or all a
+ * program's (tests/run-boot.py tells them apart that way).
  */
 #include <kernel/kernel.h>
 #include <kernel/spinlock.h>
@@ -9,6 +15,17 @@
 
 static DEFINE_SPINLOCK(console_lock);
 static bool at_line_start = true;
+static bool line_is_user;	/* the unfinished line, if any, is a program's */
+
+/* Called with console_lock: end the other writer's unfinished line. */
+static void console_take_line(bool user)
+{
+	if (!at_line_start && line_is_user != user) {
+		serial_putc('\n');
+		at_line_start = true;
+	}
+	line_is_user = user;
+}
 
 static void emit_timestamp(void)
 {
@@ -28,6 +45,8 @@ void vprintk(const char *fmt, va_list ap)
 	if (n > (int)sizeof(buf) - 1)
 		n = sizeof(buf) - 1;
 	spin_lock(&console_lock);
+	if (n > 0)
+		console_take_line(false);
 	for (int i = 0; i < n; i++) {
 		if (at_line_start)
 			emit_timestamp();
@@ -50,6 +69,8 @@ void printk(const char *fmt, ...)
 void console_write(const char *s, size_t n)
 {
 	spin_lock(&console_lock);
+	if (n)
+		console_take_line(true);
 	serial_write(s, n);
 	if (n)
 		at_line_start = s[n - 1] == '\n';

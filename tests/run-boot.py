@@ -12,10 +12,15 @@ file, follows the log while QEMU runs, and prints
     time from QEMU start to /init: 1.42 s (host wall clock); guest clock at /init: 0.91 s
     41 passed, 1 failed
 
-A test is any line `ok N - name` or `not ok N - name` (TAP), whoever prints
-it: the kernel's self-tests (selftest/...) and /init's tests alike. Lines
-starting with `#` are diagnostics and are shown only for failures. `# SKIP`
-counts as passed, `not ok ... # TODO` does not count as failed (TAP rules).
+A test is a line `ok N - name` or `not ok N - name` (TAP) printed by the
+kernel's self-tests (selftest/...) or by /init, one per program it runs.
+/init announces each program with `# init: run N name`; until its own
+`ok N - name` line, everything is that program's output, TAP-looking lines
+included (a user's program may print TAP of its own: shown, never counted).
+Lines starting with `#` are diagnostics and are shown only for failures.
+`# SKIP` counts as passed, `not ok ... # TODO` does not count as failed (TAP
+rules). A line that starts with a printk timestamp is the kernel's: the
+report keeps those apart from the programs' output (`kernel:` lines).
 
 Exit status 0 only if all of these hold: no test failed, at least one test
 ran, the log has no "Kernel panic", QEMU powered off cleanly (no timeout),
@@ -31,7 +36,8 @@ Options:
   --timeout S       kill QEMU after S seconds (default $TIMEOUT or 600)
   --filter PREFIX   report and count only tests whose name starts with PREFIX
   --user            --filter user/ --show-output (make run-user)
-  --show-output     print each test's console output (after its result line)
+  --show-output     print each test's console output (after its result line),
+                    then the kernel's log lines printed while it ran
   --results FILE    write "PASS|FAIL|SKIP name" lines, one per test (default
                     when booting an ISO without --filter: build/test-results.txt,
                     which tools/linux-oracle.sh compares Linux's results with)
@@ -56,6 +62,7 @@ STAMP_RE = re.compile(r"^\[\s*\d+\.\d+\]\s*")       # optional "[    1.234] " pr
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]")
 INIT_START_RE = re.compile(r"pagoda-init: started at (\d+) ns")
 INIT_SUMMARY_RE = re.compile(r"^# init: (\d+) passed, (\d+) failed")
+INIT_RUN_RE = re.compile(r"^# init: run (\d+) (.+)$")
 PANIC_STR = "Kernel panic"
 
 
@@ -68,7 +75,9 @@ class Report:
         self.show_output = show_output  # print every test's console output, not just diagnostics
         self.tests = []                 # (status, name, directive)
         self.diag = []                  # '#' lines since the previous test line
-        self.output = []                # all other lines since then
+        self.output = []                # the program's lines since then ('#' ones too)
+        self.kernel = []                # printk lines since then, timestamp kept
+        self.running = None             # (number, name) from "# init: run N name"
         self.init_started_ns = None
         self.init_started_wall = None
         self.init_summary = None        # (passed, failed) as /init counted them
@@ -85,19 +94,42 @@ class Report:
         if m and self.init_started_ns is None:
             self.init_started_ns = int(m.group(1))
             self.init_started_wall = wall
+        stamped = STAMP_RE.match(line) is not None
+        kernel_line = line
         line = STAMP_RE.sub("", line)
         m = INIT_SUMMARY_RE.match(line)
         if m:
             self.init_summary = (int(m.group(1)), int(m.group(2)))
-        m = TAP_RE.match(line)
+        m = None if stamped else INIT_RUN_RE.match(line)
         if m:
+            self.running = (int(m.group(1)), m.group(2))
+            self.diag, self.output, self.kernel = [], [], []
+            return
+        m = TAP_RE.match(line)
+        if m and (stamped or self.is_result(m)):
             self.test_line(m.group(1) is None, m.group(3))
-            self.diag, self.output = [], []
+            self.diag, self.output, self.kernel = [], [], []
+            self.running = None
+        elif stamped:
+            if line.startswith("#"):
+                self.diag.append(line)      # a kernel self-test's diagnostic
+            elif self.init_started_ns is not None:
+                self.kernel.append(kernel_line)
         elif line.startswith("#"):
             self.diag.append(line)
             self.output.append(line)
         elif self.init_started_ns is not None and not INIT_START_RE.search(line):
             self.output.append(line)
+
+    def is_result(self, m):
+        """Whether a TAP line is /init's result for the program it announced.
+
+        Without an announcement (an older /init, a kernel self-test) every TAP
+        line is a result; after one, only "ok N - name" with its N and name."""
+        if self.running is None:
+            return True
+        name = m.group(3).partition(" # ")[0].strip()
+        return (int(m.group(2)), name) == self.running
 
     def test_line(self, ok, desc):
         if self.init_started_ns is not None:
@@ -125,6 +157,9 @@ class Report:
         elif status == "FAIL":
             for d in self.diag:
                 print(f"      {d}", file=self.out, flush=True)
+        if self.show_output or status == "FAIL":
+            for k in self.kernel:
+                print(f"      kernel: {k}", file=self.out, flush=True)
 
     def passed(self):
         return sum(1 for s, _, _ in self.tests if s in ("PASS", "SKIP"))

@@ -6,7 +6,11 @@
 - tools/mkcpio.py: the archive parses back as newc, sorted, aligned, with
   /dev/console and TRAILER!!!, byte-identical on a second run;
 - tests/run-boot.py --parse: TAP counting, diagnostics, \\r and escape
-  sequences, the conditions that fail a run;
+  sequences, the conditions that fail a run; a program's own TAP lines
+  (after /init's "# init: run N name") shown as its output, not counted;
+  kernel lines kept apart;
+- /init (build/initramfs/init, run on this host): --tests=user and the
+  "# init: run" announcements;
 - tools/qemu.sh: exit-code mapping, with a fake QEMU binary;
 - the Makefile: a change of DEBUG or CC rebuilds the objects it affects
   (the stamps in $(BUILD)/flags/), and `make clean` keeps .cache/.
@@ -23,6 +27,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MKCPIO = os.path.join(ROOT, "tools", "mkcpio.py")
 RUN_BOOT = os.path.join(ROOT, "tests", "run-boot.py")
+INIT = os.path.join(ROOT, "build", "initramfs", "init")
 QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
 
 
@@ -90,11 +95,11 @@ class MkcpioTest(unittest.TestCase):
 
 
 class RunBootParseTest(unittest.TestCase):
-    def parse(self, text, *extra):
+    def parse(self, text, *options):
         with tempfile.NamedTemporaryFile("wb", suffix=".log", delete=False) as f:
             f.write(text.encode())
         try:
-            p = subprocess.run([RUN_BOOT, "--parse", f.name, *extra], capture_output=True, text=True)
+            p = subprocess.run([RUN_BOOT, "--parse", f.name, *options], capture_output=True, text=True)
         finally:
             os.unlink(f.name)
         return p.returncode, p.stdout.splitlines()
@@ -163,6 +168,109 @@ class RunBootParseTest(unittest.TestCase):
         rc, out = self.parse("pagoda-init: started at 1 ns\n# init: 0 passed, 0 failed\n")
         self.assertEqual(rc, 1)
         self.assertEqual(out[-1], "0 passed, 0 failed")
+
+
+    # /init announces each program; a user's program prints TAP of its own
+    # (one "not ok"), and the kernel logs a line while it runs.
+    USER_RUN = ("[    0.100000] ok 1 - selftest/buddy/coalesce\n"
+                "pagoda-init: started at 1000 ns\n"
+                "# init: kernel Pagoda, 2 tests (only /user), leak check on\n"
+                "# init: run 1 user/tap_hello\n"
+                "1..2\n"
+                "ok 1 - first\n"
+                "not ok 2 - second\n"
+                "[    0.500000] Out of memory: killing process 7 (hog) at 0\n"
+                "# its own diagnostic\n"
+                "ok 1 - user/tap_hello\n"
+                "# init: run 2 user/quiet\n"
+                "ok 2 - user/quiet\n"
+                "1..2\n"
+                "# init: 2 passed, 0 failed\n")
+
+    def test_program_tap_is_output_under_user(self):
+        rc, out = self.parse(self.USER_RUN, "--user")
+        self.assertEqual(rc, 0, out)
+        i = out.index("PASS  user/tap_hello")
+        self.assertEqual(out[i + 1:i + 6], [
+            "      | 1..2",
+            "      | ok 1 - first",
+            "      | not ok 2 - second",
+            "      | # its own diagnostic",
+            "      kernel: [    0.500000] Out of memory: killing process 7 (hog) at 0"])
+        self.assertEqual(out[i + 6], "PASS  user/quiet")
+        self.assertEqual(out[-1], "2 passed, 0 failed")
+
+    def test_program_tap_not_counted(self):
+        rc, out = self.parse(self.USER_RUN)
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn("FAIL  second", out)
+        self.assertNotIn("PASS  first", out)
+        self.assertFalse(any(ln.startswith("# warning") for ln in out), out)
+        self.assertEqual(out[-1], "3 passed, 0 failed")
+
+    def test_announced_failure_counts(self):
+        log = self.USER_RUN.replace("ok 2 - user/quiet", "not ok 2 - user/quiet # exit status 1")
+        rc, out = self.parse(log)
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL  user/quiet # exit status 1", out)
+        self.assertEqual(out[-1], "2 passed, 1 failed")
+
+    def test_failure_shows_kernel_lines_apart(self):
+        log = self.USER_RUN.replace("ok 1 - user/tap_hello", "not ok 1 - user/tap_hello # killed by signal 9")
+        rc, out = self.parse(log)
+        self.assertEqual(rc, 1)
+        i = out.index("FAIL  user/tap_hello # killed by signal 9")
+        self.assertEqual(out[i + 1:i + 3], [
+            "      # its own diagnostic",
+            "      kernel: [    0.500000] Out of memory: killing process 7 (hog) at 0"])
+
+    def test_kernel_selftest_diagnostics(self):
+        log = ("[    0.100000] # free pages 3, expected 4\n"
+               "[    0.100000] not ok 1 - selftest/buddy/split\n"
+               "pagoda-init: started at 1 ns\nok 1 - getpid\n# init: 1 passed, 0 failed\n")
+        rc, out = self.parse(log)
+        self.assertEqual(rc, 1)
+        i = out.index("FAIL  selftest/buddy/split")
+        self.assertEqual(out[i + 1], "      # free pages 3, expected 4")
+
+
+@unittest.skipUnless(os.access(INIT, os.X_OK), "no build/initramfs/init (make user builds it)")
+class InitOnHostTest(unittest.TestCase):
+    """/init itself on this host, with --root: what it runs and what it prints."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        for d, name, body in (("tests", "builtin", "exit 0"),
+                              ("user", "mine", "echo 'ok 1 - inner'; exit 0")):
+            os.makedirs(os.path.join(self.tmp.name, d), exist_ok=True)
+            path = os.path.join(self.tmp.name, d, name)
+            with open(path, "w") as f:
+                f.write("#!/bin/sh\n" + body + "\n")
+            os.chmod(path, 0o755)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_init(self, *options):
+        p = subprocess.run([INIT, "--root=" + self.tmp.name, "--no-poweroff", *options],
+                           capture_output=True, text=True, timeout=60)
+        return p.returncode, p.stdout.splitlines()
+
+    def test_all_by_default(self):
+        rc, out = self.run_init()
+        self.assertEqual(rc, 0, out)
+        self.assertIn("# init: run 1 builtin", out)
+        self.assertIn("ok 1 - builtin", out)
+        i = out.index("# init: run 2 user/mine")
+        self.assertEqual(out[i + 1:i + 3], ["ok 1 - inner", "ok 2 - user/mine"])
+
+    def test_only_user(self):
+        rc, out = self.run_init("--tests=user")
+        self.assertEqual(rc, 0, out)
+        self.assertFalse(any("builtin" in ln for ln in out), out)
+        self.assertIn("# init: run 1 user/mine", out)
+        self.assertIn("ok 1 - user/mine", out)
+        self.assertIn("# init: 1 passed, 0 failed", out)
 
 
 class QemuExitCodeTest(unittest.TestCase):

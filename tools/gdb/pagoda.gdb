@@ -7,6 +7,9 @@
 #   translate-va VA [CR3]   page-table walk from CR3, one line per level
 #   buddy [NODE]            buddy free lists of a node, per order
 #   pagoda-connect [PORT]   reconnect to QEMU
+# and, from tools/gdb/user.py (one program of your own, make gdb PROG=name):
+#   prog-break NAME [FN...] hbreak FN (default handle_mm_fault) only in NAME
+#   $current(), $comm_is("name")   the running task; a breakpoint condition
 #
 # Before the kernel has turned on its higher-half mappings a software
 # breakpoint cannot be written, so stop early with `hbreak` (hbreak x86_64_start_kernel),
@@ -17,6 +20,7 @@ set pagination off
 set print pretty on
 set architecture i386:x86-64
 source tools/gdb/pagoda.py
+source tools/gdb/user.py
 
 python
 import os

@@ -4,8 +4,12 @@
  *   main
  *     console_setup     Linux without /dev/console: make it, open fds 0-2
  *     mounts_setup      Linux: mount proc and sysfs if they are missing
- *     tests_scan        the files in /tests, then in /user (named "user/NAME"), sorted
+ *     cmdline_options   as pid 1: init.tests= from /proc/cmdline
+ *     tests_scan        the files in /tests (unless init.tests=user), then in
+ *                       /user (named "user/NAME"), sorted
  *     for each test:
+ *       "# init: run N name"   so that a reader of the console knows whose
+ *                       output follows, TAP lines included (see below)
  *       test_run        fork + execve(path), a watchdog child, wait4
  *       leak_check      Pagoda only: MemFree must be back where it was
  *       "ok N - name" / "ok N - name # SKIP" (exit status KSFT_SKIP) /
@@ -14,6 +18,10 @@
  *
  * Each test prints its own checks as "# " comment lines; init prints the
  * one TAP line per program.  A crash in a test is one failed test.
+ * Everything between "# init: run N name" and init's own "ok N - name" /
+ * "not ok N - name" is the program's output, even lines that look like TAP:
+ * a user's program may print TAP of its own (tests/run-boot.py shows those
+ * lines under the program's result and does not count them).
  *
  * The leak check compares /proc/meminfo MemFree before and after each test,
  * so init itself must not change its memory footprint while it runs:
@@ -26,6 +34,11 @@
  *   --root=DIR       look for DIR/tests and DIR/user (host testing)
  *   --leak-check / --no-leak-check   force the check on or off
  *   --timeout=SEC    per-test watchdog (default 300 s)
+ *   --tests=all|user which programs: all (default) or only /user's
+ * The kernel command line word init.tests=all|user does what --tests= does
+ * (make run-user and make debug DIR= boot with init.tests=user).  Linux
+ * takes a dotted word for a module parameter and does not pass it to init,
+ * so init reads it from /proc/cmdline, and only as pid 1: never a host's.
  * reboot is only ever called as pid 1 or on Pagoda, so running this on a
  * development host cannot power it off.
  */
@@ -53,6 +66,8 @@ static int opt_nonly;
 static int opt_poweroff = 1;
 static int opt_leak = -1;               /* -1: on if the kernel is Pagoda */
 static long opt_timeout = 300;
+static int opt_builtin = 1;             /* run /tests too, not only /user */
+static char cmdline_buf[1024];
 
 /* Same environment on every kernel, so tests behave identically. */
 static char *test_envp[] = { "PATH=/bin", "HOME=/", "TERM=linux", NULL };
@@ -330,6 +345,38 @@ static __attribute__((noinline)) void stack_pretouch(void)
 		buf[i] = 0;
 }
 
+/* "all" (1) or "user" (0): whether the built-in tests in /tests run; all if unknown. */
+static int tests_option(const char *val, size_t len)
+{
+	if (len == 3 && !strncmp(val, "all", 3))
+		return 1;
+	if (len == 4 && !strncmp(val, "user", 4))
+		return 0;
+	printf("# init: unknown tests option '%.*s' (all or user), running all\n", (int)len, val);
+	return 1;
+}
+
+/* init.tests= on the kernel command line; words are separated by spaces. */
+static void cmdline_options(void)
+{
+	static const char key[] = "init.tests=";
+	char *p = cmdline_buf;
+
+	if (sys_getpid() != 1 || read_file("/proc/cmdline", cmdline_buf, sizeof(cmdline_buf)) < 0)
+		return;
+	while ((p = strstr(p, key)) != NULL) {
+		char *val = p + sizeof(key) - 1;
+		size_t len = 0;
+
+		if (p == cmdline_buf || p[-1] == ' ') {
+			while (val[len] && val[len] != ' ' && val[len] != '\n')
+				len++;
+			opt_builtin = tests_option(val, len);
+		}
+		p = val;
+	}
+}
+
 static void options_parse(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -345,6 +392,8 @@ static void options_parse(int argc, char **argv)
 			opt_leak = 0;
 		else if (!strncmp(a, "--timeout=", 10))
 			opt_timeout = strtol(a + 10, NULL, 10);
+		else if (!strncmp(a, "--tests=", 8))
+			opt_builtin = tests_option(a + 8, strlen(a + 8));
 		else if (opt_nonly < MAX_ONLY)
 			opt_only[opt_nonly++] = a;
 	}
@@ -391,16 +440,19 @@ int main(int argc, char **argv)
 
 	console_setup();
 	printf("pagoda-init: started at %ld ns\n", t0);
-	options_parse(argc, argv);
 	mounts_setup();
+	cmdline_options();
+	options_parse(argc, argv);      /* after: --tests= wins over init.tests= */
 	if (sys_uname(&u) < 0)
 		strcpy(u.sysname, "?");
 	if (opt_leak < 0)
 		opt_leak = is_pagoda();         /* Linux's MemFree moves on its own */
 
-	tests_scan("/tests", "");
+	if (opt_builtin)
+		tests_scan("/tests", "");
 	tests_scan("/user", "user/");
-	printf("# init: kernel %s, %d tests, leak check %s\n", u.sysname, ntests, opt_leak ? "on" : "off");
+	printf("# init: kernel %s, %d tests%s, leak check %s\n", u.sysname, ntests,
+	       opt_builtin ? "" : " (only /user)", opt_leak ? "on" : "off");
 
 	stack_pretouch();
 	warm_up();
@@ -413,8 +465,12 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < ntests; i++) {
 		struct test *t = &tests[i];
-		enum test_result r = test_run(t, reason, sizeof(reason));
-		int ok = r != TEST_FAIL;
+		enum test_result r;
+		int ok;
+
+		printf("# init: run %d %s\n", i + 1, t->name);
+		r = test_run(t, reason, sizeof(reason));
+		ok = r != TEST_FAIL;
 
 		if (opt_leak && (leaked = leak_check(&baseline)) != 0) {
 			size_t n = ok ? 0 : strlen(reason);
