@@ -252,8 +252,16 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	regs->rdx = sc->rdx; regs->rax = sc->rax; regs->rcx = sc->rcx; regs->rsp = sc->rsp;
 	regs->rip = sc->rip;
 	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
-	regs->cs = __USER_CS;
-	regs->ss = __USER_DS;
+	/*
+	 * CS and SS as the context says, forced to CPL 3, as Linux: a bad one
+	 * faults on the iretq back to user mode, which becomes a signal
+	 * (fixup_bad_iret). Without UC_STRICT_RESTORE_SS an invalid SS is
+	 * replaced; __USER_DS is the only valid user data segment here.
+	 */
+	regs->cs = sc->cs | 3;
+	regs->ss = sc->ss | 3;
+	if (!(frame.uc.uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == __USER_CS && regs->ss != __USER_DS)
+		regs->ss = __USER_DS;
 	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
 	if (sc->fpstate) {
 		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {

@@ -40,13 +40,22 @@ static void fpu_init(void)
 	__asm__ __volatile__("fninit");
 }
 
-/* syscall enters at entry_SYSCALL_64 with IF, DF, TF and AC cleared. */
+/*
+ * syscall enters at entry_SYSCALL_64 with these RFLAGS bits cleared, the
+ * mask Linux uses. NT matters most: user code may set it (popfq), and the
+ * kernel must not keep it, since iretq with NT set faults (#GP: no task
+ * switch in long mode). The user's own flags, NT included, are in r11 and
+ * come back on the return to user mode.
+ */
+#define SYSCALL_RFLAGS_MASK \
+	(X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL | X86_EFLAGS_AC | X86_EFLAGS_NT)
+
 static void syscall_init(void)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	wrmsr(MSR_STAR, ((u64)(__USER32_CS) << 48) | ((u64)__KERNEL_CS << 32));
 	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
-	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | (1UL << 10) | (1UL << 8) | X86_EFLAGS_AC);
+	wrmsr(MSR_SYSCALL_MASK, SYSCALL_RFLAGS_MASK);
 }
 
 static void percpu_init(int cpu)

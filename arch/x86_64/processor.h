@@ -23,7 +23,11 @@
 #define X86_CR4_SMEP		(1UL << 20)
 #define X86_CR4_SMAP		(1UL << 21)
 
+#define X86_EFLAGS_TF		(1UL << 8)
 #define X86_EFLAGS_IF		(1UL << 9)
+#define X86_EFLAGS_DF		(1UL << 10)
+#define X86_EFLAGS_IOPL		(3UL << 12)
+#define X86_EFLAGS_NT		(1UL << 14)
 #define X86_EFLAGS_AC		(1UL << 18)
 
 static inline u64 rdmsr(u32 msr)
