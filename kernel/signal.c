@@ -11,6 +11,7 @@
 #include <kernel/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/fpu.h>
 
 static bool sig_default_ignored(int sig)
 {
@@ -204,7 +205,7 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 		return -EFAULT;		/* x86-64 needs the restorer; Linux kills the task */
 	sp = (sp - 512) & ~63UL;
 	fp = sp;
-	__asm__ __volatile__("fxsave64 (%0)" :: "r"(t->fpu_state) : "memory");
+	fpu_save(t->fpu_state);
 	if (copy_to_user((void *)fp, t->fpu_state, 512))
 		return -EFAULT;
 	sp = ((sp - sizeof(frame)) & ~15UL) - 8;	/* as after a call: (rsp + 8) % 16 == 0 */
@@ -269,7 +270,7 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 			return 0;
 		}
 		((u32 *)t->fpu_state)[6] &= 0xffff;	/* MXCSR: no reserved bits, or fxrstor faults */
-		__asm__ __volatile__("fxrstor64 (%0)" :: "r"(t->fpu_state) : "memory");
+		fpu_restore(t->fpu_state);
 	}
 	return regs->rax;	/* the syscall return value slot keeps the interrupted rax */
 }

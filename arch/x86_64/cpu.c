@@ -7,9 +7,11 @@
 #include <arch/x86_64/pgtable.h>
 #include <arch/x86_64/percpu.h>
 #include <arch/x86_64/ptrace.h>
+#include <arch/x86_64/archrandom.h>
 #include <kernel/kernel.h>
 
-bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb;
+bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb, cpu_has_rdrand;
+u32 elf_hwcap;		/* AT_HWCAP for new programs: CPUID 1 EDX, as Linux's ELF_HWCAP */
 u64 __supported_pte_mask = ~_PAGE_NX;	/* NX allowed once we know the CPU has it */
 struct cpu_info cpu_info[8];
 
@@ -19,6 +21,9 @@ static void detect_features(void)
 {
 	u32 a, b, c, d;
 
+	cpuid(1, 0, &a, &b, &c, &d);
+	elf_hwcap = d;
+	cpu_has_rdrand = c & (1u << 30);
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	cpu_has_nx = d & (1u << 20);
 	cpu_has_pdpe1gb = d & (1u << 26);

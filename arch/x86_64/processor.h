@@ -79,6 +79,15 @@ static inline void local_irq_restore(unsigned long flags)
 }
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 static inline void halt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
+/* Enable interrupts and wait for one: sti's one-instruction delay means none slips in between. */
+static inline void safe_halt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
+
+/* A cycle counter for seeds and timestamps (Linux: get_cycles()). */
+static inline u64 get_cycles(void) { return rdtsc(); }
+
+/* The user's FS base (TLS pointer), which the CPU keeps in an MSR (Linux: asm/fsgsbase.h). */
+static inline unsigned long x86_fsbase_read_cpu(void) { return rdmsr(MSR_FS_BASE); }
+static inline void x86_fsbase_write_cpu(unsigned long base) { wrmsr(MSR_FS_BASE, base); }
 
 /* SMAP: the kernel opens user memory only inside the uaccess helpers. */
 static inline void stac(void) { __asm__ __volatile__(".byte 0x0f,0x01,0xcb" ::: "memory"); }
