@@ -5,7 +5,7 @@
  *   do_fork -> alloc_task -> dup_mm -> dup_mmap -> for each VMA:
  *                                        vm_area_dup, anon_vma_fork,
  *                                        copy_page_range
- *           -> dup_files -> copy_thread -> wake_up_process
+ *           -> dup_files -> copy_thread (arch/x86_64/process.c) -> wake_up_process
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>

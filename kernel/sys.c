@@ -1,4 +1,4 @@
-/* Small system calls: identity, time, sleeping, uname, arch_prctl, reboot. */
+/* Small system calls: identity, time, sleeping, uname, getrandom, reboot (arch_prctl: arch/x86_64/process.c). */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
