@@ -1,7 +1,8 @@
 ; Multiboot2 header and the 32-bit entry: GRUB leaves us in protected mode
 ; with paging off (eax = 0x36d76289, ebx = physical address of the
 ; multiboot2 information). We build boot page tables, enter long mode and
-; jump to the higher half. None of this runs after x86_64_start_kernel().
+; jump to the higher half (head64.asm). None of this runs after
+; x86_64_start_kernel().
 ;
 ; Boot page tables (2 MB pages everywhere):
 ;   PML4[0]   -> boot_pdpt_low  : identity map of 0..4 GB (needed while we
@@ -16,6 +17,8 @@ KERNEL_VMA      equ 0xffffffff80000000
 PTE_P   equ 1 << 0
 PTE_W   equ 1 << 1
 PTE_PS  equ 1 << 7
+
+%include "arch/x86_64/linkage.inc"
 
 section .multiboot2
 align 8
@@ -54,8 +57,7 @@ mb2_info_phys:	dd 0
 
 section .boot.text progbits alloc exec
 bits 32
-global _start
-_start:
+SYM_FUNC_START _start
 	cli
 	mov esp, boot_stack32_top
 	cmp eax, 0x36d76289
@@ -93,9 +95,10 @@ _start:
 .no_multiboot:
 	mov esi, msg_no_mb
 	jmp boot_fail
+SYM_FUNC_END _start
 
 ; Long mode needs CPUID leaf 0x80000001 with the LM bit.
-check_long_mode:
+SYM_FUNC_START check_long_mode
 	mov eax, 0x80000000
 	cpuid
 	cmp eax, 0x80000001
@@ -108,8 +111,9 @@ check_long_mode:
 .no_lm:
 	mov esi, msg_no_lm
 	jmp boot_fail
+SYM_FUNC_END check_long_mode
 
-build_boot_page_tables:
+SYM_FUNC_START build_boot_page_tables
 	; four PDs of 512 x 2 MB = 0..4 GB
 	mov edi, boot_pd
 	mov eax, PTE_P | PTE_W | PTE_PS
@@ -140,9 +144,10 @@ build_boot_page_tables:
 	mov dword [boot_pml4 + 273 * 8], boot_pdpt_low + (PTE_P | PTE_W)
 	mov dword [boot_pml4 + 511 * 8], boot_pdpt_high + (PTE_P | PTE_W)
 	ret
+SYM_FUNC_END build_boot_page_tables
 
 ; Print esi to COM1 and stop: we cannot do better this early.
-boot_fail:
+SYM_FUNC_START boot_fail
 	mov dx, 0x3f8
 .next:
 	lodsb
@@ -153,12 +158,16 @@ boot_fail:
 .halt:
 	hlt
 	jmp .halt
+SYM_FUNC_END boot_fail
 
 msg_no_mb: db "Pagoda: not loaded by a multiboot2 loader", 13, 10, 0
 msg_no_lm: db "Pagoda: this CPU has no long mode (x86-64)", 13, 10, 0
 
+; Still at the low (identity-mapped) address: jump to start64 (head64.asm)
+; in the higher half.
 bits 64
-long_mode_entry:
+extern start64
+SYM_FUNC_START long_mode_entry
 	mov ax, 0x10
 	mov ds, ax
 	mov es, ax
@@ -169,34 +178,4 @@ long_mode_entry:
 	mov edi, [mb2_info_phys]
 	mov rax, start64
 	jmp rax
-
-; From here on we run in the higher half.
-section .text
-extern x86_64_start_kernel
-extern __bss_start, __bss_end
-global start64
-start64:
-	mov r12, rdi			; the stack lives in .bss: keep mbi in a register
-	; GRUB zeroes .bss when it loads the ELF; clear it anyway, the
-	; multiboot2 specification does not promise it.
-	mov rdi, __bss_start
-	mov rcx, __bss_end
-	sub rcx, rdi
-	xor eax, eax
-	rep stosb
-	mov rdi, r12
-	mov rsp, boot_stack_top
-	xor ebp, ebp
-	push 0				; a zero return address ends backtraces
-	call x86_64_start_kernel
-.hang:
-	cli
-	hlt
-	jmp .hang
-
-; The boot CPU's kernel stack: the idle task keeps it after boot.
-section .bss
-align 16
-global boot_stack, boot_stack_top
-boot_stack:	resb 16384
-boot_stack_top:
+SYM_FUNC_END long_mode_entry

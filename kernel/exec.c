@@ -20,6 +20,8 @@
 #include <kernel/mman.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/process.h>
+#include <arch/x86_64/setup.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/rmap.h>
@@ -267,7 +269,6 @@ static int create_elf_tables(struct linux_binprm *bprm, unsigned long *sp_out)
 {
 	unsigned long sp = STACK_TOP, strings, platform, random, execfn;
 	unsigned long vec[2 * 20], items, *argv_envp;
-	u32 a, b, c, d;
 	int n = 0, nptrs = bprm->argc + bprm->envc + 2;
 	u8 rnd[16];
 
@@ -280,7 +281,7 @@ static int create_elf_tables(struct linux_binprm *bprm, unsigned long *sp_out)
 	if (copy_to_user((void *)sp, "x86_64", sizeof("x86_64")))
 		return -EFAULT;
 	for (int i = 0; i < 16; i++)
-		rnd[i] = (u8)(rdtsc() >> (i % 8));
+		rnd[i] = (u8)(get_cycles() >> (i % 8));
 	sp = (sp - 16) & ~15UL;
 	random = sp;
 	if (copy_to_user((void *)sp, rnd, 16))
@@ -290,9 +291,8 @@ static int create_elf_tables(struct linux_binprm *bprm, unsigned long *sp_out)
 	if (copy_to_user((void *)sp, bprm->filename, strlen(bprm->filename) + 1))
 		return -EFAULT;
 
-	cpuid(1, 0, &a, &b, &c, &d);
 #define NEW_AUX_ENT(id, val) do { vec[n++] = (id); vec[n++] = (val); } while (0)
-	NEW_AUX_ENT(AT_HWCAP, d);
+	NEW_AUX_ENT(AT_HWCAP, elf_hwcap);
 	NEW_AUX_ENT(AT_PAGESZ, PAGE_SIZE);
 	NEW_AUX_ENT(AT_CLKTCK, 100);
 	NEW_AUX_ENT(AT_PHDR, bprm->phdr_addr);
@@ -419,10 +419,7 @@ static long do_execveat_common(const char *path, const char *const *argv, const 
 	set_comm(tsk, path);
 	flush_signal_handlers(tsk);
 	do_close_on_exec(tsk);
-	tsk->fsbase = 0;
-	wrmsr(MSR_FS_BASE, 0);
-	memcpy(tsk->fpu_state, init_fpu_state, sizeof(tsk->fpu_state));
-	__asm__ __volatile__("fxrstor64 (%0)" :: "r"(tsk->fpu_state) : "memory");
+	flush_thread(tsk);
 	start_thread(task_pt_regs(tsk), bprm.entry, sp);
 	return 0;
 }

@@ -5,7 +5,7 @@
  *   do_fork -> alloc_task -> dup_mm -> dup_mmap -> for each VMA:
  *                                        vm_area_dup, anon_vma_fork,
  *                                        copy_page_range
- *           -> dup_files -> copy_thread -> wake_up_process
+ *           -> dup_files -> copy_thread (arch/x86_64/process.c) -> wake_up_process
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
@@ -13,7 +13,7 @@
 #include <kernel/errno.h>
 #include <fs/fs.h>
 #include <arch/x86_64/uaccess.h>
-#include <arch/x86_64/processor.h>
+#include <arch/x86_64/process.h>
 #include <mm/mm.h>
 #include <mm/rmap.h>
 
@@ -80,39 +80,6 @@ static struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	return mm;
 }
 
-/*
- * The child's kernel stack: pt_regs at the top (the user context to return
- * to), and below it the frame __switch_to_asm pops: six callee-saved
- * registers and the return address ret_from_fork / ret_from_kernel_thread.
- */
-struct switch_frame {
-	unsigned long r15, r14, r13, r12, rbx, rbp;
-	unsigned long ret_addr;
-};
-
-extern void ret_from_fork(void);
-extern void ret_from_kernel_thread(void);
-
-void copy_thread(struct task_struct *p, const struct pt_regs *regs,
-		 void (*kfn)(void *), void *karg)
-{
-	struct pt_regs *childregs = task_pt_regs(p);
-	struct switch_frame *frame = (struct switch_frame *)childregs - 1;
-
-	memset(frame, 0, sizeof(*frame));
-	if (regs) {
-		*childregs = *regs;
-		childregs->rax = 0;		/* fork returns 0 in the child */
-		frame->ret_addr = (unsigned long)ret_from_fork;
-	} else {
-		memset(childregs, 0, sizeof(*childregs));
-		frame->rbx = (unsigned long)kfn;
-		frame->r12 = (unsigned long)karg;
-		frame->ret_addr = (unsigned long)ret_from_kernel_thread;
-	}
-	p->thread_rsp = (unsigned long)frame;
-}
-
 static void link_child(struct task_struct *p, struct task_struct *parent)
 {
 	p->parent = parent;
@@ -140,8 +107,6 @@ static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *c
 		return -ENOMEM;
 	}
 	dup_files(p, parent);
-	__asm__ __volatile__("fxsave64 (%0)" :: "r"(p->fpu_state) : "memory");
-	p->fsbase = rdmsr(MSR_FS_BASE);
 	link_child(p, parent);
 	copy_thread(p, regs, NULL, NULL);
 	if (clone_flags & CLONE_CHILD_CLEARTID)

@@ -12,7 +12,8 @@
 #define __used		__attribute__((used))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
-#define barrier()	__asm__ __volatile__("" ::: "memory")
+/* A compiler barrier (no CPU fence): memory accesses are not moved across it. */
+#define barrier()	__atomic_signal_fence(__ATOMIC_SEQ_CST)
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 

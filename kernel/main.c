@@ -13,6 +13,7 @@
 #include <arch/x86_64/setup.h>
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/percpu.h>
+#include <arch/x86_64/fpu.h>
 #include <arch/x86_64/pgtable.h>
 #include <mm/mmzone.h>
 #include <mm/slab.h>
@@ -63,7 +64,7 @@ void start_kernel(void)
 	this_cpu()->node = cpu_to_node(0);
 	run_selftests();
 	sched_init();
-	__asm__ __volatile__("fninit; fxsave64 (%0)" :: "r"(init_fpu_state) : "memory");
+	fpu_init_state(init_fpu_state);
 	if (!boot_params.initrd_size)
 		panic("no initramfs: GRUB must load it as a multiboot2 module");
 	initramfs_init(__va(boot_params.initrd_start), boot_params.initrd_size);

@@ -9,7 +9,6 @@ static bool in_panic;
 void panic(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long rbp;
 
 	local_irq_disable();
 	if (in_panic)
@@ -21,8 +20,8 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	printk("\n");
 	/* Start at the caller: its return address, then the frames above it. */
-	__asm__ __volatile__("mov %%rbp, %0" : "=r"(rbp));
-	dump_backtrace(((unsigned long *)rbp)[0], (unsigned long)__builtin_return_address(0));
+	dump_backtrace(*(unsigned long *)__builtin_frame_address(0),
+		       (unsigned long)__builtin_return_address(0));
 	printk("---[ end Kernel panic - not syncing ]---\n");
 	machine_power_off(POWER_OFF_PANIC);
 }

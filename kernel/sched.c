@@ -12,9 +12,9 @@
 #include <lib/string.h>
 #include <kernel/errno.h>
 #include <kernel/spinlock.h>
-#include <arch/x86_64/desc.h>
 #include <arch/x86_64/time.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/process.h>
 #include <arch/x86_64/pgtable.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -30,7 +30,6 @@ static int slice_left = TIMESLICE_TICKS;
 
 struct task_struct *init_task_ptr;
 
-extern void __switch_to_asm(unsigned long *prev_rsp, unsigned long next_rsp);
 
 /* The idle task is the boot stack's context; it owns no user memory. */
 void sched_init(void)
@@ -151,19 +150,11 @@ static void finish_task_switch(void)
 	}
 }
 
+/* The address space, then the registers and stack (arch/x86_64/process.c). */
 static void context_switch(struct task_struct *prev, struct task_struct *next)
 {
-	struct cpu_info *ci = this_cpu();
-
 	switch_mm(prev, next);
-	__asm__ __volatile__("fxsave64 (%0)" :: "r"(prev->fpu_state) : "memory");
-	__asm__ __volatile__("fxrstor64 (%0)" :: "r"(next->fpu_state) : "memory");
-	prev->fsbase = rdmsr(MSR_FS_BASE);
-	wrmsr(MSR_FS_BASE, next->fsbase);
-	ci->kernel_stack = next->stack + THREAD_SIZE;
-	tss_set_kernel_stack(next->stack + THREAD_SIZE);
-	ci->curr = next;
-	__switch_to_asm(&prev->thread_rsp, next->thread_rsp);
+	switch_to(prev, next);
 	finish_task_switch();
 }
 
@@ -256,7 +247,6 @@ __attribute__((noreturn)) void cpu_idle(void)
 			schedule();
 			continue;
 		}
-		/* sti; hlt: the interrupt that ends hlt cannot slip in between. */
-		__asm__ __volatile__("sti; hlt" ::: "memory");
+		safe_halt();	/* the interrupt that ends the wait cannot slip in before it */
 	}
 }

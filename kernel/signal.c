@@ -11,6 +11,7 @@
 #include <kernel/errno.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/fpu.h>
 
 static bool sig_default_ignored(int sig)
 {
@@ -204,7 +205,7 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 		return -EFAULT;		/* x86-64 needs the restorer; Linux kills the task */
 	sp = (sp - 512) & ~63UL;
 	fp = sp;
-	__asm__ __volatile__("fxsave64 (%0)" :: "r"(t->fpu_state) : "memory");
+	fpu_save(t->fpu_state);
 	if (copy_to_user((void *)fp, t->fpu_state, 512))
 		return -EFAULT;
 	sp = ((sp - sizeof(frame)) & ~15UL) - 8;	/* as after a call: (rsp + 8) % 16 == 0 */
@@ -252,8 +253,16 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	regs->rdx = sc->rdx; regs->rax = sc->rax; regs->rcx = sc->rcx; regs->rsp = sc->rsp;
 	regs->rip = sc->rip;
 	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
-	regs->cs = __USER_CS;
-	regs->ss = __USER_DS;
+	/*
+	 * CS and SS as the context says, forced to CPL 3, as Linux: a bad one
+	 * faults on the iretq back to user mode, which becomes a signal
+	 * (fixup_bad_iret). Without UC_STRICT_RESTORE_SS an invalid SS is
+	 * replaced; __USER_DS is the only valid user data segment here.
+	 */
+	regs->cs = sc->cs | 3;
+	regs->ss = sc->ss | 3;
+	if (!(frame.uc.uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == __USER_CS && regs->ss != __USER_DS)
+		regs->ss = __USER_DS;
 	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
 	if (sc->fpstate) {
 		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {
@@ -261,7 +270,7 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 			return 0;
 		}
 		((u32 *)t->fpu_state)[6] &= 0xffff;	/* MXCSR: no reserved bits, or fxrstor faults */
-		__asm__ __volatile__("fxrstor64 (%0)" :: "r"(t->fpu_state) : "memory");
+		fpu_restore(t->fpu_state);
 	}
 	return regs->rax;	/* the syscall return value slot keeps the interrupted rax */
 }

@@ -1,4 +1,4 @@
-/* Small system calls: identity, time, sleeping, uname, arch_prctl, reboot. */
+/* Small system calls: identity, time, sleeping, uname, getrandom, reboot (arch_prctl: arch/x86_64/process.c). */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
@@ -6,6 +6,7 @@
 #include <kernel/power.h>
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/archrandom.h>
 #include <arch/x86_64/time.h>
 
 long sys_getpid(void) { return current->pid; }
@@ -257,23 +258,16 @@ long sys_set_robust_list(void *head, size_t len)
 static u64 random_u64(void)
 {
 	static u64 state;
-	u32 a, b, c, d;
-	u64 v;
+	unsigned long v;
 
-	cpuid(1, 0, &a, &b, &c, &d);
-	if (c & (1u << 30)) {
-		unsigned char ok;
-
-		__asm__ __volatile__("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-		if (ok)
-			return v;
-	}
+	if (rdrand_long(&v))
+		return v;
 	if (!state)
-		state = rdtsc() | 1;
+		state = get_cycles() | 1;
 	state ^= state << 13;
 	state ^= state >> 7;
 	state ^= state << 17;
-	return state ^ rdtsc();
+	return state ^ get_cycles();
 }
 
 long sys_getrandom(char *ubuf, size_t count, unsigned int flags)
@@ -359,30 +353,6 @@ long sys_setrlimit(unsigned int resource, const struct rlimit64 *rlim)
 	return sys_prlimit64(0, resource, rlim, NULL);
 }
 
-#define ARCH_SET_GS	0x1001
-#define ARCH_SET_FS	0x1002
-#define ARCH_GET_FS	0x1003
-#define ARCH_GET_GS	0x1004
-
-long sys_arch_prctl(int code, unsigned long addr)
-{
-	switch (code) {
-	case ARCH_SET_FS:
-		if (addr >= TASK_SIZE)
-			return -EPERM;	/* Linux: a non-canonical or kernel base is refused */
-		current->fsbase = addr;
-		wrmsr(MSR_FS_BASE, addr);
-		return 0;
-	case ARCH_GET_FS:
-		return put_user(current->fsbase, (unsigned long *)addr) ? -EFAULT : 0;
-	case ARCH_SET_GS:
-	case ARCH_GET_GS:
-		return -EINVAL;	/* user GS is not supported yet */
-	default:
-		return -EINVAL;
-	}
-}
-
 #define LINUX_REBOOT_MAGIC1	0xfee1dead
 #define LINUX_REBOOT_MAGIC2	672274793
 #define LINUX_REBOOT_MAGIC2A	85072278
@@ -412,14 +382,4 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* isa-debug-exit ends QEMU with (v << 1) | 1; ACPI S5 is the fallback on real machines. */
-void machine_power_off(int how)
-{
-	local_irq_disable();
-	outb(0xf4, (u8)how);
-	outw(0x604, 0x2000);	/* QEMU q35/piix PM1a_CNT: SLP_TYP S5 | SLP_EN */
-	for (;;)
-		halt();
 }

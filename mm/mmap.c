@@ -564,8 +564,12 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
-		/* No file can be mapped yet: Linux gives EBADF for a bad fd, ENODEV for an unmappable one. */
-		return (int)fd < 0 || (int)fd >= NR_OPEN_DEFAULT || !current->files[fd] ? -EBADF : -ENODEV;
+		/*
+		 * No file can be mapped yet: Linux gives EBADF for a bad fd, ENODEV
+		 * for an unmappable one. The fd is the register's low 32 bits, as
+		 * Linux's fget(unsigned int fd) takes it.
+		 */
+		return (unsigned int)fd >= NR_OPEN_DEFAULT || !current->files[(unsigned int)fd] ? -EBADF : -ENODEV;
 	if (flags & MAP_HUGETLB)
 		/* The hugetlb pool arrives with the huge-page issue; an empty pool fails like this on Linux. */
 		return -ENOMEM;

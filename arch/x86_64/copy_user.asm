@@ -3,6 +3,8 @@
 ; left (see fixup_exception() in traps.c). stac/clac open and close SMAP.
 
 bits 64
+%include "arch/x86_64/linkage.inc"
+
 section .text
 
 %macro EX_ENTRY 2
@@ -12,8 +14,7 @@ section .text
 %endmacro
 
 ; unsigned long __copy_user(void *dst, const void *src, unsigned long n)
-global __copy_user
-__copy_user:
+SYM_FUNC_START __copy_user
 	mov rcx, rdx
 	stac
 .copy:
@@ -25,11 +26,11 @@ __copy_user:
 	clac
 	mov rax, rcx			; bytes not copied
 	ret
+SYM_FUNC_END __copy_user
 EX_ENTRY __copy_user.copy, __copy_user.copy_fault
 
 ; unsigned long __clear_user(void *dst, unsigned long n)
-global __clear_user
-__clear_user:
+SYM_FUNC_START __clear_user
 	mov rcx, rsi
 	xor eax, eax
 	stac
@@ -42,12 +43,12 @@ __clear_user:
 	clac
 	mov rax, rcx
 	ret
+SYM_FUNC_END __clear_user
 EX_ENTRY __clear_user.clear, __clear_user.clear_fault
 
 ; long __strncpy_from_user(char *dst, const char *src, long n)
 ; Returns the length (without the NUL), n if none within n bytes, or -EFAULT.
-global __strncpy_from_user
-__strncpy_from_user:
+SYM_FUNC_START __strncpy_from_user
 	xor eax, eax
 	stac
 .loop:
@@ -67,4 +68,5 @@ __strncpy_from_user:
 	clac
 	mov rax, -14
 	ret
+SYM_FUNC_END __strncpy_from_user
 EX_ENTRY __strncpy_from_user.load, __strncpy_from_user.str_fault

@@ -7,9 +7,11 @@
 #include <arch/x86_64/pgtable.h>
 #include <arch/x86_64/percpu.h>
 #include <arch/x86_64/ptrace.h>
+#include <arch/x86_64/archrandom.h>
 #include <kernel/kernel.h>
 
-bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb;
+bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb, cpu_has_rdrand;
+u32 elf_hwcap;		/* AT_HWCAP for new programs: CPUID 1 EDX, as Linux's ELF_HWCAP */
 u64 __supported_pte_mask = ~_PAGE_NX;	/* NX allowed once we know the CPU has it */
 struct cpu_info cpu_info[8];
 
@@ -19,6 +21,9 @@ static void detect_features(void)
 {
 	u32 a, b, c, d;
 
+	cpuid(1, 0, &a, &b, &c, &d);
+	elf_hwcap = d;
+	cpu_has_rdrand = c & (1u << 30);
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	cpu_has_nx = d & (1u << 20);
 	cpu_has_pdpe1gb = d & (1u << 26);
@@ -40,13 +45,22 @@ static void fpu_init(void)
 	__asm__ __volatile__("fninit");
 }
 
-/* syscall enters at entry_SYSCALL_64 with IF, DF, TF and AC cleared. */
+/*
+ * syscall enters at entry_SYSCALL_64 with these RFLAGS bits cleared, the
+ * mask Linux uses. NT matters most: user code may set it (popfq), and the
+ * kernel must not keep it, since iretq with NT set faults (#GP: no task
+ * switch in long mode). The user's own flags, NT included, are in r11 and
+ * come back on the return to user mode.
+ */
+#define SYSCALL_RFLAGS_MASK \
+	(X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL | X86_EFLAGS_AC | X86_EFLAGS_NT)
+
 static void syscall_init(void)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	wrmsr(MSR_STAR, ((u64)(__USER32_CS) << 48) | ((u64)__KERNEL_CS << 32));
 	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
-	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | (1UL << 10) | (1UL << 8) | X86_EFLAGS_AC);
+	wrmsr(MSR_SYSCALL_MASK, SYSCALL_RFLAGS_MASK);
 }
 
 static void percpu_init(int cpu)

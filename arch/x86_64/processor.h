@@ -23,7 +23,11 @@
 #define X86_CR4_SMEP		(1UL << 20)
 #define X86_CR4_SMAP		(1UL << 21)
 
+#define X86_EFLAGS_TF		(1UL << 8)
 #define X86_EFLAGS_IF		(1UL << 9)
+#define X86_EFLAGS_DF		(1UL << 10)
+#define X86_EFLAGS_IOPL		(3UL << 12)
+#define X86_EFLAGS_NT		(1UL << 14)
 #define X86_EFLAGS_AC		(1UL << 18)
 
 static inline u64 rdmsr(u32 msr)
@@ -75,6 +79,15 @@ static inline void local_irq_restore(unsigned long flags)
 }
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 static inline void halt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
+/* Enable interrupts and wait for one: sti's one-instruction delay means none slips in between. */
+static inline void safe_halt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
+
+/* A cycle counter for seeds and timestamps (Linux: get_cycles()). */
+static inline u64 get_cycles(void) { return rdtsc(); }
+
+/* The user's FS base (TLS pointer), which the CPU keeps in an MSR (Linux: asm/fsgsbase.h). */
+static inline unsigned long x86_fsbase_read_cpu(void) { return rdmsr(MSR_FS_BASE); }
+static inline void x86_fsbase_write_cpu(unsigned long base) { wrmsr(MSR_FS_BASE, base); }
 
 /* SMAP: the kernel opens user memory only inside the uaccess helpers. */
 static inline void stac(void) { __asm__ __volatile__(".byte 0x0f,0x01,0xcb" ::: "memory"); }

@@ -22,4 +22,5 @@ void cpu_features_init(void);
 void paging_init(void);
 void start_kernel(void);
 extern bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb;
+extern u32 elf_hwcap;		/* AT_HWCAP: CPUID 1 EDX, as Linux's ELF_HWCAP */
 #endif

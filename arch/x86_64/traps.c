@@ -9,6 +9,8 @@
 #include <arch/x86_64/ptrace.h>
 #include <arch/x86_64/pgtable.h>
 #include <arch/x86_64/apic.h>
+#include <arch/x86_64/percpu.h>
+#include <lib/string.h>
 #include <kernel/kernel.h>
 #include <kernel/signal.h>
 #include <kernel/kallsyms.h>
@@ -106,6 +108,10 @@ static void do_user_exception(struct pt_regs *regs)
 	case 6:
 		force_sig_fault(SIGILL, ILL_ILLOPN, regs->rip);
 		break;
+	case 11:	/* segment not present */
+	case 12:	/* stack segment */
+		force_sig_fault(SIGBUS, SI_KERNEL, 0);
+		break;
 	case 17:
 		force_sig_fault(SIGBUS, BUS_ADRALN, 0);
 		break;
@@ -114,6 +120,29 @@ static void do_user_exception(struct pt_regs *regs)
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
 		break;
 	}
+}
+
+/*
+ * The iretq to user mode faulted (iret_to_user in entry.asm): a bad CS or
+ * SS that rt_sigreturn let through, as Linux does. The CPU pushed its frame
+ * (bad_regs) just below the iret frame it could not use; entry.asm has
+ * already taken the kernel's GS back. As Linux's fixup_bad_iret: build the
+ * pt_regs of the fault as if the first user instruction had raised it, the
+ * user registers from bad_regs and rip..ss from the iret frame, at the top
+ * of the kernel stack where a from-user entry would have put them. Returns
+ * that pt_regs; entry.asm moves rsp to it and handles the fault as a user
+ * one, so the task gets SIGSEGV (#GP) or SIGBUS (#NP, #SS) and the kernel
+ * lives on. The two areas overlap, hence the copy through tmp.
+ */
+struct pt_regs *fixup_bad_iret(struct pt_regs *bad_regs)
+{
+	struct pt_regs tmp, *new_regs = (struct pt_regs *)this_cpu()->kernel_stack - 1;
+
+	memcpy(&tmp.rip, (void *)bad_regs->rsp, 5 * sizeof(unsigned long));
+	memcpy(&tmp, bad_regs, offsetof(struct pt_regs, rip));
+	memcpy(new_regs, &tmp, sizeof(tmp));
+	BUG_ON(!user_mode(new_regs));
+	return new_regs;
 }
 
 void do_trap(struct pt_regs *regs)

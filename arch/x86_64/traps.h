@@ -7,6 +7,7 @@
 #define SPURIOUS_APIC_VECTOR	0xff
 
 void do_trap(struct pt_regs *regs);
+struct pt_regs *fixup_bad_iret(struct pt_regs *bad_regs);
 void do_page_fault(struct pt_regs *regs, unsigned long error_code);
 bool fixup_exception(struct pt_regs *regs);
 bool fixup_exception_possible(const struct pt_regs *regs);

@@ -1,0 +1,41 @@
+; The first code in the higher half: long_mode_entry (boot.asm) jumps
+; here with rdi = the multiboot2 information's physical address. Clear
+; .bss, take the boot stack and call x86_64_start_kernel(), which never
+; returns. The idle task keeps this stack after boot.
+;
+; A file of its own because NASM's debug information describes only a
+; file's first code section: start64 in .text next to boot.asm's
+; .boot.text had no line table gdb could use.
+
+bits 64
+%include "arch/x86_64/linkage.inc"
+
+section .text
+extern x86_64_start_kernel
+extern __bss_start, __bss_end
+SYM_FUNC_START start64
+	mov r12, rdi			; the stack lives in .bss: keep mbi in a register
+	; GRUB zeroes .bss when it loads the ELF; clear it anyway, the
+	; multiboot2 specification does not promise it.
+	mov rdi, __bss_start
+	mov rcx, __bss_end
+	sub rcx, rdi
+	xor eax, eax
+	rep stosb
+	mov rdi, r12
+	mov rsp, boot_stack_top
+	xor ebp, ebp
+	push 0				; a zero return address ends backtraces
+	call x86_64_start_kernel
+.hang:
+	cli
+	hlt
+	jmp .hang
+SYM_FUNC_END start64
+
+; The boot CPU's kernel stack: the idle task keeps it after boot.
+section .bss
+align 16
+global boot_stack, boot_stack_top
+boot_stack:	resb 16384
+boot_stack_top:
