@@ -43,7 +43,5 @@ void build_all_zonelists(void);
 
 /* Free blocks per node and order on the console, as Linux's show_free_areas(). */
 void show_free_areas(void);
-/* tests/kernel/test_buddy.c: TAP self-test, run at boot with selftest=buddy or selftest=all. */
-void buddy_selftest(void);
 
 #endif
