@@ -38,14 +38,13 @@ static void mm_init(void)
 	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
 }
 
+/* selftest=all, =SUITE or =SUITE/CASE: the self-tests of tests/kernel/, as TAP. */
 static void run_selftests(void)
 {
 	char which[64];
 
-	if (!cmdline_get("selftest", which, sizeof(which)))
-		return;
-	if (!strcmp(which, "all") || !strcmp(which, "buddy"))
-		buddy_selftest();
+	if (cmdline_get("selftest", which, sizeof(which)))
+		selftest_run(which);
 }
 
 /* Linux's rdinit= and init= choose the first program; /init by default. */

@@ -1,5 +1,43 @@
-/* Kernel self-tests, run at boot with selftest=all|buddy on the command line (tests/kernel/). */
+/*
+ * Kernel self-tests (tests/kernel/), run at boot with selftest= on the
+ * command line: selftest=all, selftest=SUITE or selftest=SUITE/CASE.
+ *
+ *   selftest_suites[] (tests/kernel/selftest.c)
+ *     -> struct selftest_suite "buddy"  (tests/kernel/test_buddy.c)
+ *          -> struct selftest_case[] { "split", test_split }, ...
+ *
+ * selftest_run() walks that table and prints one TAP line per case:
+ *
+ *   ok 4 - selftest/buddy/split
+ *   not ok 5 - selftest/buddy/coalesce # node 0 order 1: 0 free blocks, expected 1
+ *
+ * A case returns true when it passed. On failure it returns
+ * selftest_fail("why ..."), which records the reason and returns false;
+ * a case that cannot apply here returns selftest_skip("why ...") (true).
+ */
 #ifndef _KERNEL_SELFTEST_H
 #define _KERNEL_SELFTEST_H
-void buddy_selftest(void);
+
+#include <kernel/kernel.h>
+
+struct selftest_case {
+	const char *name;
+	bool (*fn)(void);
+};
+
+struct selftest_suite {
+	const char *name;
+	void (*banner)(void);		/* optional: a "# ..." line before the cases */
+	const struct selftest_case *cases;
+	size_t nr_cases;
+};
+
+extern const struct selftest_suite buddy_selftest_suite;
+
+__printf(1, 2) bool selftest_fail(const char *fmt, ...);
+__printf(1, 2) bool selftest_skip(const char *fmt, ...);
+
+/* Run the suites and cases that which ("all", "SUITE" or "SUITE/CASE") names; returns the failures. */
+int selftest_run(const char *which);
+
 #endif

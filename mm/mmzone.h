@@ -42,7 +42,5 @@ void memblock_free_all(void);
 void build_all_zonelists(void);
 
 void show_free_areas(void);
-/* tests/kernel/test_buddy.c: TAP self-test, run at boot with selftest=buddy or selftest=all. */
-void buddy_selftest(void);
 
 #endif

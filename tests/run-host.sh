@@ -14,6 +14,14 @@ else
 	echo "not ok 1 - host/interval_tree: does not build # see $out/interval_tree_test.log"
 fi
 
+# The page-table entry helpers of arch/x86_64/pgtable.h, round trips.
+if gcc -O2 -g -Wall -Wextra -Werror -I. -fsanitize=address,undefined -fno-sanitize-recover=all \
+	tests/host/pgtable_test.c -o "$out/pgtable_test" 2>"$out/pgtable_test.log"; then
+	"$out/pgtable_test"
+else
+	echo "not ok 1 - host/pgtable: does not build # see $out/pgtable_test.log"
+fi
+
 # The buddy allocator, memblock, slab and NUMA parsing on fake machines.
 sh tests/host/run.sh 2>&1 | grep -E '^(not )?ok '
 

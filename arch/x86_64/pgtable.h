@@ -51,7 +51,8 @@ static inline phys_addr_t __pa_symbol_or_direct(unsigned long va)
 #define _PAGE_DIRTY	(1UL << 6)
 #define _PAGE_PSE	(1UL << 7)	/* in a PMD or PUD: this entry is a leaf */
 #define _PAGE_GLOBAL	(1UL << 8)
-#define _PAGE_SOFTW1	(1UL << 9)	/* software bit: special mapping (zero page) */
+#define _PAGE_SOFTW1	(1UL << 9)	/* software bit, ignored by the MMU */
+#define _PAGE_SPECIAL	_PAGE_SOFTW1	/* a mapping with no page to count (the zero page), as Linux x86 */
 #define _PAGE_NX	(1UL << 63)
 /*
  * PROT_NONE: a user PTE keeps its frame but is not present to the CPU.
@@ -96,7 +97,7 @@ static inline bool pte_write(pte_t p) { return p.pte & _PAGE_RW; }
 static inline bool pte_user(pte_t p) { return p.pte & _PAGE_USER; }
 static inline bool pte_dirty(pte_t p) { return p.pte & _PAGE_DIRTY; }
 static inline bool pte_young(pte_t p) { return p.pte & _PAGE_ACCESSED; }
-static inline bool pte_special(pte_t p) { return p.pte & _PAGE_SOFTW1; }
+static inline bool pte_special(pte_t p) { return p.pte & _PAGE_SPECIAL; }
 static inline unsigned long pte_pfn(pte_t p) { return (p.pte & PTE_PFN_MASK) >> PAGE_SHIFT; }
 static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot) { return __pte((pfn << PAGE_SHIFT) | pgprot_val(prot)); }
 static inline pte_t pte_mkwrite(pte_t p) { return __pte(p.pte | _PAGE_RW); }
@@ -105,10 +106,10 @@ static inline pte_t pte_mkdirty(pte_t p) { return __pte(p.pte | _PAGE_DIRTY); }
 static inline pte_t pte_mkclean(pte_t p) { return __pte(p.pte & ~_PAGE_DIRTY); }
 static inline pte_t pte_mkyoung(pte_t p) { return __pte(p.pte | _PAGE_ACCESSED); }
 static inline pte_t pte_mkold(pte_t p) { return __pte(p.pte & ~_PAGE_ACCESSED); }
-static inline pte_t pte_mkspecial(pte_t p) { return __pte(p.pte | _PAGE_SOFTW1); }
+static inline pte_t pte_mkspecial(pte_t p) { return __pte(p.pte | _PAGE_SPECIAL); }
 static inline pte_t pte_modify(pte_t p, pgprot_t prot)
 {
-	u64 keep = p.pte & (PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SOFTW1);
+	u64 keep = p.pte & (PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL);
 	return __pte(keep | pgprot_val(prot));
 }
 static inline bool pte_same(pte_t a, pte_t b) { return a.pte == b.pte; }
@@ -130,6 +131,19 @@ static inline pmd_t pmd_mkdirty(pmd_t p) { return __pmd(p.pmd | _PAGE_DIRTY); }
 static inline pmd_t pfn_pmd(unsigned long pfn, pgprot_t prot) { return __pmd((pfn << PAGE_SHIFT) | pgprot_val(prot)); }
 static inline bool pmd_same(pmd_t a, pmd_t b) { return a.pmd == b.pmd; }
 static inline phys_addr_t pmd_table_pa(pmd_t p) { return p.pmd & PTE_PFN_MASK; }
+
+/* ---- PMD leaf helpers for THP: the pte_ ones, one level up (tests/host/pgtable_test.c) ---- */
+static inline bool pmd_young(pmd_t p) { return p.pmd & _PAGE_ACCESSED; }
+static inline bool pmd_dirty(pmd_t p) { return p.pmd & _PAGE_DIRTY; }
+static inline pmd_t pmd_mkold(pmd_t p) { return __pmd(p.pmd & ~_PAGE_ACCESSED); }
+static inline pmd_t pmd_mkclean(pmd_t p) { return __pmd(p.pmd & ~_PAGE_DIRTY); }
+/* As pte_modify, and a huge PMD stays huge (Linux's _HPAGE_CHG_MASK adds _PAGE_PSE). */
+static inline pmd_t pmd_modify(pmd_t p, pgprot_t prot)
+{
+	u64 keep = p.pmd & (PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL | _PAGE_PSE);
+	return __pmd(keep | pgprot_val(prot));
+}
+/* ---- end of the PMD leaf helpers ---- */
 
 static inline bool pud_none(pud_t p) { return p.pud == 0; }
 static inline bool pud_present(pud_t p) { return p.pud & _PAGE_PRESENT; }

@@ -22,6 +22,7 @@
 #include <mm/mm.h>
 #include <arch/x86_64/acpi.h>
 #include <lib/string.h>
+#include <kernel/selftest.h>
 #include "host.h"
 
 #include <stdio.h>
@@ -319,22 +320,41 @@ static void boot(const struct machine *m)
 
 /* ---- checks every machine runs after boot ---- */
 
-/* The boot self-test, read back from the log: every TAP line "ok". */
-static void run_selftest(void)
+/* Count the TAP lines the kernel logged since start; show the "not ok" ones. */
+static void count_tap_lines(size_t start, int *ok, int *not_ok)
 {
-	size_t start = host_log_len;
-	int ok = 0, not_ok = 0;
-
-	buddy_selftest();
+	*ok = *not_ok = 0;
 	for (char *line = host_log + start; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (!strncmp(line, "ok ", 3)) {
-			ok++;
+			(*ok)++;
 		} else if (!strncmp(line, "not ok ", 7)) {
-			not_ok++;
+			(*not_ok)++;
 			printf("# %.*s\n", (int)(strchr(line, '\n') ? strchr(line, '\n') - line : 200), line);
 		}
 	}
-	check(not_ok == 0 && ok >= 13, "buddy_selftest", "%d ok, %d not ok", ok, not_ok);
+}
+
+/*
+ * The boot self-test, read back from the log: one "ok" line per case of
+ * the table; selftest=buddy/split runs that case alone, and a name that
+ * matches nothing runs nothing.
+ */
+static void run_selftest(void)
+{
+	size_t start = host_log_len;
+	int ok, not_ok, failed;
+
+	failed = selftest_run("buddy");
+	count_tap_lines(start, &ok, &not_ok);
+	check(not_ok == 0 && !failed && ok == (int)buddy_selftest_suite.nr_cases, "buddy_selftest",
+	      "%d ok, %d not ok of %d cases", ok, not_ok, (int)buddy_selftest_suite.nr_cases);
+
+	start = host_log_len;
+	failed = selftest_run("buddy/split") + selftest_run("buddy/nosuch") + selftest_run("nosuch");
+	count_tap_lines(start, &ok, &not_ok);
+	check(!failed && ok == 1 && not_ok == 0 && strstr(host_log + start, "ok 1 - selftest/buddy/split\n") &&
+	      strstr(host_log + start, "# selftest=nosuch: no such suite or case"), "selftest_one_case",
+	      "%d ok, %d not ok; expected buddy/split alone", ok, not_ok);
 }
 
 struct snapshot {

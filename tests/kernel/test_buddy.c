@@ -1,7 +1,7 @@
 /*
  * Boot-time self-test of the buddy allocator and the slab allocator, run
- * with selftest=buddy or selftest=all on the command line. Prints TAP on
- * the console:
+ * with selftest=buddy (or all, or buddy/CASE) on the command line by the
+ * runner, tests/kernel/selftest.c. Prints TAP on the console:
  *
  *   ok 3 - selftest/buddy/split
  *   not ok 4 - selftest/buddy/coalesce # node 0 order 1: 0 free blocks, expected 1
@@ -9,59 +9,18 @@
  * Every test puts back all it took: the free blocks of every order on every
  * node, and slab_pages(), must be exactly what they were before it.
  *
- * Start reading at buddy_selftest(), then drain_small_orders(), which makes
- * the split and coalesce tests deterministic.
+ * Start reading at buddy_selftest_cases[] (the end of the file), then
+ * drain_small_orders(), which makes the split and coalesce tests
+ * deterministic.
  */
 #include <mm/mmzone.h>
 #include <mm/numa.h>
 #include <mm/slab.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
+#include <kernel/selftest.h>
 
 #define BITS_PER_LONG	64
-
-static int test_nr, nr_failed;
-static char why[256];
-static bool skipped;
-
-static __printf(1, 2) bool fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static __printf(1, 2) bool skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	skipped = true;
-	return true;
-}
-
-static void run_test(const char *name, bool (*fn)(void))
-{
-	bool ok;
-
-	why[0] = '\0';
-	skipped = false;
-	ok = fn();
-	test_nr++;
-	if (!ok) {
-		nr_failed++;
-		printk("not ok %d - selftest/buddy/%s # %s\n", test_nr, name, why);
-	} else if (skipped) {
-		printk("ok %d - selftest/buddy/%s # SKIP %s\n", test_nr, name, why);
-	} else {
-		printk("ok %d - selftest/buddy/%s\n", test_nr, name);
-	}
-}
 
 /* ---- free-list state: what every test must leave as it found it ---- */
 
@@ -92,15 +51,15 @@ static bool free_state_same(const struct free_state *before, const char *when)
 	free_state_read(&now);
 	for (int nid = 0; nid < nr_node_ids; nid++) {
 		if (now.nr_free[nid] != before->nr_free[nid])
-			return fail("%s: node %d has %lu free pages, %lu before", when, nid,
+			return selftest_fail("%s: node %d has %lu free pages, %lu before", when, nid,
 				    now.nr_free[nid], before->nr_free[nid]);
 		for (unsigned int order = 0; order < MAX_ORDER; order++)
 			if (now.blocks[nid][order] != before->blocks[nid][order])
-				return fail("%s: node %d order %u has %lu free blocks, %lu before", when,
+				return selftest_fail("%s: node %d order %u has %lu free blocks, %lu before", when,
 					    nid, order, now.blocks[nid][order], before->blocks[nid][order]);
 	}
 	if (now.slab != before->slab)
-		return fail("%s: slab_pages() is %lu, %lu before", when, now.slab, before->slab);
+		return selftest_fail("%s: slab_pages() is %lu, %lu before", when, now.slab, before->slab);
 	return true;
 }
 
@@ -155,15 +114,15 @@ static bool drain_small_orders(int nid, struct list_head *held)
 			struct page *page = alloc_pages_node(nid, __GFP_THISNODE | __GFP_NOWARN, order);
 
 			if (!page)
-				return fail("drain: node %d order %u allocation failed", nid, order);
+				return selftest_fail("drain: node %d order %u allocation failed", nid, order);
 			hold(held, page, order);
 		}
 		if (free_blocks(nid, order))
-			return fail("drain: node %d order %u still has %lu free blocks",
+			return selftest_fail("drain: node %d order %u still has %lu free blocks",
 				    nid, order, free_blocks(nid, order));
 	}
 	if (!free_blocks(nid, MAX_ORDER - 1))
-		return fail("drain: node %d has no free block of order %d", nid, MAX_ORDER - 1);
+		return selftest_fail("drain: node %d has no free block of order %d", nid, MAX_ORDER - 1);
 	return true;
 }
 
@@ -185,13 +144,13 @@ static bool check_free_block(struct page *page, int nid, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 
 	if (!PageBuddy(page) || page->private != order || (pfn & ((1UL << order) - 1)))
-		return fail("node %d order %u: block pfn 0x%lx buddy %d order %lu", nid, order, pfn,
+		return selftest_fail("node %d order %u: block pfn 0x%lx buddy %d order %lu", nid, order, pfn,
 			    PageBuddy(page), page->private);
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		const struct page *p = page + i;
 
 		if (page_to_nid(p) != nid || (i && (p->flags << NODES_SHIFT)))
-			return fail("node %d order %u: block pfn 0x%lx, frame 0x%lx on node %d flags 0x%lx",
+			return selftest_fail("node %d order %u: block pfn 0x%lx, frame 0x%lx on node %d flags 0x%lx",
 				    nid, order, pfn, pfn + i, page_to_nid(p), p->flags);
 	}
 	return true;
@@ -217,12 +176,12 @@ static bool test_free_lists_consistent(void)
 					break;
 			}
 			if (ok && n != pgdat->free_area[order].nr_free)
-				ok = fail("node %d order %u: %lu blocks listed, nr_free %lu",
+				ok = selftest_fail("node %d order %u: %lu blocks listed, nr_free %lu",
 					  nid, order, n, pgdat->free_area[order].nr_free);
 			pages += n << order;
 		}
 		if (ok && pages != pgdat->nr_free)
-			ok = fail("node %d: %lu pages on the lists, nr_free %lu", nid, pages, pgdat->nr_free);
+			ok = selftest_fail("node %d: %lu pages on the lists, nr_free %lu", nid, pages, pgdat->nr_free);
 		spin_unlock(&pgdat->lock);
 		if (!ok)
 			return false;
@@ -238,18 +197,18 @@ static bool test_fallback_order(void)
 		unsigned int seen = 0;
 
 		if (fb[0] != nid)
-			return fail("node %d: fallback list starts with node %d", nid, fb[0]);
+			return selftest_fail("node %d: fallback list starts with node %d", nid, fb[0]);
 		for (int i = 0; i < nr_node_ids; i++) {
 			if (fb[i] < 0 || fb[i] >= nr_node_ids || (seen & (1u << fb[i])))
-				return fail("node %d: fallback[%d] is %d", nid, i, fb[i]);
+				return selftest_fail("node %d: fallback[%d] is %d", nid, i, fb[i]);
 			seen |= 1u << fb[i];
 			if (i && node_distance(nid, fb[i]) < node_distance(nid, fb[i - 1]))
-				return fail("node %d: fallback[%d] node %d (distance %d) after node %d (distance %d)",
+				return selftest_fail("node %d: fallback[%d] node %d (distance %d) after node %d (distance %d)",
 					    nid, i, fb[i], node_distance(nid, fb[i]), fb[i - 1],
 					    node_distance(nid, fb[i - 1]));
 		}
 		if (nr_node_ids < MAX_NUMNODES && fb[nr_node_ids] != NUMA_NO_NODE)
-			return fail("node %d: fallback list not ended by -1", nid);
+			return selftest_fail("node %d: fallback list not ended by -1", nid);
 	}
 	return true;
 }
@@ -260,13 +219,13 @@ static bool check_block(struct page *page, int nid, unsigned int order)
 	unsigned long pfn = page_to_pfn(page);
 
 	if (pfn & ((1UL << order) - 1))
-		return fail("node %d order %u: pfn 0x%lx is not aligned", nid, order, pfn);
+		return selftest_fail("node %d order %u: pfn 0x%lx is not aligned", nid, order, pfn);
 	for (unsigned long i = 0; i < (1UL << order); i++)
 		if (page_to_nid(page + i) != nid)
-			return fail("node %d order %u: pfn 0x%lx is on node %d", nid, order,
+			return selftest_fail("node %d order %u: pfn 0x%lx is on node %d", nid, order,
 				    pfn + i, page_to_nid(page + i));
 	if (page_ref_count(page) != 1 || PageBuddy(page))
-		return fail("node %d order %u: pfn 0x%lx refcount %d buddy %d", nid, order, pfn,
+		return selftest_fail("node %d order %u: pfn 0x%lx refcount %d buddy %d", nid, order, pfn,
 			    page_ref_count(page), PageBuddy(page));
 	return true;
 }
@@ -285,10 +244,10 @@ static bool test_alloc_free_every_order(void)
 			bool ok;
 
 			if (!page)
-				return fail("node %d order %u: allocation failed, %lu pages free", nid, order, before);
+				return selftest_fail("node %d order %u: allocation failed, %lu pages free", nid, order, before);
 			ok = check_block(page, nid, order);
 			if (ok && node_free_pages(nid) != before - (1UL << order))
-				ok = fail("node %d order %u: %lu free after, %lu before", nid, order,
+				ok = selftest_fail("node %d order %u: %lu free after, %lu before", nid, order,
 					  node_free_pages(nid), before);
 			__free_pages(page, order);
 			if (!ok || !free_state_same(&st, "after free"))
@@ -316,15 +275,15 @@ static bool test_split(void)
 		base = first_free_pfn(nid, MAX_ORDER - 1);
 		page = alloc_pages_node(nid, __GFP_THISNODE, 0);
 		if (!page || (long)page_to_pfn(page) != base)
-			ok = fail("order 0 from a split block at pfn 0x%lx: got pfn 0x%lx", base,
+			ok = selftest_fail("order 0 from a split block at pfn 0x%lx: got pfn 0x%lx", base,
 				  page ? page_to_pfn(page) : 0);
 		for (unsigned int order = 0; ok && order < MAX_ORDER - 1; order++)
 			if (free_blocks(nid, order) != 1 || first_free_pfn(nid, order) != base + (1L << order))
-				ok = fail("node %d order %u: %lu free blocks, first at pfn 0x%lx; expected 1 at 0x%lx",
+				ok = selftest_fail("node %d order %u: %lu free blocks, first at pfn 0x%lx; expected 1 at 0x%lx",
 					  nid, order, free_blocks(nid, order), first_free_pfn(nid, order),
 					  base + (1L << order));
 		if (ok && free_blocks(nid, MAX_ORDER - 1) != top_before - 1)
-			ok = fail("node %d order 10: %lu free blocks, expected %lu", nid,
+			ok = selftest_fail("node %d order 10: %lu free blocks, expected %lu", nid,
 				  free_blocks(nid, MAX_ORDER - 1), top_before - 1);
 	}
 	if (page)
@@ -350,14 +309,14 @@ static bool test_coalesce(void)
 		a = alloc_pages_node(nid, __GFP_THISNODE, 0);
 		b = alloc_pages_node(nid, __GFP_THISNODE, 0);
 		if (!a || !b || page_to_pfn(b) != (page_to_pfn(a) ^ 1))
-			ok = fail("expected two buddies, got pfns 0x%lx and 0x%lx",
+			ok = selftest_fail("expected two buddies, got pfns 0x%lx and 0x%lx",
 				  a ? page_to_pfn(a) : 0, b ? page_to_pfn(b) : 0);
 	}
 	if (ok) {
 		__free_pages(a, 0);
 		a = NULL;
 		if (free_blocks(nid, 0) != 1)
-			ok = fail("one buddy freed: %lu order-0 blocks, expected 1", free_blocks(nid, 0));
+			ok = selftest_fail("one buddy freed: %lu order-0 blocks, expected 1", free_blocks(nid, 0));
 	}
 	if (ok) {
 		long base = page_to_pfn(b) & ~((1L << (MAX_ORDER - 1)) - 1);
@@ -366,11 +325,11 @@ static bool test_coalesce(void)
 		b = NULL;
 		for (unsigned int order = 0; ok && order < MAX_ORDER - 1; order++)
 			if (free_blocks(nid, order))
-				ok = fail("both freed: order %u has %lu blocks, expected 0", order,
+				ok = selftest_fail("both freed: order %u has %lu blocks, expected 0", order,
 					  free_blocks(nid, order));
 		if (ok && (free_blocks(nid, MAX_ORDER - 1) != top_before ||
 			   first_free_pfn(nid, MAX_ORDER - 1) != base))
-			ok = fail("both freed: %lu order-10 blocks (first pfn 0x%lx), expected %lu (first 0x%lx)",
+			ok = selftest_fail("both freed: %lu order-10 blocks (first pfn 0x%lx), expected %lu (first 0x%lx)",
 				  free_blocks(nid, MAX_ORDER - 1), first_free_pfn(nid, MAX_ORDER - 1),
 				  top_before, base);
 	}
@@ -394,15 +353,15 @@ static bool test_thisnode(void)
 			continue;
 		page = alloc_pages_node(nid, __GFP_THISNODE, 0);
 		if (!page)
-			return fail("node %d: allocation failed", nid);
+			return selftest_fail("node %d: allocation failed", nid);
 		got = page_to_nid(page);
 		__free_pages(page, 0);
 		if (got != nid)
-			return fail("asked node %d with __GFP_THISNODE, got a page of node %d", nid, got);
+			return selftest_fail("asked node %d with __GFP_THISNODE, got a page of node %d", nid, got);
 		if (NODE_DATA(nid)->stat.numa_hit != hit + 1)
-			return fail("node %d numa_hit %lu, expected %lu", nid, NODE_DATA(nid)->stat.numa_hit, hit + 1);
+			return selftest_fail("node %d numa_hit %lu, expected %lu", nid, NODE_DATA(nid)->stat.numa_hit, hit + 1);
 	}
-	return nr_node_ids > 1 ? true : skip("one node: only node 0 tested");
+	return nr_node_ids > 1 ? true : selftest_skip("one node: only node 0 tested");
 }
 
 /* Take every free page of nid with __GFP_THISNODE, largest blocks first. */
@@ -428,27 +387,27 @@ static bool test_fallback(void)
 	LIST_HEAD(held);
 
 	if (nr_node_ids < 2)
-		return skip("one node");
+		return selftest_skip("one node");
 	expected = NODE_DATA(nid)->fallback[1];
 	if (expected == NUMA_NO_NODE)
-		return fail("node %d has no fallback node", nid);
+		return selftest_fail("node %d has no fallback node", nid);
 	free_state_read(&st);
 	exhaust_node(nid, &held);
 	if (node_free_pages(nid))
-		ok = fail("node %d still has %lu free pages after exhaustion", nid, node_free_pages(nid));
+		ok = selftest_fail("node %d still has %lu free pages after exhaustion", nid, node_free_pages(nid));
 	if (ok && (page = alloc_pages_node(nid, __GFP_THISNODE | __GFP_NOWARN, 0)))
-		ok = fail("__GFP_THISNODE on empty node %d returned pfn 0x%lx", nid, page_to_pfn(page));
+		ok = selftest_fail("__GFP_THISNODE on empty node %d returned pfn 0x%lx", nid, page_to_pfn(page));
 	if (ok) {
 		unsigned long miss = NODE_DATA(expected)->stat.numa_miss;
 		unsigned long foreign = NODE_DATA(nid)->stat.numa_foreign;
 
 		page = alloc_pages_node(nid, __GFP_NOWARN, 0);
 		if (!page || page_to_nid(page) != expected)
-			ok = fail("node %d empty: expected a node %d page, got %s node %d", nid, expected,
+			ok = selftest_fail("node %d empty: expected a node %d page, got %s node %d", nid, expected,
 				  page ? "a page of" : "nothing from", page ? page_to_nid(page) : -1);
 		else if (NODE_DATA(expected)->stat.numa_miss != miss + 1 ||
 			 NODE_DATA(nid)->stat.numa_foreign != foreign + 1)
-			ok = fail("numa_miss on node %d %lu (was %lu), numa_foreign on node %d %lu (was %lu)",
+			ok = selftest_fail("numa_miss on node %d %lu (was %lu), numa_foreign on node %d %lu (was %lu)",
 				  expected, NODE_DATA(expected)->stat.numa_miss, miss,
 				  nid, NODE_DATA(nid)->stat.numa_foreign, foreign);
 	}
@@ -475,14 +434,14 @@ static bool test_no_double_handout(void)
 	free_state_read(&st);
 	bitmap_page = alloc_pages(__GFP_ZERO, bitmap_order);
 	if (!bitmap_page)
-		return fail("no order-%u block for the bitmap", bitmap_order);
+		return selftest_fail("no order-%u block for the bitmap", bitmap_order);
 	bitmap = page_address(bitmap_page);
 	for (int i = 0; i < 4096 && ok; i++) {
 		unsigned int order = i % 3;
 		struct page *page = alloc_pages_node(i % nr_node_ids, __GFP_NOWARN, order);
 
 		if (!page) {
-			ok = fail("allocation %d (order %u) failed, %lu pages free", i, order, nr_free_pages());
+			ok = selftest_fail("allocation %d (order %u) failed, %lu pages free", i, order, nr_free_pages());
 			break;
 		}
 		hold(&held, page, order);
@@ -490,7 +449,7 @@ static bool test_no_double_handout(void)
 			unsigned long bit = 1UL << (pfn % BITS_PER_LONG);
 
 			if (bitmap[pfn / BITS_PER_LONG] & bit) {
-				ok = fail("pfn 0x%lx handed out twice (allocation %d)", pfn, i);
+				ok = selftest_fail("pfn 0x%lx handed out twice (allocation %d)", pfn, i);
 				break;
 			}
 			bitmap[pfn / BITS_PER_LONG] |= bit;
@@ -541,28 +500,28 @@ static bool test_gfp_zero(void)
 		b = alloc_pages_node(nid, __GFP_THISNODE, 0);	/* a's buddy: a cannot merge */
 		ok = a && b;
 		if (!ok)
-			fail("allocation failed");
+			selftest_fail("allocation failed");
 	}
 	if (ok) {
 		pfn = page_to_pfn(a);
 		memset(page_address(a), 0x5a, PAGE_SIZE);
 		__free_pages(a, 0);
 		if (page_poisoning_enabled && !page_is_filled(a, 0, PAGE_POISON))
-			ok = fail("freed pfn 0x%lx is not poisoned with 0x%x", pfn, PAGE_POISON);
+			ok = selftest_fail("freed pfn 0x%lx is not poisoned with 0x%x", pfn, PAGE_POISON);
 		a = NULL;
 	}
 	if (ok) {
 		again = alloc_pages_node(nid, __GFP_THISNODE | __GFP_ZERO, 0);
 		if (!again || page_to_pfn(again) != pfn)
-			ok = fail("expected pfn 0x%lx back, got 0x%lx", pfn, again ? page_to_pfn(again) : 0);
+			ok = selftest_fail("expected pfn 0x%lx back, got 0x%lx", pfn, again ? page_to_pfn(again) : 0);
 		else if (!page_is_filled(again, 0, 0))
-			ok = fail("__GFP_ZERO page pfn 0x%lx is not zero", pfn);
+			ok = selftest_fail("__GFP_ZERO page pfn 0x%lx is not zero", pfn);
 	}
 	if (ok) {
 		unsigned long addr = get_zeroed_page(0);
 
 		if (!addr || !page_is_filled(virt_to_page((void *)addr), 0, 0))
-			ok = fail("get_zeroed_page gave 0x%lx, not a zeroed page", addr);
+			ok = selftest_fail("get_zeroed_page gave 0x%lx, not a zeroed page", addr);
 		free_page(addr);
 	}
 	if (a)
@@ -579,12 +538,12 @@ static bool check_compound(struct page *head, unsigned int order)
 {
 	if (!PageHead(head) || compound_order(head) != order ||
 	    atomic_read(&head[1].compound_mapcount) != -1 || page_ref_count(head) != 1)
-		return fail("head pfn 0x%lx: head %d order %u mapcount %d refcount %d", page_to_pfn(head),
+		return selftest_fail("head pfn 0x%lx: head %d order %u mapcount %d refcount %d", page_to_pfn(head),
 			    PageHead(head), compound_order(head), atomic_read(&head[1].compound_mapcount),
 			    page_ref_count(head));
 	for (unsigned long i = 1; i < (1UL << order); i++)
 		if (!PageTail(head + i) || compound_head(head + i) != head || page_ref_count(head + i))
-			return fail("tail %lu: tail %d head pfn 0x%lx refcount %d", i, PageTail(head + i),
+			return selftest_fail("tail %lu: tail %d head pfn 0x%lx refcount %d", i, PageTail(head + i),
 				    page_to_pfn(compound_head(head + i)), page_ref_count(head + i));
 	return true;
 }
@@ -601,25 +560,25 @@ static bool test_compound(void)
 	free_state_read(&st);
 	head = alloc_pages(__GFP_COMP, order);
 	if (!head)
-		return fail("no order-%u page", order);
+		return selftest_fail("no order-%u page", order);
 	free_allocated = nr_free_pages();
 	ok = check_compound(head, order);
 	get_page(head + 100);
 	if (ok && page_ref_count(head) != 2)
-		ok = fail("get_page on a tail: head refcount %d, expected 2", page_ref_count(head));
+		ok = selftest_fail("get_page on a tail: head refcount %d, expected 2", page_ref_count(head));
 	put_page(head + 7);
 	if (ok && (page_ref_count(head) != 1 || nr_free_pages() != free_allocated))
-		ok = fail("one put_page of two: refcount %d, %lu pages free, %lu before",
+		ok = selftest_fail("one put_page of two: refcount %d, %lu pages free, %lu before",
 			  page_ref_count(head), nr_free_pages(), free_allocated);
 	put_page(head + (1UL << order) - 1);
 	if (ok && (PageHead(head) || PageTail(head + 1)))
-		ok = fail("freed compound page still has head %d tail %d", PageHead(head), PageTail(head + 1));
+		ok = selftest_fail("freed compound page still has head %d tail %d", PageHead(head), PageTail(head + 1));
 	if (!ok || !free_state_same(&st, "after put_page"))
 		return false;
 	/* __free_pages() with the compound order frees it too. */
 	head = alloc_pages(__GFP_COMP, order);
 	if (!head)
-		return fail("no order-%u page the second time", order);
+		return selftest_fail("no order-%u page the second time", order);
 	__free_pages(head, order);
 	return free_state_same(&st, "after __free_pages");
 }
@@ -638,11 +597,11 @@ static bool check_objects(int n)
 	for (int i = 0; i < n; i++) {
 		for (size_t j = 0; j < objs[i].size; j++)
 			if (objs[i].p[j] != (u8)(i * 7 + 1))
-				return fail("object %d (%lu bytes at %p) overwritten at byte %lu",
+				return selftest_fail("object %d (%lu bytes at %p) overwritten at byte %lu",
 					    i, (unsigned long)objs[i].size, objs[i].p, (unsigned long)j);
 		for (int k = 0; k < i; k++)
 			if (objs[i].p < objs[k].p + objs[k].size && objs[k].p < objs[i].p + objs[i].size)
-				return fail("objects %d (%p) and %d (%p) overlap", i, objs[i].p, k, objs[k].p);
+				return selftest_fail("objects %d (%p) and %d (%p) overlap", i, objs[i].p, k, objs[k].p);
 	}
 	return true;
 }
@@ -658,13 +617,13 @@ static bool kmalloc_many(int *n)
 			u8 *p = kmalloc(size, 0);
 
 			if (!p || p == ZERO_SIZE_PTR)
-				return fail("kmalloc(%lu) returned %p", (unsigned long)size, p);
+				return selftest_fail("kmalloc(%lu) returned %p", (unsigned long)size, p);
 			objs[*n].p = p;
 			objs[*n].size = size;
 			memset(p, (u8)(*n * 7 + 1), size);
 			(*n)++;
 			if ((unsigned long)p & (align - 1))
-				return fail("kmalloc(%lu) = %p is not %lu-aligned", (unsigned long)size, p,
+				return selftest_fail("kmalloc(%lu) = %p is not %lu-aligned", (unsigned long)size, p,
 					    (unsigned long)align);
 		}
 	}
@@ -682,16 +641,16 @@ static bool test_kmalloc(void)
 	free_state_read(&st);
 	ok = kmalloc_many(&n) && check_objects(n);
 	if (ok && slab_pages() <= st.slab)
-		ok = fail("slab_pages() %lu did not grow from %lu", slab_pages(), st.slab);
+		ok = selftest_fail("slab_pages() %lu did not grow from %lu", slab_pages(), st.slab);
 	while (n)
 		kfree(objs[--n].p);
 	kfree(NULL);
 	kfree(ZERO_SIZE_PTR);
 	if (ok && kmalloc(0, 0) != ZERO_SIZE_PTR)
-		ok = fail("kmalloc(0) is not ZERO_SIZE_PTR");
+		ok = selftest_fail("kmalloc(0) is not ZERO_SIZE_PTR");
 	z = kzalloc(300, 0);
 	if (ok && (!z || any_nonzero(z, 300)))
-		ok = fail("kzalloc(300) = %p is not zeroed", z);
+		ok = selftest_fail("kzalloc(300) = %p is not zeroed", z);
 	kfree(z);
 	return ok && free_state_same(&st, "after kfree");
 }
@@ -708,13 +667,13 @@ static bool test_kmem_cache(void)
 	free_state_read(&st);
 	cache = kmem_cache_create("selftest-48", 48, 0);
 	if (!cache)
-		return fail("kmem_cache_create failed");
+		return selftest_fail("kmem_cache_create failed");
 	for (n = 0; n < 200 && ok; n++) {
 		obj[n] = kmem_cache_zalloc(cache, 0);
 		if (!obj[n] || ((unsigned long)obj[n] & 7))
-			ok = fail("object %d is %p", n, obj[n]);
+			ok = selftest_fail("object %d is %p", n, obj[n]);
 		else if (any_nonzero(obj[n], 48))
-			ok = fail("object %d at %p is not zeroed", n, obj[n]);
+			ok = selftest_fail("object %d at %p is not zeroed", n, obj[n]);
 		if (!obj[n])
 			break;
 		memset(obj[n], n, 48);
@@ -722,7 +681,7 @@ static bool test_kmem_cache(void)
 	for (int i = 0; ok && i < n; i++)
 		for (int j = 0; j < 48; j++)
 			if (((u8 *)obj[i])[j] != (u8)i) {
-				ok = fail("object %d byte %d overwritten", i, j);
+				ok = selftest_fail("object %d byte %d overwritten", i, j);
 				break;
 			}
 	while (n)
@@ -731,22 +690,31 @@ static bool test_kmem_cache(void)
 	return ok && free_state_same(&st, "after kmem_cache_destroy");
 }
 
-void buddy_selftest(void)
+static void buddy_selftest_banner(void)
 {
-	test_nr = nr_failed = 0;
 	printk("# selftest/buddy: %d nodes, %lu pages free\n", nr_node_ids, nr_free_pages());
-	run_test("free_lists_consistent", test_free_lists_consistent);
-	run_test("fallback_order", test_fallback_order);
-	run_test("alloc_free_every_order", test_alloc_free_every_order);
-	run_test("split", test_split);
-	run_test("coalesce", test_coalesce);
-	run_test("thisnode", test_thisnode);
-	run_test("fallback", test_fallback);
-	run_test("no_double_handout", test_no_double_handout);
-	run_test("gfp_zero", test_gfp_zero);
-	run_test("compound", test_compound);
-	run_test("kmalloc", test_kmalloc);
-	run_test("kmem_cache", test_kmem_cache);
-	run_test("free_lists_consistent_after", test_free_lists_consistent);
-	printk("# selftest/buddy: %d passed, %d failed\n", test_nr - nr_failed, nr_failed);
 }
+
+/* In this order: the later cases rely on the lists being consistent, the last checks they still are. */
+static const struct selftest_case buddy_selftest_cases[] = {
+	{ "free_lists_consistent", test_free_lists_consistent },
+	{ "fallback_order", test_fallback_order },
+	{ "alloc_free_every_order", test_alloc_free_every_order },
+	{ "split", test_split },
+	{ "coalesce", test_coalesce },
+	{ "thisnode", test_thisnode },
+	{ "fallback", test_fallback },
+	{ "no_double_handout", test_no_double_handout },
+	{ "gfp_zero", test_gfp_zero },
+	{ "compound", test_compound },
+	{ "kmalloc", test_kmalloc },
+	{ "kmem_cache", test_kmem_cache },
+	{ "free_lists_consistent_after", test_free_lists_consistent },
+};
+
+const struct selftest_suite buddy_selftest_suite = {
+	.name = "buddy",
+	.banner = buddy_selftest_banner,
+	.cases = buddy_selftest_cases,
+	.nr_cases = ARRAY_SIZE(buddy_selftest_cases),
+};

@@ -267,6 +267,7 @@ struct rusage {                         /* 144 bytes */
 	long ru_nvcsw;
 	long ru_nivcsw;
 };
+_Static_assert(sizeof(struct rusage) == 144, "struct rusage: Linux's x86-64 layout");
 
 #define UTSNAME_LEN 65
 struct utsname {                        /* 390 bytes */
@@ -277,6 +278,7 @@ struct utsname {                        /* 390 bytes */
 	char machine[UTSNAME_LEN];
 	char domainname[UTSNAME_LEN];
 };
+_Static_assert(sizeof(struct utsname) == 6 * UTSNAME_LEN, "struct utsname: Linux's new_utsname");
 
 struct iovec {
 	void *iov_base;

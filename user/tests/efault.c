@@ -32,14 +32,19 @@ int main(void)
 		tap_is_err(sys_read((int)fd, (void *)bad[i].addr, 10), EFAULT, "read into %s gives EFAULT", bad[i].what);
 	}
 
+	/* A failed mmap returns -errno, a kernel address: the EFAULTs below would then prove nothing. */
 	gone = (char *)sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	sys_munmap(gone, PAGE_SIZE);
-	tap_is_err(sys_write(1, gone, 10), EFAULT, "write from an unmapped page gives EFAULT");
-	tap_is_err(sys_read((int)fd, gone, 10), EFAULT, "read into an unmapped page gives EFAULT");
+	if (tap_ok((long)gone > 0, "mmap a page (%ld)", (long)gone) &&
+	    tap_is_long(sys_munmap(gone, PAGE_SIZE), 0, "munmap it")) {
+		tap_is_err(sys_write(1, gone, 10), EFAULT, "write from an unmapped page gives EFAULT");
+		tap_is_err(sys_read((int)fd, gone, 10), EFAULT, "read into an unmapped page gives EFAULT");
+	}
 
 	ro = (char *)sys_mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	tap_is_err(sys_read((int)fd, ro, 10), EFAULT, "read into a PROT_READ page gives EFAULT");
-	tap_is_long(ro[0], 0, "and the page is unchanged");
-	sys_close((int)fd);
+	if (tap_ok((long)ro > 0, "mmap a PROT_READ page (%ld)", (long)ro)) {
+		tap_is_err(sys_read((int)fd, ro, 10), EFAULT, "read into a PROT_READ page gives EFAULT");
+		tap_is_long(ro[0], 0, "and the page is unchanged");
+	}
+	tap_is_long(sys_close((int)fd), 0, "close /proc/meminfo");
 	return tap_done();
 }

@@ -39,7 +39,8 @@ static long errno_in_child(int which)
 		}
 		sys_exit_group(r < 0 ? (int)-r : 200);
 	}
-	sys_wait4((int)pid, &status, 0, NULL);
+	if (sys_wait4((int)pid, &status, 0, NULL) != pid)
+		return -2000;
 	return WIFEXITED(status) ? -WEXITSTATUS(status) : -1000 - status;
 }
 

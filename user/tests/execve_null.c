@@ -21,7 +21,7 @@ int main(int argc, char **argv)
 
 		sys_exit_group((int)(100 - r));
 	}
-	sys_wait4((int)pid, &st, 0, NULL);
+	tap_is_long(sys_wait4((int)pid, &st, 0, NULL), pid, "wait4 reaps the child");
 	tap_is_long(st >> 8, 7, "execve(path, NULL, NULL) runs the program with argv[0] \"\" and no environment");
 	return tap_done();
 }

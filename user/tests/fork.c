@@ -104,7 +104,8 @@ int main(void)
 			sys_exit_group(1);
 		sys_exit_group(WEXITSTATUS(status) + 1);
 	}
-	sys_wait4((int)pid, &status, 0, NULL);
+	status = -1;
+	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "wait4 reaps the child");
 	tap_is_long(status, 8 << 8, "child reaps a grandchild (7) and exits 7 + 1");
 	return tap_done();
 }

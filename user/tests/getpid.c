@@ -1,6 +1,7 @@
 /*
- * getpid: getpid/getppid are positive and stable; a forked child sees its
- * parent's pid as getppid() and fork's return value as getpid().
+ * getpid: getpid/getppid are positive and stable, getppid() is a live
+ * process; a forked child sees its parent's pid as getppid() and fork's
+ * return value as getpid().
  */
 #include "tap.h"
 
@@ -20,7 +21,8 @@ int main(void)
 	parent_pid = pid;
 	tap_ok(pid > 0, "getpid() > 0 (%ld)", pid);
 	tap_is_long(sys_getpid(), pid, "getpid() is stable");
-	tap_ok(ppid >= 0, "getppid() >= 0 (%ld)", ppid);
+	tap_ok(ppid > 0, "getppid() > 0 (%ld): we are not pid 1, so we have a parent", ppid);
+	tap_is_long(sys_kill((int)ppid, 0), 0, "getppid() names a live process: kill(ppid, 0) returns 0");
 	tap_ok(ppid != pid, "getppid() != getpid()");
 	tap_child_exit(child_check_ppid, NULL, 0, "child's getppid() == parent's getpid()");
 

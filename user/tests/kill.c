@@ -56,7 +56,7 @@ int main(void)
 	pid = sys_fork();
 	if (pid == 0)
 		sys_exit_group(0);
-	sys_wait4((int)pid, &status, 0, NULL);
+	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "wait4 reaps a child");
 	tap_is_err(sys_kill((int)pid, 0), ESRCH, "a reaped child gives ESRCH");
 	tap_is_err(sys_kill((int)sys_getpid(), 65), EINVAL, "signal 65 gives EINVAL");
 	tap_is_err(sys_kill((int)sys_getpid(), -1), EINVAL, "signal -1 gives EINVAL");

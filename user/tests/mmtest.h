@@ -337,6 +337,9 @@ struct k_siginfo {
 		char _pad[128 - 16];
 	};
 };
+_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo is 128 bytes");
+_Static_assert(offsetof(struct k_siginfo, si_addr) == 16, "si_addr is at offset 16");
+_Static_assert(offsetof(struct k_siginfo, chld.si_status) == 24, "si_status is at offset 24");
 
 /* The kernel's struct sigaction (arch/x86/include/uapi/asm/signal.h), not glibc's. */
 struct k_sigaction {

@@ -20,15 +20,15 @@ int main(void)
 	tap_is_long(sys_read((int)fd, &c, 1), 1, "read a byte from it");
 	fd2 = sys_openat(AT_FDCWD, "/proc/meminfo", O_RDONLY, 0);
 	tap_ok(fd2 > fd, "a second open gives a higher fd (%ld)", fd2);
-	sys_close((int)fd);
+	tap_is_long(sys_close((int)fd), 0, "close the first");
 	fd3 = sys_openat(AT_FDCWD, "/proc/meminfo", O_RDONLY, 0);
 	tap_is_long(fd3, fd, "the lowest free fd is reused");
-	sys_close((int)fd2);
-	sys_close((int)fd3);
+	tap_is_long(sys_close((int)fd2), 0, "close the second");
+	tap_is_long(sys_close((int)fd3), 0, "close the third");
 
-	fd = sys_openat(12345, "/proc/meminfo", O_RDONLY, 0);
-	tap_ok(fd >= 0, "an absolute path ignores a bad dfd");
-	sys_close((int)fd);
+	/* fd is again the lowest free fd. */
+	tap_is_long(sys_openat(12345, "/proc/meminfo", O_RDONLY, 0), fd, "an absolute path ignores a bad dfd");
+	tap_is_long(sys_close((int)fd), 0, "close it");
 
 	tap_is_err(sys_close(-1), EBADF, "close(-1) gives EBADF");
 	tap_is_err(sys_close(1000), EBADF, "close(1000) gives EBADF");

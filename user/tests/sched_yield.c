@@ -7,7 +7,7 @@
 int main(void)
 {
 	long bad = 0, pid;
-	int status;
+	int status = -1;
 
 	for (int i = 0; i < 100; i++)
 		if (sys_sched_yield() != 0)
@@ -22,8 +22,8 @@ int main(void)
 		if (sys_sched_yield() != 0)
 			bad++;
 	tap_is_long(bad, 0, "100 calls with a spinning child all return 0");
-	sys_kill((int)pid, SIGKILL);
-	sys_wait4((int)pid, &status, 0, NULL);
+	tap_is_long(sys_kill((int)pid, SIGKILL), 0, "kill(SIGKILL) the spinning child");
+	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "wait4 reaps it");
 	tap_is_long(status & 0x7f, SIGKILL, "the spinning child is killed");
 	return tap_done();
 }

@@ -33,7 +33,7 @@ int main(void)
 		sys_kill((int)sys_getpid(), SIGKILL);
 		sys_exit_group(1);
 	}
-	sys_wait4((int)pid, &status, 0, NULL);
+	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "wait4 reaps the child that killed itself");
 	tap_is_long(status & 0x7f, SIGKILL, "a child killed by SIGKILL has signal 9 in bits 0-6");
 	tap_ok(WIFSIGNALED(status) && !WIFEXITED(status), "WIFSIGNALED, not WIFEXITED");
 
@@ -41,8 +41,9 @@ int main(void)
 	if (pid == 0)
 		sleep_long();
 	tap_is_long(sys_wait4((int)pid, &status, WNOHANG, NULL), 0, "WNOHANG on a running child returns 0");
-	sys_kill((int)pid, SIGKILL);
-	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "then it can be killed and reaped");
+	tap_is_long(sys_kill((int)pid, SIGKILL), 0, "kill(SIGKILL) the sleeping child");
+	tap_is_long(sys_wait4((int)pid, &status, 0, NULL), pid, "then it can be reaped");
+	tap_is_long(status, SIGKILL, "its status is SIGKILL");
 
 	pid = sys_fork();
 	if (pid == 0)
@@ -50,8 +51,11 @@ int main(void)
 	pid2 = sys_fork();
 	if (pid2 == 0)
 		sys_exit_group(2);
+	/* Which child exits first is up to the scheduler; each status must match its pid. */
 	a = sys_wait4(-1, &status, 0, NULL);
+	tap_is_long(status, (a == pid ? 1 : 2) << 8, "wait4(-1): the first child reaped (%ld) has its own status", a);
 	b = sys_wait4(-1, &status, 0, NULL);
+	tap_is_long(status, (b == pid ? 1 : 2) << 8, "wait4(-1): the second child reaped (%ld) has its own status", b);
 	tap_ok((a == pid && b == pid2) || (a == pid2 && b == pid), "wait4(-1) reaps each child once");
 
 	pid = sys_fork();

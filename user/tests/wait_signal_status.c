@@ -129,14 +129,17 @@ int main(void)
 	/* A COW page the child made read-only with mprotect: no write sneaks through. */
 	unsigned char *cow = (unsigned char *)sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 						       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok((long)cow > 0, "mmap a private page (%ld)", (long)cow))
+		return tap_done();
 	cow[0] = 'x';
 	pid = sys_fork();
 	if (pid == 0) {
-		sys_mprotect(cow, PAGE_SIZE, PROT_READ);
+		if (sys_mprotect(cow, PAGE_SIZE, PROT_READ))
+			sys_exit_group(3);	/* not the SIGSEGV the parent expects */
 		cow[0] = 'y';
 		sys_exit_group(0);
 	}
-	sys_wait4((int)pid, &st, 0, NULL);
+	tap_is_long(sys_wait4((int)pid, &st, 0, NULL), pid, "wait4 reaps the child that wrote after mprotect");
 	tap_is_long(st & 0x7f, SIGSEGV, "a child writing its COW page after mprotect(PROT_READ) gets SIGSEGV");
 	tap_is_long(cow[0], 'x', "... and the parent's data is untouched");
 
