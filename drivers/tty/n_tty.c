@@ -186,8 +186,55 @@ static ssize_t console_write_user(struct file *f, const char *ubuf, size_t count
 	return done;
 }
 
+/* The kernel's struct termios (include/uapi/asm-generic/termbits.h): 36 bytes. */
+struct termios {
+	u32 c_iflag, c_oflag, c_cflag, c_lflag;
+	u8 c_line;
+	u8 c_cc[19];
+};
+
+struct winsize {
+	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+#define TCGETS		0x5401
+#define TIOCGWINSZ	0x5413
+
+/*
+ * Linux's tty_std_termios, the settings a serial console starts with. The
+ * flags say what the line discipline above does: canonical input with
+ * echo and CR to NL (ICANON, ECHO, ICRNL); output NL becomes CR NL.
+ */
+static const struct termios console_termios = {
+	.c_iflag = 0000400 | 0002000,				/* ICRNL | IXON */
+	.c_oflag = 0000001 | 0000004,				/* OPOST | ONLCR */
+	.c_cflag = 0000017 | 0000060 | 0000200 | 0002000,	/* B38400 | CS8 | CREAD | HUPCL */
+	.c_lflag = 0000001 | 0000002 | 0000010 | 0000020 | 0000040 |
+		   0001000 | 0004000 | 0100000,	/* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
+	.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22 },	/* INIT_C_CC */
+};
+
+/*
+ * The two tty ioctls a C library asks of its stdout (isatty: musl uses
+ * TIOCGWINSZ, glibc TCGETS); setting modes is not supported (ENOTTY).
+ */
+static long console_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	static const struct winsize no_size;	/* nobody has set a size on the serial line */
+
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &console_termios, sizeof(console_termios)) ? -EFAULT : 0;
+	case TIOCGWINSZ:
+		return copy_to_user((void *)arg, &no_size, sizeof(no_size)) ? -EFAULT : 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
 const struct file_operations console_fops = {
 	.read = console_read,
 	.write = console_write_user,
-	/* no llseek: ESPIPE; no ioctl: ENOTTY (Pagoda's console is not a tty) */
+	.ioctl = console_ioctl,
+	/* no llseek: ESPIPE */
 };

@@ -6,14 +6,15 @@
  * and mmap(0, 4096, PROT_READ, MAP_PRIVATE, 0x100000000, 0) panicked.
  * On a real file (/init) and a directory (/), each call is made with the
  * plain fd and with the high bit set, and the results must match:
- *   read, pread64, lseek, fstat, fcntl(F_GETFD), ioctl, dup, dup2, write
- *   (EBADF on a read-only fd), getdents64, openat and newfstatat relative
+ *   read, readv, pread64, lseek, fstat, fcntl(F_GETFD), ioctl, dup, dup2,
+ *   write and writev (EBADF on a read-only fd), getdents64, openat and newfstatat relative
  *   to the directory fd, mmap of the file and of fd 0, and close (after
  *   which the plain fd is EBADF)
  */
 #include "tap.h"
 
 #define HI		0x100000000L
+#define __NR_readv	19
 #define __NR_fstat	5
 #define __NR_lseek	8
 #define __NR_pread64	17
@@ -44,6 +45,7 @@ static void check_file(long fd)
 {
 	char a[8] = { 0 }, b[8] = { 0 };
 	struct kstat sa, sb;
+	struct iovec iov;
 	int ba = -1, bb = -1;
 	long ra, rb, nfd;
 
@@ -53,6 +55,13 @@ static void check_file(long fd)
 	tap_is_long(syscall3(__NR_lseek, fd | HI, 1, SEEK_SET), 1, "lseek(fd | 1<<32, 1, SEEK_SET) is 1");
 	tap_is_long(syscall3(__NR_read, fd, b, 3), 3, "read(fd) after it reads 3 bytes");
 	tap_ok(!memcmp(b, "ELF", 3), "from the offset the high-bit lseek set");
+	iov.iov_base = a;
+	iov.iov_len = 2;
+	memset(a, 0, sizeof(a));
+	tap_is_long(syscall3(__NR_readv, fd | HI, &iov, 1), 2, "readv(fd | 1<<32) reads 2 bytes");
+	tap_ok(a[0] == 2 && a[1] == 1, "bytes 4-5: ELFCLASS64, little-endian (%d %d)", a[0], a[1]);
+	tap_is_long(syscall3(__NR_writev, fd | HI, &iov, 1), syscall3(__NR_writev, fd, &iov, 1),
+		    "writev to the read-only fd gives the same error");
 	memset(a, 0, sizeof(a));
 	tap_is_long(syscall4(__NR_pread64, fd | HI, a, 3, 1), 3, "pread64(fd | 1<<32) reads 3 bytes");
 	tap_ok(!memcmp(a, "ELF", 3), "at the offset it was given");
