@@ -17,7 +17,6 @@
 #include <mm/mmzone.h>
 #include <mm/slab.h>
 #include <mm/numa.h>
-#include <mm/internal.h>
 #include <mm/rmap.h>
 
 

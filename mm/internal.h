@@ -5,8 +5,6 @@
 #include <mm/mm.h>
 
 extern struct page *zero_page;
-void zero_page_init(void);
-struct page *vm_normal_page(pte_t pte);
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr);
 pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long end,

@@ -157,6 +157,9 @@ pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr); /* allocates tables; NULL on OOM */
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);	/* existing PTE or NULL */
+/* The page a PTE maps, or NULL for the zero page and special mappings (pagemap reads it too). */
+struct page *vm_normal_page(pte_t pte);
+void zero_page_init(void);			/* boot, before the first fault */
 
 /* mm/vmstat.c: /proc/vmstat event counters (Linux's names; Pagoda-only ones documented). */
 enum vm_event_item {

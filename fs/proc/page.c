@@ -13,7 +13,6 @@
 #include <kernel/sched.h>
 #include <arch/x86_64/uaccess.h>
 #include <mm/mm.h>
-#include <mm/internal.h>
 
 #define PM_PFRAME_MASK		((1UL << 55) - 1)
 #define PM_SOFT_DIRTY		(1UL << 55)
