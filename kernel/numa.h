@@ -20,7 +20,7 @@
 #define _KERNEL_NUMA_H
 
 #include <kernel/types.h>
-#include <kernel/smp.h>		/* NR_CPUS */
+#include <kernel/threads.h>	/* NR_CPUS */
 
 #define NODES_SHIFT	3
 #define MAX_NUMNODES	(1 << NODES_SHIFT)

@@ -3,7 +3,7 @@
 #define _ARCH_ACPI_H
 
 #include <kernel/types.h>
-#include <kernel/smp.h>	/* NR_CPUS */
+#include <kernel/threads.h>	/* NR_CPUS */
 
 struct acpi_table_header {
 	char signature[4];
