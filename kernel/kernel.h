@@ -10,6 +10,7 @@
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __section(s)	__attribute__((section(s)))
 #define __used		__attribute__((used))
+#define __maybe_unused	__attribute__((unused))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 /* A compiler barrier (no CPU fence): memory accesses are not moved across it. */

@@ -19,7 +19,7 @@
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
-#include <arch/x86_64/time.h>
+#include <kernel/timekeeping.h>
 
 struct report {
 	char *buf;

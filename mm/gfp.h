@@ -14,7 +14,6 @@
 #define GFP_TRANSHUGE	(__GFP_COMP | __GFP_NOWARN)
 
 #define MAX_ORDER	11	/* orders 0..10, as Linux 6.1; order 9 is a 2 MB page */
-#define NUMA_NO_NODE	(-1)
 
 struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);

@@ -75,15 +75,16 @@ void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 
 /* ---- page-table allocation ---- */
 
-static phys_addr_t pgtable_alloc(struct mm_struct *mm)
+/* A zeroed page-table page, counted in the mm (VmPTE); NULL when out of memory. */
+static void *pgtable_alloc(struct mm_struct *mm)
 {
 	struct page *page = alloc_page(__GFP_ZERO);
 
 	if (!page)
-		return 0;
+		return NULL;
 	SetPageTable(page);
 	mm->pgtables_bytes += PAGE_SIZE;
-	return page_to_pfn(page) << PAGE_SHIFT;
+	return page_address(page);
 }
 
 static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
@@ -98,12 +99,10 @@ static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
 /* A new PGD for mm, the kernel half copied from init_mm; NULL if no page was free. */
 pgd_t *pgd_alloc(struct mm_struct *mm)
 {
-	pgd_t *pgd;
-	phys_addr_t pa = pgtable_alloc(mm);
+	pgd_t *pgd = pgtable_alloc(mm);
 
-	if (!pa)
+	if (!pgd)
 		return NULL;
-	pgd = __va(pa);
 	/* The kernel half is shared by every address space. */
 	memcpy(pgd + USER_PGD_ENTRIES, init_mm.pgd + USER_PGD_ENTRIES,
 	       (PTRS_PER_TABLE - USER_PGD_ENTRIES) * sizeof(pgd_t));
@@ -120,10 +119,11 @@ void pgd_free(struct mm_struct *mm)
 static pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
 {
 	if (pgd_none(*pgd)) {
-		phys_addr_t pa = pgtable_alloc(mm);
-		if (!pa)
+		pud_t *new = pgtable_alloc(mm);
+
+		if (!new)
 			return NULL;
-		set_pgd(pgd, (pgd_t){ pa | _PAGE_TABLE });
+		pgd_populate(mm, pgd, new);
 	}
 	return pud_offset(pgd, addr);
 }
@@ -131,10 +131,11 @@ static pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
 static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 {
 	if (pud_none(*pud)) {
-		phys_addr_t pa = pgtable_alloc(mm);
-		if (!pa)
+		pmd_t *new = pgtable_alloc(mm);
+
+		if (!new)
 			return NULL;
-		set_pud(pud, (pud_t){ pa | _PAGE_TABLE });
+		pud_populate(mm, pud, new);
 	}
 	return pmd_offset(pud, addr);
 }
@@ -142,10 +143,11 @@ static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 {
 	if (pmd_none(*pmd)) {
-		phys_addr_t pa = pgtable_alloc(mm);
-		if (!pa)
+		pte_t *new = pgtable_alloc(mm);
+
+		if (!new)
 			return false;
-		set_pmd(pmd, __pmd(pa | _PAGE_TABLE));
+		pmd_populate(mm, pmd, new);
 	}
 	return true;
 }

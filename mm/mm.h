@@ -166,6 +166,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, unsigned long end,
 				  unsigned long vm_flags, unsigned long pgoff);
+/* The PTE bits for a VMA's pages: protection_map[] in arch/x86_64/pgprot.c. */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff);

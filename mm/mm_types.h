@@ -18,6 +18,7 @@
 #define _MM_MM_TYPES_H
 
 #include <kernel/types.h>
+#include <kernel/numa.h>	/* NODES_SHIFT, MAX_NUMNODES */
 #include <lib/list.h>
 
 enum pageflags {
@@ -33,8 +34,6 @@ enum pageflags {
 	__NR_PAGEFLAGS,
 };
 
-#define NODES_SHIFT	3
-#define MAX_NUMNODES	(1 << NODES_SHIFT)
 #define NODES_PGSHIFT	(64 - NODES_SHIFT)
 
 /*

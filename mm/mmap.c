@@ -187,20 +187,6 @@ static void remove_vma(struct vm_area_struct *vma)
 	vm_area_free(vma);
 }
 
-/* The PTE bits for a VMA's pages (Linux: protection_map). */
-pgprot_t vm_get_page_prot(unsigned long vm_flags)
-{
-	u64 prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
-
-	if (!(vm_flags & VM_ACCESS_FLAGS))
-		return PAGE_NONE;
-	if (vm_flags & VM_WRITE)
-		prot |= _PAGE_RW;
-	if (!(vm_flags & VM_EXEC))
-		prot |= _PAGE_NX;
-	return __pgprot(prot);
-}
-
 /*
  * Change a VMA's range or page offset (Linux: vma_adjust). They are its key
  * in mm_rb and its AVCs' key in the anon_vma trees: out, change, back in.

@@ -17,6 +17,24 @@
 #include <kernel/sched.h>
 #include <kernel/mman.h>
 
+/*
+ * vm_page_prot of a private writable VMA is read-only (PAGE_COPY): may this
+ * PTE be made writable now instead of at the next write fault? Only for an
+ * anonymous page that this mapping alone uses, the case do_wp_page() would
+ * reuse. Linux 6.1 (can_change_pte_writable) also wants the PTE dirty.
+ */
+static bool can_change_pte_writable(struct vm_area_struct *vma, pte_t pte)
+{
+	struct page *page;
+
+	if (!(vma->vm_flags & VM_WRITE) || pte_write(pte))
+		return false;
+	if (vma->vm_flags & VM_SHARED)
+		return true;
+	page = vm_normal_page(pte);
+	return page && PageAnon(page) && page_mapcount(page) == 1;
+}
+
 /* Change the PTEs of [start, end) in vma to its new protection. */
 static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
@@ -28,17 +46,14 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 		pte_t *ptep = pte_table_range(mm, addr, end, &next);
 
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
-			struct page *page;
 			pte_t pte;
 
 			if (pte_none(*ptep))
 				continue;
 			pte = pte_modify(*ptep, vma->vm_page_prot);
-			page = vm_normal_page(pte);
 			/* A private page shared with another process stays read-only: COW. */
-			if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
-			    (!page || page_mapcount(page) != 1))
-				pte = pte_wrprotect(pte);
+			if (can_change_pte_writable(vma, pte))
+				pte = pte_mkwrite(pte);
 			set_pte(ptep, pte);
 			flush_tlb_mm_page(mm, addr);
 		}

@@ -1,19 +1,19 @@
 /*
- * NUMA discovery: which physical ranges and which CPUs belong to which
- * node, and how far apart the nodes are (Linux: arch/x86/mm/numa.c,
- * arch/x86/mm/srat.c, drivers/acpi/numa/srat.c).
+ * NUMA nodes: which physical ranges and which CPUs belong to which node,
+ * and how far apart the nodes are (Linux: arch/x86/mm/numa.c). The
+ * firmware's description comes as a plain table (struct numa_firmware,
+ * kernel/numa.h) that arch/x86_64/srat.c fills from ACPI SRAT/SLIT; this
+ * file never reads an ACPI table.
  *
- *   ACPI SRAT subtables                       pxm_to_node: PXM -> node id,
- *     type 0/2  APIC id -> PXM  ----------.   in order of first appearance
- *     type 1    [base, base+len) -> PXM --+-> numa_meminfo (after cleanup):
- *                                         |     blk [0x00000000-0x1fffffff] nid 0
- *                                         |     blk [0x20000000-0x3fffffff] nid 1
- *                                         '-> apicid_to_node[APIC id]
- *   ACPI SLIT  entry[PXM i][PXM j] -------->  numa_distance[node][node]
- *   ACPI MADT  acpi_cpu_apicid[cpu] + apicid_to_node -> cpu_to_node(cpu)
+ *   struct numa_firmware                      numa_meminfo (after cleanup):
+ *     memblk[]  [start, end) nid  ---------->   blk [0x00000000-0x1fffffff] nid 0
+ *                                               blk [0x20000000-0x3fffffff] nid 1
+ *     distance[from][to] ------------------>  numa_distance[node][node]
+ *     cpu[n] (APIC id, nid) --------------->  cpu_nid[n]: cpu_to_node(n)
  *
- *   numa_init: try SRAT (x86_acpi_numa_init), else one dummy node; each
- *   try starts from a clean state, as Linux's numa_init(init_func).
+ *   numa_init: try the firmware's table (numa_firmware_init), else one
+ *   dummy node; each try starts from a clean state, as Linux's
+ *   numa_init(init_func).
  *
  * Lock order: none. Everything here is written once by the boot CPU
  * before the other CPUs start, and only read afterwards.
@@ -23,52 +23,22 @@
 #include <mm/numa.h>
 #include <mm/gfp.h>
 #include <mm/memblock.h>
-#include <arch/x86_64/acpi.h>
-#include <arch/x86_64/percpu.h>
+#include <kernel/smp.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 
 #define NODE_MIN_SIZE	(4UL << 20)	/* smaller nodes are not set up */
-#define MAX_LOCAL_APIC	32768		/* as Linux: larger x2APIC ids are skipped */
 
 int nr_node_ids = 1;
 struct numa_meminfo numa_meminfo;
 bool numa_off;
 
-static u32 node_to_pxm_map[MAX_NUMNODES];
 static u8 numa_distance[MAX_NUMNODES][MAX_NUMNODES];	/* 0: no SLIT value */
-static s8 apicid_to_node[MAX_LOCAL_APIC];	/* zero (node 0) until numa_init() */
-static int acpi_srat_revision;
-static bool srat_bad;
+static int numa_nr_cpus;		/* the CPUs the firmware listed */
+static u32 cpu_apicid[NR_CPUS];		/* for the log only */
+static s8 cpu_nid[NR_CPUS];		/* NUMA_NO_NODE (node 0) until a try places it */
 
-/* ---- PXM -> node, APIC id -> node, distances ---- */
-
-static int pxm_to_node(u32 pxm)
-{
-	for (int nid = 0; nid < nr_node_ids; nid++)
-		if (node_to_pxm_map[nid] == pxm)
-			return nid;
-	return NUMA_NO_NODE;
-}
-
-/* A new proximity domain gets the next node id (Linux: acpi_map_pxm_to_node). */
-static int acpi_map_pxm_to_node(u32 pxm)
-{
-	int nid = pxm_to_node(pxm);
-
-	if (nid != NUMA_NO_NODE)
-		return nid;
-	if (nr_node_ids >= MAX_NUMNODES)
-		return NUMA_NO_NODE;
-	node_to_pxm_map[nr_node_ids] = pxm;
-	return nr_node_ids++;
-}
-
-static void bad_srat(void)
-{
-	printk("SRAT: SRAT not used.\n");
-	srat_bad = true;
-}
+/* ---- distances ---- */
 
 static void numa_set_distance(int from, int to, int distance)
 {
@@ -128,193 +98,35 @@ int phys_to_nid(phys_addr_t pa)
 	return 0;
 }
 
-/* ---- SRAT ---- */
+/* ---- the firmware's table ---- */
 
-/* Type 0: a local APIC and its proximity domain. */
-static void acpi_numa_processor_affinity_init(const struct acpi_srat_cpu_affinity *pa)
+/*
+ * Take the firmware's nodes, ranges, distances and CPU placement. -1 if it
+ * describes no node (no SRAT, or a bad one) or too many ranges.
+ */
+static int numa_firmware_init(const struct numa_firmware *fw)
 {
-	u32 pxm = pa->proximity_domain_lo;
-	int nid;
-
-	if (pa->header.length != sizeof(*pa)) {
-		printk("SRAT: CPU affinity entry of length %u, expected %u\n",
-		       pa->header.length, (unsigned int)sizeof(*pa));
-		bad_srat();
-		return;
-	}
-	if (!(pa->flags & ACPI_SRAT_CPU_ENABLED))
-		return;
-	if (acpi_srat_revision >= 2)
-		pxm |= pa->proximity_domain_hi[0] << 8 | pa->proximity_domain_hi[1] << 16 |
-		       (u32)pa->proximity_domain_hi[2] << 24;
-	nid = acpi_map_pxm_to_node(pxm);
-	if (nid == NUMA_NO_NODE) {
-		printk("SRAT: Too many proximity domains 0x%x\n", pxm);
-		bad_srat();
-		return;
-	}
-	apicid_to_node[pa->apic_id] = nid;
-	printk("SRAT: PXM %u -> APIC 0x%02x -> Node %d\n", pxm, pa->apic_id, nid);
-}
-
-/* Type 2: the same for an x2APIC id. */
-static void acpi_numa_x2apic_affinity_init(const struct acpi_srat_x2apic_cpu_affinity *pa)
-{
-	int nid;
-
-	if (pa->header.length < sizeof(*pa)) {
-		printk("SRAT: x2APIC affinity entry of length %u, expected %u\n",
-		       pa->header.length, (unsigned int)sizeof(*pa));
-		bad_srat();
-		return;
-	}
-	if (!(pa->flags & ACPI_SRAT_CPU_ENABLED))
-		return;
-	nid = acpi_map_pxm_to_node(pa->proximity_domain);
-	if (nid == NUMA_NO_NODE) {
-		printk("SRAT: Too many proximity domains 0x%x\n", pa->proximity_domain);
-		bad_srat();
-		return;
-	}
-	if (pa->apic_id >= MAX_LOCAL_APIC) {
-		printk("SRAT: PXM %u -> APIC 0x%04x -> Node %d skipped apicid that is too big\n",
-		       pa->proximity_domain, pa->apic_id, nid);
-		return;
-	}
-	apicid_to_node[pa->apic_id] = nid;
-	printk("SRAT: PXM %u -> APIC 0x%04x -> Node %d\n", pa->proximity_domain, pa->apic_id, nid);
-}
-
-/* Type 1: a memory range and its proximity domain. Disabled entries are QEMU's padding. */
-static void acpi_numa_memory_affinity_init(const struct acpi_srat_mem_affinity *ma)
-{
-	phys_addr_t start = ma->base_address, end = start + ma->length;
-	u32 pxm = ma->proximity_domain;
-	int nid;
-
-	if (ma->header.length < sizeof(*ma)) {
-		printk("ACPI: SRAT: Unexpected header length: %u\n", ma->header.length);
-		bad_srat();
-		return;
-	}
-	if (!(ma->flags & ACPI_SRAT_MEM_ENABLED))
-		return;
-	if (acpi_srat_revision <= 1)
-		pxm &= 0xff;
-	nid = acpi_map_pxm_to_node(pxm);
-	if (nid == NUMA_NO_NODE) {
-		printk("ACPI: SRAT: Too many proximity domains.\n");
-		bad_srat();
-		return;
-	}
-	if (numa_add_memblk(nid, start, end) < 0) {
-		bad_srat();
-		return;
-	}
-	/* Pagoda has no memory hotplug: a hotplug range beyond RAM is dropped by numa_cleanup_meminfo. */
-	printk("ACPI: SRAT: Node %d PXM %u [mem 0x%08lx-0x%08lx]%s%s\n", nid, pxm,
-	       (unsigned long)start, (unsigned long)end - 1,
-	       ma->flags & ACPI_SRAT_MEM_HOT_PLUGGABLE ? " hotplug" : "",
-	       ma->flags & ACPI_SRAT_MEM_NON_VOLATILE ? " non-volatile" : "");
-}
-
-typedef void (*srat_entry_fn)(const struct acpi_subtable_header *entry);
-
-/* Call fn on each subtable, starting at offset 48; a zero length ends the walk. */
-static void acpi_srat_walk(const struct acpi_table_srat *srat, srat_entry_fn fn)
-{
-	const u8 *p = (const u8 *)(srat + 1), *end = (const u8 *)srat + srat->header.length;
-
-	while (p + sizeof(struct acpi_subtable_header) <= end && !srat_bad) {
-		const struct acpi_subtable_header *entry = (const void *)p;
-
-		if (entry->length < sizeof(*entry) || p + entry->length > end) {
-			printk("SRAT: subtable of type %u with bad length %u\n", entry->type, entry->length);
-			bad_srat();
-			return;
-		}
-		fn(entry);
-		p += entry->length;
-	}
-}
-
-static void srat_parse_cpu(const struct acpi_subtable_header *entry)
-{
-	if (entry->type == ACPI_SRAT_TYPE_CPU_AFFINITY)
-		acpi_numa_processor_affinity_init((const void *)entry);
-	else if (entry->type == ACPI_SRAT_TYPE_X2APIC_CPU_AFFINITY)
-		acpi_numa_x2apic_affinity_init((const void *)entry);
-}
-
-static void srat_parse_memory(const struct acpi_subtable_header *entry)
-{
-	if (entry->type == ACPI_SRAT_TYPE_MEMORY_AFFINITY)
-		acpi_numa_memory_affinity_init((const void *)entry);
-}
-
-/* ---- SLIT ---- */
-
-/* Linux accepts a SLIT only if every diagonal entry is 10 and every other one is more. */
-static bool slit_valid(const struct acpi_table_slit *slit)
-{
-	u64 d = slit->locality_count;
-
-	if (d > 256 || slit->header.length < sizeof(*slit) + d * d)
-		return false;
-	for (u64 i = 0; i < d; i++) {
-		for (u64 j = 0; j < d; j++) {
-			u8 val = slit->entry[d * i + j];
-
-			if (i == j ? val != LOCAL_DISTANCE : val <= LOCAL_DISTANCE)
-				return false;
-		}
-	}
-	return true;
-}
-
-static void acpi_parse_slit(const struct acpi_table_slit *slit)
-{
-	u64 d = slit->locality_count;
-
-	if (!slit_valid(slit)) {
-		printk("ACPI: SLIT table looks invalid. Not used.\n");
-		return;
-	}
-	for (u64 i = 0; i < d; i++) {
-		int from = pxm_to_node(i);
-
-		if (from == NUMA_NO_NODE)
-			continue;
-		for (u64 j = 0; j < d; j++) {
-			int to = pxm_to_node(j);
-
-			if (to != NUMA_NO_NODE)
-				numa_set_distance(from, to, slit->entry[d * i + j]);
-		}
-	}
-}
-
-/* CPU entries first, then memory (as Linux): CPUs win the first node ids. */
-static int x86_acpi_numa_init(void)
-{
-	const struct acpi_table_srat *srat = (const void *)acpi_get_table("SRAT");
-	const struct acpi_table_slit *slit;
-
-	if (!srat)
+	if (!fw || fw->nr_nodes <= 0)
 		return -1;
-	acpi_srat_revision = srat->header.revision;
-	nr_node_ids = 0;
-	acpi_srat_walk(srat, srat_parse_cpu);
-	acpi_srat_walk(srat, srat_parse_memory);
-	if (srat_bad || !numa_meminfo.nr_blks)
+	if (fw->nr_nodes > MAX_NUMNODES) {
+		printk("NUMA: %d nodes, more than MAX_NUMNODES (%d)\n", fw->nr_nodes, MAX_NUMNODES);
 		return -1;
-	slit = (const void *)acpi_get_table("SLIT");
-	if (slit)
-		acpi_parse_slit(slit);
+	}
+	nr_node_ids = fw->nr_nodes;
+	for (int i = 0; i < fw->nr_memblks; i++)
+		if (numa_add_memblk(fw->memblk[i].nid, fw->memblk[i].start, fw->memblk[i].end) < 0)
+			return -1;
+	for (int from = 0; from < nr_node_ids; from++)
+		for (int to = 0; to < nr_node_ids; to++)
+			if (fw->distance[from][to])
+				numa_set_distance(from, to, fw->distance[from][to]);
+	for (int cpu = 0; cpu < numa_nr_cpus; cpu++)
+		if (fw->cpu[cpu].nid >= 0 && fw->cpu[cpu].nid < nr_node_ids)
+			cpu_nid[cpu] = fw->cpu[cpu].nid;
 	return 0;
 }
 
-static int dummy_numa_init(void)
+static int dummy_numa_init(const struct numa_firmware *fw __maybe_unused)
 {
 	phys_addr_t end = memblock_end_of_ram();
 
@@ -438,17 +250,15 @@ static void numa_reset(void)
 {
 	memset(&numa_meminfo, 0, sizeof(numa_meminfo));
 	memset(numa_distance, 0, sizeof(numa_distance));
-	memset(node_to_pxm_map, 0, sizeof(node_to_pxm_map));
-	memset(apicid_to_node, NUMA_NO_NODE, sizeof(apicid_to_node));
+	memset(cpu_nid, NUMA_NO_NODE, sizeof(cpu_nid));
 	nr_node_ids = 1;
-	srat_bad = false;
 }
 
 /* One way of finding the nodes, from a clean state (Linux: numa_init(init_func)). */
-static int numa_try_init(int (*init_func)(void))
+static int numa_try_init(int (*init_func)(const struct numa_firmware *fw), const struct numa_firmware *fw)
 {
 	numa_reset();
-	if (init_func() < 0)
+	if (init_func(fw) < 0)
 		return -1;
 	numa_trim_memblks(&numa_meminfo);
 	if (numa_merge_memblks(&numa_meminfo) < 0)
@@ -478,32 +288,31 @@ static void numa_print_distances(void)
 }
 
 /*
- * Find the nodes: from the ACPI SRAT and SLIT if they make sense, else one
- * node over all RAM. Needs memblock.memory (the e820 map) and
- * acpi_table_init(); runs before free_area_init().
+ * Find the nodes: from fw (the firmware's table, arch/x86_64/srat.c) if it
+ * makes sense, else one node over all RAM. fw may be NULL (no firmware
+ * description; no CPU list either). Needs memblock.memory (the e820 map);
+ * runs before free_area_init().
  */
-void numa_init(void)
+void numa_init(const struct numa_firmware *fw)
 {
-	if (numa_off || numa_try_init(x86_acpi_numa_init) < 0)
-		numa_try_init(dummy_numa_init);
-	for (int cpu = 0; cpu < acpi_nr_cpus; cpu++)
-		printk("NUMA: CPU %d (APIC 0x%02x) on node %d\n", cpu, acpi_cpu_apicid[cpu], cpu_to_node(cpu));
+	numa_nr_cpus = fw ? min(fw->nr_cpus, NR_CPUS) : 0;
+	for (int cpu = 0; cpu < numa_nr_cpus; cpu++)
+		cpu_apicid[cpu] = fw->cpu[cpu].apicid;
+	if (numa_off || numa_try_init(numa_firmware_init, fw) < 0)
+		numa_try_init(dummy_numa_init, fw);
+	for (int cpu = 0; cpu < numa_nr_cpus; cpu++)
+		printk("NUMA: CPU %d (APIC 0x%02x) on node %d\n", cpu, cpu_apicid[cpu], cpu_to_node(cpu));
 	numa_print_distances();
 }
 
 /* ---- CPUs ---- */
 
-/* CPU index cpu is the cpu-th enabled processor of the MADT. Unknown: node 0. */
+/* CPU cpu is the firmware's cpu-th processor (the MADT's order). Unknown: node 0. */
 int cpu_to_node(int cpu)
 {
-	u32 apicid;
-
-	if (cpu < 0 || cpu >= acpi_nr_cpus)
+	if (cpu < 0 || cpu >= numa_nr_cpus || cpu_nid[cpu] == NUMA_NO_NODE)
 		return 0;
-	apicid = acpi_cpu_apicid[cpu];
-	if (apicid >= MAX_LOCAL_APIC || apicid_to_node[apicid] == NUMA_NO_NODE)
-		return 0;
-	return apicid_to_node[apicid];
+	return cpu_nid[cpu];
 }
 
 /* The node of the CPU running this code (Linux: a per-CPU variable). */

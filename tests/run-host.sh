@@ -23,7 +23,16 @@ else
 fi
 
 # The buddy allocator, memblock, slab and NUMA parsing on fake machines.
-sh tests/host/run.sh 2>&1 | grep -E '^(not )?ok '
+# A build failure or a crash prints no "not ok": say so, or its tests would
+# silently vanish from the count.
+sh tests/host/run.sh >"$out/buddy_host.out" 2>&1
+grep -E '^(not )?ok ' "$out/buddy_host.out"
+if ! grep -q '^# host allocator tests: ' "$out/buddy_host.out"; then
+	echo "not ok 1 - host/buddy: tests/host/run.sh did not finish cleanly # see $out/buddy_host.out"
+fi
+
+# The layering rules (docs/design-notes.md): one line per rule.
+bash tests/host/layering.sh
 
 # The cpio parser of fs/initramfs.c.
 if gcc -g -fsanitize=address,undefined -I. tests/host/initramfs_host.c \

@@ -3,6 +3,7 @@
 #define _ARCH_ACPI_H
 
 #include <kernel/types.h>
+#include <kernel/threads.h>	/* NR_CPUS */
 
 struct acpi_table_header {
 	char signature[4];
@@ -22,10 +23,13 @@ void acpi_table_init(const void *rsdp, size_t len);
 const struct acpi_table_header *acpi_get_table(const char *sig);
 
 /* From the MADT: the processors' local APIC ids. */
-#define NR_CPUS 8
 extern int acpi_nr_cpus;
 extern u32 acpi_cpu_apicid[NR_CPUS];
 void acpi_parse_madt(void);
+
+/* SRAT and SLIT, read into the table mm/numa.c takes (arch/x86_64/srat.c). */
+struct numa_firmware;
+void acpi_numa_init(struct numa_firmware *fw);
 
 /* Table layouts (Linux: include/acpi/actbl*.h). All packed, little-endian. */
 struct acpi_subtable_header {

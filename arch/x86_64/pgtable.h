@@ -4,7 +4,10 @@
  *   CR3 -> PGD (PML4) -> PUD (PDPT) -> PMD (PD) -> PTE (PT) -> 4 KB frame
  *                                       \-> PSE set: a 2 MB leaf
  *
- * mm/ never tests a raw bit: it calls pte_present(), pmd_leaf() and so on.
+ * mm/ never tests or sets a raw _PAGE_ bit: it calls pte_present(),
+ * pmd_leaf(), pmd_populate(), vm_get_page_prot() and so on. The bits stay
+ * in arch/x86_64/; tests/host/layering.sh fails if a _PAGE_ name appears
+ * anywhere under mm/.
  * Names and roles as in Linux arch/x86/include/asm/pgtable.h.
  */
 #ifndef _ARCH_PGTABLE_H
@@ -182,5 +185,47 @@ static inline void ptep_set_wrprotect(pte_t *ptep)
 {
 	__atomic_and_fetch(&ptep->pte, ~_PAGE_RW, __ATOMIC_SEQ_CST);
 }
+
+/* ---- begin: what mm/ needs so that it names no _PAGE_* bit (issue 6, layering) ---- */
+
+/*
+ * The user protections, as Linux's pgtable_types.h. x86 has no write-only
+ * and no "execute but not read" PTE: PROT_WRITE alone is readable and
+ * PROT_EXEC alone is readable too. A private writable mapping gets
+ * PAGE_COPY, read-only: the first write faults and do_wp_page() makes the
+ * entry writable (reuse) or copies the page.
+ */
+#define _PAGE_USER_BASE		(_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_SHARED		__pgprot(_PAGE_USER_BASE | _PAGE_RW | _PAGE_NX)
+#define PAGE_SHARED_EXEC	__pgprot(_PAGE_USER_BASE | _PAGE_RW)
+#define PAGE_COPY		__pgprot(_PAGE_USER_BASE | _PAGE_NX)
+#define PAGE_COPY_EXEC		__pgprot(_PAGE_USER_BASE)
+#define PAGE_READONLY		__pgprot(_PAGE_USER_BASE | _PAGE_NX)
+#define PAGE_READONLY_EXEC	__pgprot(_PAGE_USER_BASE)
+/* vm_get_page_prot() (arch/x86_64/pgprot.c) picks one of these, or PAGE_NONE. */
+
+struct mm_struct;
+
+/*
+ * Link a new, zeroed lower-level table into an empty entry (Linux:
+ * arch/x86/include/asm/pgalloc.h). _PAGE_TABLE is permissive, user and
+ * writable: the leaf below decides. The caller holds what makes the entry
+ * its own (mm->page_table_lock, or a page table nobody else sees yet);
+ * mm is unused on x86, as in Linux without paravirt.
+ */
+static inline void pgd_populate(struct mm_struct *mm __maybe_unused, pgd_t *pgd, pud_t *pud)
+{
+	set_pgd(pgd, (pgd_t){ __pa(pud) | _PAGE_TABLE });
+}
+static inline void pud_populate(struct mm_struct *mm __maybe_unused, pud_t *pud, pmd_t *pmd)
+{
+	set_pud(pud, (pud_t){ __pa(pmd) | _PAGE_TABLE });
+}
+static inline void pmd_populate(struct mm_struct *mm __maybe_unused, pmd_t *pmd, pte_t *pte)
+{
+	set_pmd(pmd, __pmd(__pa(pte) | _PAGE_TABLE));
+}
+
+/* ---- end: layering block ---- */
 
 #endif

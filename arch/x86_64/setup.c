@@ -162,6 +162,9 @@ const char *cmdline_get(const char *key, char *buf, size_t size)
 	return NULL;
 }
 
+/* The firmware's NUMA description, read from ACPI and handed to mm/numa.c. */
+static struct numa_firmware numa_firmware;
+
 void x86_64_start_kernel(unsigned long mbi_phys)
 {
 	serial_init();
@@ -177,7 +180,8 @@ void x86_64_start_kernel(unsigned long mbi_phys)
 	else
 		printk("ACPI: no RSDP from the boot loader\n");
 	acpi_parse_madt();
-	numa_init();
+	acpi_numa_init(&numa_firmware);
+	numa_init(&numa_firmware);
 	paging_init();
 	start_kernel();
 }

@@ -1,15 +1,17 @@
 /*
  * Host unit tests of the physical memory allocator: mm/memblock.c,
- * mm/page_alloc.c, mm/slab.c, mm/numa.c, arch/x86_64/acpi.c and the boot
- * self-test tests/kernel/test_buddy.c, compiled for Linux user space
- * (host_shim.h) and run against fake machines:
+ * mm/page_alloc.c, mm/slab.c, mm/numa.c, arch/x86_64/acpi.c and srat.c,
+ * and the boot self-test tests/kernel/test_buddy.c, compiled for Linux
+ * user space (host_shim.h) and run against fake machines:
  *
  *   host_arena (1 GB, mmap) = the machine's physical memory, 0 .. 0x3fffffff
  *     [0, 0x9fc00) RAM   [0x100000, 0x3ffe0000) RAM   [0x3ffe0000, ...) ACPI tables
  *
  * Each machine boots in its own process (fork), in kmain's order:
- * memblock_add/reserve -> acpi_table_init -> acpi_parse_madt -> numa_init
- * -> page tables from memblock -> free_area_init -> build_all_zonelists
+ * memblock_add/reserve -> acpi_table_init -> acpi_parse_madt ->
+ * acpi_numa_init (SRAT/SLIT into struct numa_firmware) -> numa_init (or,
+ * for the "plain-table" machine, numa_init on a hand-made table with no
+ * ACPI at all) -> page tables from memblock -> free_area_init -> build_all_zonelists
  * -> memblock_free_all -> kmem_cache_init, then runs the checks. A check
  * that must panic runs in a further fork. Output is TAP: ok N - host/...
  *
@@ -172,6 +174,7 @@ struct machine {
 	struct e820_entry e820[8];
 	bool no_acpi;
 	struct fw_config fw;
+	const struct numa_firmware *table;	/* set: no ACPI, numa_init(table) */
 	void (*checks)(const struct machine *m);
 };
 
@@ -186,6 +189,8 @@ static void arena_map(void)
 	host_arena_size = ARENA_SIZE;
 }
 
+static struct numa_firmware numa_fw;	/* what arch/x86_64/srat.c read from the fake ACPI tables */
+
 /* What kmain does before free_area_init: the memory map, reservations, ACPI, NUMA, page tables. */
 static void boot_early(const struct machine *m)
 {
@@ -196,13 +201,18 @@ static void boot_early(const struct machine *m)
 	memblock_reserve(0, MB);			/* BIOS, real mode, the RSDP copy */
 	memblock_reserve(MB, 6 * MB);			/* "kernel image" */
 	memblock_reserve(16 * MB + 0x234, 0x123456);	/* "initramfs": not page aligned */
+	if (m->table) {
+		numa_init(m->table);
+		return;
+	}
 	if (!m->no_acpi) {
 		size_t len = fw_build(&m->fw, TABLES_PA, RSDP_PA);
 
 		acpi_table_init(__va(RSDP_PA), len);
 	}
 	acpi_parse_madt();
-	numa_init();
+	acpi_numa_init(&numa_fw);
+	numa_init(&numa_fw);
 }
 
 static void boot_page_tables(void)
@@ -869,6 +879,39 @@ static void odd_boundary_checks(const struct machine *m)
 	common_checks();
 }
 
+/*
+ * mm/numa.c from a hand-made table, no ACPI: what another firmware would
+ * hand over. Node 1 is listed first, a range is backwards, a distance to
+ * itself is not 10, and a CPU names a node that does not exist.
+ */
+static const struct numa_firmware plain_table = {
+	.nr_nodes = 2,
+	.nr_memblks = 3,
+	.memblk = { { 0x20000000, 0x40000000, 1 }, { 0, 0x20000000, 0 }, { 0x30000000, 0x2000000, 0 } },
+	.nr_cpus = 3,
+	.cpu = { { 0x10, 1 }, { 0x11, 0 }, { 0x12, 5 } },
+	.distance = { { 10, 15 }, { 16, 11 } },
+};
+
+static void plain_table_checks(const struct machine *m)
+{
+	check(nr_node_ids == 2 && numa_meminfo.nr_blks == 2, "nodes", "%d nodes, %d blocks",
+	      nr_node_ids, numa_meminfo.nr_blks);
+	check(phys_to_nid(0x1fffffff) == 0 && phys_to_nid(0x20000000) == 1 && phys_to_nid(0x3ffdffff) == 1,
+	      "phys_to_nid", "0x1fffffff -> %d, 0x20000000 -> %d", phys_to_nid(0x1fffffff), phys_to_nid(0x20000000));
+	check(node_distance(0, 1) == 15 && node_distance(1, 0) == 16 && node_distance(0, 0) == 10 &&
+	      node_distance(1, 1) == 10, "distances", "%d %d / %d %d", node_distance(0, 0), node_distance(0, 1),
+	      node_distance(1, 0), node_distance(1, 1));
+	check(cpu_to_node(0) == 1 && cpu_to_node(1) == 0 && cpu_to_node(2) == 0 && cpu_to_node(3) == 0 &&
+	      numa_node_id() == 1, "cpu_to_node", "%d %d %d %d, running on %d", cpu_to_node(0), cpu_to_node(1),
+	      cpu_to_node(2), cpu_to_node(3), numa_node_id());
+	check_log("NUMA: Warning: invalid memblk node 0 [mem 0x30000000-0x01ffffff]\n");
+	check_log("NUMA: Warning: invalid distance parameter, from=1 to=1 distance=11\n");
+	check_log("NUMA: CPU 0 (APIC 0x10) on node 1\n");
+	check(!log_has("ACPI") && !log_has("SRAT"), "no_acpi", "the log mentions ACPI or SRAT");
+	common_checks();
+}
+
 static const struct machine machines[] = {
 	{ .name = "qemu2", QEMU_E820, .fw = { QEMU_TWO_NODES, .slit_n = 2, .slit = { 10, 20, 20, 10 },
 	  .bad_checksum_hpet = true }, .checks = qemu2_checks },
@@ -898,6 +941,7 @@ static const struct machine machines[] = {
 		   { 0x1ff40000, 0x200c0000, 1, ACPI_SRAT_MEM_ENABLED } } }, .checks = odd_boundary_checks },
 	{ .name = "bad-srat", QEMU_E820, .fw = { QEMU_TWO_NODES, .srat_short_cpu_entry = true },
 	  .checks = bad_srat_checks },
+	{ .name = "plain-table", QEMU_E820, .table = &plain_table, .checks = plain_table_checks },
 	{ .name = "uncovered", QEMU_E820, .fw = { .nr_cpus = 1, .nr_mem = 1,
 	  .mem = { { 0x100000, 0x1ff00000, 0, ACPI_SRAT_MEM_ENABLED } } }, .checks = uncovered_checks },
 };

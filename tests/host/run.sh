@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 OUT=${BUILD:-build}/host-buddy
 mkdir -p "$OUT"
 
-FILES="mm/memblock.c mm/page_alloc.c mm/slab.c mm/numa.c arch/x86_64/acpi.c tests/kernel/selftest.c tests/kernel/test_buddy.c"
+FILES="mm/memblock.c mm/page_alloc.c mm/slab.c mm/numa.c arch/x86_64/acpi.c arch/x86_64/srat.c tests/kernel/selftest.c tests/kernel/test_buddy.c"
 KFLAGS="-std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mcmodel=kernel \
 	-mgeneral-regs-only -mno-sse -mno-mmx -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
 	-O2 -Wall -Wextra -Werror -I."
@@ -39,7 +39,7 @@ echo "# printk formats: only %d %i %u %x %p %c %s with 0, -, width, l, z"
 
 gcc -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Wall -Wextra -Wno-unused-parameter -I. -include tests/host/host_shim.h \
-	mm/memblock.c mm/page_alloc.c mm/slab.c mm/numa.c arch/x86_64/acpi.c tests/kernel/selftest.c tests/kernel/test_buddy.c \
+	$FILES \
 	lib/vsprintf.c tests/host/fake_acpi.c tests/host/buddy_host.c \
 	-o "$OUT/buddy_host"
 ASAN_OPTIONS=detect_leaks=0 "$OUT/buddy_host" "$@"
