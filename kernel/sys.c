@@ -7,6 +7,7 @@
 #include <arch/x86_64/uaccess.h>
 #include <arch/x86_64/processor.h>
 #include <arch/x86_64/time.h>
+#include <mm/mm.h>
 
 long sys_getpid(void) { return current->pid; }
 long sys_gettid(void) { return current->pid; }
@@ -315,7 +316,7 @@ static struct rlimit64 pagoda_rlimit(int resource)
 {
 	switch (resource) {
 	case RLIMIT_STACK:
-		return (struct rlimit64){ 8UL << 20, RLIM_INFINITY };
+		return (struct rlimit64){ _STK_LIM, RLIM_INFINITY };
 	case RLIMIT_CORE:
 		return (struct rlimit64){ 0, RLIM_INFINITY };	/* no core dumps */
 	case RLIMIT_NOFILE:

@@ -45,6 +45,12 @@ struct initramfs_entry;
 #define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+/* brk, bss and stack memory (Linux: VM_DATA_DEFAULT_FLAGS, VM_STACK_FLAGS). */
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS		(VM_STACK | VM_DATA_DEFAULT_FLAGS)
+
+#define _STK_LIM	(8UL << 20)		/* RLIMIT_STACK: fixed in Pagoda (kernel/sys.c) */
+#define STACK_GUARD_GAP	(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap default */
 
 struct vm_area_struct {
 	unsigned long vm_start;		/* first byte */
@@ -62,7 +68,7 @@ struct vm_area_struct {
 	/*
 	 * A program segment loaded by execve: the file it came from, with
 	 * vm_pgoff its offset in pages, as Linux's vm_file. Its pages are
-	 * private copies (Pagoda has no page cache); /proc/PID/maps names it.
+	 * filled from the file on fault (mm/filemap.c); /proc/PID/maps names it.
 	 */
 	const struct initramfs_entry *vm_file;
 };
@@ -118,7 +124,13 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags);
 void exit_mmap(struct mm_struct *mm);
+int expand_stack(struct vm_area_struct *vma, unsigned long address);	/* the fault path grows a stack */
 unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
+
+/* mm/filemap.c */
+struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs_entry *file,
+				    unsigned long start, unsigned long end,
+				    unsigned long vm_flags, unsigned long pgoff);
 
 /* mm/memory.c */
 #define FAULT_FLAG_WRITE	0x01

@@ -5,8 +5,9 @@
  *   sys_mprotect(start, len, prot)
  *     split_at_boundaries   so that [start, end) is whole VMAs
  *     for each VMA:         vm_flags and vm_page_prot from prot (EACCES without VM_MAY*)
- *       change_protection   each present PTE rewritten; a private page still
- *                           shared with another process stays read-only (COW)
+ *       change_protection   each present PTE rewritten; a private page that is
+ *                           not an exclusive anonymous page (one still shared
+ *                           with another process, a file page) stays read-only (COW)
  *
  * Lock order: the page-table lock inside change_protection, as in mm/mmap.c.
  */
@@ -35,9 +36,13 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 				continue;
 			pte = pte_modify(*ptep, vma->vm_page_prot);
 			page = vm_normal_page(pte);
-			/* A private page shared with another process stays read-only: COW. */
+			/*
+			 * A private page stays read-only unless it is an anonymous
+			 * page only this PTE maps: a page shared with another
+			 * process, or a file page, is copied on write.
+			 */
 			if (pte_write(pte) && !(vma->vm_flags & VM_SHARED) &&
-			    (!page || page_mapcount(page) != 1))
+			    (!page || !PageAnon(page) || page_mapcount(page) != 1))
 				pte = pte_wrprotect(pte);
 			set_pte(ptep, pte);
 			flush_tlb_mm_page(mm, addr);
