@@ -58,7 +58,7 @@ struct task_struct {
 	sigset_t saved_sigmask;			/* rt_sigsuspend: restored once a handler ran */
 	bool restore_sigmask;
 	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
-	unsigned int sas_ss_flags;		/* SS_AUTODISARM */
+	unsigned int sas_ss_flags;		/* sigaltstack's ss_flags (mode, SS_AUTODISARM) */
 	int exit_code;			/* wait status, Linux encoding */
 	unsigned long *clear_child_tid;	/* set_tid_address */
 	void *robust_list;		/* set_robust_list: kept for get_robust_list (no futexes yet) */

@@ -135,49 +135,95 @@ typedef struct {
 	unsigned long ss_size;
 } stack_t;
 
+#define SS_FLAG_BITS	SS_AUTODISARM	/* kept beside the mode in sas_ss_flags */
+
+/*
+ * Is sp on the alternate stack (Linux: on_sig_stack)? Never while the stack
+ * is SS_AUTODISARM: delivery disarms such a stack as the handler starts on
+ * it, so a task is only "on" it again if it armed it there itself; a new
+ * SA_ONSTACK signal then starts at its top again, and sigaltstack may
+ * change it.
+ */
 static bool on_sig_stack(const struct task_struct *t, unsigned long sp)
 {
+	if (t->sas_ss_flags & SS_AUTODISARM)
+		return false;
 	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
 }
 
-static stack_t current_altstack(unsigned long sp)
+/* SS_DISABLE, SS_ONSTACK or 0: the state of the stack seen from sp (Linux: sas_ss_flags). */
+static int sas_ss_flags(const struct task_struct *t, unsigned long sp)
+{
+	if (!t->sas_ss_size)
+		return SS_DISABLE;
+	return on_sig_stack(t, sp) ? SS_ONSTACK : 0;
+}
+
+/* Disarm the stack: an SS_AUTODISARM stack once a handler starts on it. */
+static void sas_ss_reset(struct task_struct *t)
+{
+	t->sas_ss_sp = 0;
+	t->sas_ss_size = 0;
+	t->sas_ss_flags = SS_DISABLE;
+}
+
+/*
+ * sigaltstack for the task whose user stack pointer is sp (Linux:
+ * do_sigaltstack): *old gets the state, then *new, if any, replaces it.
+ * sas_ss_flags keeps the flags as given (mode and SS_AUTODISARM), as Linux.
+ * 0 or -EPERM (sp is on the stack), -EINVAL, -ENOMEM.
+ */
+static int do_sigaltstack(const stack_t *new, stack_t *old, unsigned long sp)
 {
 	struct task_struct *t = current;
-	stack_t st = { .ss_sp = t->sas_ss_sp, .ss_size = t->sas_ss_size };
+	unsigned int mode;
 
-	st.ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
-	st.ss_flags |= t->sas_ss_flags;
-	return st;
+	if (old) {
+		old->ss_sp = t->sas_ss_sp;
+		old->ss_size = t->sas_ss_size;
+		old->ss_flags = sas_ss_flags(t, sp) | (t->sas_ss_flags & SS_FLAG_BITS);
+		old->__pad = 0;
+	}
+	if (!new)
+		return 0;
+	if (on_sig_stack(t, sp))
+		return -EPERM;		/* cannot change the stack a handler runs on */
+	mode = new->ss_flags & ~SS_FLAG_BITS;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		t->sas_ss_sp = t->sas_ss_size = 0;
+	} else {
+		if (new->ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+		t->sas_ss_sp = new->ss_sp;
+		t->sas_ss_size = new->ss_size;
+	}
+	t->sas_ss_flags = new->ss_flags;
+	return 0;
 }
 
 long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
 {
-	struct task_struct *t = current;
-	unsigned long sp = task_pt_regs(t)->rsp;
-	stack_t old = current_altstack(sp), new;
+	stack_t new, old;
+	long err;
 
-	if (uss) {
-		unsigned int mode;
-
-		if (copy_from_user(&new, uss, sizeof(new)))
-			return -EFAULT;
-		if (on_sig_stack(t, sp))
-			return -EPERM;		/* cannot change the stack a handler runs on */
-		mode = new.ss_flags & ~SS_AUTODISARM;
-		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
-			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			t->sas_ss_sp = t->sas_ss_size = 0;
-		} else {
-			if (new.ss_size < MINSIGSTKSZ)
-				return -ENOMEM;
-			t->sas_ss_sp = new.ss_sp;
-			t->sas_ss_size = new.ss_size;
-		}
-		t->sas_ss_flags = new.ss_flags & SS_AUTODISARM;
-	}
-	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+	if (uss && copy_from_user(&new, uss, sizeof(new)))
 		return -EFAULT;
+	err = do_sigaltstack(uss ? &new : NULL, uoss ? &old : NULL, task_pt_regs(current)->rsp);
+	if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+/*
+ * rt_sigreturn puts back the alternate stack the frame saved (Linux:
+ * restore_altstack), which re-arms an SS_AUTODISARM stack. Errors other than
+ * a fault (returning onto the stack itself: EPERM) are ignored, as in Linux.
+ */
+static int restore_altstack(const stack_t *saved, unsigned long sp)
+{
+	(void)do_sigaltstack(saved, NULL, sp);
 	return 0;
 }
 
@@ -190,14 +236,15 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 {
 	struct task_struct *t = current;
 	unsigned long sp = regs->rsp - 128;
-	stack_t altstack = current_altstack(regs->rsp);
+	/* uc_stack: the stack as it is now, its flags as sigaltstack set them (Linux: __save_altstack). */
+	stack_t altstack = { .ss_sp = t->sas_ss_sp, .ss_flags = (int)t->sas_ss_flags, .ss_size = t->sas_ss_size };
 	unsigned long fp;
 	struct rt_sigframe frame;
 
-	if ((ka->sa_flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, regs->rsp)) {
+	if ((ka->sa_flags & SA_ONSTACK) && sas_ss_flags(t, regs->rsp) == 0) {
 		sp = t->sas_ss_sp + t->sas_ss_size;
 		if (t->sas_ss_flags & SS_AUTODISARM)
-			t->sas_ss_sp = t->sas_ss_size = 0;
+			sas_ss_reset(t);	/* Linux does it in signal_delivered */
 	}
 
 	if (!(ka->sa_flags & SA_RESTORER))
@@ -255,6 +302,8 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;
 	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
+	restore_altstack(&(stack_t){ .ss_sp = frame.uc.uc_stack.ss_sp, .ss_flags = frame.uc.uc_stack.ss_flags,
+				     .ss_size = frame.uc.uc_stack.ss_size }, regs->rsp);
 	if (sc->fpstate) {
 		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
