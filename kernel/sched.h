@@ -60,6 +60,8 @@ struct task_struct {
 	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
 	unsigned int sas_ss_flags;		/* sigaltstack's ss_flags (mode, SS_AUTODISARM) */
 	int exit_code;			/* wait status, Linux encoding */
+	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */
+	int *set_child_tid;		/* CLONE_CHILD_SETTID: the child writes its tid here as it starts */
 	unsigned long *clear_child_tid;	/* set_tid_address */
 	void *robust_list;		/* set_robust_list: kept for get_robust_list (no futexes yet) */
 
