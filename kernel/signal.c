@@ -302,6 +302,7 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;
 	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
+	t->restart_block.fn = do_no_restart_syscall;	/* the interrupted call is not resumed */
 	restore_altstack(&(stack_t){ .ss_sp = frame.uc.uc_stack.ss_sp, .ss_flags = frame.uc.uc_stack.ss_flags,
 				     .ss_size = frame.uc.uc_stack.ss_size }, regs->rsp);
 	if (sc->fpstate) {
@@ -333,6 +334,8 @@ static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
 	return sig;
 }
 
+#define __NR_restart_syscall	219
+
 /*
  * A system call that a signal interrupted returned -ERESTART*: make it
  * return -EINTR to the handler, or run again (back up over the 2-byte
@@ -354,6 +357,14 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 			regs->rip -= 2;
 		} else {
 			regs->rax = -EINTR;
+		}
+	} else if (ret == -ERESTART_RESTARTBLOCK) {
+		/* A handler always sees EINTR; otherwise restart_syscall goes on with the rest. */
+		if (ka) {
+			regs->rax = -EINTR;
+		} else {
+			regs->rax = __NR_restart_syscall;
+			regs->rip -= 2;
 		}
 	}
 	regs->trapnr = 0;	/* decided: a later pass must not restart it again */
