@@ -64,10 +64,11 @@ void force_sig_fault(int sig, int code, unsigned long addr)
 	send_signal(t, sig, &info);
 }
 
+static void sas_ss_reset(struct task_struct *t);
+
 void flush_signal_handlers(struct task_struct *t)
 {
-	t->sas_ss_sp = t->sas_ss_size = 0;	/* execve: no alternate stack */
-	t->sas_ss_flags = 0;
+	sas_ss_reset(t);	/* execve: no alternate stack (SS_DISABLE, as Linux reports it) */
 	for (int i = 0; i < _NSIG; i++) {
 		if (t->sig.action[i].handler != SIG_IGN)
 			t->sig.action[i].handler = SIG_DFL;
@@ -159,7 +160,7 @@ static int sas_ss_flags(const struct task_struct *t, unsigned long sp)
 	return on_sig_stack(t, sp) ? SS_ONSTACK : 0;
 }
 
-/* Disarm the stack: an SS_AUTODISARM stack once a handler starts on it. */
+/* No alternate stack: after execve, and an SS_AUTODISARM stack once a handler starts on it. */
 static void sas_ss_reset(struct task_struct *t)
 {
 	t->sas_ss_sp = 0;
@@ -218,13 +219,13 @@ long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
 
 /*
  * rt_sigreturn puts back the alternate stack the frame saved (Linux:
- * restore_altstack), which re-arms an SS_AUTODISARM stack. Errors other than
- * a fault (returning onto the stack itself: EPERM) are ignored, as in Linux.
+ * restore_altstack), which re-arms an SS_AUTODISARM stack. The frame is
+ * already in the kernel; a refusal (EPERM when returning onto the stack
+ * itself) is ignored, as in Linux.
  */
-static int restore_altstack(const stack_t *saved, unsigned long sp)
+static void restore_altstack(const stack_t *saved, unsigned long sp)
 {
 	(void)do_sigaltstack(saved, NULL, sp);
-	return 0;
 }
 
 /*

@@ -2,6 +2,8 @@
  * SS_AUTODISARM, as Linux (kernel/signal.c: on_sig_stack, sas_ss_reset,
  * restore_altstack; the raw flags in uc_stack):
  *
+ * - without an alternate stack, a handler's uc_stack reads SS_DISABLE, and
+ *   a stack the handler arms is dropped again by rt_sigreturn;
  * - a handler with SA_ONSTACK runs on the stack, which is disarmed as it
  *   starts (sigaltstack reads SS_DISABLE, sp 0, size 0);
  * - uc_stack holds the stack as it was, with the flags as given
@@ -79,6 +81,14 @@ int main(void)
 	alt2 = (char *)sys_mmap(NULL, ALT_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	tap_ok((long)alt > 0 && (long)alt2 > 0, "mmap two alternate stacks");
 	tap_is_long(sys_rt_sigaction(SIGUSR1, &sa, NULL), 0, "SIGUSR1 handler with SA_ONSTACK");
+	/* First with no alternate stack: the handler runs on the normal stack. */
+	sys_kill(sys_getpid(), SIGUSR1);
+	tap_ok(calls == 1 && !on_alt(seen[0].sp), "with no alternate stack the handler runs on the normal one");
+	tap_ok(seen[0].uc_stack.ss_flags == SS_DISABLE && !seen[0].uc_stack.ss_sp && !seen[0].uc_stack.ss_size,
+	       "its uc_stack reads SS_DISABLE, sp 0, size 0 (flags 0x%x)", seen[0].uc_stack.ss_flags);
+	tap_ok(sigaltstack(NULL, &now) == 0 && now.ss_flags == SS_DISABLE,
+	       "the handler armed a stack, but rt_sigreturn put back none (flags 0x%x)", now.ss_flags);
+	calls = 0;
 	ss = (stack_t){ alt, (int)SS_AUTODISARM, ALT_SIZE };
 	tap_is_long(sigaltstack(&ss, NULL), 0, "sigaltstack with SS_AUTODISARM");
 	tap_is_long(sigaltstack(NULL, &now), 0, "query it");
