@@ -41,10 +41,14 @@
  *   ERESTARTSYS     restart if no handler runs, or it has SA_RESTART; else EINTR
  *   ERESTARTNOINTR  always restart
  *   ERESTARTNOHAND  restart if no handler runs; else EINTR
+ *   ERESTART_RESTARTBLOCK  if no handler runs, go on with restart_syscall
+ *                   (current->restart_block, e.g. the rest of a nanosleep);
+ *                   else EINTR
  */
 #define ERESTARTSYS	512
 #define ERESTARTNOINTR	513
 #define ERESTARTNOHAND	514
+#define ERESTART_RESTARTBLOCK	516
 
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)

@@ -4,11 +4,17 @@
  *
  *   do_execveat_common (from do_execve, or kernel_execve for the first
  *   process): copy argv/envp into the kernel (struct linux_binprm)
- *     -> load_elf_binary: check the header, build a new mm with one VMA per
- *        PT_LOAD segment (pages filled now), the stack VMA and the brk base
+ *     -> load_elf_binary: check the header, build a new mm: per PT_LOAD
+ *        segment a private file mapping of its file pages (elf_map; the
+ *        pages come in on fault), an anonymous VMA for the bss beyond them
+ *        (set_brk), the stack VMA (setup_arg_pages) and the brk base
  *     -> point of no return: switch to the new mm, drop the old one
+ *     -> padzero: clear the bss bytes in the last file page (clear_user)
  *     -> create_elf_tables: argc, argv, envp, auxv on the new stack
  *     -> start_thread: user registers in pt_regs
+ *
+ * The loader writes no page-table entry: it makes VMAs (mm/) and touches
+ * the new program's memory only through the uaccess helpers.
  */
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
@@ -24,8 +30,6 @@
 #include <arch/x86_64/setup.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
-#include <mm/rmap.h>
-#include <mm/internal.h>
 
 /*
  * Linux bounds argv + envp by a quarter of the stack limit (2 MB with the
@@ -36,8 +40,9 @@
 #define ARG_BUF_SIZE	(128 * PAGE_SIZE)	/* argv + envp strings together */
 #define MAX_ARG_STRINGS	(ARG_BUF_SIZE / 2)	/* every string takes at least its NUL */
 #define STACK_TOP	TASK_SIZE		/* 0x7ffffffff000, no randomization */
-#define STACK_SIZE	(8UL << 20)		/* RLIMIT_STACK default */
+#define STACK_EXPAND	(128 * 1024UL)		/* Linux's stack_expand: room for the first calls */
 #define ELF_ET_DYN_BASE	0x555555554000UL	/* where Linux loads a static PIE */
+#define ELF_MAX_PHNUM	64			/* Pagoda's bound on e_phnum */
 
 u8 init_fpu_state[512] __attribute__((aligned(16)));
 
@@ -51,6 +56,12 @@ struct linux_binprm {
 	unsigned long entry, phdr_addr, load_bias;
 	unsigned long start_code, end_code;
 	unsigned int phnum;
+	/* The PT_LOAD segments so far (Linux's elf_bss, elf_brk, bss_prot). */
+	unsigned long elf_bss;		/* end of the file bytes */
+	unsigned long elf_brk;		/* end of the memory, bss included */
+	unsigned long bss_flags;	/* vm_flags of the segment that ends at elf_brk */
+	unsigned int nr_pads;
+	struct { unsigned long addr, len; } pad[ELF_MAX_PHNUM];	/* for padzero */
 };
 
 /* Where execve's argv and envp arrays live (Linux: user_arg_ptr, or copy_strings_kernel). */
@@ -107,7 +118,7 @@ static int check_elf_header(const struct linux_binprm *bprm, const Elf64_Ehdr *e
 		return -ENOEXEC;
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
 	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phnum > 64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phnum > ELF_MAX_PHNUM ||
 	    eh->e_phoff > size || eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
 		return -ENOEXEC;
 	return 0;
@@ -127,52 +138,116 @@ static unsigned long elf_vm_flags(u32 p_flags)
 }
 
 /*
- * Fill the pages of one segment from the file. The pages are private
- * anonymous memory from the start: Pagoda has no page cache to share.
+ * The file bytes of one PT_LOAD segment: a private file mapping of the
+ * pages that hold them (Linux: elf_map). The pages come in on fault
+ * (mm/filemap.c); the last one may show file bytes past p_filesz, as on
+ * Linux, until padzero clears a bss tail there.
  */
-static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
+static int elf_map(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 {
-	struct mm_struct *mm = bprm->mm;
 	unsigned long vaddr = ph->p_vaddr + bprm->load_bias;
 	unsigned long start = vaddr & PAGE_MASK;
 	unsigned long file_end = vaddr + ph->p_filesz;
-	unsigned long end = PAGE_ALIGN(vaddr + ph->p_memsz);
-	const u8 *data = (const u8 *)bprm->file->data + ph->p_offset - (vaddr - start);
-	struct vm_area_struct *vma;
 
-	if (!ph->p_memsz)
-		return 0;		/* an empty segment maps nothing */
-	/* Every sum below must stay inside user space: reject before it can wrap. */
+	if (!ph->p_filesz)
+		return 0;	/* all bss: set_brk maps it */
+	if (!vm_mmap_file(bprm->mm, bprm->file, start, PAGE_ALIGN(file_end),
+			  elf_vm_flags(ph->p_flags), (ph->p_offset - (vaddr - start)) >> PAGE_SHIFT))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Every sum the loader makes with this segment must stay inside user space. */
+static int check_segment(const struct linux_binprm *bprm, const Elf64_Phdr *ph)
+{
+	unsigned long vaddr = ph->p_vaddr + bprm->load_bias;
+	unsigned long start = vaddr & PAGE_MASK;
+
 	if (ph->p_offset > bprm->file->size || ph->p_filesz > bprm->file->size - ph->p_offset ||
 	    ph->p_memsz < ph->p_filesz || ph->p_vaddr > TASK_SIZE || ph->p_memsz > TASK_SIZE ||
-	    vaddr > TASK_SIZE - ph->p_memsz || end > TASK_SIZE || start < PAGE_SIZE ||
-	    ph->p_offset < vaddr - start)
+	    vaddr > TASK_SIZE - ph->p_memsz || PAGE_ALIGN(vaddr + ph->p_memsz) > TASK_SIZE ||
+	    start < PAGE_SIZE || ph->p_offset < vaddr - start)
 		return -ENOEXEC;
-	vma = vma_create(mm, start, end, elf_vm_flags(ph->p_flags),
-			 (ph->p_offset - (vaddr - start)) >> PAGE_SHIFT);
-	if (!vma)
-		return -ENOMEM;
-	vma->vm_file = bprm->file;
-	if (anon_vma_prepare(vma))
-		return -ENOMEM;
-	/* Pages that hold file bytes are filled now; pure bss is demand-zero. */
-	for (unsigned long addr = start; addr < file_end; addr += PAGE_SIZE) {
-		struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
-		unsigned long from = max(addr, vaddr), to = min(addr + PAGE_SIZE, file_end);
-		spinlock_t *ptl;
-		pte_t *pte = page ? get_locked_pte(mm, addr, &ptl) : NULL;
+	return 0;
+}
 
-		if (!pte) {
-			if (page)
-				__free_page(page);
-			return -ENOMEM;
-		}
-		memcpy((u8 *)page_address(page) + (from - addr), data + (from - start), to - from);
-		page_add_new_anon_rmap(page, vma, addr);
-		inc_mm_counter(mm);
-		set_pte(pte, mk_pte(page, vma->vm_page_prot));
-		pte_unmap_unlock(pte, ptl);
+/*
+ * The bss pages past the last file page: anonymous memory (Linux: set_brk,
+ * which calls vm_brk_flags), so /proc/PID/maps shows the file-backed data
+ * VMA and, above it, an anonymous one. The heap starts at its end.
+ */
+static int set_brk(struct linux_binprm *bprm, unsigned long start, unsigned long end,
+		   unsigned long seg_flags)
+{
+	struct mm_struct *mm = bprm->mm;
+
+	start = PAGE_ALIGN(start);
+	end = PAGE_ALIGN(end);
+	if (end > start &&
+	    !vma_create(mm, start, end, VM_DATA_DEFAULT_FLAGS | (seg_flags & VM_EXEC), start >> PAGE_SHIFT))
+		return -ENOMEM;
+	mm->start_brk = mm->brk = end;
+	return 0;
+}
+
+/*
+ * The bytes from the end of a segment's file data to the end of its page
+ * are bss: padzero clears them after the switch to the new mm (the write
+ * copies the file page: it becomes anonymous). Remember where.
+ */
+static void bss_pad_add(struct linux_binprm *bprm, unsigned long elf_bss, unsigned long elf_brk)
+{
+	unsigned long nbyte = PAGE_ALIGN(elf_bss) - elf_bss;
+
+	if (!nbyte || elf_brk == elf_bss)
+		return;
+	bprm->pad[bprm->nr_pads].addr = elf_bss;
+	bprm->pad[bprm->nr_pads].len = min(nbyte, elf_brk - elf_bss);
+	bprm->nr_pads++;
+}
+
+/*
+ * Map one PT_LOAD segment. A bss left by the segments before it is mapped
+ * first, as Linux does when a segment with p_memsz > p_filesz is not the
+ * last one.
+ */
+static int load_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
+{
+	unsigned long vaddr = ph->p_vaddr + bprm->load_bias;
+	int err = check_segment(bprm, ph);
+
+	if (err)
+		return err;
+	if (bprm->elf_brk > bprm->elf_bss) {
+		err = set_brk(bprm, bprm->elf_bss, bprm->elf_brk, bprm->bss_flags);
+		if (err)
+			return err;
+		bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk);
 	}
+	err = elf_map(bprm, ph);
+	if (err)
+		return err;
+	bprm->elf_bss = max(bprm->elf_bss, vaddr + ph->p_filesz);
+	if (vaddr + ph->p_memsz > bprm->elf_brk) {
+		bprm->elf_brk = vaddr + ph->p_memsz;
+		bprm->bss_flags = elf_vm_flags(ph->p_flags);
+	}
+	return 0;
+}
+
+/*
+ * The stack VMA (Linux: setup_arg_pages): the pages the argument strings
+ * take, plus 128 KB. It grows down on faults (expand_stack), up to
+ * RLIMIT_STACK.
+ */
+static int setup_arg_pages(struct linux_binprm *bprm)
+{
+	unsigned long args = bprm->len + strlen(bprm->filename) + 1 + sizeof(void *);
+	unsigned long size = min(PAGE_ALIGN(args) + STACK_EXPAND, _STK_LIM);
+
+	if (!vma_create(bprm->mm, STACK_TOP - size, STACK_TOP, VM_STACK_FLAGS,
+			(STACK_TOP - size) >> PAGE_SHIFT))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -180,7 +255,6 @@ static int load_elf_binary(struct linux_binprm *bprm)
 {
 	const Elf64_Ehdr *eh = bprm->file->data;
 	const Elf64_Phdr *phdrs;
-	unsigned long brk = 0;
 	int err = check_elf_header(bprm, eh);
 
 	if (err)
@@ -196,9 +270,9 @@ static int load_elf_binary(struct linux_binprm *bprm)
 	for (int i = 0; i < eh->e_phnum; i++) {
 		const Elf64_Phdr *ph = &phdrs[i];
 
-		if (ph->p_type != PT_LOAD)
-			continue;
-		err = map_segment(bprm, ph);
+		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+			continue;	/* an empty segment maps nothing */
+		err = load_segment(bprm, ph);
 		if (err)
 			return err;
 		if ((ph->p_flags & PF_X) && !bprm->end_code) {
@@ -208,20 +282,30 @@ static int load_elf_binary(struct linux_binprm *bprm)
 		/* AT_PHDR: the segment that contains the program headers. */
 		if (eh->e_phoff >= ph->p_offset && eh->e_phoff < ph->p_offset + ph->p_filesz)
 			bprm->phdr_addr = ph->p_vaddr + bprm->load_bias + eh->e_phoff - ph->p_offset;
-		brk = max(brk, ph->p_vaddr + bprm->load_bias + ph->p_memsz);
 	}
-	if (!brk)
+	if (!bprm->elf_brk)
 		return -ENOEXEC;
+	err = set_brk(bprm, bprm->elf_bss, bprm->elf_brk, bprm->bss_flags);
+	if (err)
+		return err;
+	bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk);
 	bprm->phnum = eh->e_phnum;
 	bprm->entry = eh->e_entry + bprm->load_bias;
-	bprm->mm->start_brk = bprm->mm->brk = PAGE_ALIGN(brk);
 	bprm->mm->start_code = bprm->start_code;
 	bprm->mm->end_code = bprm->end_code;
-	if (!vma_create(bprm->mm, STACK_TOP - STACK_SIZE, STACK_TOP,
-			VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN,
-			(STACK_TOP - STACK_SIZE) >> PAGE_SHIFT))
-		return -ENOMEM;
-	bprm->mm->start_stack = STACK_TOP;
+	return setup_arg_pages(bprm);
+}
+
+/*
+ * Clear the bss bytes that share a page with file data (Linux: padzero).
+ * Runs in the new mm: the write faults the file page in as an anonymous
+ * copy (do_cow_fault). Only the last one may fail the exec, as in Linux.
+ */
+static int padzero(struct linux_binprm *bprm)
+{
+	for (unsigned int i = 0; i < bprm->nr_pads; i++)
+		if (clear_user((void *)bprm->pad[i].addr, bprm->pad[i].len) && i == bprm->nr_pads - 1)
+			return -EFAULT;
 	return 0;
 }
 
@@ -409,8 +493,12 @@ static long do_execveat_common(const char *path, const char *const *argv, const 
 	}
 
 	exec_mmap(bprm.mm);
-	err = create_elf_tables(&bprm, &sp);
+	err = padzero(&bprm);
+	if (!err)
+		err = create_elf_tables(&bprm, &sp);
 	kfree(bprm.buf);
+	if (!err)
+		tsk->mm->start_stack = sp;	/* where argc is, as Linux's bprm->p */
 	if (err) {
 		/* Past the point of no return: the old program is gone. */
 		force_sig_fault(SIGSEGV, SI_KERNEL, 0);

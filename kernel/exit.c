@@ -60,6 +60,7 @@ static void forget_original_parent(struct task_struct *tsk)
 	list_for_each_entry_safe(child, next, &tsk->children, sibling) {
 		list_del(&child->sibling);
 		child->parent = reaper;
+		child->exit_signal = SIGCHLD;	/* init hears of it as of any child (Linux: reparent_leader) */
 		list_add_tail(&child->sibling, &reaper->children);
 		zombies |= child->state == EXIT_ZOMBIE;
 	}
@@ -69,25 +70,34 @@ static void forget_original_parent(struct task_struct *tsk)
 
 /*
  * A parent that ignores SIGCHLD (SIG_IGN, or SA_NOCLDWAIT) does not wait:
- * its children are reaped as they exit (Linux: do_notify_parent).
+ * its children are reaped as they exit (Linux: do_notify_parent). Only
+ * children that exit with SIGCHLD: a clone child with another exit signal
+ * stays a zombie for wait4(__WCLONE).
  */
 static bool parent_autoreaps(const struct task_struct *tsk)
 {
 	const struct k_sigaction *ka = &tsk->parent->sig.action[SIGCHLD - 1];
 
-	return tsk->parent != init_task_ptr &&
+	return tsk->parent != init_task_ptr && tsk->exit_signal == SIGCHLD &&
 	       (ka->handler == SIG_IGN || (ka->sa_flags & SA_NOCLDWAIT));
 }
 
+/*
+ * Send the parent the child's exit signal and wake its wait4. clone takes
+ * any low byte: 0, or a number above _NSIG, sends nothing (Linux:
+ * do_notify_parent's valid_signal(sig) && sig).
+ */
 static void notify_parent(struct task_struct *tsk)
 {
 	struct task_struct *parent = tsk->parent;
-	kernel_siginfo_t info = { .si_signo = SIGCHLD };
+	int sig = tsk->exit_signal;
+	kernel_siginfo_t info = { .si_signo = sig };
 
 	info.si_code = (tsk->exit_code & 0x7f) ? CLD_KILLED : CLD_EXITED;
 	info.chld.si_pid = tsk->pid;
 	info.chld.si_status = (tsk->exit_code & 0x7f) ? (tsk->exit_code & 0x7f) : (tsk->exit_code >> 8) & 0xff;
-	send_signal(parent, SIGCHLD, &info);
+	if (sig > 0 && sig <= _NSIG)
+		send_signal(parent, sig, &info);
 	wake_up(parent);
 }
 
@@ -131,13 +141,28 @@ long sys_exit_group(int code)
 }
 
 /* wait4's pid: > 0 that child, -1 any child, 0 my process group, < -1 group -pid. */
-static bool wait_matches(const struct task_struct *child, pid_t pid)
+static bool wait_matches_pid(const struct task_struct *child, pid_t pid)
 {
 	if (pid > 0)
 		return child->pid == pid;
 	if (pid == -1)
 		return true;
 	return child->pgid == (pid == 0 ? current->pgid : -pid);
+}
+
+/*
+ * Can this wait4 see child (Linux: eligible_child)? __WALL: every child.
+ * Otherwise a "clone" child (exit signal other than SIGCHLD) only with
+ * __WCLONE, and the others only without it. A child no wait4 may see
+ * counts as no child: ECHILD.
+ */
+static bool wait_matches(const struct task_struct *child, pid_t pid, int options)
+{
+	if (!wait_matches_pid(child, pid))
+		return false;
+	if (options & __WALL)
+		return true;
+	return (child->exit_signal != SIGCHLD) == !!(options & __WCLONE);
 }
 
 /* t's own usage (RUSAGE_SELF) or its reaped children's (RUSAGE_CHILDREN), as Linux's getrusage. */
@@ -197,10 +222,9 @@ long sys_wait4(pid_t pid, int *stat_addr, int options, struct rusage *ru)
 		return -EINVAL;
 	for (;;) {
 		bool have_child = false;
-		int err;
 
 		list_for_each_entry(child, &tsk->children, sibling) {
-			if (!wait_matches(child, pid))
+			if (!wait_matches(child, pid, options))
 				continue;
 			have_child = true;
 			if (child->state == EXIT_ZOMBIE)
@@ -210,9 +234,13 @@ long sys_wait4(pid_t pid, int *stat_addr, int options, struct rusage *ru)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		err = sleep_on(tsk, 0);
-		if (err)
-			return err;
+		/*
+		 * A child's exit both signals and wakes us: look at the children
+		 * again before a signal ends the wait (Linux: do_wait).
+		 */
+		if (signal_pending(tsk))
+			return -ERESTARTSYS;
+		sleep_on(tsk, 0);
 	}
 }
 

@@ -94,6 +94,11 @@ static void link_child(struct task_struct *p, struct task_struct *parent)
 	p->sas_ss_flags = parent->sas_ss_flags;
 }
 
+/*
+ * A copy of the caller. clone_flags' low byte is the signal the child
+ * sends its parent when it exits (fork: SIGCHLD). child_tid_user is for
+ * CLONE_CHILD_SETTID and CLONE_CHILD_CLEARTID.
+ */
 static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *child_tid_user)
 {
 	struct task_struct *parent = current, *p;
@@ -109,6 +114,10 @@ static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *c
 	dup_files(p, parent);
 	link_child(p, parent);
 	copy_thread(p, regs, NULL, NULL);
+	p->exit_signal = clone_flags & CSIGNAL;
+	/* The child writes its tid into its own memory as it first runs (schedule_tail). */
+	if (clone_flags & CLONE_CHILD_SETTID)
+		p->set_child_tid = child_tid_user;
 	if (clone_flags & CLONE_CHILD_CLEARTID)
 		p->clear_child_tid = (unsigned long *)child_tid_user;
 	return p->pid;
@@ -116,7 +125,7 @@ static long copy_process(struct pt_regs *regs, unsigned long clone_flags, int *c
 
 long do_fork(struct pt_regs *regs)
 {
-	long pid = copy_process(regs, 0, NULL);
+	long pid = copy_process(regs, SIGCHLD, NULL);
 
 	if (pid > 0)
 		wake_up_process(find_task_by_pid(pid));
@@ -130,8 +139,12 @@ long sys_fork(struct pt_regs *regs)
 
 /*
  * clone(flags, newsp, parent_tid, child_tid, tls) in its fork-like uses
- * (glibc's fork passes CHILD_SETTID|CHILD_CLEARTID). Threads (CLONE_VM
- * without CLONE_VFORK) are not supported yet.
+ * (glibc's fork passes CHILD_SETTID|CHILD_CLEARTID|SIGCHLD). Threads
+ * (CLONE_VM without CLONE_VFORK) are not supported yet. The low byte of
+ * flags is the exit signal: a child with another signal than SIGCHLD (or
+ * none) is a "clone" child, which wait4 sees only with __WCLONE or __WALL.
+ * CLONE_PARENT_SETTID writes the child's pid in the parent's memory,
+ * CLONE_CHILD_SETTID in the child's.
  */
 long sys_clone(struct pt_regs *regs)
 {

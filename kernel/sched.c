@@ -16,6 +16,7 @@
 #include <arch/x86_64/processor.h>
 #include <arch/x86_64/process.h>
 #include <arch/x86_64/pgtable.h>
+#include <arch/x86_64/uaccess.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 
@@ -179,11 +180,17 @@ void schedule(void)
 	local_irq_restore(flags);
 }
 
-/* The first code a new task runs, from ret_from_fork, before returning to user. */
+/*
+ * The first code a new task runs, from ret_from_fork, before returning to
+ * user. A CLONE_CHILD_SETTID child writes its tid now, in its own memory;
+ * a bad address is ignored, as in Linux.
+ */
 void schedule_tail(void)
 {
 	finish_task_switch();
 	local_irq_enable();
+	if (current->set_child_tid)
+		put_user(current->pid, current->set_child_tid);
 }
 
 int sleep_on(void *chan, u64 timeout_ns)

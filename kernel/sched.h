@@ -27,6 +27,7 @@
 
 struct mm_struct;
 struct file;
+struct timespec;
 
 struct task_struct {
 	volatile long state;
@@ -58,9 +59,21 @@ struct task_struct {
 	sigset_t saved_sigmask;			/* rt_sigsuspend: restored once a handler ran */
 	bool restore_sigmask;
 	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
-	unsigned int sas_ss_flags;		/* SS_AUTODISARM */
+	unsigned int sas_ss_flags;		/* sigaltstack's ss_flags (mode, SS_AUTODISARM) */
 	int exit_code;			/* wait status, Linux encoding */
+	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */
+	int *set_child_tid;		/* CLONE_CHILD_SETTID: the child writes its tid here as it starts */
 	unsigned long *clear_child_tid;	/* set_tid_address */
+	/*
+	 * How restart_syscall goes on with a call that returned
+	 * -ERESTART_RESTARTBLOCK (Linux: struct restart_block): nanosleep's
+	 * deadline, so the restarted sleep ends when the first would have.
+	 */
+	struct restart_block {
+		long (*fn)(struct restart_block *restart);
+		u64 expires;			/* CLOCK_MONOTONIC ns */
+		struct timespec *rmtp;
+	} restart_block;
 	void *robust_list;		/* set_robust_list: kept for get_robust_list (no futexes yet) */
 
 	/* getrusage */
@@ -78,6 +91,9 @@ static inline struct pt_regs *task_pt_regs(struct task_struct *t)
 {
 	return (struct pt_regs *)(t->stack + THREAD_SIZE) - 1;
 }
+
+/* kernel/sys.c: restart_syscall with nothing to restart gives EINTR. */
+long do_no_restart_syscall(struct restart_block *restart);
 
 extern struct list_head task_list;	/* every task but the idle task */
 extern struct task_struct *init_task_ptr;	/* pid 1 */

@@ -65,10 +65,11 @@ void force_sig_fault(int sig, int code, unsigned long addr)
 	send_signal(t, sig, &info);
 }
 
+static void sas_ss_reset(struct task_struct *t);
+
 void flush_signal_handlers(struct task_struct *t)
 {
-	t->sas_ss_sp = t->sas_ss_size = 0;	/* execve: no alternate stack */
-	t->sas_ss_flags = 0;
+	sas_ss_reset(t);	/* execve: no alternate stack (SS_DISABLE, as Linux reports it) */
 	for (int i = 0; i < _NSIG; i++) {
 		if (t->sig.action[i].handler != SIG_IGN)
 			t->sig.action[i].handler = SIG_DFL;
@@ -136,50 +137,96 @@ typedef struct {
 	unsigned long ss_size;
 } stack_t;
 
+#define SS_FLAG_BITS	SS_AUTODISARM	/* kept beside the mode in sas_ss_flags */
+
+/*
+ * Is sp on the alternate stack (Linux: on_sig_stack)? Never while the stack
+ * is SS_AUTODISARM: delivery disarms such a stack as the handler starts on
+ * it, so a task is only "on" it again if it armed it there itself; a new
+ * SA_ONSTACK signal then starts at its top again, and sigaltstack may
+ * change it.
+ */
 static bool on_sig_stack(const struct task_struct *t, unsigned long sp)
 {
+	if (t->sas_ss_flags & SS_AUTODISARM)
+		return false;
 	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
 }
 
-static stack_t current_altstack(unsigned long sp)
+/* SS_DISABLE, SS_ONSTACK or 0: the state of the stack seen from sp (Linux: sas_ss_flags). */
+static int sas_ss_flags(const struct task_struct *t, unsigned long sp)
+{
+	if (!t->sas_ss_size)
+		return SS_DISABLE;
+	return on_sig_stack(t, sp) ? SS_ONSTACK : 0;
+}
+
+/* No alternate stack: after execve, and an SS_AUTODISARM stack once a handler starts on it. */
+static void sas_ss_reset(struct task_struct *t)
+{
+	t->sas_ss_sp = 0;
+	t->sas_ss_size = 0;
+	t->sas_ss_flags = SS_DISABLE;
+}
+
+/*
+ * sigaltstack for the task whose user stack pointer is sp (Linux:
+ * do_sigaltstack): *old gets the state, then *new, if any, replaces it.
+ * sas_ss_flags keeps the flags as given (mode and SS_AUTODISARM), as Linux.
+ * 0 or -EPERM (sp is on the stack), -EINVAL, -ENOMEM.
+ */
+static int do_sigaltstack(const stack_t *new, stack_t *old, unsigned long sp)
 {
 	struct task_struct *t = current;
-	stack_t st = { .ss_sp = t->sas_ss_sp, .ss_size = t->sas_ss_size };
+	unsigned int mode;
 
-	st.ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(t, sp) ? SS_ONSTACK : 0;
-	st.ss_flags |= t->sas_ss_flags;
-	return st;
+	if (old) {
+		old->ss_sp = t->sas_ss_sp;
+		old->ss_size = t->sas_ss_size;
+		old->ss_flags = sas_ss_flags(t, sp) | (t->sas_ss_flags & SS_FLAG_BITS);
+		old->__pad = 0;
+	}
+	if (!new)
+		return 0;
+	if (on_sig_stack(t, sp))
+		return -EPERM;		/* cannot change the stack a handler runs on */
+	mode = new->ss_flags & ~SS_FLAG_BITS;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		t->sas_ss_sp = t->sas_ss_size = 0;
+	} else {
+		if (new->ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+		t->sas_ss_sp = new->ss_sp;
+		t->sas_ss_size = new->ss_size;
+	}
+	t->sas_ss_flags = new->ss_flags;
+	return 0;
 }
 
 long sys_sigaltstack(const stack_t *uss, stack_t *uoss)
 {
-	struct task_struct *t = current;
-	unsigned long sp = task_pt_regs(t)->rsp;
-	stack_t old = current_altstack(sp), new;
+	stack_t new, old;
+	long err;
 
-	if (uss) {
-		unsigned int mode;
-
-		if (copy_from_user(&new, uss, sizeof(new)))
-			return -EFAULT;
-		if (on_sig_stack(t, sp))
-			return -EPERM;		/* cannot change the stack a handler runs on */
-		mode = new.ss_flags & ~SS_AUTODISARM;
-		if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
-			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			t->sas_ss_sp = t->sas_ss_size = 0;
-		} else {
-			if (new.ss_size < MINSIGSTKSZ)
-				return -ENOMEM;
-			t->sas_ss_sp = new.ss_sp;
-			t->sas_ss_size = new.ss_size;
-		}
-		t->sas_ss_flags = new.ss_flags & SS_AUTODISARM;
-	}
-	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+	if (uss && copy_from_user(&new, uss, sizeof(new)))
 		return -EFAULT;
-	return 0;
+	err = do_sigaltstack(uss ? &new : NULL, uoss ? &old : NULL, task_pt_regs(current)->rsp);
+	if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
+}
+
+/*
+ * rt_sigreturn puts back the alternate stack the frame saved (Linux:
+ * restore_altstack), which re-arms an SS_AUTODISARM stack. The frame is
+ * already in the kernel; a refusal (EPERM when returning onto the stack
+ * itself) is ignored, as in Linux.
+ */
+static void restore_altstack(const stack_t *saved, unsigned long sp)
+{
+	(void)do_sigaltstack(saved, NULL, sp);
 }
 
 /*
@@ -191,14 +238,15 @@ static int setup_rt_frame(int sig, struct k_sigaction *ka, const kernel_siginfo_
 {
 	struct task_struct *t = current;
 	unsigned long sp = regs->rsp - 128;
-	stack_t altstack = current_altstack(regs->rsp);
+	/* uc_stack: the stack as it is now, its flags as sigaltstack set them (Linux: __save_altstack). */
+	stack_t altstack = { .ss_sp = t->sas_ss_sp, .ss_flags = (int)t->sas_ss_flags, .ss_size = t->sas_ss_size };
 	unsigned long fp;
 	struct rt_sigframe frame;
 
-	if ((ka->sa_flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(t, regs->rsp)) {
+	if ((ka->sa_flags & SA_ONSTACK) && sas_ss_flags(t, regs->rsp) == 0) {
 		sp = t->sas_ss_sp + t->sas_ss_size;
 		if (t->sas_ss_flags & SS_AUTODISARM)
-			t->sas_ss_sp = t->sas_ss_size = 0;
+			sas_ss_reset(t);	/* Linux does it in signal_delivered */
 	}
 
 	if (!(ka->sa_flags & SA_RESTORER))
@@ -264,6 +312,9 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 	if (!(frame.uc.uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == __USER_CS && regs->ss != __USER_DS)
 		regs->ss = __USER_DS;
 	regs->trapnr = 0;	/* the restored rax is not a syscall result to restart */
+	t->restart_block.fn = do_no_restart_syscall;	/* the interrupted call is not resumed */
+	restore_altstack(&(stack_t){ .ss_sp = frame.uc.uc_stack.ss_sp, .ss_flags = frame.uc.uc_stack.ss_flags,
+				     .ss_size = frame.uc.uc_stack.ss_size }, regs->rsp);
 	if (sc->fpstate) {
 		if (copy_from_user(t->fpu_state, (void *)sc->fpstate, 512)) {
 			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
@@ -293,6 +344,8 @@ static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
 	return sig;
 }
 
+#define __NR_restart_syscall	219
+
 /*
  * A system call that a signal interrupted returned -ERESTART*: make it
  * return -EINTR to the handler, or run again (back up over the 2-byte
@@ -314,6 +367,14 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 			regs->rip -= 2;
 		} else {
 			regs->rax = -EINTR;
+		}
+	} else if (ret == -ERESTART_RESTARTBLOCK) {
+		/* A handler always sees EINTR; otherwise restart_syscall goes on with the rest. */
+		if (ka) {
+			regs->rax = -EINTR;
+		} else {
+			regs->rax = __NR_restart_syscall;
+			regs->rip -= 2;
 		}
 	}
 	regs->trapnr = 0;	/* decided: a later pass must not restart it again */

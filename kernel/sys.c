@@ -8,6 +8,7 @@
 #include <arch/x86_64/processor.h>
 #include <arch/x86_64/archrandom.h>
 #include <arch/x86_64/time.h>
+#include <mm/mm.h>
 
 long sys_getpid(void) { return current->pid; }
 long sys_gettid(void) { return current->pid; }
@@ -111,6 +112,8 @@ struct timespec {
 #define CLOCK_MONOTONIC_COARSE	6
 #define CLOCK_BOOTTIME		7
 
+static long nanosleep_restart(struct restart_block *restart);
+
 static struct timespec ns_to_timespec(u64 ns)
 {
 	return (struct timespec){ (long)(ns / NSEC_PER_SEC), (long)(ns % NSEC_PER_SEC) };
@@ -151,30 +154,70 @@ long sys_clock_getres(int which, struct timespec *tp)
 	return 0;
 }
 
+/*
+ * Sleep until the CLOCK_MONOTONIC deadline expires (Linux: do_nanosleep).
+ * A signal ends the sleep early: the time left goes to rmtp, and the call
+ * returns -ERESTART_RESTARTBLOCK. A handler then sees EINTR, whatever its
+ * SA_RESTART; with no handler, restart_syscall goes on to the same deadline
+ * (nanosleep_restart), so the sleep does not start over.
+ */
+static long do_nanosleep(u64 expires, struct timespec *rmtp)
+{
+	struct restart_block *restart = &current->restart_block;
+	u64 now;
+
+	while ((now = ktime_get_ns()) < expires) {
+		/* The timer tick wakes us; its resolution is 1/HZ, as a tickful Linux. */
+		if (!sleep_on(&current->wake_time, expires - now))
+			continue;
+		if (rmtp) {
+			struct timespec rem = ns_to_timespec(expires - min(expires, ktime_get_ns()));
+
+			if (copy_to_user(rmtp, &rem, sizeof(rem)))
+				return -EFAULT;
+		}
+		restart->fn = nanosleep_restart;
+		restart->expires = expires;
+		restart->rmtp = rmtp;
+		return -ERESTART_RESTARTBLOCK;
+	}
+	return 0;
+}
+
+static long nanosleep_restart(struct restart_block *restart)
+{
+	return do_nanosleep(restart->expires, restart->rmtp);
+}
+
 long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp)
 {
 	struct timespec ts;
-	u64 ns, start, done;
-	int err;
 
 	if (copy_from_user(&ts, rqtp, sizeof(ts)))
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
 		return -EINVAL;
-	ns = (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-	start = ktime_get_ns();
-	while ((done = ktime_get_ns() - start) < ns) {
-		/* The timer tick wakes us; its resolution is 1/HZ, as a tickful Linux. */
-		err = sleep_on(&current->wake_time, ns - done);
-		if (err) {
-			struct timespec rem = ns_to_timespec(ns - min(ns, ktime_get_ns() - start));
-			if (rmtp && copy_to_user(rmtp, &rem, sizeof(rem)))
-				return -EFAULT;
-			/* A handler sees EINTR (Linux restarts with the time left when none runs). */
-			return -ERESTARTNOHAND;
-		}
-	}
-	return 0;
+	return do_nanosleep(ktime_get_ns() + (u64)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec, rmtp);
+}
+
+/* No restart is pending: a stray restart_syscall gives EINTR (Linux: do_no_restart_syscall). */
+long do_no_restart_syscall(struct restart_block *restart)
+{
+	(void)restart;
+	return -EINTR;
+}
+
+/*
+ * restart_syscall(2): what the signal code runs instead of a call that
+ * returned -ERESTART_RESTARTBLOCK when no handler ran. One use only.
+ */
+long sys_restart_syscall(void)
+{
+	struct restart_block *restart = &current->restart_block;
+	long (*fn)(struct restart_block *) = restart->fn ? restart->fn : do_no_restart_syscall;
+
+	restart->fn = do_no_restart_syscall;
+	return fn(restart);
 }
 
 struct timeval {
@@ -309,7 +352,7 @@ static struct rlimit64 pagoda_rlimit(int resource)
 {
 	switch (resource) {
 	case RLIMIT_STACK:
-		return (struct rlimit64){ 8UL << 20, RLIM_INFINITY };
+		return (struct rlimit64){ _STK_LIM, RLIM_INFINITY };
 	case RLIMIT_CORE:
 		return (struct rlimit64){ 0, RLIM_INFINITY };	/* no core dumps */
 	case RLIMIT_NOFILE:

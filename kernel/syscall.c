@@ -90,6 +90,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(201, sys_time),
 	SYSCALL(217, sys_getdents64),
 	SYSCALL(218, sys_set_tid_address),
+	SYSCALL(219, sys_restart_syscall),
 	SYSCALL(228, sys_clock_gettime),
 	SYSCALL(229, sys_clock_getres),
 	SYSCALL(231, sys_exit_group),

@@ -32,6 +32,7 @@ long sys_uname(struct new_utsname *name);
 long sys_clock_gettime(int which, struct timespec *tp);
 long sys_clock_getres(int which, struct timespec *tp);
 long sys_nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
+long sys_restart_syscall(void);
 long sys_getrusage(int who, struct rusage *ru);
 long sys_arch_prctl(int code, unsigned long addr);
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void *arg);

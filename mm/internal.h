@@ -10,6 +10,9 @@ pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		       unsigned long *next);
 
+/* mm/filemap.c, for the fault path. */
+void filemap_fill_page(const struct vm_area_struct *vma, unsigned long pgoff, struct page *page);
+
 /* mm/mmap.c, for mprotect.c and madvise.c. */
 struct vm_area_struct *vma_next(struct vm_area_struct *vma);
 unsigned long calc_vm_flags(unsigned long prot, unsigned long flags);

@@ -6,6 +6,7 @@
  *     split_at_boundaries     only for advice that changes vm_flags
  *     madvise_vma             per VMA: zap (DONTNEED, FREE), a vm_flags bit
  *                             (DONTFORK, WIPEONFORK, HUGEPAGE...), or populate
+ *                             (madvise_populate: EINVAL where the access is forbidden)
  *
  * Holes in the range are skipped and reported as ENOMEM at the end, as in Linux.
  */
@@ -27,6 +28,37 @@ static bool madvise_behavior_valid(int behavior)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * MADV_POPULATE_READ / _WRITE (Linux: madvise_populate,
+ * faultin_vma_page_range): fault each page in as a read or a write would,
+ * without touching the data. A VMA that forbids the access (PROT_NONE, or
+ * a write to a read-only VMA) gives EINVAL, as Linux reports
+ * check_vma_flags' refusal; a fault that fails gives ENOMEM (out of
+ * memory) or EFAULT (SIGBUS/SIGSEGV).
+ */
+static int madvise_populate(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			    int behavior)
+{
+	bool write = behavior == MADV_POPULATE_WRITE;
+
+	if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+		return -EINVAL;
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *pte = follow_pte(vma->vm_mm, addr);
+		vm_fault_t fault;
+
+		/* Already there (and writable, for a write): nothing to fault, as GUP's follow_page. */
+		if (pte && pte_present(*pte) && (!write || pte_write(*pte)))
+			continue;
+		fault = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
+		if (fault & VM_FAULT_OOM)
+			return -ENOMEM;
+		if (fault != VM_FAULT_OK)
+			return -EFAULT;
+	}
+	return 0;
 }
 
 static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
@@ -60,8 +92,7 @@ static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned
 		return 0;
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
-		populate_range(vma, start, end);
-		return 0;
+		return madvise_populate(vma, start, end, behavior);
 	default:
 		return 0;	/* hints Pagoda has no use for */
 	}

@@ -8,8 +8,9 @@
  *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
  *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
  *         handle_pte_fault
- *           PTE none              -> do_anonymous_page (zero page, or a new page),
- *                                    or do_shared_fault (MAP_SHARED: the shmem page)
+ *           PTE none, anonymous   -> do_anonymous_page (zero page, or a new page)
+ *           PTE none, file        -> do_fault -> do_read_fault / do_cow_fault
+ *           PTE none, shared anon -> do_shared_fault
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
  * Lock order: mm->page_table_lock, then the node lock inside the page
@@ -254,6 +255,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = vm_normal_page(vmf->orig_pte);
 
+	/* A file page (do_read_fault) is never reused: the write gets an anonymous copy. */
 	if (page && PageAnon(page) && page_mapcount(page) == 1 && page_ref_count(page) == 1) {
 		page_move_anon_rmap(page, vma);
 		set_pte(vmf->pte, pte_mkdirty(pte_mkyoung(pte_mkwrite(vmf->orig_pte))));
@@ -292,9 +294,11 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	page_add_new_anon_rmap(new, vma, vmf->address);
 	set_pte(vmf->pte, entry);
 	if (old) {
+		/* pagoda_cow_copy counts anonymous pages shared by fork, not file pages. */
+		if (PageAnon(old))
+			count_vm_event(PAGODA_COW_COPY);
 		page_remove_rmap(old, vma);
 		put_page(old);
-		count_vm_event(PAGODA_COW_COPY);
 	} else {
 		inc_mm_counter(mm);
 	}
@@ -339,6 +343,76 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 }
 
 /*
+ * Read fault on a file page (Linux: do_read_fault, which maps the
+ * page-cache page). The page is filled from the file and mapped read-only
+ * in a private VMA, so that a write copies it (do_wp_page); it is not
+ * anonymous, so the VMA needs no anon_vma.
+ */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	pte_t entry;
+
+	if (!page)
+		return VM_FAULT_OOM;
+	filemap_fill_page(vma, vmf->pgoff, page);
+	entry = pte_wrprotect(mk_pte(page, vma->vm_page_prot));
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(*vmf->pte)) {
+		spin_unlock(&mm->page_table_lock);
+		__free_page(page);
+		return VM_FAULT_OK;
+	}
+	page_add_file_rmap(page, vma);
+	inc_mm_counter(mm);
+	set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_OK;
+}
+
+/*
+ * Write fault on a file page that is not mapped yet, in a private VMA
+ * (Linux: do_cow_fault): the process gets its own anonymous copy of the
+ * file's page at once.
+ */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pte_t entry;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	if (!page)
+		return VM_FAULT_OOM;
+	filemap_fill_page(vma, vmf->pgoff, page);
+	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(*vmf->pte)) {
+		spin_unlock(&mm->page_table_lock);
+		__free_page(page);
+		return VM_FAULT_OK;
+	}
+	page_add_new_anon_rmap(page, vma, vmf->address);
+	inc_mm_counter(mm);
+	set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_OK;
+}
+
+/* First touch of a page of a private file mapping (Linux: do_fault). */
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	return do_cow_fault(vmf);
+}
+
+/*
  * First touch of a shared anonymous page: map the object's page, which
  * another process may already have (Linux: do_shared_fault on shmem).
  */
@@ -358,7 +432,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	get_page(page);
-	atomic_inc(&page->_mapcount);	/* Linux: page_add_file_rmap */
+	page_add_file_rmap(page, vma);
 	inc_mm_counter(mm);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
@@ -374,8 +448,11 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	vmf->pte = pte_offset_kernel(vmf->pmd, vmf->address);
 	vmf->orig_pte = *vmf->pte;
 
-	if (pte_none(vmf->orig_pte))
-		return vma_is_anonymous(vmf->vma) ? do_anonymous_page(vmf) : do_shared_fault(vmf);
+	if (pte_none(vmf->orig_pte)) {
+		if (vma_is_anonymous(vmf->vma))
+			return do_anonymous_page(vmf);
+		return vmf->vma->vm_shm ? do_shared_fault(vmf) : do_fault(vmf);
+	}
 	if (!pte_present(vmf->orig_pte))
 		/* Swap and migration entries come with the migration issue. */
 		return VM_FAULT_SIGBUS;

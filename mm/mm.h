@@ -63,6 +63,12 @@ struct initramfs_entry;
 #define VM_NOHUGEPAGE	0x40000000UL	/* MADV_NOHUGEPAGE */
 #define VM_STACK	VM_GROWSDOWN
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+/* brk, bss and stack memory (Linux: VM_DATA_DEFAULT_FLAGS, VM_STACK_FLAGS). */
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS		(VM_STACK | VM_DATA_DEFAULT_FLAGS)
+
+#define _STK_LIM	(8UL << 20)		/* RLIMIT_STACK: fixed in Pagoda (kernel/sys.c) */
+#define STACK_GUARD_GAP	(256UL << PAGE_SHIFT)	/* Linux's stack_guard_gap default */
 
 /*
  * vm_start, vm_end and vm_pgoff are (m), and in Linux (a) as well: they key
@@ -91,7 +97,7 @@ struct vm_area_struct {
 	/*
 	 * (c) A program segment loaded by execve: the file it came from, with
 	 * vm_pgoff its offset in pages, as Linux's vm_file. Its pages are
-	 * private copies (Pagoda has no page cache); /proc/PID/maps names it.
+	 * filled from the file on fault (mm/filemap.c); /proc/PID/maps names it.
 	 */
 	const struct initramfs_entry *vm_file;
 };
@@ -136,12 +142,14 @@ static inline void dec_mm_counter(struct mm_struct *mm) { mm->rss_anon--; }
 
 /*
  * Private anonymous memory, faulted in by do_anonymous_page (Linux:
- * vma_is_anonymous, !vma->vm_ops). A MAP_SHARED|MAP_ANONYMOUS VMA is not:
- * its pages belong to a shmem object (Linux: vma_is_shmem). Unlike Linux,
- * an execve segment (vm_file set) is: Pagoda has no page cache, so its
- * pages are private anonymous copies from the start.
+ * vma_is_anonymous, !vma->vm_ops). Not a MAP_SHARED|MAP_ANONYMOUS VMA (its
+ * pages belong to a shmem object, Linux's vma_is_shmem), nor an execve
+ * segment (vm_file: its pages come from the file, do_fault).
  */
-static inline bool vma_is_anonymous(const struct vm_area_struct *vma) { return !vma->vm_shm; }
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_shm && !vma->vm_file;
+}
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
@@ -173,7 +181,13 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags);
 void exit_mmap(struct mm_struct *mm);
+int expand_stack(struct vm_area_struct *vma, unsigned long address);	/* the fault path grows a stack */
 unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
+
+/* mm/filemap.c */
+struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs_entry *file,
+				    unsigned long start, unsigned long end,
+				    unsigned long vm_flags, unsigned long pgoff);
 
 /* mm/memory.c */
 #define FAULT_FLAG_WRITE	0x01

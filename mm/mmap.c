@@ -239,8 +239,8 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 
 static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
 {
-	/* a directly below b, same flags, contiguous page offsets, one anon_vma. */
-	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags &&
+	/* a directly below b, same flags and file, contiguous page offsets, one anon_vma. */
+	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags && a->vm_file == b->vm_file &&
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
 	       (!a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma) &&
 	       !(a->vm_flags & VM_SHARED);
@@ -269,6 +269,46 @@ struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma)
 		vma_adjust(vma, vma->vm_start, end, vma->vm_pgoff);
 	}
 	return vma;
+}
+
+/* Where vma's guard gap starts: STACK_GUARD_GAP below a stack (Linux: vm_start_gap). */
+static unsigned long vm_start_gap(const struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return start;
+	return start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
+}
+
+/*
+ * Grow a VM_GROWSDOWN VMA down to cover address (Linux: expand_downwards
+ * and acct_stack_growth). Called from the fault path, with address below
+ * vma->vm_start. Refused (-ENOMEM) when the stack would exceed
+ * RLIMIT_STACK, or come within STACK_GUARD_GAP of an accessible mapping
+ * below it. 0 on success, with vma's AVCs rekeyed to the new range.
+ */
+int expand_stack(struct vm_area_struct *vma, unsigned long address)
+{
+	struct vm_area_struct *prev = vma_prev(vma);
+	unsigned long grow;
+
+	address &= PAGE_MASK;
+	if (address < PAGE_SIZE * 16)
+		return -EPERM;		/* Linux: mmap_min_addr */
+	/* A PROT_NONE mapping (or another stack) below does not stop the growth. */
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    address - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	if (address >= vma->vm_start)
+		return 0;
+	grow = (vma->vm_start - address) >> PAGE_SHIFT;
+	if (grow > vma->vm_pgoff || vma->vm_end - address > _STK_LIM)
+		return -ENOMEM;
+	vma_adjust(vma, address, vma->vm_end, vma->vm_pgoff - grow);
+	return 0;
 }
 
 /* Top-down search below mmap_base for a free range of len bytes. */
@@ -302,9 +342,13 @@ unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned 
 	if (flags & MAP_FIXED)
 		return addr;
 	if (addr) {
+		struct vm_area_struct *vma;
+
 		addr = ALIGN(addr, PAGE_SIZE);
+		vma = find_vma(mm, addr);
+		/* A hint inside a stack's guard gap is not honoured either. */
 		if (addr <= TASK_SIZE - len && addr >= PAGE_SIZE * 16 &&
-		    !find_vma_intersection(mm, addr, addr + len))
+		    (!vma || addr + len <= vm_start_gap(vma)))
 			return addr;
 	}
 	return unmapped_area_topdown(mm, len);

@@ -5,8 +5,9 @@
  *   sys_mprotect(start, len, prot)
  *     split_at_boundaries   so that [start, end) is whole VMAs
  *     for each VMA:         vm_flags and vm_page_prot from prot (EACCES without VM_MAY*)
- *       change_protection   each present PTE rewritten; a private page still
- *                           shared with another process stays read-only (COW)
+ *       change_protection   each present PTE rewritten; a private page that is
+ *                           not an exclusive anonymous page (one still shared
+ *                           with another process, a file page) stays read-only (COW)
  *
  * Lock order: the page-table lock inside change_protection, as in mm/mmap.c.
  */

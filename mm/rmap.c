@@ -361,6 +361,17 @@ void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned 
 }
 
 /* One more PTE maps an already-mapped page (fork). It is no longer exclusive. */
+/*
+ * One more PTE maps a page that is not anonymous: a shmem page or a
+ * program's file page (Linux: page_add_file_rmap). No anon_vma: the rmap
+ * walk does not find these.
+ */
+void page_add_file_rmap(struct page *page, struct vm_area_struct *vma)
+{
+	(void)vma;
+	atomic_inc(&page->_mapcount);
+}
+
 void page_dup_rmap(struct page *page)
 {
 	atomic_inc(&page->_mapcount);

@@ -82,6 +82,7 @@ typedef enum {
 
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
+void page_add_file_rmap(struct page *page, struct vm_area_struct *vma);
 void page_dup_rmap(struct page *page);
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma);
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma);

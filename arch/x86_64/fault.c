@@ -2,7 +2,8 @@
  * The page-fault handler (Linux: arch/x86/mm/fault.c):
  *   1. read CR2;
  *   2. turn the error code into FAULT_FLAG_WRITE / USER / INSTRUCTION;
- *   3. find the VMA and check that it allows the access;
+ *   3. find the VMA (growing a stack down to the address: expand_stack)
+ *      and check that it allows the access;
  *   4. call handle_mm_fault;
  *   5. turn a failure into a signal (user mode, or a uaccess fixup) or die.
  */
@@ -69,7 +70,13 @@ static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
 		return;
 	}
 	vma = find_vma(mm, address);
-	if (!vma || vma->vm_start > address) {
+	if (!vma) {
+		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
+		return;
+	}
+	/* Below a stack: grow it down to address, or it is a plain hole. */
+	if (vma->vm_start > address &&
+	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, address))) {
 		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
 		return;
 	}

@@ -128,8 +128,9 @@ static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 	page = vm_normal_page(*ptep);
 	if (page && page_mapcount(page) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
-	if (page && (vma->vm_flags & VM_SHARED))
-		entry |= PM_FILE;	/* Linux's shared anonymous memory is shmem: a file page */
+	/* A program's file page, or shared anonymous memory (shmem in Linux). */
+	if (page && !PageAnon(page))
+		entry |= PM_FILE;
 	return entry;
 }
 

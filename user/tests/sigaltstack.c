@@ -1,7 +1,7 @@
 /*
  * sigaltstack: a SIGSEGV handler installed with SA_ONSTACK runs on the
  * alternate stack, so a process can catch its own stack overflow; the
- * handler sees SS_ONSTACK in uc_stack and from sigaltstack itself, and may
+ * handler sees SS_ONSTACK from sigaltstack, and may
  * not change the stack it runs on (EPERM). Bad flags: EINVAL; a stack
  * smaller than MINSIGSTKSZ: ENOMEM; SS_DISABLE reads back.
  */
