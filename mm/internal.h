@@ -4,6 +4,18 @@
 
 #include <mm/mm.h>
 
+/*
+ * Which RSS counter a mapped page counts in (Linux: mm_counter). Every
+ * page that is not anonymous is a shmem page: shared anonymous memory, and
+ * a program's file pages too, since Pagoda's files are the initramfs and
+ * Linux unpacks that into rootfs, a tmpfs (mm_counter_file: PageSwapBacked).
+ * So RssFile stays 0, as it does on Linux booted from the same initramfs.
+ */
+static inline int mm_counter(struct page *page)
+{
+	return PageAnon(page) ? MM_ANONPAGES : MM_SHMEMPAGES;
+}
+
 extern struct page *zero_page;
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr);
 pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);

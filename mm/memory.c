@@ -295,12 +295,16 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	set_pte(vmf->pte, entry);
 	if (old) {
 		/* pagoda_cow_copy counts anonymous pages shared by fork, not file pages. */
-		if (PageAnon(old))
+		if (PageAnon(old)) {
 			count_vm_event(PAGODA_COW_COPY);
+		} else {
+			dec_mm_counter(mm, mm_counter(old));	/* a file page gives way to an anonymous one */
+			inc_mm_counter(mm, MM_ANONPAGES);
+		}
 		page_remove_rmap(old, vma);
 		put_page(old);
 	} else {
-		inc_mm_counter(mm);
+		inc_mm_counter(mm, MM_ANONPAGES);
 	}
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -336,7 +340,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	page_add_new_anon_rmap(page, vma, vmf->address);
-	inc_mm_counter(mm);
+	inc_mm_counter(mm, MM_ANONPAGES);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -366,7 +370,7 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	page_add_file_rmap(page, vma);
-	inc_mm_counter(mm);
+	inc_mm_counter(mm, mm_counter(page));
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -398,7 +402,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	page_add_new_anon_rmap(page, vma, vmf->address);
-	inc_mm_counter(mm);
+	inc_mm_counter(mm, MM_ANONPAGES);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -433,7 +437,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 	}
 	get_page(page);
 	page_add_file_rmap(page, vma);
-	inc_mm_counter(mm);
+	inc_mm_counter(mm, mm_counter(page));
 	set_pte(vmf->pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
@@ -525,7 +529,7 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	if (page) {
 		get_page(page);
 		page_dup_rmap(page);
-		inc_mm_counter(dst_vma->vm_mm);
+		inc_mm_counter(dst_vma->vm_mm, mm_counter(page));
 	}
 	if (!(src_vma->vm_flags & VM_SHARED) && pte_write(pte)) {
 		ptep_set_wrprotect(src_pte);
@@ -602,7 +606,7 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 	if (!page)
 		return;
 	page_remove_rmap(page, vma);
-	dec_mm_counter(mm);
+	dec_mm_counter(mm, mm_counter(page));
 	put_page(page);
 }
 

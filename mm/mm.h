@@ -102,6 +102,9 @@ struct vm_area_struct {
 	const struct initramfs_entry *vm_file;
 };
 
+/* The kinds of page an mm's RSS counts (Linux's order): RssFile, RssAnon, RssShmem. */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
 struct mm_struct {
 	pgd_t *pgd;			/* (c) from mm_alloc to the last mmput */
 	struct list_head mmap;		/* (m) VMAs, sorted by vm_start: for walking them in order */
@@ -123,8 +126,8 @@ struct mm_struct {
 	unsigned long start_brk;	/* (c) execve or fork */
 	unsigned long brk;		/* (m) sys_brk */
 	unsigned long start_stack;	/* (c) execve or fork */
-	unsigned long rss_anon;		/* (p) pages mapped (RssAnon): use inc/dec_mm_counter */
-	unsigned long hiwater_rss;	/* (p) the most rss_anon has been (VmHWM, ru_maxrss) */
+	unsigned long rss_stat[NR_MM_COUNTERS];	/* (p) pages mapped, by kind: use inc/dec_mm_counter */
+	unsigned long hiwater_rss;	/* (p) the most get_mm_rss() has been (VmHWM, ru_maxrss) */
 	unsigned long pgtables_bytes;	/* (m) page-table pages (Linux: an atomic_long_t) */
 };
 
@@ -132,13 +135,30 @@ extern struct mm_struct init_mm;	/* the kernel's page tables */
 
 #define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
 
-/* RSS accounting (Linux: inc_mm_counter / dec_mm_counter, update_hiwater_rss). */
-static inline void inc_mm_counter(struct mm_struct *mm)
+/*
+ * RSS accounting (Linux: inc_mm_counter / dec_mm_counter, get_mm_rss). The
+ * high-water mark moves with every increment; Linux updates it lazily
+ * (update_hiwater_rss), with the same result at the points it is read.
+ */
+static inline unsigned long get_mm_counter(const struct mm_struct *mm, int member)
 {
-	if (++mm->rss_anon > mm->hiwater_rss)
-		mm->hiwater_rss = mm->rss_anon;
+	return READ_ONCE(mm->rss_stat[member]);
 }
-static inline void dec_mm_counter(struct mm_struct *mm) { mm->rss_anon--; }
+
+static inline unsigned long get_mm_rss(const struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+static inline void inc_mm_counter(struct mm_struct *mm, int member)
+{
+	mm->rss_stat[member]++;
+	if (get_mm_rss(mm) > mm->hiwater_rss)
+		mm->hiwater_rss = get_mm_rss(mm);
+}
+
+static inline void dec_mm_counter(struct mm_struct *mm, int member) { mm->rss_stat[member]--; }
 
 /*
  * Private anonymous memory, faulted in by do_anonymous_page (Linux:

@@ -478,7 +478,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		ptep_get_and_clear(ptep);
 		flush_tlb_mm_page(mm, address);
 		page_remove_rmap(page, vma);
-		dec_mm_counter(mm);
+		dec_mm_counter(mm, mm_counter(page));
 		put_page(page);
 	}
 	spin_unlock(&mm->page_table_lock);

@@ -20,7 +20,6 @@
 void task_mem(struct seq_file *m, struct mm_struct *mm)
 {
 	unsigned long total = 0, data = 0, stack = 0, exec = 0, text, lib;
-	unsigned long rss = READ_ONCE(mm->rss_anon);
 	struct vm_area_struct *vma;
 
 	for_each_vma(mm, vma) {
@@ -44,10 +43,10 @@ void task_mem(struct seq_file *m, struct mm_struct *mm)
 	seq_printf(m, "VmLck:\t%8lu kB\n", 0UL);
 	seq_printf(m, "VmPin:\t%8lu kB\n", 0UL);
 	seq_printf(m, "VmHWM:\t%8lu kB\n", READ_ONCE(mm->hiwater_rss) << (PAGE_SHIFT - 10));
-	seq_printf(m, "VmRSS:\t%8lu kB\n", rss << (PAGE_SHIFT - 10));
-	seq_printf(m, "RssAnon:\t%8lu kB\n", rss << (PAGE_SHIFT - 10));
-	seq_printf(m, "RssFile:\t%8lu kB\n", 0UL);		/* program pages are private copies */
-	seq_printf(m, "RssShmem:\t%8lu kB\n", 0UL);
+	seq_printf(m, "VmRSS:\t%8lu kB\n", get_mm_rss(mm) << (PAGE_SHIFT - 10));
+	seq_printf(m, "RssAnon:\t%8lu kB\n", get_mm_counter(mm, MM_ANONPAGES) << (PAGE_SHIFT - 10));
+	seq_printf(m, "RssFile:\t%8lu kB\n", get_mm_counter(mm, MM_FILEPAGES) << (PAGE_SHIFT - 10));
+	seq_printf(m, "RssShmem:\t%8lu kB\n", get_mm_counter(mm, MM_SHMEMPAGES) << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmData:\t%8lu kB\n", data << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmStk:\t%8lu kB\n", stack << (PAGE_SHIFT - 10));
 	seq_printf(m, "VmExe:\t%8lu kB\n", text >> 10);
