@@ -137,6 +137,7 @@ class Lecture:
         self.pos = 0            # index of the next stop
         self.hit = None         # (breakpoint, matched stop indices) of the last lecture stop
         self.arrived = False    # stopped at self.stops[self.pos], not yet presented
+        self.driving = False    # inside go_to_next's continue
         self.failed_stops = 0
         self.results = []       # (ok, description, diagnostics)
         self.breakpoints = {}
@@ -179,10 +180,13 @@ class Lecture:
             return True
         while True:
             self.hit = None
+            self.driving = True
             try:
                 gdb.execute("continue", to_string=self.batch)
             except gdb.error as e:
                 return f"the target stopped: {e}"
+            finally:
+                self.driving = False
             if self.hit is None:
                 if gdb.selected_inferior().pid == 0:
                     return "the program ended (QEMU exited)"
@@ -266,7 +270,7 @@ LECTURE = None
 def on_stop(event):
     """A lecture stop reached by the lecturer's own `continue`: say so."""
     lec = LECTURE
-    if lec is None or lec.batch or lec.hit is None or lec.done():
+    if lec is None or lec.batch or lec.driving or lec.hit is None or lec.done():
         return
     if isinstance(event, gdb.BreakpointEvent) and lec.pos in lec.hit[1]:
         lec.arrived = True

@@ -359,7 +359,7 @@ def interval_nodes(root):
 
 
 def comm_str(task):
-    return task["comm"].string(length=16).split("\0")[0]
+    return task["comm"].string(errors="replace", length=16).split("\0")[0]
 
 
 def cpu_count():
@@ -375,10 +375,22 @@ def current_task():
         except (gdb.error, ValueError):
             continue
         if base >= KERNEL_HALF:
-            return gdb.Value(base).cast(info_type).dereference()["curr"]
-    # No segment bases from the stub: QEMU numbers its vCPUs as gdb threads.
+            info = gdb.Value(base).cast(info_type).dereference()
+            try:
+                if ptr(info["self"]) == base:
+                    return checked_task(info["curr"])
+            except gdb.MemoryError:
+                pass
+    # GS not set up yet, or no segment bases from the stub: QEMU numbers its
+    # vCPUs as gdb threads.
     cpu = gdb.selected_thread().num - 1 if gdb.selected_thread() else 0
-    return sym("cpu_info")[cpu]["curr"]
+    return checked_task(sym("cpu_info")[cpu]["curr"])
+
+
+def checked_task(task):
+    if ptr(task) < KERNEL_HALF:
+        raise gdb.GdbError("no current task on this CPU yet (before sched_init)")
+    return task
 
 
 def task_cpu(task):
@@ -705,6 +717,9 @@ class Ps(gdb.Command):
 
     def invoke(self, arg, from_tty):
         print(f"{'PID':>5} {'COMM':16} {'STATE':14} {'CPU':>3} {'MM':18} TASK")
+        if not ptr(sym("task_list")["next"]):
+            print("(no tasks yet: task_list is not initialized)")
+            return
         for cpu in range(cpu_count()):
             curr = sym("cpu_info")[cpu]["curr"]
             if ptr(curr) and int(curr["pid"]) == 0:
