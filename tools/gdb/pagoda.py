@@ -716,16 +716,17 @@ class Ps(gdb.Command):
         super().__init__("ps", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        print(f"{'PID':>5} {'COMM':16} {'STATE':14} {'CPU':>3} {'MM':18} TASK")
-        if not ptr(sym("task_list")["next"]):
-            print("(no tasks yet: task_list is not initialized)")
-            return
+        header = True
         for cpu in range(cpu_count()):
             curr = sym("cpu_info")[cpu]["curr"]
-            if ptr(curr) and int(curr["pid"]) == 0:
-                print_task(curr.dereference())
+            if ptr(curr) and int(curr["pid"]) == 0:     # this CPU's idle task
+                print_task(curr.dereference(), header)
+                header = False
         for t in all_tasks():
-            print_task(t)
+            print_task(t, header)
+            header = False
+        if header:
+            print("no tasks yet")
 
 
 class Vmas(gdb.Command):

@@ -61,7 +61,7 @@ static __attribute__((noreturn)) void linger(void)
 /* 999 of them: sleep, not yield, or they would take all of a TCG CPU. */
 static __attribute__((noreturn)) void sleep_until_quit(void)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct timespec ts = { 1, 0 };
 
 	while (!mb->quit)
 		sys_nanosleep(&ts, NULL);
