@@ -258,8 +258,9 @@ class Lecture:
     def tap(self):
         lines = []
         for n, (ok, what, diags) in enumerate(self.results, 1):
-            lines.append(f"{'ok' if ok else 'not ok'} {n} - lecture {self.name}: {what}")
+            # tests/run-boot.py shows the diagnostics before a result with it
             lines.extend(f"# {d}" for d in diags)
+            lines.append(f"{'ok' if ok else 'not ok'} {n} - lecture {self.name}: {what}")
         lines.append(f"1..{len(self.results)}")
         return "\n".join(lines) + "\n"
 
