@@ -430,6 +430,8 @@ def mm_label(mm_addr):
     """The pid whose mm this is, as a string; fork's child still being built
     (task on task_list, its mm not set yet) gets its pid too."""
     global _mm_pids
+    if mm_addr == ptr(sym("init_mm").address):
+        return "init_mm"
     if _mm_pids is None:
         _mm_pids, forking = {}, []
         for t in all_tasks():
@@ -447,11 +449,10 @@ def mm_label(mm_addr):
     return f"mm {mm_addr:#x}"
 
 
-def task_arg(arg):
-    """A task from a pid (default: current)."""
-    if not arg:
-        return current_task().dereference()
-    return find_task(to_int(arg))
+def mm_owner(mm_addr):
+    """"pid N", "init_mm" or "mm 0x...", for headers."""
+    label = mm_label(mm_addr)
+    return f"pid {label}" if label.isdigit() else label
 
 
 def mm_of(arg):
@@ -741,7 +742,7 @@ and the length of its anon_vma chain (how many anon_vmas its pages may be in).""
     def invoke(self, arg, from_tty):
         mm = mm_of(arg.strip())
         vmas = list(mm_vmas(mm))
-        print(f"mm {ptr(mm.address):#x} of pid {mm_label(ptr(mm.address))}: {len(vmas)} VMAs, "
+        print(f"mm {ptr(mm.address):#x} of {mm_owner(ptr(mm.address))}: {len(vmas)} VMAs, "
               f"pgd {ptr(mm['pgd']):#x}, rss {int(mm['rss_anon'])} pages")
         for vma in vmas:
             flags = ptr(vma["vm_flags"])
@@ -778,7 +779,9 @@ class PtDump(gdb.Command):
 
 Prints the leaf entries mapping [START, END) (default: the whole user half):
 address, entry, frame and flag names; a 2 MB (PMD) or 1 GB (PUD) leaf is
-marked. With `all`, the table entries on the way are printed too."""
+marked. With `all`, the table entries on the way are printed too. The
+kernel half is shared by every address space: ptdump &init_mm
+0xffff888000000000 0xffff888001000000 shows the direct map's 2 MB leaves."""
 
     def __init__(self):
         super().__init__("ptdump", gdb.COMMAND_DATA)
@@ -793,7 +796,9 @@ marked. With `all`, the table entries on the way are printed too."""
         rng = argv[-2:] if len(argv) >= 2 else None
         mm = mm_of(who)
         start, end = (to_int(rng[0]), to_int(rng[1])) if rng else (0, 1 << 47)
-        print(f"page tables of pid {mm_label(ptr(mm.address))}: pgd {ptr(mm['pgd']):#x} "
+        if end <= start:
+            raise gdb.GdbError("ptdump: END must be above START")
+        print(f"page tables of {mm_owner(ptr(mm.address))}: pgd {ptr(mm['pgd']):#x} "
               f"(pa {mm_pgd_pa(mm):#x}), {start:#x}-{end:#x}")
         self.leaves = 0
         self.walk(mm_pgd_pa(mm), 0, start, end, 0, show_all)
@@ -808,7 +813,7 @@ marked. With `all`, the table entries on the way are printed too."""
         for i, entry in enumerate(entries):
             va = base + i * size
             if depth == 0 and i >= 256:
-                break           # the kernel half, shared by every address space
+                va |= 0xFFFF000000000000        # the kernel half: canonical addresses
             if va + size <= start or va >= end or not entry & 1:
                 continue
             leaf = name == "PTE" or (name in ("PUD", "PMD") and entry >> 7 & 1)
@@ -895,7 +900,7 @@ it; "mm 0x..." for a child still being built by fork)."""
             raise gdb.GdbError("usage: avc PID VADDR | avc VMA-EXPR")
         own = vma["anon_vma"]
         chain = vma_chain(vma)
-        print(f"vma {ptr(vma['vm_start']):#x}-{ptr(vma['vm_end']):#x} of pid {mm_label(ptr(vma['vm_mm']))} "
+        print(f"vma {ptr(vma['vm_start']):#x}-{ptr(vma['vm_end']):#x} of {mm_owner(ptr(vma['vm_mm']))} "
               f"pgoff {int(vma['vm_pgoff']):#x} anon_vma {int(own['id']) if ptr(own) else '-'}: "
               f"chain of {len(chain)} AVCs")
         for avc in chain:
