@@ -360,5 +360,8 @@ class LectureRun(gdb.Command):
 LectureStart()
 LectureNext()
 LectureRun()
-gdb.execute("alias ln = lecture-next")
+try:
+    gdb.execute("alias ln = lecture-next")
+except gdb.error:
+    pass        # sourced twice: the alias is there already
 gdb.events.stop.connect(on_stop)
