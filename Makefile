@@ -1,6 +1,6 @@
 # Pagoda: `make run` boots the demo, `make test` runs every test.
 # See README.md. CROSS= selects another toolchain prefix, CC=clang another
-# compiler, DEBUG=1 builds for gdb, BUILD= another build directory.
+# compiler, DEBUG=1 builds for gdb (-O0), BUILD= another build directory.
 
 CROSS	?=
 CC	:= $(CROSS)gcc
@@ -11,8 +11,11 @@ NASM	?= nasm
 PYTHON	?= python3
 BUILD	?= build
 
+# DEBUG=1: -O0, so that every local a lecture prints has a home for its
+# whole scope (at -Og, wp_page_copy's pte_t `entry` has no location at all
+# and handle_mm_fault's `flags` dies at its last use). The lectures run on it.
 ifeq ($(DEBUG),1)
-OPT	:= -Og -g
+OPT	:= -O0 -g
 else
 OPT	:= -O2 -g
 endif
@@ -50,7 +53,7 @@ KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD
 CMDLINE	?=
 TEST_CMDLINE ?= selftest=all
 
-.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user FORCE
+.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
 all: $(BUILD)/pagoda.iso
 
 # ---- flag stamps: changing CC, CROSS, DEBUG or a flag rebuilds ----
@@ -110,10 +113,11 @@ $(BUILD)/initramfs.cpio: user tools/mkcpio.py
 	$(PYTHON) tools/mkcpio.py $(USER_STAGE) $@
 
 # ---- bootable ISOs: GRUB (multiboot2) + kernel + initramfs ----
-# $(1): ISO path, $(2): kernel command line, $(3): initramfs
+# $(1): ISO path, $(2): kernel command line, $(3): initramfs,
+# $(4): the kernel, if not $(BUILD)/pagoda.elf
 define make_iso
 	@rm -rf $(1).d && mkdir -p $(1).d/boot/grub
-	cp $(BUILD)/pagoda.elf $(1).d/boot/pagoda.elf
+	cp $(or $(4),$(BUILD)/pagoda.elf) $(1).d/boot/pagoda.elf
 	cp $(3) $(1).d/boot/initramfs.cpio
 	sed 's|@CMDLINE@|$(2)|' boot/grub.cfg.in > $(1).d/boot/grub/grub.cfg
 	grub-mkrescue -o $(1) $(1).d 2>$(1).log || { cat $(1).log; exit 1; }
@@ -163,9 +167,13 @@ test: deps
 	@echo "your own programs: make run-user (tests/run_user.sh) and make debug DIR= PROG= under gdb (tests/gdb_user.sh)..."
 	@bash tests/run_user.sh > $(BUILD)/run-user.tap 2>&1 || true
 	@bash tests/gdb_user.sh > $(BUILD)/gdb-user.tap 2>&1 || true
+	@echo "the scripted lectures in batch mode (tools/lecture.sh --batch $(LECTURES))..."
+	@$(MAKE) --no-print-directory lecture-isos
+	@bash tools/lecture.sh --batch $(LECTURES) > $(BUILD)/lectures.log 2>&1 || true
 	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-test.iso \
 		--also $(BUILD)/host-tests.tap --also $(BUILD)/gdb-lecture.tap \
-		--also $(BUILD)/run-user.tap --also $(BUILD)/gdb-user.tap
+		--also $(BUILD)/run-user.tap --also $(BUILD)/gdb-user.tap \
+		$(LECTURES:%=--also $(BUILD)/lecture-%.tap)
 
 # ---- your own programs: make run-user DIR=, make debug DIR= PROG= ----
 # DIR's files are staged as /user/NAME into a copy of the initramfs, on an
@@ -209,6 +217,26 @@ user-programs: $(USER_PROGRAMS)
 $(BUILD)/user-programs/%: tests/user-programs/%.c $(USER_CRT0) $(USER_LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -MMD -MP,$(USER_CFLAGS)) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBA) $(USER_LIBGCC)
+
+# ---- scripted lectures (docs/lectures.md) ----
+# A lecture: user/lectures/L.c booted as pid 1, gdb running the script
+# tools/gdb/lectures/L.lecture. Its kernel is the DEBUG=1 build, kept in
+# $(LECTURE_BUILD) so that the lectures' locals are there and build/ stays -O2.
+LECTURE_BUILD := $(BUILD)/debug
+LECTURES := $(basename $(notdir $(wildcard tools/gdb/lectures/*.lecture)))
+
+lecture: deps
+	@test -n "$(L)" -a -f "tools/gdb/lectures/$(L).lecture" || \
+		{ echo "usage: make lecture L=NAME [BATCH=1]; NAME is one of: $(LECTURES)"; exit 2; }
+	@$(MAKE) --no-print-directory lecture-isos
+	bash tools/lecture.sh $(if $(filter 1,$(BATCH)),--batch) $(L)
+
+lecture-isos:
+	@$(MAKE) --no-print-directory BUILD=$(LECTURE_BUILD) DEBUG=1 $(LECTURE_BUILD)/pagoda.elf
+	@$(MAKE) --no-print-directory $(LECTURES:%=$(BUILD)/lecture-%.iso)
+
+$(BUILD)/lecture-%.iso: $(LECTURE_BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
+	$(call make_iso,$@,init=/lectures/$* $(CMDLINE),$(BUILD)/initramfs.cpio,$(LECTURE_BUILD)/pagoda.elf)
 
 # Host unit tests: kernel code compiled for Linux processes (no QEMU).
 test-unit:

@@ -26,7 +26,7 @@
 #                    default 0 with --gdb)
 #   ACCEL=tcg|kvm    tcg (default): -accel tcg -cpu max; kvm: -accel kvm -cpu host
 #   GDB=1            same as --gdb. (Not DEBUG=1: `make DEBUG=1 run` means "build
-#                    with -Og", and make exports DEBUG to this script.)
+#                    with -O0", and make exports DEBUG to this script.)
 #   GDBPORT=N        gdb port (default 26000 + uid % 1000)
 #   QEMU=PATH        QEMU binary (default qemu-system-x86_64)
 #   QEMU_EXTRA=ARGS  extra QEMU arguments, split on spaces
