@@ -149,8 +149,13 @@ static int elf_map(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 	unsigned long start = vaddr & PAGE_MASK;
 	unsigned long file_end = vaddr + ph->p_filesz;
 
-	if (!ph->p_filesz)
-		return 0;	/* all bss: set_brk maps it */
+	/*
+	 * As Linux's elf_map, the size counts from the page start: a segment
+	 * of pure bss that begins inside a page still maps that page from the
+	 * file, and padzero clears the bytes from its p_vaddr on.
+	 */
+	if (file_end == start)
+		return 0;
 	if (!vm_mmap_file(bprm->mm, bprm->file, start, PAGE_ALIGN(file_end),
 			  elf_vm_flags(ph->p_flags), (ph->p_offset - (vaddr - start)) >> PAGE_SHIFT))
 		return -ENOMEM;
@@ -193,16 +198,21 @@ static int set_brk(struct linux_binprm *bprm, unsigned long start, unsigned long
 /*
  * The bytes from the end of a segment's file data to the end of its page
  * are bss: padzero clears them after the switch to the new mm (the write
- * copies the file page: it becomes anonymous). Remember where.
+ * copies the file page: it becomes anonymous). Remember where. Linux
+ * clears up to the segment's bss end for a segment followed by another,
+ * and the whole tail of the page after the last one (padzero).
  */
-static void bss_pad_add(struct linux_binprm *bprm, unsigned long elf_bss, unsigned long elf_brk)
+enum bss_pad { BSS_PAD_TO_BRK, BSS_PAD_TO_PAGE_END };
+
+static void bss_pad_add(struct linux_binprm *bprm, unsigned long elf_bss, unsigned long elf_brk,
+			enum bss_pad how)
 {
 	unsigned long nbyte = PAGE_ALIGN(elf_bss) - elf_bss;
 
 	if (!nbyte || elf_brk == elf_bss)
 		return;
 	bprm->pad[bprm->nr_pads].addr = elf_bss;
-	bprm->pad[bprm->nr_pads].len = min(nbyte, elf_brk - elf_bss);
+	bprm->pad[bprm->nr_pads].len = how == BSS_PAD_TO_BRK ? min(nbyte, elf_brk - elf_bss) : nbyte;
 	bprm->nr_pads++;
 }
 
@@ -222,7 +232,7 @@ static int load_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph)
 		err = set_brk(bprm, bprm->elf_bss, bprm->elf_brk, bprm->bss_flags);
 		if (err)
 			return err;
-		bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk);
+		bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk, BSS_PAD_TO_BRK);
 	}
 	err = elf_map(bprm, ph);
 	if (err)
@@ -288,7 +298,7 @@ static int load_elf_binary(struct linux_binprm *bprm)
 	err = set_brk(bprm, bprm->elf_bss, bprm->elf_brk, bprm->bss_flags);
 	if (err)
 		return err;
-	bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk);
+	bss_pad_add(bprm, bprm->elf_bss, bprm->elf_brk, BSS_PAD_TO_PAGE_END);
 	bprm->phnum = eh->e_phnum;
 	bprm->entry = eh->e_entry + bprm->load_bias;
 	bprm->mm->start_code = bprm->start_code;

@@ -94,6 +94,7 @@ long meminfo_kb(const char *field);          /* e.g. "MemFree"; -1 if absent */
 long read_file(const char *path, char *buf, size_t size);   /* NUL-terminated; bytes or -errno */
 int is_pagoda(void);                         /* uname().sysname == "Pagoda" */
 long now_ns(void);                           /* CLOCK_MONOTONIC in ns */
+void prefault_image(void);                   /* read every page of the program's file image */
 /* "<dir of argv0>/../<sub>" written textually (no ".." for the kernel to resolve). */
 void sibling_path(char *out, size_t size, const char *argv0, const char *sub);
 /* "exit status N" / "killed by signal N" for a wait status. */

@@ -121,3 +121,22 @@ void wstatus_str(int status, char *buf, size_t size)
 	else
 		snprintf(buf, size, "wait status 0x%x", status);
 }
+
+/*
+ * The program's text, read-only data and data come in from its file one
+ * page at a time, on the first access (execve maps them, as Linux does).
+ * On Pagoda each such fault allocates a page (there is no page cache to
+ * share), so a program that measures MemFree exactly, as /init's leak
+ * check does, first reads every page of its image: later, the first call
+ * of a function on a new page costs nothing. __executable_start and edata
+ * are GNU ld's symbols for the image's first and last byte.
+ */
+extern const char __executable_start[], edata[];
+
+void prefault_image(void)
+{
+	const volatile char *p = (const volatile char *)((unsigned long)__executable_start & ~(PAGE_SIZE - 1));
+
+	for (; p < (const volatile char *)edata; p += PAGE_SIZE)
+		(void)*p;
+}
