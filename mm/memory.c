@@ -311,13 +311,40 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 }
 
 /*
+ * The last step of every first-touch fault (Linux: finish_fault and
+ * do_set_pte): under the page-table lock, unless another fault filled the
+ * PTE first, enter page in the reverse map and the RSS and install entry.
+ * As in Linux, a write fault in a private VMA maps a new anonymous page;
+ * any other maps a file (or shmem) page. Returns false if the PTE was taken:
+ * the caller still owns its reference to page.
+ */
+static bool finish_fault(struct vm_fault *vmf, struct page *page, pte_t entry)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	if (!pte_none(*vmf->pte)) {
+		spin_unlock(&mm->page_table_lock);
+		return false;
+	}
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED))
+		page_add_new_anon_rmap(page, vma, vmf->address);
+	else
+		page_add_file_rmap(page, vma);
+	inc_mm_counter(mm, mm_counter(page));
+	set_pte(vmf->pte, entry);
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
  * First touch of an anonymous page. A read maps the shared zero page; a
  * write gets a new zeroed page (Linux: do_anonymous_page).
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
 	struct page *page;
 	pte_t entry;
 
@@ -332,17 +359,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
-
-	spin_lock(&mm->page_table_lock);
-	if (!pte_none(*vmf->pte)) {
-		spin_unlock(&mm->page_table_lock);
+	if (!finish_fault(vmf, page, entry))
 		__free_page(page);
-		return VM_FAULT_OK;
-	}
-	page_add_new_anon_rmap(page, vma, vmf->address);
-	inc_mm_counter(mm, MM_ANONPAGES);
-	set_pte(vmf->pte, entry);
-	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
 }
 
@@ -355,7 +373,6 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
 	struct page *page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
 	pte_t entry;
 
@@ -363,16 +380,8 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	filemap_fill_page(vma, vmf->pgoff, page);
 	entry = pte_wrprotect(mk_pte(page, vma->vm_page_prot));
-	spin_lock(&mm->page_table_lock);
-	if (!pte_none(*vmf->pte)) {
-		spin_unlock(&mm->page_table_lock);
+	if (!finish_fault(vmf, page, entry))
 		__free_page(page);
-		return VM_FAULT_OK;
-	}
-	page_add_file_rmap(page, vma);
-	inc_mm_counter(mm, mm_counter(page));
-	set_pte(vmf->pte, entry);
-	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
 }
 
@@ -384,7 +393,6 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
 	struct page *page;
 	pte_t entry;
 
@@ -395,16 +403,8 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		return VM_FAULT_OOM;
 	filemap_fill_page(vma, vmf->pgoff, page);
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
-	spin_lock(&mm->page_table_lock);
-	if (!pte_none(*vmf->pte)) {
-		spin_unlock(&mm->page_table_lock);
+	if (!finish_fault(vmf, page, entry))
 		__free_page(page);
-		return VM_FAULT_OK;
-	}
-	page_add_new_anon_rmap(page, vma, vmf->address);
-	inc_mm_counter(mm, MM_ANONPAGES);
-	set_pte(vmf->pte, entry);
-	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
 }
 
@@ -423,23 +423,15 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
 	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff);
 	pte_t entry;
 
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
-	spin_lock(&mm->page_table_lock);
-	if (!pte_none(*vmf->pte)) {
-		spin_unlock(&mm->page_table_lock);
-		return VM_FAULT_OK;
-	}
-	get_page(page);
-	page_add_file_rmap(page, vma);
-	inc_mm_counter(mm, mm_counter(page));
-	set_pte(vmf->pte, entry);
-	spin_unlock(&mm->page_table_lock);
+	get_page(page);		/* the mapping's reference; the shmem object keeps its own */
+	if (!finish_fault(vmf, page, entry))
+		put_page(page);
 	return VM_FAULT_OK;
 }
 

@@ -290,17 +290,10 @@ static loff_t proc_llseek(struct file *f, loff_t offset, int whence)
 	struct proc_file *pf = f->private_data;
 	loff_t pos;
 
-	if (pf->node.sysfs) {
+	if (pf->node.sysfs)
 		pos = generic_llseek_size(f, offset, whence, f->f_stat.size);
-	} else {
-		if (whence == SEEK_CUR)
-			offset += f->f_pos;
-		else if (whence != SEEK_SET)
-			return -EINVAL;
-		if (offset < 0)
-			return -EINVAL;
-		pos = f->f_pos = offset;
-	}
+	else
+		pos = dir_llseek(f, offset, whence);	/* seq_lseek's rule is the directories' */
 	if (pos == 0)
 		proc_drop_text(pf);
 	return pos;
