@@ -48,6 +48,7 @@ int meminfo_proc_show(struct seq_file *m, struct proc_file *pf);
 int vmstat_show(struct seq_file *m, struct proc_file *pf);
 int cmdline_proc_show(struct seq_file *m, struct proc_file *pf);
 ssize_t kpagecount_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
+ssize_t kpageflags_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
 int proc_pid_status(struct seq_file *m, struct proc_file *pf);
 int proc_pid_comm(struct seq_file *m, struct proc_file *pf);
 int proc_pid_comm_write(struct proc_file *pf, const char *req);
@@ -72,5 +73,7 @@ int referenced_show(struct seq_file *m, struct proc_file *pf);
 int anon_vma_write(struct proc_file *pf, const char *req);
 int anon_vma_show(struct seq_file *m, struct proc_file *pf);
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf);
+int proc_pid_smaps(struct seq_file *m, struct proc_file *pf);
+int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf);
 
 #endif
