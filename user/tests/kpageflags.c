@@ -7,6 +7,8 @@
  *   - a private anonymous page just written: ANON, MMAP, SWAPBACKED, and
  *     no COMPOUND_HEAD/TAIL, THP, HUGE, ZERO_PAGE, BUDDY, SLAB, PGTABLE,
  *     NOPAGE: a 4 KB page;
+ *   - a shared anonymous page (shmem on Linux): SWAPBACKED and MMAP, not
+ *     ANON;
  *   - a page only read from untouched anonymous memory maps the zero
  *     page: ZERO_PAGE, not ANON, not MMAP (the zero page's map count is
  *     not kept), no THP; every such page is the same frame;
@@ -69,6 +71,24 @@ static void check_anon_page(volatile char *p)
 	for (size_t i = 0; i < sizeof(not_set) / sizeof(not_set[0]); i++)
 		tap_ok(!has(f, not_set[i]), "written page: bit %d clear (a 4 KB page in use)", not_set[i]);
 	tap_is_long(kpagecount_get(pfn), 1, "written page: kpagecount 1");
+}
+
+/* A shared anonymous page is a shmem page on Linux: SWAPBACKED and MMAP, not ANON. */
+static void check_shared_page(volatile char *p)
+{
+	uint64_t pfn, f = 0;
+
+	p[0] = 1;
+	pfn = page_pfn(0, (const void *)p);
+	if (!tap_ok(pfn != 0, "a written shared anonymous page is present"))
+		return;
+	if (!tap_is_long(kpageflags_get(pfn, &f), 0, "read its kpageflags"))
+		return;
+	tap_diag("shared anonymous page: flags 0x%llx", (unsigned long long)f);
+	tap_ok(has(f, KPF_SWAPBACKED) && has(f, KPF_MMAP), "shared page: SWAPBACKED, MMAP");
+	tap_ok(!has(f, KPF_ANON), "shared page: not ANON (a shmem page)");
+	tap_ok(!has(f, KPF_THP) && !has(f, KPF_COMPOUND_HEAD) && !has(f, KPF_COMPOUND_TAIL),
+	       "shared page: a 4 KB page");
 }
 
 static void check_zero_page(volatile char *p)
@@ -166,22 +186,25 @@ out:
 
 int main(void)
 {
-	long a, z;
+	long a, z, sh;
 
 	a = sys_mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	/* PROT_READ: its flags differ, so it never merges with the first one. */
 	z = sys_mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!tap_ok(a > 0 && z > 0, "mmap two anonymous ranges (0x%lx, 0x%lx)", a, z))
+	sh = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(a > 0 && z > 0 && sh > 0, "mmap three anonymous ranges (0x%lx, 0x%lx, 0x%lx)", a, z, sh))
 		return tap_done();
 	tap_is_long(sys_madvise((void *)a, NPAGES * PAGE_SIZE, MADV_NOHUGEPAGE), 0, "MADV_NOHUGEPAGE");
 	tap_is_long(sys_madvise((void *)z, NPAGES * PAGE_SIZE, MADV_NOHUGEPAGE), 0, "MADV_NOHUGEPAGE");
 
 	check_anon_page((volatile char *)a);
 	check_zero_page((volatile char *)z);
+	check_shared_page((volatile char *)sh);
 	check_format();
 	check_census();
 
 	tap_is_long(sys_munmap((void *)a, NPAGES * PAGE_SIZE), 0, "munmap");
 	tap_is_long(sys_munmap((void *)z, NPAGES * PAGE_SIZE), 0, "munmap");
+	tap_is_long(sys_munmap((void *)sh, PAGE_SIZE), 0, "munmap");
 	return tap_done();
 }

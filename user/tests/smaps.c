@@ -11,6 +11,9 @@
  *     THPeligible 0 and VmFlags "rd wr mr mw me" and "nh", no "ex";
  *   - pages only read from untouched memory map the zero page, which
  *     Linux does not count: Rss 0;
+ *   - 4 shared anonymous pages (shmem) with 3 written: Rss and
+ *     Private_Dirty 12 kB (one process maps them), Anonymous 0, VmFlags
+ *     "sh ms";
  *   - while a forked child shares the K pages: Rss K*4, Pss K*2 (each page
  *     counts half), Shared_Dirty K*4, Private_Dirty 0, in the parent's
  *     smaps and in the child's (read by the parent); after the child
@@ -235,6 +238,24 @@ static void check_zero(volatile char *z)
 	tap_ok(!has_flag(rec, end, "wr") && has_flag(rec, end, "rd"), "VmFlags has rd, not wr");
 }
 
+/* MAP_SHARED anonymous memory is shmem: resident, private while one process maps it, not Anonymous. */
+static void check_shmem(char *sh)
+{
+	struct sizes s;
+	const char *rec, *end;
+
+	for (int i = 0; i < 3; i++)
+		sh[i * PAGE_SIZE] = 1;
+	if (!tap_ok(read_record(0, (unsigned long)sh, &s, &rec, &end), "find the shared mapping's record"))
+		return;
+	tap_is_long(s.size, 4 * 4, "shared: Size 4 pages");
+	tap_is_long(s.rss, 3 * 4, "shared: Rss 3 pages written");
+	tap_is_long(s.anonymous, 0, "shared: Anonymous 0 (shmem pages)");
+	tap_is_long(s.private_dirty, 3 * 4, "shared: Private_Dirty (mapped by this process only)");
+	tap_is_long(s.pss, 3 * 4, "shared: Pss 3 pages");
+	tap_ok(has_flag(rec, end, "sh") && has_flag(rec, end, "ms"), "shared: VmFlags has sh ms");
+}
+
 static void check_shared(char *a, volatile long *mailbox)
 {
 	struct sizes s;
@@ -364,22 +385,25 @@ static void check_rollup(void)
 
 int main(void)
 {
-	long a, z;
+	long a, z, sh;
 	volatile long *mailbox = mailbox_new(sizeof(long));
 
 	a = sys_mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	z = sys_mmap(NULL, NPAGES * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!tap_ok(a > 0 && z > 0 && mailbox, "mmap two anonymous ranges and a mailbox"))
+	sh = sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(a > 0 && z > 0 && sh > 0 && mailbox, "mmap three anonymous ranges and a mailbox"))
 		return tap_done();
 	tap_is_long(sys_madvise((void *)a, NPAGES * PAGE_SIZE, MADV_NOHUGEPAGE), 0, "MADV_NOHUGEPAGE");
 	tap_is_long(sys_madvise((void *)z, NPAGES * PAGE_SIZE, MADV_NOHUGEPAGE), 0, "MADV_NOHUGEPAGE");
 
 	check_fresh((char *)a);
 	check_zero((volatile char *)z);
+	check_shmem((char *)sh);
 	check_shared((char *)a, mailbox);
 	check_rollup();
 
 	tap_is_long(sys_munmap((void *)a, NPAGES * PAGE_SIZE), 0, "munmap");
 	tap_is_long(sys_munmap((void *)z, NPAGES * PAGE_SIZE), 0, "munmap");
+	tap_is_long(sys_munmap((void *)sh, 4 * PAGE_SIZE), 0, "munmap");
 	return tap_done();
 }
