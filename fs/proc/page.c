@@ -20,40 +20,6 @@
 #include <arch/x86_64/uaccess.h>
 #include <mm/mm.h>
 
-/* Bit numbers of include/uapi/linux/kernel-page-flags.h (and KPF_RESERVED of linux/kernel-page-flags.h). */
-enum {
-	KPF_LOCKED = 0,
-	KPF_ERROR = 1,
-	KPF_REFERENCED = 2,
-	KPF_UPTODATE = 3,
-	KPF_DIRTY = 4,
-	KPF_LRU = 5,
-	KPF_ACTIVE = 6,
-	KPF_SLAB = 7,
-	KPF_WRITEBACK = 8,
-	KPF_RECLAIM = 9,
-	KPF_BUDDY = 10,
-	KPF_MMAP = 11,
-	KPF_ANON = 12,
-	KPF_SWAPCACHE = 13,
-	KPF_SWAPBACKED = 14,
-	KPF_COMPOUND_HEAD = 15,
-	KPF_COMPOUND_TAIL = 16,
-	KPF_HUGE = 17,
-	KPF_UNEVICTABLE = 18,
-	KPF_HWPOISON = 19,
-	KPF_NOPAGE = 20,
-	KPF_KSM = 21,
-	KPF_THP = 22,
-	KPF_OFFLINE = 23,
-	KPF_ZERO_PAGE = 24,
-	KPF_IDLE = 25,
-	KPF_PGTABLE = 26,
-	KPF_RESERVED = 32,
-};
-
-#define KPF(bit)	(1ULL << (bit))
-
 /*
  * The struct page of pfn, or NULL where Linux has none to show (its
  * pfn_to_online_page: a hole in an offline memory section). Pagoda has a
@@ -138,11 +104,11 @@ static u64 kpage_size_flags(struct page *page)
 
 /*
  * The KPF_* bits of one frame (Linux: stable_page_flags), for the uses
- * Pagoda has. Never set because Pagoda has no such state: LOCKED (nothing
+ * Pagoda has; NULL is a frame without a struct page. Never set because Pagoda has no such state: LOCKED (nothing
  * locks pages yet), ERROR, REFERENCED, UPTODATE, DIRTY, LRU, ACTIVE,
  * WRITEBACK, RECLAIM, SWAPCACHE, UNEVICTABLE, HWPOISON, KSM, OFFLINE, IDLE.
  */
-static u64 stable_page_flags(struct page *page)
+u64 stable_page_flags(struct page *page)
 {
 	struct page *head;
 	u64 u = 0;
