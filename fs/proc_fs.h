@@ -79,6 +79,7 @@ enum {
 #define KPF(bit)	(1ULL << (bit))
 struct page;
 u64 stable_page_flags(struct page *page);
+int kpage_mapcount(struct page *page);	/* PTE maps + PMD maps of its compound page (Linux 6.1 page_mapcount) */
 
 /* The handlers of proc_entries[], by file */
 int meminfo_proc_show(struct seq_file *m, struct proc_file *pf);

@@ -2,7 +2,8 @@
  * /proc/kpagecount and /proc/kpageflags (Linux: fs/proc/page.c), in
  * Linux's binary format: one u64 per frame, at offset pfn * 8.
  *
- *   kpagecount   how many PTEs map the frame
+ *   kpagecount   how many page-table entries map the frame: its PTEs, and
+ *                the PMDs that map its compound page
  *   kpageflags   what the frame is used for: the KPF_* bits of
  *                include/uapi/linux/kernel-page-flags.h, as Linux 6.1's
  *                stable_page_flags() sets them, for the uses Pagoda has
@@ -52,6 +53,22 @@ static bool kpage_mapped(struct page *page)
 		if (atomic_read(&head[i]._mapcount) >= 0)
 			return true;
 	return false;
+}
+
+/*
+ * How many times this 4 KB frame is mapped, as Linux 6.1's page_mapcount():
+ * its PTE mappings plus the PMD mappings of its compound page
+ * (page[1].compound_mapcount, -1 = none). What kpagecount shows, and what
+ * smaps and pagemap divide by. Read from the fields, so that it stays
+ * right whatever page_mapcount() comes to include.
+ */
+int kpage_mapcount(struct page *page)
+{
+	int n = atomic_read(&page->_mapcount) + 1;
+
+	if (PageCompound(page))
+		n += atomic_read(&compound_head(page)[1].compound_mapcount) + 1;
+	return n;
 }
 
 /*
@@ -151,7 +168,7 @@ static u64 kpagecount_value(unsigned long pfn)
 
 	if (!page || PageSlab(compound_head(page)))
 		return 0;
-	return page_mapcount(page);
+	return kpage_mapcount(page);
 }
 
 static u64 kpageflags_value(unsigned long pfn)

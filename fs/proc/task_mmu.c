@@ -177,21 +177,6 @@ __attribute__((weak)) bool thp_vma_eligible(struct vm_area_struct *vma)
 	return false;
 }
 
-/*
- * How many times this 4 KB frame is mapped, as Linux 6.1's page_mapcount():
- * its PTE mappings plus the PMD mappings of its compound page
- * (page[1].compound_mapcount, -1 = none). Read from the fields, so that it
- * stays right whatever page_mapcount() comes to include.
- */
-static int proc_page_mapcount(struct page *page)
-{
-	int n = atomic_read(&page->_mapcount) + 1;
-
-	if (PageCompound(page))
-		n += atomic_read(&compound_head(page)[1].compound_mapcount) + 1;
-	return n;
-}
-
 static void smaps_page_accumulate(struct mem_size_stats *mss, struct page *page, unsigned long size,
 				  u64 pss, bool dirty, bool locked, bool private)
 {
@@ -239,7 +224,7 @@ static void smaps_account(struct mem_size_stats *mss, struct page *page, bool co
 		return;
 	}
 	for (unsigned long i = 0; i < nr; i++, page++) {
-		int mapcount = proc_page_mapcount(page);
+		int mapcount = kpage_mapcount(page);
 		u64 pss = (u64)PAGE_SIZE << PSS_SHIFT;
 
 		if (mapcount >= 2)
@@ -272,7 +257,7 @@ static void smaps_pmd_entry(struct mem_size_stats *mss, const struct vm_area_str
 	if (!pfn_valid(pmd_pfn(pmd)) || PageZero(page))
 		return;
 	if (vma->vm_flags & VM_HUGETLB) {
-		if (proc_page_mapcount(page) >= 2)
+		if (kpage_mapcount(page) >= 2)
 			mss->shared_hugetlb += PMD_SIZE;
 		else
 			mss->private_hugetlb += PMD_SIZE;
@@ -466,7 +451,7 @@ static u64 pagemap_pmd_entry(const struct vm_area_struct *vma, pmd_t pmd, unsign
 
 	if (!pfn_valid(pmd_pfn(pmd)))
 		return entry;
-	if (proc_page_mapcount(head) == 1)
+	if (kpage_mapcount(head) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	if ((vma->vm_flags & VM_HUGETLB) && !PageAnon(head))
 		entry |= PM_FILE;
@@ -482,7 +467,7 @@ static u64 pagemap_pte_entry(pte_t pte)
 		return 0;
 	entry = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);
 	page = vm_normal_page(pte);
-	if (page && proc_page_mapcount(page) == 1)
+	if (page && kpage_mapcount(page) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	/* A program's file page, or shared anonymous memory (shmem in Linux). */
 	if (page && !PageAnon(page))

@@ -6,7 +6,8 @@
  *
  *   compound   a kernel compound page: COMPOUND_HEAD / COMPOUND_TAIL only
  *   thp        an anonymous order-9 compound page with a PMD mapping:
- *              THP, ANON and MMAP on all 512 frames, SWAPBACKED on the head
+ *              THP, ANON and MMAP on all 512 frames, SWAPBACKED on the
+ *              head; kpagecount 1 on each (the PMD)
  *   huge_zero  an order-9 compound page with PG_zero on its head:
  *              ZERO_PAGE | THP on every frame
  *   hugetlb    PG_hugetlb on the head: HUGE on every frame, never THP
@@ -74,6 +75,9 @@ static bool test_thp(void)
 	atomic_set(&page[1].compound_mapcount, 0);	/* one PMD maps it */
 	ok = frames_have(page, HUGE_ORDER, all | KPF(KPF_COMPOUND_HEAD) | KPF(KPF_SWAPBACKED),
 			 all | KPF(KPF_COMPOUND_TAIL), KPF(KPF_ZERO_PAGE) | KPF(KPF_HUGE) | KPF(KPF_BUDDY));
+	if (ok && (kpage_mapcount(page) != 1 || kpage_mapcount(page + 511) != 1))
+		ok = selftest_fail("kpagecount of head, last frame: %d, %d; want 1 (the PMD)",
+				   kpage_mapcount(page), kpage_mapcount(page + 511));
 	/* Linux keeps PG_swapbacked on the head only. */
 	if (ok && (stable_page_flags(page + 1) & KPF(KPF_SWAPBACKED)))
 		ok = selftest_fail("a tail shows SWAPBACKED");
