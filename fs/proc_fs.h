@@ -43,11 +43,50 @@ unsigned long nr_page_table_pages(void);	/* all tasks' page-table pages */
 /* fs/proc/task_mmu.c: the Vm* lines of /proc/PID/status */
 void task_mem(struct seq_file *m, struct mm_struct *mm);
 
+/* fs/proc/page.c: what /proc/kpageflags shows of a frame (tests/kernel/test_kpageflags.c checks it) */
+/* Bit numbers of include/uapi/linux/kernel-page-flags.h (and KPF_RESERVED of linux/kernel-page-flags.h). */
+enum {
+	KPF_LOCKED = 0,
+	KPF_ERROR = 1,
+	KPF_REFERENCED = 2,
+	KPF_UPTODATE = 3,
+	KPF_DIRTY = 4,
+	KPF_LRU = 5,
+	KPF_ACTIVE = 6,
+	KPF_SLAB = 7,
+	KPF_WRITEBACK = 8,
+	KPF_RECLAIM = 9,
+	KPF_BUDDY = 10,
+	KPF_MMAP = 11,
+	KPF_ANON = 12,
+	KPF_SWAPCACHE = 13,
+	KPF_SWAPBACKED = 14,
+	KPF_COMPOUND_HEAD = 15,
+	KPF_COMPOUND_TAIL = 16,
+	KPF_HUGE = 17,
+	KPF_UNEVICTABLE = 18,
+	KPF_HWPOISON = 19,
+	KPF_NOPAGE = 20,
+	KPF_KSM = 21,
+	KPF_THP = 22,
+	KPF_OFFLINE = 23,
+	KPF_ZERO_PAGE = 24,
+	KPF_IDLE = 25,
+	KPF_PGTABLE = 26,
+	KPF_RESERVED = 32,
+};
+
+#define KPF(bit)	(1ULL << (bit))
+struct page;
+u64 stable_page_flags(struct page *page);
+int kpage_mapcount(struct page *page);	/* PTE maps + PMD maps of its compound page (Linux 6.1 page_mapcount) */
+
 /* The handlers of proc_entries[], by file */
 int meminfo_proc_show(struct seq_file *m, struct proc_file *pf);
 int vmstat_show(struct seq_file *m, struct proc_file *pf);
 int cmdline_proc_show(struct seq_file *m, struct proc_file *pf);
 ssize_t kpagecount_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
+ssize_t kpageflags_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
 int proc_pid_status(struct seq_file *m, struct proc_file *pf);
 int proc_pid_comm(struct seq_file *m, struct proc_file *pf);
 int proc_pid_comm_write(struct proc_file *pf, const char *req);
@@ -72,5 +111,7 @@ int referenced_show(struct seq_file *m, struct proc_file *pf);
 int anon_vma_write(struct proc_file *pf, const char *req);
 int anon_vma_show(struct seq_file *m, struct proc_file *pf);
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf);
+int proc_pid_smaps(struct seq_file *m, struct proc_file *pf);
+int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf);
 
 #endif

@@ -33,6 +33,7 @@ struct selftest_suite {
 };
 
 extern const struct selftest_suite buddy_selftest_suite;
+extern const struct selftest_suite kpageflags_selftest_suite;	/* tests/kernel/test_kpageflags.c */
 
 __printf(1, 2) bool selftest_fail(const char *fmt, ...);
 __printf(1, 2) bool selftest_skip(const char *fmt, ...);

@@ -30,6 +30,7 @@ void free_pages(unsigned long addr, unsigned int order);
 void get_page(struct page *page);
 void put_page(struct page *page);
 
+bool is_free_buddy_page(const struct page *page);	/* in a free block (read-only; /proc/kpageflags) */
 unsigned long nr_free_pages(void);
 unsigned long node_free_pages(int nid);
 unsigned long totalram_pages(void);

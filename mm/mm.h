@@ -204,6 +204,14 @@ void exit_mmap(struct mm_struct *mm);
 int expand_stack(struct vm_area_struct *vma, unsigned long address);	/* the fault path grows a stack */
 unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
 
+/*
+ * mm/huge_memory.c: could vma get a THP (Linux 6.1: hugepage_vma_check as
+ * smaps asks it: THPeligible)? fs/proc/task_mmu.c has a weak definition
+ * that says no, true while Pagoda makes no THP; the THP fault path
+ * replaces it with the real check.
+ */
+bool thp_vma_eligible(struct vm_area_struct *vma);
+
 /* mm/filemap.c */
 struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs_entry *file,
 				    unsigned long start, unsigned long end,

@@ -648,6 +648,31 @@ unsigned long nr_free_pages(void)
 	return sum;
 }
 
+/*
+ * Is page inside a free block of the buddy allocator, as its head or as
+ * one of the frames behind it? (Linux: is_free_buddy_page, for
+ * /proc/kpageflags' BUDDY bit.) Only the head of a free block has PG_buddy
+ * and its order in private, so look for a head at each order's alignment.
+ * Read-only; takes the node's buddy lock, so the answer was true at some
+ * moment during the call.
+ */
+bool is_free_buddy_page(const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	pg_data_t *pgdat = NODE_DATA(page_to_nid(page));
+	unsigned int order;
+
+	spin_lock(&pgdat->lock);
+	for (order = 0; order < MAX_ORDER; order++) {
+		const struct page *head = page - (pfn & ((1UL << order) - 1));
+
+		if (PageBuddy(head) && buddy_order(head) >= order)
+			break;
+	}
+	spin_unlock(&pgdat->lock);
+	return order < MAX_ORDER;
+}
+
 /* Frames the buddy allocator manages, on every node. */
 unsigned long totalram_pages(void)
 {

@@ -20,8 +20,11 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/vmstat", 0444, vmstat_show),
 	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
+	BINARY("/proc/kpageflags", 0400, kpageflags_bin_read),
 	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
 	SHOW("/proc/<pid>/maps", 0444, proc_pid_maps),
+	SHOW("/proc/<pid>/smaps", 0444, proc_pid_smaps),
+	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
 

@@ -1,11 +1,12 @@
 /*
- * /proc/PID/maps, the Vm* lines of /proc/PID/status, and /proc/PID/pagemap
- * (Linux: fs/proc/task_mmu.c).
+ * /proc/PID/maps, smaps, smaps_rollup, the Vm* lines of /proc/PID/status,
+ * and /proc/PID/pagemap (Linux: fs/proc/task_mmu.c).
  *
  * pagemap, in Linux's binary format (Documentation/admin-guide/mm/pagemap.rst):
  * one u64 per virtual page, at file offset (vaddr / 4096) * 8: bit 63
- * present, bits 0-54 the frame number, bit 56 the page is mapped exactly
- * once, bit 61 file-backed or shared-anonymous page.
+ * present, bits 0-54 the frame number (each 4 KB of a 2 MB mapping its
+ * own), bit 56 the page is mapped exactly once, bit 61 file-backed or
+ * shared-anonymous page.
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
@@ -73,6 +74,39 @@ static const char *vma_name(const struct mm_struct *mm, const struct vm_area_str
 	return NULL;
 }
 
+/* "start-end perms offset dev inode " (Linux: show_vma_header_prefix). */
+static void show_vma_header_prefix(struct seq_file *m, unsigned long start, unsigned long end,
+				   unsigned long flags, unsigned long pgoff, u32 dev, unsigned long ino)
+{
+	seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", start, end,
+		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
+		   pgoff, MAJOR(dev), MINOR(dev), ino);
+}
+
+/* The name of a line that started at offset line, from column 73 (Linux: seq_pad). */
+static void show_vma_name(struct seq_file *m, size_t line, const char *name)
+{
+	if (name) {
+		while (m->count - line < 73 && !seq_has_overflowed(m))
+			seq_putc(m, ' ');
+		seq_puts(m, name);
+	}
+	seq_putc(m, '\n');
+}
+
+/* One line of maps, the first of each VMA in smaps. */
+static void show_map_vma(struct seq_file *m, const struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	unsigned long ino = vma->vm_file ? initramfs_index(vma->vm_file) + 1 : 0;
+	u32 dev = vma->vm_file ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
+	unsigned long pgoff = vma->vm_file || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
+	size_t line = m->count;
+
+	show_vma_header_prefix(m, vma->vm_start, vma->vm_end, vma->vm_flags, pgoff, dev, ino);
+	show_vma_name(m, line, vma_name(mm, vma));
+}
+
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
 {
 	struct task_struct *t = find_task_by_pid(pf->node.pid);
@@ -82,25 +116,318 @@ int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
 		return -ESRCH;
 	if (!t->mm)
 		return 0;
-	for_each_vma(t->mm, vma) {
-		const char *name = vma_name(t->mm, vma);
-		unsigned long flags = vma->vm_flags;
-		unsigned long ino = vma->vm_file ? initramfs_index(vma->vm_file) + 1 : 0;
-		u32 dev = vma->vm_file ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
-		unsigned long pgoff = vma->vm_file || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
-		size_t line = m->count;
+	for_each_vma(t->mm, vma)
+		show_map_vma(m, t->mm, vma);
+	return 0;
+}
 
-		seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", vma->vm_start, vma->vm_end,
-			   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
-			   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
-			   pgoff, MAJOR(dev), MINOR(dev), ino);
-		if (name) {
-			while (m->count - line < 73 && !seq_has_overflowed(m))
-				seq_putc(m, ' ');
-			seq_puts(m, name);
-		}
-		seq_putc(m, '\n');
+/*
+ * ---- /proc/PID/smaps and smaps_rollup (Linux: show_smap, show_smaps_rollup) ----
+ *
+ * Each VMA's page tables are walked and every present page is accounted
+ * as Linux's smaps_account() does:
+ *
+ *   Rss        every present page (not the zero pages: vm_normal_page)
+ *   Pss        a page mapped by N PTEs adds PAGE_SIZE / N, kept in fixed
+ *              point (PSS_SHIFT) so that the sum loses less than 1 kB
+ *   Shared_* / Private_*   mapped more than once, or once; _Dirty if the
+ *              PTE is dirty (Pagoda has no PG_dirty)
+ *   Referenced the PTE's accessed bit
+ *   AnonHugePages  2048 kB per PMD-mapped anonymous THP
+ *
+ * The page tables are read without the page-table lock, as pagemap reads
+ * them: the kernel runs on one CPU and does not preempt, so no PTE changes
+ * under the walk. SMP needs Linux's pte_offset_map_lock / pmd_trans_huge_lock.
+ */
+#define PSS_SHIFT	12
+
+struct mem_size_stats {
+	unsigned long resident;
+	unsigned long shared_clean;
+	unsigned long shared_dirty;
+	unsigned long private_clean;
+	unsigned long private_dirty;
+	unsigned long referenced;
+	unsigned long anonymous;
+	unsigned long lazyfree;
+	unsigned long anonymous_thp;
+	unsigned long shmem_thp;
+	unsigned long file_thp;
+	unsigned long swap;
+	unsigned long shared_hugetlb;
+	unsigned long private_hugetlb;
+	u64 pss;
+	u64 pss_anon;
+	u64 pss_file;
+	u64 pss_shmem;
+	u64 pss_dirty;
+	u64 pss_locked;
+	u64 swap_pss;
+};
+
+/*
+ * Could this VMA get a transparent huge page (Linux 6.1: hugepage_vma_check
+ * as smaps calls it)? The THP fault path defines the real one in
+ * mm/huge_memory.c; until it does, Pagoda makes no THP, so the truthful
+ * answer is no.
+ */
+__attribute__((weak)) bool thp_vma_eligible(struct vm_area_struct *vma)
+{
+	(void)vma;
+	return false;
+}
+
+static void smaps_page_accumulate(struct mem_size_stats *mss, struct page *page, unsigned long size,
+				  u64 pss, bool dirty, bool locked, bool private)
+{
+	mss->pss += pss;
+	/* Every page that is not anonymous is a shmem page (mm_counter in mm/internal.h). */
+	if (PageAnon(page))
+		mss->pss_anon += pss;
+	else
+		mss->pss_shmem += pss;
+	if (locked)
+		mss->pss_locked += pss;
+	if (dirty) {
+		mss->pss_dirty += pss;
+		if (private)
+			mss->private_dirty += size;
+		else
+			mss->shared_dirty += size;
+	} else {
+		if (private)
+			mss->private_clean += size;
+		else
+			mss->shared_clean += size;
 	}
+}
+
+/*
+ * Account one mapping of page: a 4 KB PTE, or (compound) a whole PMD-mapped
+ * compound page. A page whose only reference is this mapping is private
+ * without looking further; otherwise each frame is shared by its map count.
+ */
+static void smaps_account(struct mem_size_stats *mss, struct page *page, bool compound,
+			  bool young, bool dirty, bool locked)
+{
+	unsigned long nr = compound ? 1UL << compound_order(page) : 1;
+	unsigned long size = nr * PAGE_SIZE;
+
+	if (PageAnon(page))
+		mss->anonymous += size;	/* no MADV_FREE, so nothing is LazyFree */
+	mss->resident += size;
+	if (young)
+		mss->referenced += size;
+	/* The reference count lives in the head (Linux: page_count). */
+	if (page_ref_count(compound_head(page)) == 1) {
+		smaps_page_accumulate(mss, page, size, (u64)size << PSS_SHIFT, dirty, locked, true);
+		return;
+	}
+	for (unsigned long i = 0; i < nr; i++, page++) {
+		int mapcount = kpage_mapcount(page);
+		u64 pss = (u64)PAGE_SIZE << PSS_SHIFT;
+
+		if (mapcount >= 2)
+			pss /= mapcount;
+		smaps_page_accumulate(mss, page, PAGE_SIZE, pss, dirty, locked, mapcount < 2);
+	}
+}
+
+static void smaps_pte_entry(struct mem_size_stats *mss, const struct vm_area_struct *vma, pte_t pte)
+{
+	struct page *page;
+
+	if (!pte_present(pte))
+		return;
+	page = vm_normal_page(pte);
+	if (!page)
+		return;	/* the zero page: not in Rss, as on Linux */
+	smaps_account(mss, page, false, pte_young(pte), pte_dirty(pte), vma->vm_flags & VM_LOCKED);
+}
+
+/*
+ * A 2 MB leaf: a hugetlb page in a VM_HUGETLB VMA (only the *_Hugetlb
+ * lines count it, as Linux's smaps_hugetlb_range), else a THP, counted
+ * whole (Linux: smaps_pmd_entry). The huge zero page counts nowhere.
+ */
+static void smaps_pmd_entry(struct mem_size_stats *mss, const struct vm_area_struct *vma, pmd_t pmd)
+{
+	struct page *page = pfn_to_page(pmd_pfn(pmd));
+
+	if (!pfn_valid(pmd_pfn(pmd)) || PageZero(page))
+		return;
+	if (vma->vm_flags & VM_HUGETLB) {
+		if (kpage_mapcount(page) >= 2)
+			mss->shared_hugetlb += PMD_SIZE;
+		else
+			mss->private_hugetlb += PMD_SIZE;
+		return;
+	}
+	if (PageAnon(page))
+		mss->anonymous_thp += PMD_SIZE;
+	else
+		mss->shmem_thp += PMD_SIZE;
+	smaps_account(mss, page, true, pmd_young(pmd), pmd_dirty(pmd), vma->vm_flags & VM_LOCKED);
+}
+
+/* The PMD entry covering addr in mm, or NULL if an upper level is empty; *next: where it stops. */
+static pmd_t *pmd_lookup(struct mm_struct *mm, unsigned long addr, unsigned long *next)
+{
+	pgd_t *pgd = mm->pgd + pgd_index(addr);
+	pud_t *pud;
+
+	*next = (addr & ~(PGDIR_SIZE - 1)) + PGDIR_SIZE;
+	if (!pgd_present(*pgd))
+		return NULL;
+	pud = pud_offset(pgd, addr);
+	*next = (addr & PUD_MASK) + PUD_SIZE;
+	if (!pud_present(*pud) || pud_leaf(*pud))
+		return NULL;
+	*next = (addr & PMD_MASK) + PMD_SIZE;
+	return pmd_offset(pud, addr);
+}
+
+/* Add [vma->vm_start, vma->vm_end) to mss, one PMD at a time (Linux: smap_gather_stats). */
+static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
+{
+	unsigned long addr = vma->vm_start, next;
+
+	for (; addr < vma->vm_end; addr = next) {
+		pmd_t *pmd = pmd_lookup(vma->vm_mm, addr, &next);
+
+		next = min(next, vma->vm_end);
+		if (!pmd || !pmd_present(*pmd))
+			continue;
+		if (pmd_leaf(*pmd)) {
+			smaps_pmd_entry(mss, vma, *pmd);
+			continue;
+		}
+		for (pte_t *pte = pte_offset_kernel(pmd, addr); addr < next; addr += PAGE_SIZE, pte++)
+			smaps_pte_entry(mss, vma, *pte);
+	}
+}
+
+/* "Name:" padded to 16 columns, kB right-aligned in 8 (Linux: SEQ_PUT_DEC). */
+static void smap_line(struct seq_file *m, const char *name, unsigned long bytes)
+{
+	seq_printf(m, "%-16s%8lu kB\n", name, bytes >> 10);
+}
+
+/* The lines smaps and smaps_rollup share (Linux: __show_smap). */
+static void __show_smap(struct seq_file *m, const struct mem_size_stats *mss, bool rollup_mode)
+{
+	smap_line(m, "Rss:", mss->resident);
+	smap_line(m, "Pss:", mss->pss >> PSS_SHIFT);
+	smap_line(m, "Pss_Dirty:", mss->pss_dirty >> PSS_SHIFT);
+	if (rollup_mode) {
+		smap_line(m, "Pss_Anon:", mss->pss_anon >> PSS_SHIFT);
+		smap_line(m, "Pss_File:", mss->pss_file >> PSS_SHIFT);
+		smap_line(m, "Pss_Shmem:", mss->pss_shmem >> PSS_SHIFT);
+	}
+	smap_line(m, "Shared_Clean:", mss->shared_clean);
+	smap_line(m, "Shared_Dirty:", mss->shared_dirty);
+	smap_line(m, "Private_Clean:", mss->private_clean);
+	smap_line(m, "Private_Dirty:", mss->private_dirty);
+	smap_line(m, "Referenced:", mss->referenced);
+	smap_line(m, "Anonymous:", mss->anonymous);
+	smap_line(m, "LazyFree:", mss->lazyfree);
+	smap_line(m, "AnonHugePages:", mss->anonymous_thp);
+	smap_line(m, "ShmemPmdMapped:", mss->shmem_thp);
+	smap_line(m, "FilePmdMapped:", mss->file_thp);
+	smap_line(m, "Shared_Hugetlb:", mss->shared_hugetlb);
+	seq_printf(m, "Private_Hugetlb: %7lu kB\n", mss->private_hugetlb >> 10);	/* Linux: width 7 here */
+	smap_line(m, "Swap:", mss->swap);
+	smap_line(m, "SwapPss:", mss->swap_pss >> PSS_SHIFT);
+	smap_line(m, "Locked:", mss->pss_locked >> PSS_SHIFT);
+}
+
+/*
+ * The VmFlags mnemonics of the flags Pagoda has, in bit order (Linux:
+ * show_smap_vma_flags). Linux also shows "ac" (VM_ACCOUNT) on private
+ * writable memory and "sd" (VM_SOFTDIRTY) on every VMA: Pagoda does not
+ * account commit charge or track soft-dirty, so it has neither.
+ */
+static const struct {
+	unsigned long flag;
+	char name[3];
+} vma_flag_names[] = {
+	{ VM_READ, "rd" }, { VM_WRITE, "wr" }, { VM_EXEC, "ex" }, { VM_SHARED, "sh" },
+	{ VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" }, { VM_MAYSHARE, "ms" },
+	{ VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" }, { VM_DONTCOPY, "dc" }, { VM_NORESERVE, "nr" },
+	{ VM_HUGETLB, "ht" }, { VM_WIPEONFORK, "wf" }, { VM_HUGEPAGE, "hg" }, { VM_NOHUGEPAGE, "nh" },
+};
+
+static void show_smap_vma_flags(struct seq_file *m, const struct vm_area_struct *vma)
+{
+	seq_puts(m, "VmFlags: ");
+	for (size_t i = 0; i < ARRAY_SIZE(vma_flag_names); i++)
+		if (vma->vm_flags & vma_flag_names[i].flag)
+			seq_printf(m, "%s ", vma_flag_names[i].name);
+	seq_putc(m, '\n');
+}
+
+/* The page size of the VMA's mappings (Linux: vma_kernel_pagesize, vma_mmu_pagesize). */
+static unsigned long vma_kernel_pagesize(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_HUGETLB) ? PMD_SIZE : PAGE_SIZE;
+}
+
+static void show_smap(struct seq_file *m, struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct mem_size_stats mss;
+
+	memset(&mss, 0, sizeof(mss));
+	smap_gather_stats(vma, &mss);
+	show_map_vma(m, mm, vma);
+	smap_line(m, "Size:", vma->vm_end - vma->vm_start);
+	smap_line(m, "KernelPageSize:", vma_kernel_pagesize(vma));
+	smap_line(m, "MMUPageSize:", vma_kernel_pagesize(vma));
+	__show_smap(m, &mss, false);
+	seq_printf(m, "THPeligible:    %d\n", thp_vma_eligible(vma));
+	show_smap_vma_flags(m, vma);
+}
+
+int proc_pid_smaps(struct seq_file *m, struct proc_file *pf)
+{
+	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	struct vm_area_struct *vma;
+
+	if (!t)
+		return -ESRCH;
+	if (!t->mm)
+		return 0;
+	for_each_vma(t->mm, vma)
+		show_smap(m, t->mm, vma);
+	return 0;
+}
+
+/*
+ * One smaps record for the whole address space: the header spans the
+ * first VMA's start to the last one's end, "---p" and no file, and named
+ * [rollup]; the sums keep Pss in fixed point until printed, so the rollup's
+ * Pss may exceed the sum of the VMAs' rounded ones by less than 1 kB each.
+ * A task without an mm (a kernel thread, a zombie) gives ESRCH, as Linux.
+ */
+int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf)
+{
+	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	struct mem_size_stats mss;
+	struct vm_area_struct *vma;
+	unsigned long start = 0, end = 0;
+	size_t line = m->count;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	memset(&mss, 0, sizeof(mss));
+	for_each_vma(t->mm, vma) {
+		if (!start)
+			start = vma->vm_start;
+		smap_gather_stats(vma, &mss);
+		end = vma->vm_end;
+	}
+	show_vma_header_prefix(m, start, end, 0, 0, 0, 0);
+	show_vma_name(m, line, "[rollup]");
+	__show_smap(m, &mss, true);
 	return 0;
 }
 
@@ -111,26 +438,57 @@ int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
 #define PM_SWAP			(1UL << 62)
 #define PM_PRESENT		(1UL << 63)
 
-static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
+/*
+ * Every 4 KB of a 2 MB leaf shows as present, with its own frame number
+ * (Linux: pagemap_pmd_range); exclusive if the compound page is mapped
+ * once. Linux sets PM_FILE here only for a hugetlb page that is not anonymous.
+ */
+static u64 pagemap_pmd_entry(const struct vm_area_struct *vma, pmd_t pmd, unsigned long addr)
 {
-	struct vm_area_struct *vma = find_vma(mm, addr);
-	pte_t *ptep;
+	unsigned long pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+	struct page *head = pfn_to_page(pmd_pfn(pmd));
+	u64 entry = PM_PRESENT | (pfn & PM_PFRAME_MASK);
+
+	if (!pfn_valid(pmd_pfn(pmd)))
+		return entry;
+	if (kpage_mapcount(head) == 1)
+		entry |= PM_MMAP_EXCLUSIVE;
+	if ((vma->vm_flags & VM_HUGETLB) && !PageAnon(head))
+		entry |= PM_FILE;
+	return entry;
+}
+
+static u64 pagemap_pte_entry(pte_t pte)
+{
 	struct page *page;
 	u64 entry;
 
-	if (!vma || vma->vm_start > addr)
+	if (!pte_present(pte))
 		return 0;
-	ptep = follow_pte(mm, addr);
-	if (!ptep || !pte_present(*ptep))
-		return 0;
-	entry = PM_PRESENT | (pte_pfn(*ptep) & PM_PFRAME_MASK);
-	page = vm_normal_page(*ptep);
-	if (page && page_mapcount(page) == 1)
+	entry = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);
+	page = vm_normal_page(pte);
+	if (page && kpage_mapcount(page) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	/* A program's file page, or shared anonymous memory (shmem in Linux). */
 	if (page && !PageAnon(page))
 		entry |= PM_FILE;
 	return entry;
+}
+
+static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	unsigned long next;
+	pmd_t *pmd;
+
+	if (!vma || vma->vm_start > addr)
+		return 0;
+	pmd = pmd_lookup(mm, addr, &next);
+	if (!pmd || !pmd_present(*pmd))
+		return 0;
+	if (pmd_leaf(*pmd))
+		return pagemap_pmd_entry(vma, *pmd, addr);
+	return pagemap_pte_entry(*pte_offset_kernel(pmd, addr));
 }
 
 /*

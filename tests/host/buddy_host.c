@@ -345,6 +345,12 @@ static void count_tap_lines(size_t start, int *ok, int *not_ok)
 }
 
 /*
+ * tests/kernel/selftest.c lists the kpageflags suite too, which needs
+ * fs/proc/page.c: the host build has no /proc, so an empty suite links it.
+ */
+const struct selftest_suite kpageflags_selftest_suite = { .name = "kpageflags" };
+
+/*
  * The boot self-test, read back from the log: one "ok" line per case of
  * the table; selftest=buddy/split runs that case alone, and a name that
  * matches nothing runs nothing.

@@ -13,6 +13,7 @@
 
 static const struct selftest_suite *const selftest_suites[] = {
 	&buddy_selftest_suite,
+	&kpageflags_selftest_suite,
 };
 
 /* The case being run: why it failed or was skipped. */
