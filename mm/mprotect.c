@@ -44,7 +44,16 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 
 	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
-		pte_t *ptep = pte_table_range(mm, addr, end, &next);
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		pte_t *ptep;
+
+		/*
+		 * Pagoda splits a huge PMD here; Linux 6.1 keeps a wholly covered
+		 * one huge (change_huge_pmd), PROT_NONE included.
+		 */
+		if (pmd && pmd_trans_huge(*pmd))
+			__split_huge_pmd(vma, pmd, addr);
+		ptep = pte_table_range(mm, addr, end, &next);
 
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
 			pte_t pte;

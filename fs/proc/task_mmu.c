@@ -121,8 +121,18 @@ static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 	if (!vma || vma->vm_start > addr)
 		return 0;
 	ptep = follow_pte(mm, addr);
-	if (!ptep || !pte_present(*ptep))
-		return 0;
+	if (!ptep || !pte_present(*ptep)) {
+		pmd_t pmd;
+
+		/* A huge PMD: the 4 KB frame of it at addr (Linux: pagemap_pmd_range). */
+		page = follow_trans_huge_pmd(mm, addr, &pmd);
+		if (!pmd_trans_huge(pmd))
+			return 0;
+		entry = PM_PRESENT | ((pmd_pfn(pmd) + pte_index(addr)) & PM_PFRAME_MASK);
+		if (page && page_mapcount(page) == 1)
+			entry |= PM_MMAP_EXCLUSIVE;
+		return entry;
+	}
 	entry = PM_PRESENT | (pte_pfn(*ptep) & PM_PFRAME_MASK);
 	page = vm_normal_page(*ptep);
 	if (page && page_mapcount(page) == 1)
