@@ -67,6 +67,8 @@ int thp_hpage_pmd_size_show(struct seq_file *m, struct proc_file *pf);
 int thp_enabled_store(struct proc_file *pf, const char *req);
 int thp_defrag_store(struct proc_file *pf, const char *req);
 int thp_use_zero_page_store(struct proc_file *pf, const char *req);
+int thp_cow_policy_show(struct seq_file *m, struct proc_file *pf);
+int thp_cow_policy_store(struct proc_file *pf, const char *req);
 int pagoda_check_show(struct seq_file *m, struct proc_file *pf);
 int rmap_write(struct proc_file *pf, const char *req);
 int rmap_show(struct seq_file *m, struct proc_file *pf);

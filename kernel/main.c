@@ -37,6 +37,8 @@ static void mm_init(void)
 	zero_page_init();
 	if (cmdline_get("transparent_hugepage", opt, sizeof(opt)))
 		setup_transparent_hugepage(opt);
+	if (cmdline_get("pagoda_thp_cow", opt, sizeof(opt)))
+		setup_thp_cow_policy(opt);
 	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
 }
 

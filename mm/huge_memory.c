@@ -7,8 +7,11 @@
  *         write                -> alloc_hugepage_vma, __do_huge_pmd_anonymous_page
  *         no order-9 block     -> VM_FAULT_FALLBACK: 4 KB pages (thp_fault_fallback)
  *     PMD huge, write to RO  -> wp_huge_pmd -> do_huge_pmd_wp_page
- *         exclusive            -> reuse in place
- *         shared / huge zero   -> __split_huge_pmd, VM_FAULT_FALLBACK: do_wp_page copies 4 KB
+ *         exclusive            -> reuse in place (pagoda_thp_cow_reuse)
+ *         shared / huge zero   -> pagoda_cow_policy "split" (Linux 5.8+, default):
+ *                                 __split_huge_pmd, VM_FAULT_FALLBACK: do_wp_page copies 4 KB
+ *                                 "copy" (Linux 4.x, seed 001): do_huge_pmd_wp_page_copy,
+ *                                 a new THP with all 2 MB (pagoda_thp_cow_copy), or split
  *     PMD huge, otherwise    -> huge_pmd_set_accessed
  *
  * A THP is an order-9 compound page. Its PMD mappings count in
@@ -122,6 +125,41 @@ int thp_use_zero_page_store(struct proc_file *pf, const char *req)
 		return v;
 	thp_use_zero_page = v;
 	return 0;
+}
+
+/*
+ * Pagoda only: what a write to a shared THP does. "split" is Linux 5.8+
+ * (commit 3917c80280c9); "copy" is Linux 4.x's whole 2 MB copy (seed 001).
+ */
+enum thp_cow_policy { THP_COW_SPLIT, THP_COW_COPY };
+static const char *const thp_cow_names[] = { "split", "copy" };
+static int thp_cow_policy = THP_COW_SPLIT;
+
+int thp_cow_policy_show(struct seq_file *m, struct proc_file *pf)
+{
+	show_modes(m, thp_cow_names, 2, thp_cow_policy);
+	return 0;
+}
+
+int thp_cow_policy_store(struct proc_file *pf, const char *req)
+{
+	int policy = parse_mode(req, thp_cow_names, 2);
+
+	if (policy < 0)
+		return policy;
+	thp_cow_policy = policy;
+	return 0;
+}
+
+/* Boot: pagoda_thp_cow=split|copy (Pagoda only). A bad value is reported and ignored. */
+void setup_thp_cow_policy(const char *opt)
+{
+	int policy = parse_mode(opt, thp_cow_names, 2);
+
+	if (policy < 0)
+		printk("pagoda_thp_cow= cannot parse, ignored\n");
+	else
+		thp_cow_policy = policy;
 }
 
 int thp_hpage_pmd_size_show(struct seq_file *m, struct proc_file *pf)
@@ -391,11 +429,69 @@ static void thp_move_anon_rmap(struct page *head, struct vm_area_struct *vma)
 	SetPageAnonExclusive(head);
 }
 
+/* Split this PMD for the 4 KB COW of do_wp_page (Linux 6.1's fallback label). */
+static vm_fault_t do_huge_pmd_wp_page_split(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+
+	spin_lock(&mm->page_table_lock);
+	if (pmd_same(*vmf->pmd, vmf->orig_pmd))
+		__split_huge_pmd(vmf->vma, vmf->pmd, vmf->address);
+	spin_unlock(&mm->page_table_lock);
+	return VM_FAULT_FALLBACK;
+}
+
+/*
+ * The "copy" policy (Linux 4.x's do_huge_pmd_wp_page, seed 001): this PMD
+ * gets a new THP holding a copy of all 2 MB, or a cleared one for the huge
+ * zero page (thp_fault_alloc). With no order-9 block free, Linux 4.x
+ * copied 512 4 KB pages (do_huge_pmd_wp_page_fallback); Pagoda splits
+ * instead and counts thp_fault_fallback. Called without the lock.
+ */
+static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	struct page *old = is_huge_zero_pmd(vmf->orig_pmd) ? NULL : pfn_to_page(pmd_pfn(vmf->orig_pmd));
+	struct page *new = alloc_hugepage_vma(GFP_TRANSHUGE, vma, haddr, HPAGE_PMD_ORDER);
+
+	if (!new) {
+		count_vm_event(THP_FAULT_FALLBACK);
+		return do_huge_pmd_wp_page_split(vmf);
+	}
+	if (old)
+		memcpy(page_address(new), page_address(old), HPAGE_PMD_NR << PAGE_SHIFT);
+	spin_lock(&mm->page_table_lock);
+	if (!pmd_same(*vmf->pmd, vmf->orig_pmd)) {
+		spin_unlock(&mm->page_table_lock);
+		put_page(new);
+		return VM_FAULT_OK;
+	}
+	pmdp_get_and_clear(vmf->pmd);
+	if (current->mm == mm)
+		flush_tlb_local();
+	page_add_new_anon_rmap(new, vma, haddr);
+	set_pmd(vmf->pmd, maybe_pmd_mkwrite(pmd_mkdirty(mk_huge_pmd(new, vma->vm_page_prot)), vma));
+	if (old) {
+		page_remove_compound_rmap(old);
+		put_page(old);
+		thp_page_unmapped(old, NULL);	/* the other side may hold only part of it by PTEs */
+		count_vm_event(PAGODA_THP_COW_COPY);
+	} else {
+		add_mm_counter(mm, MM_ANONPAGES, HPAGE_PMD_NR);	/* the huge zero page was not RSS */
+	}
+	spin_unlock(&mm->page_table_lock);
+	count_vm_event(THP_FAULT_ALLOC);
+	return VM_FAULT_OK;
+}
+
 /*
  * Write to a read-only huge PMD (Linux 6.1: do_huge_pmd_wp_page). A THP
  * only this PMD references is reused in place. Anything else - the huge
- * zero page, a THP shared after fork - is split here, and the 4 KB COW of
- * do_wp_page copies one page (Linux 5.8+; 4.x copied all 2 MB).
+ * zero page, a THP shared after fork - goes by pagoda_cow_policy: "split"
+ * splits this PMD and the 4 KB COW of do_wp_page copies one page (Linux
+ * 5.8+), "copy" copies all 2 MB (Linux 4.x).
  */
 vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 {
@@ -417,12 +513,14 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 		set_pmd(vmf->pmd, maybe_pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(vmf->orig_pmd)), vma));
 		flush_tlb_mm_page(mm, vmf->address);
 		spin_unlock(&mm->page_table_lock);
+		count_vm_event(PAGODA_THP_COW_REUSE);
 		return VM_FAULT_OK;
 	}
 fallback:
-	__split_huge_pmd(vma, vmf->pmd, vmf->address);
 	spin_unlock(&mm->page_table_lock);
-	return VM_FAULT_FALLBACK;
+	if (thp_cow_policy == THP_COW_COPY)
+		return do_huge_pmd_wp_page_copy(vmf);
+	return do_huge_pmd_wp_page_split(vmf);
 }
 
 /* ---- fork ---- */

@@ -269,6 +269,7 @@ void mm_put_huge_zero_page(struct mm_struct *mm);
 unsigned long nr_anon_thp_pages(int nid);
 struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd_t *pmdval);
 void setup_transparent_hugepage(const char *opt);
+void setup_thp_cow_policy(const char *opt);
 
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
@@ -303,6 +304,8 @@ enum vm_event_item {
 	THP_SPLIT_PAGE,		/* split_huge_page: a THP became 512 pages */
 	THP_SPLIT_PMD,		/* split_huge_pmd: a huge PMD became 512 PTEs */
 	THP_ZERO_PAGE_ALLOC,	/* the huge zero page was allocated */
+	PAGODA_THP_COW_COPY,	/* do_huge_pmd_wp_page copied a shared THP whole (policy "copy") */
+	PAGODA_THP_COW_REUSE,	/* do_huge_pmd_wp_page reused an exclusive THP in place */
 	NR_VM_EVENT_ITEMS,
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];

@@ -84,6 +84,8 @@ static const struct vmstat_item vmstat_items[] = {
 	/* Pagoda only (docs/files.md) */
 	VM_EVENT("pagoda_cow_copy", PAGODA_COW_COPY),
 	VM_EVENT("pagoda_cow_reuse", PAGODA_COW_REUSE),
+	VM_EVENT("pagoda_thp_cow_copy", PAGODA_THP_COW_COPY),
+	VM_EVENT("pagoda_thp_cow_reuse", PAGODA_THP_COW_REUSE),
 };
 
 int vmstat_show(struct seq_file *m, struct proc_file *pf)

@@ -41,6 +41,8 @@ const struct proc_entry proc_entries[] = {
 	{ "/sys/kernel/mm/transparent_hugepage/use_zero_page", 0644, thp_use_zero_page_show, NULL,
 	  thp_use_zero_page_store },
 	SHOW("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", 0444, thp_hpage_pmd_size_show),
+	{ "/sys/kernel/mm/transparent_hugepage/pagoda_cow_policy", 0644, thp_cow_policy_show, NULL,
+	  thp_cow_policy_store },
 
 	SHOW("/sys/kernel/debug/pagoda/check", 0444, pagoda_check_show),
 	QUERY("/sys/kernel/debug/pagoda/rmap", rmap_show, rmap_write),
