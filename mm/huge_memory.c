@@ -9,7 +9,7 @@
  *     PMD huge, write to RO  -> wp_huge_pmd -> do_huge_pmd_wp_page
  *         exclusive            -> reuse in place (pagoda_thp_cow_reuse)
  *         shared / huge zero   -> pagoda_cow_policy "split" (Linux 5.8+, default):
- *                                 __split_huge_pmd, VM_FAULT_FALLBACK: do_wp_page copies 4 KB
+ *                                 __split_huge_pmd_locked, VM_FAULT_FALLBACK: do_wp_page copies 4 KB
  *                                 "copy" (Linux 4.x, seed 001): do_huge_pmd_wp_page_copy,
  *                                 a new THP with all 2 MB (pagoda_thp_cow_copy), or split
  *     PMD huge, otherwise    -> huge_pmd_set_accessed
@@ -20,7 +20,7 @@
  * one reference on the head, and so does each PTE of a split PMD.
  *
  * Every huge PMD has a page table deposited with it (mm->pmd_huge_pte), so
- * __split_huge_pmd, which turns it into 512 PTEs, never allocates. Paths
+ * __split_huge_pmd_locked, which turns it into 512 PTEs, never allocates. Paths
  * that are not huge-aware split first: a VMA split inside a THP
  * (split_huge_pmd_address), mprotect, a zap of part of a PMD; a zap of a
  * whole PMD calls zap_huge_pmd.
@@ -436,7 +436,7 @@ static vm_fault_t do_huge_pmd_wp_page_split(struct vm_fault *vmf)
 
 	spin_lock(&mm->page_table_lock);
 	if (pmd_same(*vmf->pmd, vmf->orig_pmd))
-		__split_huge_pmd(vmf->vma, vmf->pmd, vmf->address);
+		__split_huge_pmd_locked(vmf->vma, vmf->pmd, vmf->address);
 	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_FALLBACK;
 }
@@ -632,7 +632,7 @@ void thp_page_unmapped(struct page *page, struct page *pinned)
  * The mappings move from compound_mapcount to each subpage's _mapcount,
  * and each PTE takes its own reference. mm->page_table_lock held.
  */
-void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address)
+void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long haddr = address & PMD_MASK;
@@ -672,18 +672,26 @@ void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr
 	pmd_populate(mm, pmd, ptes);
 }
 
-/* Split the huge PMD mapping address in vma, if there is one (Linux: split_huge_pmd_address). */
-void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
+/* Split *pmd if it is huge (Linux: split_huge_pmd, the macro, and __split_huge_pmd). Takes the lock. */
+void split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pmd_t *pmd = mm_find_pmd(mm, address);
 
-	if (!pmd || !pmd_trans_huge(*pmd))
+	if (!pmd_trans_huge(*pmd))
 		return;
 	spin_lock(&mm->page_table_lock);
 	if (pmd_trans_huge(*pmd))
-		__split_huge_pmd(vma, pmd, address);
+		__split_huge_pmd_locked(vma, pmd, address);
 	spin_unlock(&mm->page_table_lock);
+}
+
+/* Split the huge PMD mapping address in vma, if there is one (Linux: split_huge_pmd_address). */
+void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
+{
+	pmd_t *pmd = mm_find_pmd(vma->vm_mm, address);
+
+	if (pmd)
+		split_huge_pmd(vma, pmd, address);
 }
 
 /*
@@ -729,6 +737,18 @@ struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd
 	if (is_huge_zero_pmd(*pmd))
 		return NULL;
 	return pfn_to_page(pmd_pfn(*pmd) + pte_index(addr));
+}
+
+/*
+ * A huge PMD maps addr, writable if write is asked: GUP's follow_page
+ * would take it without a fault (populate_range, MADV_POPULATE_*).
+ */
+bool huge_pmd_covers(struct mm_struct *mm, unsigned long addr, bool write)
+{
+	pmd_t pmd;
+
+	follow_trans_huge_pmd(mm, addr, &pmd);
+	return pmd_trans_huge(pmd) && (!write || pmd_write(pmd));
 }
 
 /* AnonHugePages, in pages: THPs mapped by a PMD on node nid (-1: all nodes). */

@@ -320,6 +320,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		}
 		page_remove_rmap(old, vma);
 		put_page(old);
+		if (PageCompound(old))
+			thp_page_unmapped(old, NULL);	/* a subpage of a THP: free what nothing maps */
 	} else {
 		inc_mm_counter(mm, MM_ANONPAGES);
 	}
@@ -684,7 +686,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 				zap_huge_pmd(vma, pmd, addr);
 				continue;
 			}
-			__split_huge_pmd(vma, pmd, addr);	/* part of it: MADV_DONTNEED of a range */
+			__split_huge_pmd_locked(vma, pmd, addr);	/* part of it: MADV_DONTNEED of a range */
 		}
 		ptep = pte_table_range(mm, addr, end, &next);
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++)

@@ -262,11 +262,13 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst
 		  pmd_t *src_pmd, unsigned long addr, struct vm_area_struct *src_vma);
 void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr);
 void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr);
-void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address);
+void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address);
+void split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address);
 void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address);
 void thp_page_unmapped(struct page *page, struct page *pinned);
 void mm_put_huge_zero_page(struct mm_struct *mm);
 unsigned long nr_anon_thp_pages(int nid);
+bool huge_pmd_covers(struct mm_struct *mm, unsigned long addr, bool write);
 struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd_t *pmdval);
 void setup_transparent_hugepage(const char *opt);
 void setup_thp_cow_policy(const char *opt);

@@ -386,6 +386,10 @@ void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 		if (pte && pte_present(*pte))
 			continue;
+		if (huge_pmd_covers(vma->vm_mm, addr, flags & FAULT_FLAG_WRITE)) {
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;	/* GUP follows a huge PMD whole */
+			continue;
+		}
 		if (handle_mm_fault(vma, addr, flags) != VM_FAULT_OK)
 			break;
 	}

@@ -52,7 +52,7 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 		 * one huge (change_huge_pmd), PROT_NONE included.
 		 */
 		if (pmd && pmd_trans_huge(*pmd))
-			__split_huge_pmd(vma, pmd, addr);
+			__split_huge_pmd_locked(vma, pmd, addr);
 		ptep = pte_table_range(mm, addr, end, &next);
 
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {

@@ -519,7 +519,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 	spin_lock(&mm->page_table_lock);
 	/* A THP mapped by a PMD: split it first, then unmap the one PTE (Linux: TTU_SPLIT_HUGE_PMD). */
 	if (page_vma_mapped_pmd(page, vma, address))
-		__split_huge_pmd(vma, mm_find_pmd(mm, address), address);
+		__split_huge_pmd_locked(vma, mm_find_pmd(mm, address), address);
 	ptep = page_vma_mapped_pte(page, vma, address);
 	if (ptep) {
 		ptep_get_and_clear(ptep);
