@@ -695,6 +695,23 @@ void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
 }
 
 /*
+ * mprotect of a whole huge PMD: the VMA's new protection, the page and
+ * the PMD kept (Linux 6.1: change_huge_pmd). A private writable VMA's
+ * protection is read-only: the next write faults and do_huge_pmd_wp_page
+ * reuses an exclusive THP, as in Linux 6.1. mm->page_table_lock held.
+ */
+void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
+{
+	pmd_t entry = pmd_modify(*pmd, vma->vm_page_prot);
+
+	if (is_huge_zero_pmd(entry))
+		entry = pmd_wrprotect(entry);
+	set_pmd(pmd, entry);
+	if (current->mm == vma->vm_mm)
+		flush_tlb_local();
+}
+
+/*
  * Unmap a whole huge PMD: the page loses this mapping and its reference;
  * the deposited table is freed (Linux: zap_huge_pmd). mm->page_table_lock held.
  */

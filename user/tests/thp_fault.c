@@ -6,7 +6,8 @@
  * zeros); the write that follows splits it and takes one 4 KB page.  No THP
  * under MADV_NOHUGEPAGE, enabled=never, enabled=madvise without
  * MADV_HUGEPAGE, or in a VMA where no aligned 2 MB fits.  Partial
- * MADV_DONTNEED, mprotect and munmap keep the rest with its data.  fork
+ * MADV_DONTNEED, mprotect and munmap keep the rest with its data; an
+ * mprotect of the whole 2 MB keeps the THP.  fork
  * shares the THP; a write splits the writer's PMD and copies 4 KB (Linux
  * 5.8+), both sides keep their own data.  Every knob written is restored.
  */
@@ -202,6 +203,28 @@ static void partial(void)
 	sys_munmap(p, THP_SIZE / 2);
 }
 
+/* mprotect of the whole 2 MB keeps the THP (Linux 6.1: change_huge_pmd). */
+static void mprotect_whole(void)
+{
+	unsigned char *p = thp_area(MADV_HUGEPAGE);
+	long split;
+	uint64_t pfn;
+
+	if (!tap_ok(p != NULL, "mmap for a whole mprotect"))
+		return;
+	fill(p, 7);
+	pfn = page_pfn(0, p);
+	split = vmstat_get("thp_split_pmd");
+	tap_is_long(sys_mprotect(p, THP_SIZE, PROT_READ), 0, "mprotect the whole THP read-only");
+	tap_ok(is_huge(0, p) && page_pfn(0, p) == pfn && check(p, 7, 0, 0), "still one THP with its data");
+	tap_is_long(sys_mprotect(p, THP_SIZE, PROT_READ | PROT_WRITE), 0, "and read-write again");
+	p[PAGE_SIZE] = 0x42;
+	tap_ok(p[PAGE_SIZE] == 0x42 && is_huge(0, p) && page_pfn(0, p) == pfn,
+	       "the write lands in the same THP");
+	tap_is_long(vmstat_get("thp_split_pmd") - split, 0, "no PMD was split");
+	sys_munmap(p, THP_SIZE);
+}
+
 static void cow(void)
 {
 	unsigned char *p = thp_area(MADV_HUGEPAGE);
@@ -244,6 +267,7 @@ int main(void)
 	policies();
 	knob_write(ENABLED, "always");
 	partial();
+	mprotect_whole();
 	cow();
 	knob_write(ENABLED, saved_enabled);
 	return tap_done();
