@@ -79,7 +79,6 @@ enum {
 #define KPF(bit)	(1ULL << (bit))
 struct page;
 u64 stable_page_flags(struct page *page);
-int kpage_mapcount(struct page *page);	/* PTE maps + PMD maps of its compound page (Linux 6.1 page_mapcount) */
 
 /* The handlers of proc_entries[], by file */
 int meminfo_proc_show(struct seq_file *m, struct proc_file *pf);
@@ -103,6 +102,11 @@ int thp_enabled_show(struct seq_file *m, struct proc_file *pf);
 int thp_defrag_show(struct seq_file *m, struct proc_file *pf);
 int thp_use_zero_page_show(struct seq_file *m, struct proc_file *pf);
 int thp_hpage_pmd_size_show(struct seq_file *m, struct proc_file *pf);
+int thp_enabled_store(struct proc_file *pf, const char *req);
+int thp_defrag_store(struct proc_file *pf, const char *req);
+int thp_use_zero_page_store(struct proc_file *pf, const char *req);
+int thp_cow_policy_show(struct seq_file *m, struct proc_file *pf);
+int thp_cow_policy_store(struct proc_file *pf, const char *req);
 int pagoda_check_show(struct seq_file *m, struct proc_file *pf);
 int rmap_write(struct proc_file *pf, const char *req);
 int rmap_show(struct seq_file *m, struct proc_file *pf);

@@ -23,7 +23,7 @@
 
 static void mm_init(void)
 {
-	char opt[8];
+	char opt[16];
 
 	/* Poisoning freed pages catches use-after-free; benchmarks turn it off (Linux: page_poison=). */
 	if (cmdline_get("page_poison", opt, sizeof(opt)))
@@ -35,6 +35,10 @@ static void mm_init(void)
 	mmap_init();
 	anon_vma_init();
 	zero_page_init();
+	if (cmdline_get("transparent_hugepage", opt, sizeof(opt)))
+		setup_transparent_hugepage(opt);
+	if (cmdline_get("pagoda_thp_cow", opt, sizeof(opt)))
+		setup_thp_cow_policy(opt);
 	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
 }
 

@@ -32,5 +32,6 @@ static inline int atomic_dec_return(atomic_t *v) { return __atomic_sub_fetch(&v-
 static inline bool atomic_dec_and_test(atomic_t *v) { return atomic_dec_return(v) == 0; }
 static inline bool atomic_inc_and_test(atomic_t *v) { return atomic_inc_return(v) == 0; }
 static inline int atomic_add_return(int i, atomic_t *v) { return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
+static inline void atomic_add(int i, atomic_t *v) { __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 
 #endif

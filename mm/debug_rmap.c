@@ -49,11 +49,28 @@ static pid_t mm_owner_pid(const struct mm_struct *mm)
 	return -1;
 }
 
+/* The frame mapped at addr by a PTE or a huge PMD; false if none is present. */
+static bool mapped_pfn(struct mm_struct *mm, unsigned long addr, unsigned long *pfn)
+{
+	pte_t *ptep = follow_pte(mm, addr);
+	pmd_t pmd;
+
+	if (ptep && pte_present(*ptep)) {
+		*pfn = pte_pfn(*ptep);
+		return true;
+	}
+	follow_trans_huge_pmd(mm, addr, &pmd);
+	if (!pmd_trans_huge(pmd))
+		return false;
+	*pfn = pmd_pfn(pmd) + pte_index(addr);
+	return true;
+}
+
 static bool pte_maps_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
 {
-	pte_t *ptep = follow_pte(vma->vm_mm, addr);
+	unsigned long pfn;
 
-	return ptep && pte_present(*ptep) && pte_pfn(*ptep) == page_to_pfn(page);
+	return mapped_pfn(vma->vm_mm, addr, &pfn) && pfn == page_to_pfn(page);
 }
 
 struct rmap_report_arg {
@@ -98,18 +115,17 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	struct rmap_walk_control rwc = { .arg = &arg, .rmap_one = report_one };
 	struct anon_vma *av;
 	struct page *page;
-	pte_t *ptep;
+	unsigned long pfn;
 
 	if (!t || !t->mm)
 		return -ESRCH;
 	addr &= PAGE_MASK;
-	ptep = follow_pte(t->mm, addr);
-	if (!ptep || !pte_present(*ptep))
+	if (!mapped_pfn(t->mm, addr, &pfn))
 		return -ENOENT;
-	page = vm_normal_page(*ptep);
+	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
 	emit(&r, "pid %d address 0x%lx\n", pid, addr);
-	if (!page) {
-		emit(&r, "pfn 0x%lx zero-page\n", pte_pfn(*ptep));
+	if (!page || PageZero(compound_head(page))) {
+		emit(&r, "pfn 0x%lx zero-page\n", pfn);
 		return r.len;
 	}
 	av = page_anon_vma(page);
@@ -132,11 +148,15 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
 {
 	struct task_struct *t = find_task_by_pid(pid);
+	struct vm_area_struct *vma;
 	struct page *page;
 	pte_t *ptep;
 
 	if (!t || !t->mm)
 		return ERR_PTR(-ESRCH);
+	vma = find_vma(t->mm, addr);
+	if (vma && vma->vm_start <= addr)
+		split_huge_pmd_address(vma, addr);	/* a THP: unmap or age one 4 KB page of it */
 	ptep = follow_pte(t->mm, addr & PAGE_MASK);
 	if (!ptep || !pte_present(*ptep))
 		return ERR_PTR(-ENOENT);
@@ -266,7 +286,13 @@ static void check_avcs(struct report *r, struct task_struct *t, int *errors)
 	}
 }
 
-/* Count, in page->__reserved, the PTEs of every process that map each page. */
+/* A PMD mapping of a THP counts in the head's __reserved, above this bit. */
+#define PMD_MAPS_SHIFT	32
+
+/*
+ * Count, in page->__reserved, the PTEs of every process that map each page,
+ * and the huge PMDs that map each THP (in its head, << PMD_MAPS_SHIFT).
+ */
 static void count_pte_maps(struct task_struct *t)
 {
 	struct vm_area_struct *vma;
@@ -275,8 +301,19 @@ static void count_pte_maps(struct task_struct *t)
 		unsigned long a = vma->vm_start, next;
 
 		for (; a < vma->vm_end; a = next) {
-			pte_t *ptep = pte_table_range(t->mm, a, vma->vm_end, &next);
+			pte_t *ptep;
 			struct page *page;
+			pmd_t pmd;
+
+			follow_trans_huge_pmd(t->mm, a, &pmd);
+			if (pmd_trans_huge(pmd)) {
+				page = pfn_to_page(pmd_pfn(pmd));
+				if (!PageZero(page))
+					page->__reserved += 1UL << PMD_MAPS_SHIFT;
+				next = (a & PMD_MASK) + PMD_SIZE;
+				continue;
+			}
+			ptep = pte_table_range(t->mm, a, vma->vm_end, &next);
 
 			for (; ptep && a < next; a += PAGE_SIZE, ptep++)
 				if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
@@ -292,13 +329,38 @@ static bool count_mapped(struct page *page, struct vm_area_struct *vma, unsigned
 	return true;
 }
 
+/*
+ * A THP's head: every PTE and PMD mapping holds a reference on it, and its
+ * compound_mapcount is the number of PMDs that map it.
+ */
+static void check_thp(struct report *r, struct page *head, int *errors)
+{
+	int pmds = (int)(head->__reserved >> PMD_MAPS_SHIFT), refs = pmds;
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		refs += (int)(head[i].__reserved & ((1UL << PMD_MAPS_SHIFT) - 1));
+	if (compound_mapcount(head) != pmds || page_ref_count(head) != refs) {
+		emit(r, "THP pfn 0x%lx: %d PMDs and %d mappings in all, compound_mapcount %d, refcount %d\n",
+		     page_to_pfn(head), pmds, refs, compound_mapcount(head), page_ref_count(head));
+		(*errors)++;
+	}
+}
+
 static void check_page(struct report *r, struct page *page, int *errors)
 {
-	int ptes = (int)page->__reserved, found = 0;
+	struct page *head = compound_head(page);
+	int ptes = (int)(page->__reserved & ((1UL << PMD_MAPS_SHIFT) - 1)), found = 0;
 	int cache_ref = page_is_shmem(page) ? 1 : 0;	/* the shmem object's own reference */
 	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
+	bool thp = PageHead(head) && !PageHugeTLB(head);
 
-	if (page_mapcount(page) != ptes || page_ref_count(page) != ptes + cache_ref) {
+	if (thp) {
+		/* Each subpage: its PTEs plus the PMDs of the whole; the refcount is the head's. */
+		ptes += (int)(head->__reserved >> PMD_MAPS_SHIFT);
+		if (page == head)
+			check_thp(r, head, errors);
+	}
+	if (page_mapcount(page) != ptes || (!thp && page_ref_count(page) != ptes + cache_ref)) {
 		emit(r, "pfn 0x%lx: %d PTEs map it, mapcount %d, refcount %d\n",
 		     page_to_pfn(page), ptes, page_mapcount(page), page_ref_count(page));
 		(*errors)++;

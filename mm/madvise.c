@@ -52,6 +52,10 @@ static int madvise_populate(struct vm_area_struct *vma, unsigned long start, uns
 		/* Already there (and writable, for a write): nothing to fault, as GUP's follow_page. */
 		if (pte && pte_present(*pte) && (!write || pte_write(*pte)))
 			continue;
+		if (huge_pmd_covers(vma->vm_mm, addr, write)) {
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
 		fault = handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
 		if (fault & VM_FAULT_OOM)
 			return -ENOMEM;

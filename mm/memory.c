@@ -5,8 +5,8 @@
  *   do_page_fault (arch/x86_64/fault.c)
  *     handle_mm_fault            counts the fault
  *       __handle_mm_fault        walks PGD -> PUD -> PMD, allocating tables
- *         [PMD none, THP allowed  -> create_huge_pmd        (huge-page issue)]
- *         [PMD huge, write to RO  -> wp_huge_pmd            (huge-page issue)]
+ *         PMD none, THP allowed   -> create_huge_pmd (mm/huge_memory.c)
+ *         PMD huge, write to RO   -> wp_huge_pmd, else huge_pmd_set_accessed
  *         handle_pte_fault
  *           PTE none, anonymous   -> do_anonymous_page (zero page, or a new page)
  *           PTE none, file        -> do_fault -> do_read_fault / do_cow_fault
@@ -16,7 +16,7 @@
  * Lock order: mm->page_table_lock, then the node lock inside the page
  * allocator. fork's copy_pte_range holds two: the child's page-table lock,
  * then the parent's (the child is not visible to any fault yet). Page-table
- * pages are freed only at exit (free_pgtables).
+ * pages are freed at munmap (free_pgd_range: PTE tables) and at exit (free_pgtables).
  *
  * Single-CPU shortcuts, which SMP must remove: handle_pte_fault reads the
  * PTE without the lock, and the zero-page map (do_anonymous_page), the
@@ -95,6 +95,22 @@ static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
 	ClearPageTable(page);
 	mm->pgtables_bytes -= PAGE_SIZE;
 	__free_page(page);
+}
+
+/*
+ * A page table for a huge PMD to deposit (mm/huge_memory.c): zeroed,
+ * counted in the mm (Linux: pte_alloc_one). NULL when out of memory.
+ */
+struct page *pte_alloc_one(struct mm_struct *mm)
+{
+	void *table = pgtable_alloc(mm);
+
+	return table ? virt_to_page(table) : NULL;
+}
+
+void pte_free(struct mm_struct *mm, struct page *pgtable)
+{
+	pgtable_free(mm, page_to_pfn(pgtable) << PAGE_SHIFT);
 }
 
 /* A new PGD for mm, the kernel half copied from init_mm; NULL if no page was free. */
@@ -256,7 +272,8 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	struct page *page = vm_normal_page(vmf->orig_pte);
 
 	/* A file page (do_read_fault) is never reused: the write gets an anonymous copy. */
-	if (page && PageAnon(page) && page_mapcount(page) == 1 && page_ref_count(page) == 1) {
+	/* A subpage of a THP is referenced through its head: reused only if nothing else maps the THP. */
+	if (page && PageAnon(page) && page_mapcount(page) == 1 && page_ref_count(compound_head(page)) == 1) {
 		page_move_anon_rmap(page, vma);
 		set_pte(vmf->pte, pte_mkdirty(pte_mkyoung(pte_mkwrite(vmf->orig_pte))));
 		flush_tlb_mm_page(vma->vm_mm, vmf->address);
@@ -303,6 +320,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		}
 		page_remove_rmap(old, vma);
 		put_page(old);
+		if (PageCompound(old))
+			thp_page_unmapped(old, NULL);	/* a subpage of a THP: free what nothing maps */
 	} else {
 		inc_mm_counter(mm, MM_ANONPAGES);
 	}
@@ -460,6 +479,20 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	return VM_FAULT_OK;
 }
 
+/* An empty PMD where a THP may go (Linux: create_huge_pmd). Anonymous VMAs only. */
+static vm_fault_t create_huge_pmd(struct vm_fault *vmf)
+{
+	if (vma_is_anonymous(vmf->vma))
+		return do_huge_pmd_anonymous_page(vmf);
+	return VM_FAULT_FALLBACK;
+}
+
+/* A write to a read-only huge PMD (Linux: wp_huge_pmd): anonymous, so COW. */
+static vm_fault_t wp_huge_pmd(struct vm_fault *vmf)
+{
+	return do_huge_pmd_wp_page(vmf);
+}
+
 static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 				    unsigned int flags)
 {
@@ -475,12 +508,27 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
 	vmf.orig_pmd = *vmf.pmd;
-	/*
-	 * Huge-page branch points (the THP issue): an empty PMD in a VMA that
-	 * may use THP goes to create_huge_pmd(); a huge PMD goes to
-	 * wp_huge_pmd() or huge_pmd_set_accessed(). Until then every fault
-	 * falls back to 4 KB pages.
-	 */
+	if (pmd_none(vmf.orig_pmd) && transparent_hugepage_active(vma, address)) {
+		vm_fault_t ret = create_huge_pmd(&vmf);
+
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+	} else if (pmd_trans_huge(vmf.orig_pmd)) {
+		/*
+		 * Linux first asks whether this is a NUMA-hinting fault on a
+		 * PROT_NONE huge PMD (do_huge_pmd_numa_page); Pagoda does no
+		 * NUMA hinting, so a huge PMD here is always present.
+		 */
+		if ((flags & FAULT_FLAG_WRITE) && !pmd_write(vmf.orig_pmd)) {
+			vm_fault_t ret = wp_huge_pmd(&vmf);
+
+			if (!(ret & VM_FAULT_FALLBACK))
+				return ret;
+		} else {
+			huge_pmd_set_accessed(&vmf);
+			return VM_FAULT_OK;
+		}
+	}
 	return handle_pte_fault(&vmf);
 }
 
@@ -577,8 +625,19 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
 	for (; addr < end; addr = next) {
-		pte_t *src_pte = pte_table_range(src_mm, addr, end, &next);
+		pmd_t *src_pmd = mm_find_pmd(src_mm, addr);
+		pte_t *src_pte;
 
+		if (src_pmd && pmd_trans_huge(*src_pmd)) {
+			/* A huge PMD lies wholly inside its VMA (split_huge_pmd_address at VMA splits). */
+			pmd_t *dst_pmd = pmd_walk_alloc(dst_vma->vm_mm, addr);
+
+			if (!dst_pmd || copy_huge_pmd(dst_vma->vm_mm, src_mm, dst_pmd, src_pmd, addr, src_vma))
+				return -ENOMEM;
+			next = (addr & PMD_MASK) + PMD_SIZE;
+			continue;
+		}
+		src_pte = pte_table_range(src_mm, addr, end, &next);
 		if (src_pte && copy_pte_range(dst_vma, src_vma, src_pte, addr, next))
 			return -ENOMEM;
 	}
@@ -592,14 +651,18 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte = ptep_get_and_clear(ptep);
 	struct page *page;
+	bool thp;
 
 	flush_tlb_mm_page(mm, addr);
 	page = vm_normal_page(pte);
 	if (!page)
 		return;
+	thp = PageCompound(page);
 	page_remove_rmap(page, vma);
 	dec_mm_counter(mm, mm_counter(page));
 	put_page(page);
+	if (thp)
+		thp_page_unmapped(page, NULL);	/* part of a THP: free the part nothing maps */
 }
 
 /*
@@ -614,13 +677,49 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
-		pte_t *ptep = pte_table_range(mm, addr, end, &next);
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		pte_t *ptep;
 
+		if (pmd && pmd_trans_huge(*pmd)) {
+			next = min((addr & PMD_MASK) + PMD_SIZE, end);
+			if (!(addr & ~PMD_MASK) && next - addr == PMD_SIZE) {
+				zap_huge_pmd(vma, pmd, addr);
+				continue;
+			}
+			__split_huge_pmd_locked(vma, pmd, addr);	/* part of it: MADV_DONTNEED of a range */
+		}
+		ptep = pte_table_range(mm, addr, end, &next);
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++)
 			if (!pte_none(*ptep))
 				zap_pte(vma, ptep, addr);
 	}
 	spin_unlock(&mm->page_table_lock);
+}
+
+/*
+ * munmap: free the PTE tables of [addr, end) that no VMA uses any more:
+ * those whose 2 MB lies within [floor, ceiling), the gap between the VMAs
+ * left on either side (Linux: free_pgd_range, which frees the PMD and PUD
+ * tables too; Pagoda leaves those until exit). A later fault there finds
+ * the PMD none again and may map a THP, as on Linux. Every PTE in such a
+ * table is none: the caller zapped the range.
+ */
+void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+		    unsigned long floor, unsigned long ceiling)
+{
+	for (addr &= PMD_MASK; addr < end; addr += PMD_SIZE) {
+		pmd_t *pmd;
+
+		if (addr < floor || addr + PMD_SIZE > ceiling)
+			continue;
+		pmd = mm_find_pmd(mm, addr);
+		if (!pmd || !pmd_present(*pmd) || pmd_leaf(*pmd))
+			continue;
+		spin_lock(&mm->page_table_lock);
+		pgtable_free(mm, pmd_table_pa(*pmd));
+		set_pmd(pmd, __pmd(0));
+		spin_unlock(&mm->page_table_lock);
+	}
 }
 
 /* Free every user page-table page (exit: all mappings are already zapped). */

@@ -129,6 +129,13 @@ struct mm_struct {
 	unsigned long rss_stat[NR_MM_COUNTERS];	/* (p) pages mapped, by kind: use inc/dec_mm_counter */
 	unsigned long hiwater_rss;	/* (p) the most get_mm_rss() has been (VmHWM, ru_maxrss) */
 	unsigned long pgtables_bytes;	/* (m) page-table pages (Linux: an atomic_long_t) */
+	/*
+	 * (p) page tables deposited with huge PMDs, one per huge PMD, linked by
+	 * page->lru (Linux: pmd_huge_pte, pgtable_trans_huge_deposit): a
+	 * split takes one and so never fails for memory.
+	 */
+	struct page *pmd_huge_pte;
+	bool huge_zero_page;		/* (m) holds a reference on the huge zero page (Linux: MMF_HUGE_ZERO_PAGE) */
 };
 
 extern struct mm_struct init_mm;	/* the kernel's page tables */
@@ -159,6 +166,13 @@ static inline void inc_mm_counter(struct mm_struct *mm, int member)
 }
 
 static inline void dec_mm_counter(struct mm_struct *mm, int member) { mm->rss_stat[member]--; }
+
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	mm->rss_stat[member] += value;
+	if (get_mm_rss(mm) > mm->hiwater_rss)
+		mm->hiwater_rss = get_mm_rss(mm);
+}
 
 /*
  * Private anonymous memory, faulted in by do_anonymous_page (Linux:
@@ -204,14 +218,6 @@ void exit_mmap(struct mm_struct *mm);
 int expand_stack(struct vm_area_struct *vma, unsigned long address);	/* the fault path grows a stack */
 unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
 
-/*
- * mm/huge_memory.c: could vma get a THP (Linux 6.1: hugepage_vma_check as
- * smaps asks it: THPeligible)? fs/proc/task_mmu.c has a weak definition
- * that says no, true while Pagoda makes no THP; the THP fault path
- * replaces it with the real check.
- */
-bool thp_vma_eligible(struct vm_area_struct *vma);
-
 /* mm/filemap.c */
 struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs_entry *file,
 				    unsigned long start, unsigned long end,
@@ -246,11 +252,36 @@ struct vm_fault {
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+/* mm/huge_memory.c */
+bool thp_vma_eligible(struct vm_area_struct *vma);
+bool transparent_hugepage_active(struct vm_area_struct *vma, unsigned long addr);
+vm_fault_t do_huge_pmd_anonymous_page(struct vm_fault *vmf);
+vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf);
+void huge_pmd_set_accessed(struct vm_fault *vmf);
+int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst_pmd,
+		  pmd_t *src_pmd, unsigned long addr, struct vm_area_struct *src_vma);
+void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr);
+void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr);
+void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address);
+void split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address);
+void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address);
+void thp_page_unmapped(struct page *page, struct page *pinned);
+void mm_put_huge_zero_page(struct mm_struct *mm);
+unsigned long nr_anon_thp_pages(int nid);
+bool huge_pmd_covers(struct mm_struct *mm, unsigned long addr, bool write);
+struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd_t *pmdval);
+void setup_transparent_hugepage(const char *opt);
+void setup_thp_cow_policy(const char *opt);
+
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 void free_pgtables(struct mm_struct *mm);
+void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+		    unsigned long floor, unsigned long ceiling);
 pgd_t *pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
+struct page *pte_alloc_one(struct mm_struct *mm);
+void pte_free(struct mm_struct *mm, struct page *pgtable);
 pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl);
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr);
 struct page *vm_normal_page(pte_t pte);
@@ -270,6 +301,13 @@ enum vm_event_item {
 	PGFREE,
 	PAGODA_COW_COPY,	/* do_wp_page copied a shared anonymous page */
 	PAGODA_COW_REUSE,	/* do_wp_page reused an exclusive anonymous page */
+	THP_FAULT_ALLOC,	/* a fault mapped a new THP */
+	THP_FAULT_FALLBACK,	/* a fault wanted a THP, found no order-9 block: 4 KB instead */
+	THP_SPLIT_PAGE,		/* split_huge_page: a THP became 512 pages */
+	THP_SPLIT_PMD,		/* split_huge_pmd: a huge PMD became 512 PTEs */
+	THP_ZERO_PAGE_ALLOC,	/* the huge zero page was allocated */
+	PAGODA_THP_COW_COPY,	/* do_huge_pmd_wp_page copied a shared THP whole (policy "copy") */
+	PAGODA_THP_COW_REUSE,	/* do_huge_pmd_wp_page reused an exclusive THP in place */
 	NR_VM_EVENT_ITEMS,
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];

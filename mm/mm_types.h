@@ -136,7 +136,25 @@ static inline int page_ref_count(const struct page *page) { return atomic_read(&
 static inline void set_page_count(struct page *page, int v) { atomic_set(&page->_refcount, v); }
 static inline void page_ref_inc(struct page *page) { atomic_inc(&page->_refcount); }
 static inline bool page_ref_dec_and_test(struct page *page) { return atomic_dec_and_test(&page->_refcount); }
-static inline int page_mapcount(const struct page *page) { return atomic_read(&page->_mapcount) + 1; }
+/*
+ * A THP's PMD mappings (Linux 6.1: compound_mapcount, the "entire"
+ * mapcount in page[1]); 0 for a page that is not compound.
+ */
+static inline int compound_mapcount(const struct page *page)
+{
+	const struct page *head = compound_head((struct page *)page);
+
+	return PageHead(head) ? atomic_read(&head[1].compound_mapcount) + 1 : 0;
+}
+
+/*
+ * How many page-table entries map this 4 KB page: its own PTE mappings
+ * plus, for a subpage of a THP, the PMD mappings of the whole (Linux 6.1).
+ */
+static inline int page_mapcount(const struct page *page)
+{
+	return atomic_read(&page->_mapcount) + 1 + compound_mapcount(page);
+}
 static inline void page_mapcount_reset(struct page *page) { atomic_set(&page->_mapcount, -1); }
 
 #endif

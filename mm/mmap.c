@@ -215,6 +215,8 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 
 	if (!new)
 		return -ENOMEM;
+	/* A huge PMD across addr would straddle two VMAs: make it 512 PTEs (Linux: vma_adjust_trans_huge). */
+	split_huge_pmd_address(vma, addr);
 	if (new_part == SPLIT_NEW_BELOW) {
 		new->vm_end = addr;
 	} else {
@@ -384,6 +386,10 @@ void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 
 		if (pte && pte_present(*pte))
 			continue;
+		if (huge_pmd_covers(vma->vm_mm, addr, flags & FAULT_FLAG_WRITE)) {
+			addr = (addr & PMD_MASK) + PMD_SIZE - PAGE_SIZE;	/* GUP follows a huge PMD whole */
+			continue;
+		}
 		if (handle_mm_fault(vma, addr, flags) != VM_FAULT_OK)
 			break;
 	}
@@ -502,6 +508,23 @@ int split_at_boundaries(struct mm_struct *mm, unsigned long start, unsigned long
 	return 0;
 }
 
+/* The PTE tables of the hole [start, end) that no VMA around it shares (Linux: unmap_region). */
+static void free_unmapped_pgtables(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long floor = 0, ceiling = TASK_SIZE;
+
+	for_each_vma(mm, vma) {
+		if (vma->vm_end <= start)
+			floor = vma->vm_end;
+		if (vma->vm_start >= end) {
+			ceiling = vma->vm_start;
+			break;
+		}
+	}
+	free_pgd_range(mm, start, end, floor, ceiling);
+}
+
 /*
  * Unmap [start, start + len) of mm: split the VMAs at both ends, then zap
  * and remove the VMAs inside. 0, also when nothing was mapped; -EINVAL for
@@ -532,6 +555,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		remove_vma(vma);
 	}
+	free_unmapped_pgtables(mm, start, end);
 	return 0;
 }
 
@@ -544,6 +568,7 @@ void exit_mmap(struct mm_struct *mm)
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		remove_vma(vma);
 	}
+	mm_put_huge_zero_page(mm);
 	free_pgtables(mm);
 }
 

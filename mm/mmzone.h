@@ -30,6 +30,7 @@ typedef struct pglist_data {
 	struct free_area free_area[MAX_ORDER];
 	unsigned long nr_free;		/* free frames */
 	struct numa_stat stat;
+	unsigned long nr_anon_thps;	/* (A) THPs mapped by a PMD (Linux: NR_ANON_THPS), AnonHugePages */
 	int fallback[MAX_NUMNODES];	/* nodes by distance from this one, -1 ends */
 } pg_data_t;
 

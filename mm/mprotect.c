@@ -44,7 +44,24 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 
 	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
-		pte_t *ptep = pte_table_range(mm, addr, end, &next);
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		pte_t *ptep;
+
+		/*
+		 * A wholly covered huge PMD changes whole (change_huge_pmd); one
+		 * only partly covered, or going PROT_NONE, is split first. Linux
+		 * keeps a PROT_NONE huge PMD too (its pmd_present accepts a
+		 * PROT_NONE entry); Pagoda's pmd_leaf needs the present bit.
+		 */
+		if (pmd && pmd_trans_huge(*pmd)) {
+			if (!(addr & ~PMD_MASK) && addr + PMD_SIZE <= end && (vma->vm_flags & VM_ACCESS_FLAGS)) {
+				change_huge_pmd(vma, pmd, addr);
+				next = addr + PMD_SIZE;
+				continue;
+			}
+			__split_huge_pmd_locked(vma, pmd, addr);
+		}
+		ptep = pte_table_range(mm, addr, end, &next);
 
 		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
 			pte_t pte;

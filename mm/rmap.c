@@ -31,6 +31,7 @@
 #include <mm/rmap.h>
 #include <mm/internal.h>
 #include <mm/slab.h>
+#include <mm/mmzone.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 
@@ -341,12 +342,45 @@ static void __page_set_anon_rmap(struct page *page, struct vm_area_struct *vma,
 	page->index = linear_page_index(vma, address);
 }
 
-/* A page just allocated for this VMA: mapped once, exclusively, by vma's anon_vma. */
+/*
+ * A page just allocated for this VMA: mapped once, exclusively, by vma's
+ * anon_vma. A THP (compound head) is mapped by a PMD: compound_mapcount 0,
+ * and every subpage gets the mapping and its own index (Linux reads them
+ * from the head; Pagoda's rmap_walk and PageAnon read each subpage's).
+ */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
 {
-	atomic_set(&page->_mapcount, 0);
+	if (PageHead(page)) {
+		atomic_set(&page[1].compound_mapcount, 0);
+		for (unsigned long i = 1; i < HPAGE_PMD_NR; i++)
+			__page_set_anon_rmap(page + i, vma, address + (i << PAGE_SHIFT), RMAP_EXCLUSIVE);
+		__atomic_add_fetch(&NODE_DATA(page_to_nid(page))->nr_anon_thps, 1, __ATOMIC_RELAXED);
+	} else {
+		atomic_set(&page->_mapcount, 0);
+	}
 	__page_set_anon_rmap(page, vma, address, RMAP_EXCLUSIVE);
 	SetPageAnonExclusive(page);
+}
+
+/* One more PMD maps a THP (fork: copy_huge_pmd). It is no longer exclusive. */
+void page_dup_compound_rmap(struct page *head)
+{
+	atomic_inc(&head[1].compound_mapcount);
+	ClearPageAnonExclusive(head);
+}
+
+/*
+ * A PMD mapping a THP is gone (Linux: page_remove_rmap(page, vma, true)).
+ * The last one takes the THP out of AnonHugePages (NR_ANON_THPS).
+ */
+void page_remove_compound_rmap(struct page *head)
+{
+	VM_BUG_ON(compound_mapcount(head) <= 0, "pfn %lx compound_mapcount %d",
+		  page_to_pfn(head), compound_mapcount(head));
+	if (atomic_add_return(-1, &head[1].compound_mapcount) >= 0)
+		return;
+	__atomic_sub_fetch(&NODE_DATA(page_to_nid(head))->nr_anon_thps, 1, __ATOMIC_RELAXED);
+	ClearPageAnonExclusive(head);
 }
 
 /*
@@ -386,7 +420,7 @@ void page_dup_rmap(struct page *page)
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma)
 {
 	(void)vma;
-	VM_BUG_ON(page_mapcount(page) <= 0, "pfn %lx mapcount %d",
+	VM_BUG_ON(atomic_read(&page->_mapcount) < 0, "pfn %lx mapcount %d",
 		  page_to_pfn(page), page_mapcount(page));
 	if (atomic_add_return(-1, &page->_mapcount) < 0)
 		ClearPageAnonExclusive(page);
@@ -464,6 +498,16 @@ static pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma,
 	return ptep;
 }
 
+/* A huge PMD in vma maps the THP that page is part of, at address (page_vma_mapped_walk's PMD case). */
+static pmd_t *page_vma_mapped_pmd(struct page *page, struct vm_area_struct *vma, unsigned long address)
+{
+	pmd_t *pmd = mm_find_pmd(vma->vm_mm, address);
+
+	if (!pmd || !pmd_trans_huge(*pmd) || pmd_pfn(*pmd) + pte_index(address) != page_to_pfn(page))
+		return NULL;
+	return pmd;
+}
+
 /* Unmap page from one VMA: clear the PTE and drop the mapping's references. */
 static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 			     unsigned long address, void *arg)
@@ -473,6 +517,9 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 
 	(void)arg;
 	spin_lock(&mm->page_table_lock);
+	/* A THP mapped by a PMD: split it first, then unmap the one PTE (Linux: TTU_SPLIT_HUGE_PMD). */
+	if (page_vma_mapped_pmd(page, vma, address))
+		__split_huge_pmd_locked(vma, mm_find_pmd(mm, address), address);
 	ptep = page_vma_mapped_pte(page, vma, address);
 	if (ptep) {
 		ptep_get_and_clear(ptep);
@@ -480,6 +527,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 		page_remove_rmap(page, vma);
 		dec_mm_counter(mm, mm_counter(page));
 		put_page(page);
+		thp_page_unmapped(page, page);	/* try_to_unmap's caller holds a reference on page */
 	}
 	spin_unlock(&mm->page_table_lock);
 	return true;
@@ -514,9 +562,20 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 {
 	struct page_referenced_arg *pra = arg;
 	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *pmd;
 	pte_t *ptep;
 
 	spin_lock(&mm->page_table_lock);
+	pmd = page_vma_mapped_pmd(page, vma, address);
+	if (pmd) {
+		pra->mapcount--;
+		if (pmd_young(*pmd)) {
+			set_pmd(pmd, pmd_mkold(*pmd));
+			flush_tlb_mm_page(mm, address);
+			pra->referenced++;
+			pra->vm_flags |= vma->vm_flags;
+		}
+	}
 	ptep = page_vma_mapped_pte(page, vma, address);
 	if (ptep) {
 		pra->mapcount--;

@@ -17,6 +17,9 @@ static unsigned long vmstat_zero(int arg) { return 0; }
 static unsigned long vmstat_event(int item) { return READ_ONCE(vm_events[item]); }
 static unsigned long vmstat_free_pages(int arg) { return nr_free_pages(); }
 
+/* Linux counts this one in THPs, not pages. */
+static unsigned long vmstat_anon_thps(int arg) { return nr_anon_thp_pages(-1) / HPAGE_PMD_NR; }
+
 static unsigned long vmstat_pagetables(int arg)
 {
 	return nr_page_table_pages();
@@ -53,7 +56,7 @@ static const struct vmstat_item vmstat_items[] = {
 	NUMA_STAT("numa_other", other_node),
 	NOT_COUNTED("nr_isolated_anon"),
 	NOT_COUNTED("nr_anon_pages"),
-	NOT_COUNTED("nr_anon_transparent_hugepages"),
+	{ "nr_anon_transparent_hugepages", vmstat_anon_thps, 0 },
 	{ "nr_page_table_pages", vmstat_pagetables, 0 },
 	VM_EVENT("pgalloc_normal", PGALLOC),	/* Pagoda has one zone per node */
 	VM_EVENT("pgfree", PGFREE),
@@ -66,21 +69,23 @@ static const struct vmstat_item vmstat_items[] = {
 	NOT_COUNTED("thp_migration_split"),
 	NOT_COUNTED("htlb_buddy_alloc_success"),
 	NOT_COUNTED("htlb_buddy_alloc_fail"),
-	NOT_COUNTED("thp_fault_alloc"),
-	NOT_COUNTED("thp_fault_fallback"),
+	VM_EVENT("thp_fault_alloc", THP_FAULT_ALLOC),
+	VM_EVENT("thp_fault_fallback", THP_FAULT_FALLBACK),
 	NOT_COUNTED("thp_fault_fallback_charge"),
 	NOT_COUNTED("thp_collapse_alloc"),
 	NOT_COUNTED("thp_collapse_alloc_failed"),
-	NOT_COUNTED("thp_split_page"),
+	VM_EVENT("thp_split_page", THP_SPLIT_PAGE),
 	NOT_COUNTED("thp_split_page_failed"),
 	NOT_COUNTED("thp_deferred_split_page"),
-	NOT_COUNTED("thp_split_pmd"),
+	VM_EVENT("thp_split_pmd", THP_SPLIT_PMD),
 	NOT_COUNTED("thp_split_pud"),
-	NOT_COUNTED("thp_zero_page_alloc"),
+	VM_EVENT("thp_zero_page_alloc", THP_ZERO_PAGE_ALLOC),
 	NOT_COUNTED("thp_zero_page_alloc_failed"),
 	/* Pagoda only (docs/files.md) */
 	VM_EVENT("pagoda_cow_copy", PAGODA_COW_COPY),
 	VM_EVENT("pagoda_cow_reuse", PAGODA_COW_REUSE),
+	VM_EVENT("pagoda_thp_cow_copy", PAGODA_THP_COW_COPY),
+	VM_EVENT("pagoda_thp_cow_reuse", PAGODA_THP_COW_REUSE),
 };
 
 int vmstat_show(struct seq_file *m, struct proc_file *pf)

@@ -98,7 +98,7 @@ int node_read_meminfo(struct seq_file *m, struct proc_file *pf)
 	NODE_KB("Slab:           ", 0);		/* slab_pages() is not split by node */
 	NODE_KB("SReclaimable:   ", 0);
 	NODE_KB("SUnreclaim:     ", 0);
-	NODE_KB("AnonHugePages:  ", 0);
+	NODE_KB("AnonHugePages:  ", nr_anon_thp_pages(nid));
 	NODE_KB("ShmemHugePages: ", 0);
 	NODE_KB("ShmemPmdMapped: ", 0);
 	NODE_KB("FileHugePages:  ", 0);

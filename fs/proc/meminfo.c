@@ -89,7 +89,7 @@ int meminfo_proc_show(struct seq_file *m, struct proc_file *pf)
 	show_val_kb(m, "VmallocChunk:   ", 0);
 	show_val_kb(m, "Percpu:         ", 0);
 	seq_printf(m, "HardwareCorrupted: %5lu kB\n", 0UL);
-	show_val_kb(m, "AnonHugePages:  ", 0);	/* not counted yet (Linux: NR_ANON_THPS) */
+	show_val_kb(m, "AnonHugePages:  ", nr_anon_thp_pages(-1));	/* Linux: NR_ANON_THPS */
 	show_val_kb(m, "ShmemHugePages: ", 0);
 	show_val_kb(m, "ShmemPmdMapped: ", 0);
 	show_val_kb(m, "FileHugePages:  ", 0);

@@ -56,22 +56,6 @@ static bool kpage_mapped(struct page *page)
 }
 
 /*
- * How many times this 4 KB frame is mapped, as Linux 6.1's page_mapcount():
- * its PTE mappings plus the PMD mappings of its compound page
- * (page[1].compound_mapcount, -1 = none). What kpagecount shows, and what
- * smaps and pagemap divide by. Read from the fields, so that it stays
- * right whatever page_mapcount() comes to include.
- */
-int kpage_mapcount(struct page *page)
-{
-	int n = atomic_read(&page->_mapcount) + 1;
-
-	if (PageCompound(page))
-		n += atomic_read(&compound_head(page)[1].compound_mapcount) + 1;
-	return n;
-}
-
-/*
  * A hugetlb page, head or tail (Linux: PageHuge). The hook for mm/hugetlb.c:
  * it marks the head of each pool page PG_hugetlb, and this reports it.
  */
@@ -168,7 +152,7 @@ static u64 kpagecount_value(unsigned long pfn)
 
 	if (!page || PageSlab(compound_head(page)))
 		return 0;
-	return kpage_mapcount(page);
+	return page_mapcount(page);
 }
 
 static u64 kpageflags_value(unsigned long pfn)

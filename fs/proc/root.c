@@ -39,10 +39,13 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/sys/devices/system/node/node<nid>/numastat", 0444, node_read_numastat),
 	SHOW("/sys/devices/system/node/node<nid>/distance", 0444, node_read_distance),
 
-	SHOW("/sys/kernel/mm/transparent_hugepage/enabled", 0444, thp_enabled_show),
-	SHOW("/sys/kernel/mm/transparent_hugepage/defrag", 0444, thp_defrag_show),
-	SHOW("/sys/kernel/mm/transparent_hugepage/use_zero_page", 0444, thp_use_zero_page_show),
+	{ "/sys/kernel/mm/transparent_hugepage/enabled", 0644, thp_enabled_show, NULL, thp_enabled_store },
+	{ "/sys/kernel/mm/transparent_hugepage/defrag", 0644, thp_defrag_show, NULL, thp_defrag_store },
+	{ "/sys/kernel/mm/transparent_hugepage/use_zero_page", 0644, thp_use_zero_page_show, NULL,
+	  thp_use_zero_page_store },
 	SHOW("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", 0444, thp_hpage_pmd_size_show),
+	{ "/sys/kernel/mm/transparent_hugepage/pagoda_cow_policy", 0644, thp_cow_policy_show, NULL,
+	  thp_cow_policy_store },
 
 	SHOW("/sys/kernel/debug/pagoda/check", 0444, pagoda_check_show),
 	QUERY("/sys/kernel/debug/pagoda/rmap", rmap_show, rmap_write),

@@ -165,18 +165,6 @@ struct mem_size_stats {
 	u64 swap_pss;
 };
 
-/*
- * Could this VMA get a transparent huge page (Linux 6.1: hugepage_vma_check
- * as smaps calls it)? The THP fault path defines the real one in
- * mm/huge_memory.c; until it does, Pagoda makes no THP, so the truthful
- * answer is no.
- */
-__attribute__((weak)) bool thp_vma_eligible(struct vm_area_struct *vma)
-{
-	(void)vma;
-	return false;
-}
-
 static void smaps_page_accumulate(struct mem_size_stats *mss, struct page *page, unsigned long size,
 				  u64 pss, bool dirty, bool locked, bool private)
 {
@@ -224,7 +212,7 @@ static void smaps_account(struct mem_size_stats *mss, struct page *page, bool co
 		return;
 	}
 	for (unsigned long i = 0; i < nr; i++, page++) {
-		int mapcount = kpage_mapcount(page);
+		int mapcount = page_mapcount(page);
 		u64 pss = (u64)PAGE_SIZE << PSS_SHIFT;
 
 		if (mapcount >= 2)
@@ -257,7 +245,7 @@ static void smaps_pmd_entry(struct mem_size_stats *mss, const struct vm_area_str
 	if (!pfn_valid(pmd_pfn(pmd)) || PageZero(page))
 		return;
 	if (vma->vm_flags & VM_HUGETLB) {
-		if (kpage_mapcount(page) >= 2)
+		if (page_mapcount(page) >= 2)
 			mss->shared_hugetlb += PMD_SIZE;
 		else
 			mss->private_hugetlb += PMD_SIZE;
@@ -451,7 +439,7 @@ static u64 pagemap_pmd_entry(const struct vm_area_struct *vma, pmd_t pmd, unsign
 
 	if (!pfn_valid(pmd_pfn(pmd)))
 		return entry;
-	if (kpage_mapcount(head) == 1)
+	if (page_mapcount(head) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	if ((vma->vm_flags & VM_HUGETLB) && !PageAnon(head))
 		entry |= PM_FILE;
@@ -467,7 +455,7 @@ static u64 pagemap_pte_entry(pte_t pte)
 		return 0;
 	entry = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);
 	page = vm_normal_page(pte);
-	if (page && kpage_mapcount(page) == 1)
+	if (page && page_mapcount(page) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	/* A program's file page, or shared anonymous memory (shmem in Linux). */
 	if (page && !PageAnon(page))

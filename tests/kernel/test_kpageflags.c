@@ -75,9 +75,9 @@ static bool test_thp(void)
 	atomic_set(&page[1].compound_mapcount, 0);	/* one PMD maps it */
 	ok = frames_have(page, HUGE_ORDER, all | KPF(KPF_COMPOUND_HEAD) | KPF(KPF_SWAPBACKED),
 			 all | KPF(KPF_COMPOUND_TAIL), KPF(KPF_ZERO_PAGE) | KPF(KPF_HUGE) | KPF(KPF_BUDDY));
-	if (ok && (kpage_mapcount(page) != 1 || kpage_mapcount(page + 511) != 1))
+	if (ok && (page_mapcount(page) != 1 || page_mapcount(page + 511) != 1))
 		ok = selftest_fail("kpagecount of head, last frame: %d, %d; want 1 (the PMD)",
-				   kpage_mapcount(page), kpage_mapcount(page + 511));
+				   page_mapcount(page), page_mapcount(page + 511));
 	/* Linux keeps PG_swapbacked on the head only. */
 	if (ok && (stable_page_flags(page + 1) & KPF(KPF_SWAPBACKED)))
 		ok = selftest_fail("a tail shows SWAPBACKED");

@@ -1,0 +1,162 @@
+/*
+ * thp_cow_policy (Pagoda only): 2 MB copy-on-write after fork under the
+ * run-time policy in /sys/kernel/mm/transparent_hugepage/pagoda_cow_policy.
+ * "copy" (Linux 4.x, seed 001): the writer gets a new THP with a copy of
+ * all 2 MB, so both sides stay huge on different frames, and
+ * pagoda_thp_cow_copy counts it; a write to the huge zero page gets a new
+ * cleared THP.  "split" (Linux 5.8+, the default): the writer's PMD is
+ * split and one 4 KB page copied; the parent stays huge.  Under both, an
+ * exclusive owner reuses the THP in place (pagoda_thp_cow_reuse).  Data is
+ * isolated both ways.  Restores the knobs it writes.
+ */
+#include "mmtest.h"
+
+#define THP_SIZE	(2UL << 20)
+#define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
+#define POLICY		THP_DIR "pagoda_cow_policy"
+#define ENABLED		THP_DIR "enabled"
+
+static long knob_write(const char *path, const char *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_write((int)fd, val, strlen(val));
+	sys_close((int)fd);
+	return r;
+}
+
+static int knob_selected(const char *path, char *out, size_t size)
+{
+	char buf[128], *l, *r;
+
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(l = strchr(buf, '[')) || !(r = strchr(l, ']')))
+		return -1;
+	if ((size_t)(r - l - 1) >= size)
+		return -1;
+	memcpy(out, l + 1, (size_t)(r - l - 1));
+	out[r - l - 1] = '\0';
+	return 0;
+}
+
+static unsigned char *thp_area(void)
+{
+	unsigned long raw = (unsigned long)sys_mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
+						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long a;
+
+	if ((long)raw < 0)
+		return NULL;
+	a = (raw + THP_SIZE - 1) & ~(THP_SIZE - 1);
+	if (a > raw)
+		sys_munmap((void *)raw, a - raw);
+	if (raw + 2 * THP_SIZE > a + THP_SIZE)
+		sys_munmap((void *)(a + THP_SIZE), raw + 2 * THP_SIZE - a - THP_SIZE);
+	sys_madvise((void *)a, THP_SIZE, MADV_HUGEPAGE);
+	return (unsigned char *)a;
+}
+
+static int is_huge(const unsigned char *p)
+{
+	uint64_t first = page_pfn(0, p);
+
+	if (!first || first % 512)
+		return 0;
+	for (unsigned long i = 1; i < 512; i++)
+		if (page_pfn(0, p + i * PAGE_SIZE) != first + i)
+			return 0;
+	return 1;
+}
+
+static void fill(unsigned char *p, int seed)
+{
+	for (unsigned long off = 0; off < THP_SIZE; off += PAGE_SIZE)
+		p[off] = (unsigned char)(seed + (off >> 12));
+}
+
+static int check(const unsigned char *p, int seed, unsigned long skip)
+{
+	for (unsigned long off = 0; off < THP_SIZE; off += PAGE_SIZE)
+		if (off != skip && p[off] != (unsigned char)(seed + (off >> 12)))
+			return 0;
+	return 1;
+}
+
+/*
+ * One fork round under policy: the child writes page 3; exit 0 if its
+ * result matches the policy (copy: still huge on new frames; split: not huge).
+ */
+static void round(const char *policy, int copy)
+{
+	unsigned char *p = thp_area();
+	long copies = vmstat_get("pagoda_thp_cow_copy"), reuses;
+	uint64_t pfn;
+	int status = -1;
+	long pid;
+
+	if (!tap_ok(knob_write(POLICY, policy) > 0, "policy %s", policy) || !p)
+		return;
+	fill(p, 21);
+	pfn = page_pfn(0, p);
+	if (!tap_ok(is_huge(p), "%s: a THP before fork", policy))
+		return;
+	pid = sys_fork();
+	if (pid == 0) {
+		int ok;
+
+		p[3 * PAGE_SIZE] = 0x99;
+		ok = p[3 * PAGE_SIZE] == 0x99 && check(p, 21, 3 * PAGE_SIZE);
+		ok &= copy ? is_huge(p) && page_pfn(0, p) != pfn : !is_huge(p);
+		sys_exit_group(ok ? 0 : 1);
+	}
+	tap_ok(pid > 0 && sys_wait4((int)pid, &status, 0, NULL) == pid && status == 0,
+	       "%s: the child's write %s, its data its own", policy,
+	       copy ? "copies all 2 MB into a new THP" : "splits its PMD");
+	tap_is_long(vmstat_get("pagoda_thp_cow_copy") - copies, copy ? 1 : 0,
+		    "%s: pagoda_thp_cow_copy grew by %d", policy, copy);
+	tap_ok(check(p, 21, -1UL) && is_huge(p) && page_pfn(0, p) == pfn,
+	       "%s: the parent keeps its data and its THP", policy);
+	reuses = vmstat_get("pagoda_thp_cow_reuse");
+	p[4 * PAGE_SIZE] = 0x77;
+	tap_ok(p[4 * PAGE_SIZE] == 0x77 && is_huge(p) && page_pfn(0, p) == pfn,
+	       "%s: the parent, alone again, writes in place", policy);
+	tap_is_long(vmstat_get("pagoda_thp_cow_reuse") - reuses, 1, "%s: pagoda_thp_cow_reuse grew by 1", policy);
+	sys_munmap(p, THP_SIZE);
+}
+
+static void zero_page_copy(void)
+{
+	unsigned char *p = thp_area();
+	long alloc = vmstat_get("thp_fault_alloc");
+
+	if (!p)
+		return;
+	knob_write(POLICY, "copy");
+	tap_is_long(p[0], 0, "copy: a read maps the huge zero page");
+	p[PAGE_SIZE] = 1;
+	tap_ok(is_huge(p) && p[PAGE_SIZE] == 1 && p[0] == 0,
+	       "copy: a write to the huge zero page gets a new cleared THP (Linux 4.x)");
+	tap_is_long(vmstat_get("thp_fault_alloc") - alloc, 1, "copy: thp_fault_alloc grew by 1");
+	sys_munmap(p, THP_SIZE);
+}
+
+int main(void)
+{
+	char saved_policy[16], saved_enabled[16];
+
+	if (!is_pagoda())
+		tap_skip_all("Pagoda only: Linux has no COW policy switch");
+	if (knob_selected(POLICY, saved_policy, sizeof(saved_policy)) < 0 ||
+	    knob_selected(ENABLED, saved_enabled, sizeof(saved_enabled)) < 0)
+		tap_skip_all("no " POLICY);
+	tap_is_long(knob_write(POLICY, "sometimes"), -EINVAL, "a bad policy gives EINVAL");
+	knob_write(ENABLED, "always");
+	round("copy", 1);
+	round("split", 0);
+	zero_page_copy();
+	knob_write(POLICY, saved_policy);
+	knob_write(ENABLED, saved_enabled);
+	return tap_done();
+}
