@@ -5,8 +5,8 @@
  *   do_page_fault (arch/x86_64/fault.c)
  *     handle_mm_fault            counts the fault
  *       __handle_mm_fault        walks PGD -> PUD -> PMD, allocating tables
- *         PMD none, THP allowed   -> create_huge_pmd (mm/huge_memory.c)
- *         PMD huge, write to RO   -> wp_huge_pmd, else huge_pmd_set_accessed
+ *         PMD none, THP allowed   -> create_huge_pmd -> do_huge_pmd_anonymous_page (mm/huge_memory.c)
+ *         PMD huge, write to RO   -> wp_huge_pmd -> do_huge_pmd_wp_page, else huge_pmd_set_accessed
  *         handle_pte_fault
  *           PTE none, anonymous   -> do_anonymous_page (zero page, or a new page)
  *           PTE none, file        -> do_fault -> do_read_fault / do_cow_fault
