@@ -26,29 +26,12 @@
  */
 #include "mmtest.h"
 
-#define KPF_SLAB		7
-#define KPF_BUDDY		10
-#define KPF_MMAP		11
-#define KPF_ANON		12
-#define KPF_SWAPBACKED		14
-#define KPF_COMPOUND_HEAD	15
-#define KPF_COMPOUND_TAIL	16
-#define KPF_HUGE		17
-#define KPF_NOPAGE		20
-#define KPF_THP			22
-#define KPF_ZERO_PAGE		24
-#define KPF_PGTABLE		26
 #define BIT(n)			(1ULL << (n))
 
 #define NPAGES			16
 #define CHUNK			8192	/* frames per read of the whole file */
 
 static uint64_t chunk[CHUNK];
-
-static long kpageflags_get(uint64_t pfn, uint64_t *flags)
-{
-	return read_u64_at("/proc/kpageflags", pfn * 8, flags);
-}
 
 static int has(uint64_t flags, int bit) { return (flags >> bit) & 1; }
 

@@ -4,6 +4,9 @@
  *
  *   pagemap_get / page_pfn     /proc/PID/pagemap: present bit, PFN, flags
  *   kpagecount_get             /proc/kpagecount: how many PTEs map a frame
+ *   kpageflags_get, KPF_*      /proc/kpageflags: what backs a frame
+ *   smaps_kb, smaps_rollup_kb  one "Name:  N kB" field of a VMA's smaps
+ *                              record, or of smaps_rollup
  *   vmstat_get                 one /proc/vmstat counter
  *   mailbox_*                  a MAP_SHARED page for talking to children,
  *                              polled with sched_yield
@@ -86,6 +89,79 @@ static inline long kpagecount_get(uint64_t pfn)
 	long r = read_u64_at("/proc/kpagecount", pfn * 8, &n);
 
 	return r < 0 ? r : (long)n;
+}
+
+/* ---- /proc/kpageflags (Linux include/uapi/linux/kernel-page-flags.h) ---- */
+#define KPF_SLAB		7
+#define KPF_BUDDY		10
+#define KPF_MMAP		11
+#define KPF_ANON		12
+#define KPF_SWAPBACKED		14
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_HUGE		17
+#define KPF_NOPAGE		20
+#define KPF_THP			22
+#define KPF_ZERO_PAGE		24
+#define KPF_PGTABLE		26
+#define KPF_BIT(b)		(1ULL << (b))
+
+/* The KPF_* bits of frame pfn into *flags; 0 or -errno. */
+static inline long kpageflags_get(uint64_t pfn, uint64_t *flags)
+{
+	*flags = 0;
+	return read_u64_at("/proc/kpageflags", pfn * 8, flags);
+}
+
+/* ---- /proc/PID/smaps ---- */
+
+/* The value of the "name:" line in [text, end), or -1 if there is none. */
+static inline long smaps_line_kb(const char *text, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = text; l && l < end; l = strchr(l, '\n')) {
+		if (*l == '\n')
+			l++;
+		if (l < end && !strncmp(l, name, n) && l[n] == ':')
+			return strtol(l + n + 1, NULL, 10);
+	}
+	return -1;
+}
+
+/*
+ * Field name (in kB) of the smaps record of the VMA starting at addr in
+ * pid (0: this process), or -1 if there is no such VMA or field.  The
+ * record runs from its "start-end" line to its VmFlags line.
+ */
+static inline long smaps_kb(long pid, const void *addr, const char *name)
+{
+	static char buf[256 * 1024];
+	char path[64], key[32];
+	const char *rec, *end;
+
+	snprintf(path, sizeof(path), pid ? "/proc/%ld/smaps" : "/proc/self/smaps", pid);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	snprintf(key, sizeof(key), "%08lx-", (unsigned long)addr);
+	for (rec = buf; rec; rec = strchr(rec, '\n')) {
+		if (*rec == '\n')
+			rec++;
+		if (!strncmp(rec, key, strlen(key)))
+			break;
+	}
+	if (!rec || !*rec || !(end = strstr(rec, "VmFlags:")))
+		return -1;
+	return smaps_line_kb(rec, end, name);
+}
+
+/* Field name (in kB) of this process's smaps_rollup, or -1. */
+static inline long smaps_rollup_kb(const char *name)
+{
+	static char buf[4096];
+	long n = read_file("/proc/self/smaps_rollup", buf, sizeof(buf));
+
+	return n <= 0 ? -1 : smaps_line_kb(buf, buf + n, name);
 }
 
 /* ---- /proc/vmstat ---- */

@@ -5,7 +5,8 @@
  * all 2 MB, so both sides stay huge on different frames, and
  * pagoda_thp_cow_copy counts it; a write to the huge zero page gets a new
  * cleared THP.  "split" (Linux 5.8+, the default): the writer's PMD is
- * split and one 4 KB page copied; the parent stays huge.  Under both, an
+ * split and one 4 KB page copied; the parent stays huge.  smaps agrees:
+ * AnonHugePages 2048 kB for each PMD-mapped side.  Under both, an
  * exclusive owner reuses the THP in place (pagoda_thp_cow_reuse).  Data is
  * isolated both ways.  Restores the knobs it writes.
  */
@@ -85,8 +86,10 @@ static int check(const unsigned char *p, int seed, unsigned long skip)
 }
 
 /*
- * One fork round under policy: the child writes page 3; exit 0 if its
- * result matches the policy (copy: still huge on new frames; split: not huge).
+ * One fork round under policy: the child writes page 3.  Its exit status
+ * has bit 0 set if its data or frames do not match the policy (copy: still
+ * huge on new frames; split: not huge), bit 1 if its smaps does not (copy:
+ * AnonHugePages 2048 kB, its new THP is PMD-mapped; split: 0 kB).
  */
 static void round(const char *policy, int copy)
 {
@@ -104,16 +107,28 @@ static void round(const char *policy, int copy)
 		return;
 	pid = sys_fork();
 	if (pid == 0) {
-		int ok;
+		int ok, bad;
 
 		p[3 * PAGE_SIZE] = 0x99;
 		ok = p[3 * PAGE_SIZE] == 0x99 && check(p, 21, 3 * PAGE_SIZE);
 		ok &= copy ? is_huge(p) && page_pfn(0, p) != pfn : !is_huge(p);
-		sys_exit_group(ok ? 0 : 1);
+		bad = ok ? 0 : 1;
+		if (smaps_kb(0, p, "AnonHugePages") != (copy ? 2048 : 0))
+			bad |= 2;
+		sys_exit_group(bad);
 	}
-	tap_ok(pid > 0 && sys_wait4((int)pid, &status, 0, NULL) == pid && status == 0,
+	/* -1 unless the child exited normally: then its exit code. */
+	if (pid > 0 && sys_wait4((int)pid, &status, 0, NULL) == pid && !(status & 0x7f))
+		status = (status >> 8) & 0xff;
+	else
+		status = -1;
+	tap_ok(status >= 0 && !(status & 1),
 	       "%s: the child's write %s, its data its own", policy,
 	       copy ? "copies all 2 MB into a new THP" : "splits its PMD");
+	tap_ok(status >= 0 && !(status & 2), "%s: the child's smaps shows AnonHugePages %d kB",
+	       policy, copy ? 2048 : 0);
+	tap_is_long(smaps_kb(0, p, "AnonHugePages"), 2048, "%s: the parent's smaps shows AnonHugePages 2048 kB",
+		    policy);
 	tap_is_long(vmstat_get("pagoda_thp_cow_copy") - copies, copy ? 1 : 0,
 		    "%s: pagoda_thp_cow_copy grew by %d", policy, copy);
 	tap_ok(check(p, 21, -1UL) && is_huge(p) && page_pfn(0, p) == pfn,
