@@ -43,12 +43,12 @@ for line in open(sys.argv[1]):
         continue
     kernel, _, name, value, unit = parts
     vals.setdefault((name, unit), {}).setdefault(kernel, []).append(float(value))
-print(f"{'benchmark':14} {'pagoda':>12} {'linux':>12} {'pagoda/linux':>13}")
+print(f"{'benchmark':16} {'pagoda':>12} {'linux':>12} {'pagoda/linux':>13}")
 for (name, unit), k in vals.items():
     p = statistics.median(k["pagoda"]) if "pagoda" in k else None
     l = statistics.median(k["linux"]) if "linux" in k else None
     ratio = f"{p / l:.2f}" if p is not None and l else "-"
     fmt = lambda v: f"{v:.0f} {unit}" if v is not None else "-"
-    print(f"{name:14} {fmt(p):>12} {fmt(l):>12} {ratio:>13}")
+    print(f"{name:16} {fmt(p):>12} {fmt(l):>12} {ratio:>13}")
 PY
 rm -f "$out/all.$$"

@@ -10,6 +10,19 @@
  *   cow_reuse_4k a write to a write-protected page nobody else maps (reuse)
  *   fault_2m    first write to an aligned 2 MB block with MADV_HUGEPAGE
  *               (one THP fault where the kernel has THP; else 512 faults)
+ *   thp_fault_2m  the one write that faults in a THP (2 MB, MADV_HUGEPAGE)
+ *   memset_2m   memset (rep stosq) of 2 MB already faulted: the bound for
+ *               thp_fault_2m, which must clear as many bytes
+ *   thp_vs_memset thp_fault_2m / memset_2m, in percent (median of rounds)
+ *   memset_2m_erms, thp_vs_erms  the same with rep stosb (Linux's
+ *               clear_page_erms under -cpu max; TCG runs it a byte a step)
+ *   fork_64mb_thp fork + child exit + wait4, with 32 THPs mapped
+ *   cow_thp_split the child's first write to a THP after fork, the default
+ *               policy (Linux 5.8+: split the PMD, copy 4 KB)
+ *   cow_thp_copy  the same under pagoda_cow_policy "copy" (copy 2 MB; Pagoda
+ *               only: Linux 6.1 has no such policy)
+ *   thp_missing the faults above that should have got a THP and did not
+ *               (/proc/vmstat thp_fault_alloc): must be 0 on both kernels
  *
  * Usage: bench_fault [ROUNDS]   (default 5)
  * Run as the first process (make bench, tools/bench.sh: rdinit=/bench/bench_fault)
@@ -21,8 +34,13 @@
 #define FAULT_PAGES     4096UL                  /* 16 MB */
 #define FORK_BYTES      (64 * MB)
 #define MAX_ROUNDS      15
+#define THP_FAULTS      8                       /* THPs per thp_fault_2m round */
+#define FORK_THPS       (FORK_BYTES / HPAGE_SIZE)
+#define THP_DIR         "/sys/kernel/mm/transparent_hugepage/"
+#define COW_POLICY      THP_DIR "pagoda_cow_policy"
 
 static volatile long *stage;                     /* shared with the COW child */
+static long thp_missing;                         /* see thp_fault_in() */
 
 static unsigned char *map(unsigned long len, int advice)
 {
@@ -131,6 +149,208 @@ static long fault_2m(void)
 	return t / 8 / 1000;
 }
 
+/* The value of /proc/vmstat counter name, or -1 if absent. */
+static long vmstat_get(const char *name)
+{
+	static char buf[16384];
+	size_t len = strlen(name);
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	}
+	return -1;
+}
+
+/*
+ * As the first process on Linux nothing is mounted; Pagoda's /proc and /sys
+ * are built in (the same as user/init/init.c does).
+ */
+static void mounts_setup(void)
+{
+	long fd = sys_openat(AT_FDCWD, "/proc/vmstat", O_RDONLY, 0);
+
+	if (fd >= 0) {
+		sys_close((int)fd);
+	} else {
+		sys_mkdirat(AT_FDCWD, "/proc", 0555);
+		sys_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
+	fd = sys_openat(AT_FDCWD, THP_DIR "enabled", O_RDONLY, 0);
+	if (fd >= 0) {
+		sys_close((int)fd);
+	} else {
+		sys_mkdirat(AT_FDCWD, "/sys", 0555);
+		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	}
+}
+
+static long knob_write(const char *path, const char *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_write((int)fd, val, strlen(val));
+	sys_close((int)fd);
+	return r;
+}
+
+/*
+ * memset of n bytes (a multiple of 8) as a kernel clears pages: rep stosq
+ * (Pagoda's memset, Linux's clear_page_rep).  The user library's memset
+ * is a byte loop, and rep stosb costs TCG one iteration a byte.
+ */
+static void memset_stosq(void *d, int c, unsigned long n)
+{
+	unsigned long words = n / 8, pattern = 0x0101010101010101UL * (unsigned char)c;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+}
+
+/* The same with rep stosb: Linux's clear_page_erms, which -cpu max selects. */
+static void memset_stosb(void *d, int c, unsigned long n)
+{
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+}
+
+/* ns per memset of each of the n faulted 2 MB blocks at p */
+static long memset_2m(unsigned char *p, unsigned long n, void (*fill)(void *, int, unsigned long))
+{
+	long t;
+
+	fill(p, 2, HPAGE_SIZE);                 /* warm: TCG translates it once */
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		fill(p + i * HPAGE_SIZE, 3, HPAGE_SIZE);
+	return (now_ns() - t) / (long)n;
+}
+
+/*
+ * n aligned 2 MB blocks with MADV_HUGEPAGE, not yet faulted; *raw and
+ * *rawlen are what to munmap.
+ */
+static unsigned char *thp_map(unsigned long n, unsigned char **raw, unsigned long *rawlen)
+{
+	unsigned char *p;
+
+	*rawlen = (n + 1) * HPAGE_SIZE;
+	*raw = map(*rawlen, MADV_NORMAL);
+	p = (unsigned char *)ALIGN_UP((unsigned long)*raw, HPAGE_SIZE);
+	sys_madvise(p, n * HPAGE_SIZE, MADV_HUGEPAGE);
+	return p;
+}
+
+/*
+ * Fault in the n blocks at p with one write each; returns the ns it took.
+ * The faults that did not allocate a THP (thp_fault_alloc did not count
+ * them) add to thp_missing: a row measured without THPs is not one.
+ */
+static long thp_fault_in(unsigned char *p, unsigned long n)
+{
+	long before = vmstat_get("thp_fault_alloc"), after, t;
+
+	t = now_ns();
+	for (unsigned long i = 0; i < n; i++)
+		((volatile unsigned char *)p)[i * HPAGE_SIZE] = 1;
+	t = now_ns() - t;
+	after = vmstat_get("thp_fault_alloc");
+	if (before < 0 || after < 0)
+		thp_missing += (long)n;
+	else if (after - before < (long)n)
+		thp_missing += (long)n - (after - before);
+	return t;
+}
+
+/* ns per THP fault, and per memset (stosq, stosb) of the same 2 MB once faulted */
+static void thp_fault_2m(long *fault, long *fill, long *fill_erms)
+{
+	unsigned char *raw, *p;
+	unsigned long rawlen;
+
+	p = thp_map(THP_FAULTS, &raw, &rawlen);
+	*fault = thp_fault_in(p, THP_FAULTS) / THP_FAULTS;
+	*fill = memset_2m(p, THP_FAULTS, memset_stosq);
+	*fill_erms = memset_2m(p, THP_FAULTS, memset_stosb);
+	sys_munmap(raw, rawlen);
+}
+
+/*
+ * ns of the child's first write to a THP it shares with its parent after
+ * fork, under the current COW policy.  The child faults its stack and the
+ * clock's pages first, so that only the THP's fault is timed.
+ */
+static long cow_thp(void)
+{
+	unsigned char *raw, *p;
+	unsigned long rawlen;
+	int status;
+	long pid, t;
+
+	p = thp_map(1, &raw, &rawlen);
+	thp_fault_in(p, 1);
+	stage[1] = -1;
+	pid = sys_fork();
+	if (pid == 0) {
+		volatile long t0 = now_ns();
+
+		t0 = now_ns();
+		((volatile unsigned char *)p)[HPAGE_SIZE / 2] = 7;
+		stage[1] = now_ns() - t0;
+		sys_exit_group(0);
+	}
+	sys_wait4((int)pid, &status, 0, NULL);
+	t = stage[1];
+	sys_munmap(raw, rawlen);
+	return t;
+}
+
+static void thp_rows(int rounds)
+{
+	long v[MAX_ROUNDS], w[MAX_ROUNDS], e[MAX_ROUNDS], r[MAX_ROUNDS], re[MAX_ROUNDS];
+	unsigned char *raw, *p;
+	unsigned long rawlen;
+
+	for (int i = 0; i < rounds; i++) {
+		thp_fault_2m(&v[i], &w[i], &e[i]);
+		r[i] = w[i] > 0 ? v[i] * 100 / w[i] : 0;
+		re[i] = e[i] > 0 ? v[i] * 100 / e[i] : 0;
+	}
+	printf("bench: thp_fault_2m %ld us\n", median(v, rounds) / 1000);
+	printf("bench: memset_2m %ld us\n", median(w, rounds) / 1000);
+	printf("bench: thp_vs_memset %ld %%\n", median(r, rounds));
+	printf("bench: memset_2m_erms %ld us\n", median(e, rounds) / 1000);
+	printf("bench: thp_vs_erms %ld %%\n", median(re, rounds));
+
+	p = thp_map(FORK_THPS, &raw, &rawlen);
+	thp_fault_in(p, FORK_THPS);
+	for (int i = 0; i < rounds; i++)
+		v[i] = fork_64mb(p);
+	printf("bench: fork_64mb_thp %ld us\n", median(v, rounds));
+	sys_munmap(raw, rawlen);
+
+	/* Linux 6.1 has only the split behaviour, and no policy file. */
+	knob_write(COW_POLICY, "split");
+	for (int i = 0; i < rounds; i++)
+		v[i] = cow_thp();
+	printf("bench: cow_thp_split %ld ns\n", median(v, rounds));
+	if (knob_write(COW_POLICY, "copy") > 0) {
+		for (int i = 0; i < rounds; i++)
+			v[i] = cow_thp();
+		printf("bench: cow_thp_copy %ld ns\n", median(v, rounds));
+		knob_write(COW_POLICY, "split");
+	}
+	printf("bench: thp_missing %ld faults\n", thp_missing);
+	if (thp_missing)
+		printf("bench: WARNING %ld THP faults got no THP: the thp rows are not THP figures\n",
+		       thp_missing);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5;
@@ -139,6 +359,7 @@ int main(int argc, char **argv)
 
 	if (rounds < 1 || rounds > MAX_ROUNDS)
 		rounds = 5;
+	mounts_setup();
 	stage = (volatile long *)sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if ((long)stage < 0) {
@@ -165,6 +386,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++)
 		v[i] = fault_2m();
 	printf("bench: fault_2m %ld us\n", median(v, rounds));
+	thp_rows(rounds);
 	printf("bench: done\n");
 	if (sys_getpid() == 1)
 		sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL);
