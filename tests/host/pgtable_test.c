@@ -415,6 +415,25 @@ static void test_upper_levels(void)
 	group_end("pud_pgd");
 }
 
+/* *_populate: the entry points at the next table by its physical address, as a table, not a leaf. */
+static void test_populate(void)
+{
+	pgd_t pgd = { 0 };
+	pud_t pud = { 0 };
+	pmd_t pmd = __pmd(0);
+
+	pgd_populate(NULL, &pgd, (pud_t *)__va(0x9000));
+	pud_populate(NULL, &pud, (pmd_t *)__va(0x7000));
+	pmd_populate(NULL, &pmd, (pte_t *)__va(0x5000));
+	check(pgd_present(pgd) && pgd_table_pa(pgd) == 0x9000, "pgd_populate points at the PUD table");
+	check(pud_present(pud) && !pud_leaf(pud) && pud_table_pa(pud) == 0x7000, "pud_populate: a table, not a 1 GB leaf");
+	check(pmd_present(pmd) && !pmd_leaf(pmd) && !pmd_trans_huge(pmd) && pmd_table_pa(pmd) == 0x5000,
+	      "pmd_populate: a table, not a 2 MB leaf");
+	check((pmd_val(pmd) & (_PAGE_RW | _PAGE_USER)) == (_PAGE_RW | _PAGE_USER),
+	      "a populated PMD lets the PTEs decide (RW and USER set)");
+	group_end("populate");
+}
+
 static void test_indices(void)
 {
 	for (int i = 0; i < NR_SAMPLES; i++) {
@@ -452,6 +471,7 @@ int main(void)
 	test_pmd_modify();
 	test_pmd_same();
 	test_upper_levels();
+	test_populate();
 	test_indices();
 	printf("1..%d\n", tap_nr);
 	return nr_failed_tests ? 1 : 0;
