@@ -454,4 +454,70 @@ static inline long sigaction_install(int sig, void (*fn)(int, struct k_siginfo *
 	return sys_rt_sigaction(sig, &sa, NULL);
 }
 
+/* ---- transparent huge pages ---- */
+
+#define THP_SIZE	(2UL << 20)
+
+/* Write val to a sysfs knob; bytes written or -errno. */
+static inline long knob_write(const char *path, const char *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_write((int)fd, val, strlen(val));
+	sys_close((int)fd);
+	return r;
+}
+
+/* The selected word of a "[a] b c" knob into out; 0 or -1. */
+static inline int knob_selected(const char *path, char *out, size_t size)
+{
+	char buf[128], *l, *r;
+
+	if (read_file(path, buf, sizeof(buf)) < 0 || !(l = strchr(buf, '[')) || !(r = strchr(l, ']')))
+		return -1;
+	if ((size_t)(r - l - 1) >= size)
+		return -1;
+	memcpy(out, l + 1, (size_t)(r - l - 1));
+	out[r - l - 1] = '\0';
+	return 0;
+}
+
+/*
+ * A fresh 2 MB-aligned, 2 MB range inside a 4 MB private mapping (the rest
+ * unmapped), with madvise(advice) unless advice < 0; NULL if mmap failed.
+ */
+static inline unsigned char *thp_area(int advice)
+{
+	unsigned long raw = (unsigned long)sys_mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
+						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long a;
+
+	if ((long)raw < 0)
+		return NULL;
+	a = (raw + THP_SIZE - 1) & ~(THP_SIZE - 1);
+	if (a > raw)
+		sys_munmap((void *)raw, a - raw);
+	if (raw + 2 * THP_SIZE > a + THP_SIZE)
+		sys_munmap((void *)(a + THP_SIZE), raw + 2 * THP_SIZE - a - THP_SIZE);
+	if (advice >= 0)
+		sys_madvise((void *)a, THP_SIZE, advice);
+	return (unsigned char *)a;
+}
+
+/* p's 2 MB is 512 contiguous frames starting 2 MB-aligned, in pid's pagemap (0: self). */
+static inline int thp_is_huge(long pid, const unsigned char *p)
+{
+	uint64_t first = page_pfn(pid, p);
+
+	if (!first || first % 512)
+		return 0;
+	for (unsigned long i = 1; i < 512; i++)
+		if (page_pfn(pid, p + i * PAGE_SIZE) != first + i)
+			return 0;
+	return 1;
+}
+
 #endif /* MMTEST_H */

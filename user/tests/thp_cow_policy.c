@@ -12,64 +12,9 @@
  */
 #include "mmtest.h"
 
-#define THP_SIZE	(2UL << 20)
 #define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
 #define POLICY		THP_DIR "pagoda_cow_policy"
 #define ENABLED		THP_DIR "enabled"
-
-static long knob_write(const char *path, const char *val)
-{
-	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_write((int)fd, val, strlen(val));
-	sys_close((int)fd);
-	return r;
-}
-
-static int knob_selected(const char *path, char *out, size_t size)
-{
-	char buf[128], *l, *r;
-
-	if (read_file(path, buf, sizeof(buf)) < 0 || !(l = strchr(buf, '[')) || !(r = strchr(l, ']')))
-		return -1;
-	if ((size_t)(r - l - 1) >= size)
-		return -1;
-	memcpy(out, l + 1, (size_t)(r - l - 1));
-	out[r - l - 1] = '\0';
-	return 0;
-}
-
-static unsigned char *thp_area(void)
-{
-	unsigned long raw = (unsigned long)sys_mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
-						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned long a;
-
-	if ((long)raw < 0)
-		return NULL;
-	a = (raw + THP_SIZE - 1) & ~(THP_SIZE - 1);
-	if (a > raw)
-		sys_munmap((void *)raw, a - raw);
-	if (raw + 2 * THP_SIZE > a + THP_SIZE)
-		sys_munmap((void *)(a + THP_SIZE), raw + 2 * THP_SIZE - a - THP_SIZE);
-	sys_madvise((void *)a, THP_SIZE, MADV_HUGEPAGE);
-	return (unsigned char *)a;
-}
-
-static int is_huge(const unsigned char *p)
-{
-	uint64_t first = page_pfn(0, p);
-
-	if (!first || first % 512)
-		return 0;
-	for (unsigned long i = 1; i < 512; i++)
-		if (page_pfn(0, p + i * PAGE_SIZE) != first + i)
-			return 0;
-	return 1;
-}
 
 static void fill(unsigned char *p, int seed)
 {
@@ -93,7 +38,7 @@ static int check(const unsigned char *p, int seed, unsigned long skip)
  */
 static void round(const char *policy, int copy)
 {
-	unsigned char *p = thp_area();
+	unsigned char *p = thp_area(MADV_HUGEPAGE);
 	long copies = vmstat_get("pagoda_thp_cow_copy"), reuses;
 	uint64_t pfn;
 	int status = -1;
@@ -103,7 +48,7 @@ static void round(const char *policy, int copy)
 		return;
 	fill(p, 21);
 	pfn = page_pfn(0, p);
-	if (!tap_ok(is_huge(p), "%s: a THP before fork", policy))
+	if (!tap_ok(thp_is_huge(0, p), "%s: a THP before fork", policy))
 		return;
 	pid = sys_fork();
 	if (pid == 0) {
@@ -111,7 +56,7 @@ static void round(const char *policy, int copy)
 
 		p[3 * PAGE_SIZE] = 0x99;
 		ok = p[3 * PAGE_SIZE] == 0x99 && check(p, 21, 3 * PAGE_SIZE);
-		ok &= copy ? is_huge(p) && page_pfn(0, p) != pfn : !is_huge(p);
+		ok &= copy ? thp_is_huge(0, p) && page_pfn(0, p) != pfn : !thp_is_huge(0, p);
 		bad = ok ? 0 : 1;
 		if (smaps_kb(0, p, "AnonHugePages") != (copy ? 2048 : 0))
 			bad |= 2;
@@ -131,11 +76,11 @@ static void round(const char *policy, int copy)
 		    policy);
 	tap_is_long(vmstat_get("pagoda_thp_cow_copy") - copies, copy ? 1 : 0,
 		    "%s: pagoda_thp_cow_copy grew by %d", policy, copy);
-	tap_ok(check(p, 21, -1UL) && is_huge(p) && page_pfn(0, p) == pfn,
+	tap_ok(check(p, 21, -1UL) && thp_is_huge(0, p) && page_pfn(0, p) == pfn,
 	       "%s: the parent keeps its data and its THP", policy);
 	reuses = vmstat_get("pagoda_thp_cow_reuse");
 	p[4 * PAGE_SIZE] = 0x77;
-	tap_ok(p[4 * PAGE_SIZE] == 0x77 && is_huge(p) && page_pfn(0, p) == pfn,
+	tap_ok(p[4 * PAGE_SIZE] == 0x77 && thp_is_huge(0, p) && page_pfn(0, p) == pfn,
 	       "%s: the parent, alone again, writes in place", policy);
 	tap_is_long(vmstat_get("pagoda_thp_cow_reuse") - reuses, 1, "%s: pagoda_thp_cow_reuse grew by 1", policy);
 	sys_munmap(p, THP_SIZE);
@@ -143,7 +88,7 @@ static void round(const char *policy, int copy)
 
 static void zero_page_copy(void)
 {
-	unsigned char *p = thp_area();
+	unsigned char *p = thp_area(MADV_HUGEPAGE);
 	long alloc = vmstat_get("thp_fault_alloc");
 
 	if (!p)
@@ -151,7 +96,7 @@ static void zero_page_copy(void)
 	knob_write(POLICY, "copy");
 	tap_is_long(p[0], 0, "copy: a read maps the huge zero page");
 	p[PAGE_SIZE] = 1;
-	tap_ok(is_huge(p) && p[PAGE_SIZE] == 1 && p[0] == 0,
+	tap_ok(thp_is_huge(0, p) && p[PAGE_SIZE] == 1 && p[0] == 0,
 	       "copy: a write to the huge zero page gets a new cleared THP (Linux 4.x)");
 	tap_is_long(vmstat_get("thp_fault_alloc") - alloc, 1, "copy: thp_fault_alloc grew by 1");
 	sys_munmap(p, THP_SIZE);

@@ -8,27 +8,9 @@
  */
 #include "mmtest.h"
 
-#define THP_SIZE	(2UL << 20)
 #define MAX_AREAS	1024
 
 static unsigned char *areas[MAX_AREAS];
-
-static unsigned char *thp_area(void)
-{
-	unsigned long raw = (unsigned long)sys_mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
-						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned long a;
-
-	if ((long)raw < 0)
-		return NULL;
-	a = (raw + THP_SIZE - 1) & ~(THP_SIZE - 1);
-	if (a > raw)
-		sys_munmap((void *)raw, a - raw);
-	if (raw + 2 * THP_SIZE > a + THP_SIZE)
-		sys_munmap((void *)(a + THP_SIZE), raw + 2 * THP_SIZE - a - THP_SIZE);
-	sys_madvise((void *)a, THP_SIZE, MADV_HUGEPAGE);
-	return (unsigned char *)a;
-}
 
 static int is_huge(const unsigned char *p)
 {
@@ -53,7 +35,7 @@ int main(void)
 	if (max > MAX_AREAS)
 		max = MAX_AREAS;
 	while (n < max) {
-		unsigned char *p = thp_area();
+		unsigned char *p = thp_area(MADV_HUGEPAGE);
 
 		if (!p)
 			break;

@@ -16,55 +16,9 @@
  */
 #include "mmtest.h"
 
-#define THP_SIZE	(2UL << 20)
 #define ENABLED		"/sys/kernel/mm/transparent_hugepage/enabled"
 
 static char saved_enabled[16];
-
-/* The selected word of a "[a] b c" knob into out. */
-static int knob_selected(const char *path, char *out, size_t size)
-{
-	char buf[128], *l, *r;
-
-	if (read_file(path, buf, sizeof(buf)) < 0 || !(l = strchr(buf, '[')) || !(r = strchr(l, ']')))
-		return -1;
-	if ((size_t)(r - l - 1) >= size)
-		return -1;
-	memcpy(out, l + 1, (size_t)(r - l - 1));
-	out[r - l - 1] = '\0';
-	return 0;
-}
-
-static long knob_write(const char *path, const char *val)
-{
-	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_write((int)fd, val, strlen(val));
-	sys_close((int)fd);
-	return r;
-}
-
-/* A fresh 2 MB-aligned, 2 MB range inside a 4 MB private mapping (the rest unmapped). */
-static unsigned char *thp_area(int advice)
-{
-	unsigned long raw = (unsigned long)sys_mmap(NULL, 2 * THP_SIZE, PROT_READ | PROT_WRITE,
-						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned long a;
-
-	if ((long)raw < 0)
-		return NULL;
-	a = (raw + THP_SIZE - 1) & ~(THP_SIZE - 1);
-	if (a > raw)
-		sys_munmap((void *)raw, a - raw);
-	if (raw + 2 * THP_SIZE > a + THP_SIZE)
-		sys_munmap((void *)(a + THP_SIZE), raw + 2 * THP_SIZE - a - THP_SIZE);
-	if (advice >= 0)
-		sys_madvise((void *)a, THP_SIZE, advice);
-	return (unsigned char *)a;
-}
 
 /* The kpageflags of the frame mapped at p (0 if none or unreadable). */
 static uint64_t flags_at(const unsigned char *p)
@@ -82,19 +36,6 @@ static int flags_are(uint64_t f, uint64_t bits, uint64_t clear)
 	return (f & bits) == bits && !(f & clear);
 }
 
-/* All 512 pages present, on contiguous frames, the first 512-aligned. */
-static int is_huge(long pid, const unsigned char *p)
-{
-	uint64_t first = page_pfn(pid, p);
-
-	if (!first || first % 512)
-		return 0;
-	for (unsigned long i = 1; i < 512; i++)
-		if (page_pfn(pid, p + i * PAGE_SIZE) != first + i)
-			return 0;
-	return 1;
-}
-
 static void first_write(void)
 {
 	long alloc = vmstat_get("thp_fault_alloc"), anon = meminfo_kb("AnonHugePages");
@@ -105,7 +46,7 @@ static void first_write(void)
 	if (!tap_ok(p != NULL, "mmap a 2 MB-aligned range"))
 		return;
 	p[0] = 1;
-	tap_ok(is_huge(0, p), "the first write maps 512 contiguous frames");
+	tap_ok(thp_is_huge(0, p), "the first write maps 512 contiguous frames");
 	tap_is_long(vmstat_get("thp_fault_alloc") - alloc, 1, "thp_fault_alloc grew by 1");
 	tap_is_long(meminfo_kb("AnonHugePages") - anon, 2048, "AnonHugePages grew by 2048 kB");
 	f = flags_at(p);
@@ -136,7 +77,7 @@ static void zero_page_then_write(void)
 	for (unsigned long off = 0; off < THP_SIZE; off += PAGE_SIZE)
 		zeros &= p[off] == 0;
 	tap_ok(zeros, "a read fault reads zeros everywhere");
-	tap_ok(is_huge(0, p), "the read maps the huge zero page: 512 contiguous frames");
+	tap_ok(thp_is_huge(0, p), "the read maps the huge zero page: 512 contiguous frames");
 	tap_is_long(meminfo_kb("AnonHugePages") - anon, 0, "the huge zero page is not AnonHugePages");
 	/* Linux 6.1's stable_page_flags() sets THP with ZERO_PAGE on the huge zero page. */
 	f = flags_at(p);
@@ -172,7 +113,7 @@ static void no_thp(unsigned char *p, const char *why)
 		return;
 	p[0] = 1;
 	tap_is_long(vmstat_get("thp_fault_alloc") - alloc, 0, "%s: no THP", why);
-	tap_ok(!is_huge(0, p), "%s: 4 KB frames", why);
+	tap_ok(!thp_is_huge(0, p), "%s: 4 KB frames", why);
 	no_thp_flags(p, why);
 	sys_munmap(p, THP_SIZE);
 }
@@ -188,7 +129,7 @@ static void policies(void)
 		sys_munmap(p, PAGE_SIZE);
 		sys_munmap(p + THP_SIZE - PAGE_SIZE, PAGE_SIZE);
 		p[PAGE_SIZE] = 1;
-		tap_ok(!is_huge(0, p), "unaligned VMA: no THP");
+		tap_ok(!thp_is_huge(0, p), "unaligned VMA: no THP");
 		no_thp_flags(p + PAGE_SIZE, "unaligned VMA");
 		sys_munmap(p, THP_SIZE);
 	}
@@ -202,7 +143,7 @@ static void policies(void)
 	p = thp_area(MADV_HUGEPAGE);
 	if (p) {
 		p[0] = 1;
-		tap_ok(is_huge(0, p), "enabled=madvise with MADV_HUGEPAGE: a THP");
+		tap_ok(thp_is_huge(0, p), "enabled=madvise with MADV_HUGEPAGE: a THP");
 		sys_munmap(p, THP_SIZE);
 	}
 	tap_is_long(knob_write(ENABLED, "sometimes"), -EINVAL, "a bad value gives EINVAL");
@@ -233,7 +174,7 @@ static void partial(void)
 		return;
 	fill(p, 3);
 	anon = meminfo_kb("AnonHugePages");
-	if (!tap_ok(is_huge(0, p), "a THP to cut"))
+	if (!tap_ok(thp_is_huge(0, p), "a THP to cut"))
 		return;
 	split = vmstat_get("thp_split_page");
 	free = meminfo_kb("MemFree");
@@ -284,10 +225,10 @@ static void mprotect_whole(void)
 	pfn = page_pfn(0, p);
 	split = vmstat_get("thp_split_pmd");
 	tap_is_long(sys_mprotect(p, THP_SIZE, PROT_READ), 0, "mprotect the whole THP read-only");
-	tap_ok(is_huge(0, p) && page_pfn(0, p) == pfn && check(p, 7, 0, 0), "still one THP with its data");
+	tap_ok(thp_is_huge(0, p) && page_pfn(0, p) == pfn && check(p, 7, 0, 0), "still one THP with its data");
 	tap_is_long(sys_mprotect(p, THP_SIZE, PROT_READ | PROT_WRITE), 0, "and read-write again");
 	p[PAGE_SIZE] = 0x42;
-	tap_ok(p[PAGE_SIZE] == 0x42 && is_huge(0, p) && page_pfn(0, p) == pfn,
+	tap_ok(p[PAGE_SIZE] == 0x42 && thp_is_huge(0, p) && page_pfn(0, p) == pfn,
 	       "the write lands in the same THP");
 	tap_is_long(vmstat_get("thp_split_pmd") - split, 0, "no PMD was split");
 	sys_munmap(p, THP_SIZE);
@@ -302,15 +243,15 @@ static void cow(void)
 	if (!tap_ok(p != NULL, "mmap for fork"))
 		return;
 	fill(p, 11);
-	if (!tap_ok(is_huge(0, p), "a THP before fork"))
+	if (!tap_ok(thp_is_huge(0, p), "a THP before fork"))
 		return;
 	pid = sys_fork();
 	if (pid == 0) {
-		int ok = is_huge(0, p) && check(p, 11, 0, 0);
+		int ok = thp_is_huge(0, p) && check(p, 11, 0, 0);
 
 		p[5 * PAGE_SIZE] = 0xee;	/* COW: split this PMD, copy 4 KB */
 		ok &= p[5 * PAGE_SIZE] == 0xee && check(p, 11, 5 * PAGE_SIZE, PAGE_SIZE);
-		ok &= !is_huge(0, p);
+		ok &= !thp_is_huge(0, p);
 		sys_exit_group(ok ? 0 : 1);
 	}
 	tap_ok(pid > 0 && sys_wait4((int)pid, &status, 0, NULL) == pid && status == 0,
@@ -319,7 +260,7 @@ static void cow(void)
 	p[7 * PAGE_SIZE] = 0xdd;
 	tap_ok(p[7 * PAGE_SIZE] == 0xdd && check(p, 11, 7 * PAGE_SIZE, PAGE_SIZE),
 	       "parent, the child gone: its write lands");
-	tap_ok(is_huge(0, p), "the parent, again the only user, reuses the THP in place");
+	tap_ok(thp_is_huge(0, p), "the parent, again the only user, reuses the THP in place");
 	sys_munmap(p, THP_SIZE);
 }
 
