@@ -188,7 +188,7 @@ static void test_private(int child_first)
 	if (child_first) {
 		tap_ok(child_cmd(CMD_WRITE, 0, 'c') && box->val == 'c', "%s: the child writes", who);
 		copy = (uint64_t)box->pfn;
-		tap_ok(copy && copy != pfn, "%s: the child got a new frame (%#lx, was %#lx)", who,
+		tap_ok(copy && copy != pfn, "%s: the child got a new frame (0x%lx, was 0x%lx)", who,
 		       (unsigned long)copy, (unsigned long)pfn);
 		tap_ok(child_cmd(CMD_READ, OFF_MID, 0) && box->val == 'R', "%s: its copy holds the page's data", who);
 		tap_ok(child_cmd(CMD_READ, OFF_LAST, 0) && box->val == 'Q', "%s: up to its last byte", who);
@@ -201,7 +201,7 @@ static void test_private(int child_first)
 	} else {
 		p[0] = 'p';
 		copy = page_pfn(0, (const void *)p);
-		tap_ok(copy && copy != pfn, "%s: the parent got a new frame (%#lx, was %#lx)", who,
+		tap_ok(copy && copy != pfn, "%s: the parent got a new frame (0x%lx, was 0x%lx)", who,
 		       (unsigned long)copy, (unsigned long)pfn);
 		tap_ok(p[OFF_MID] == 'R' && p[OFF_LAST] == 'Q', "%s: its copy holds the page's data", who);
 		tap_ok(child_cmd(CMD_READ, 0, 0) && box->val == 'P', "%s: the child still reads 'P'", who);
@@ -260,7 +260,7 @@ static void test_exhausted(int owner_first)
 		tap_ok(!child_cmd(CMD_WRITE, 0, 'c'), "%s: the child's write does not return", who);
 	}
 	st = child_finish();
-	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS, "%s: the child died of SIGBUS (status %#x)", who, st);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS, "%s: the child died of SIGBUS (status 0x%x)", who, st);
 	if (owner_first)
 		tap_ok(syslog_has_pool_kill(pid), "%s: the log says \"PID %ld killed due to inadequate hugepage pool\"",
 		       who, pid);

@@ -39,7 +39,7 @@ static void resv_follows_faults(int type, const char *name)
 
 	if (!tap_ok(a > 0, "%s: mmap 3 huge pages", name))
 		return;
-	tap_ok((a & (HPAGE_SIZE - 1)) == 0, "%s: the address is 2 MB-aligned (%#lx)", name, a);
+	tap_ok((a & (HPAGE_SIZE - 1)) == 0, "%s: the address is 2 MB-aligned (0x%lx)", name, a);
 	snprintf(what, sizeof(what), "%s: after mmap", name);
 	hpool_is(start.total, start.free, 3, 0, what);
 	for (int i = 0; i < 2; i++) {
@@ -142,7 +142,7 @@ static void test_noreserve(void)
 	if (!tap_ok(report != NULL, "mailbox"))
 		return;
 	st = run_in_child(noreserve_child, (void *)1);
-	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 42, "the child's SIGBUS handler ran (status %#x)", st);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 42, "the child's SIGBUS handler ran (status 0x%x)", st);
 	tap_is_long(report->signo, SIGBUS, "signal SIGBUS");
 	tap_is_long(report->code, BUS_ADRERR, "si_code BUS_ADRERR");
 	tap_is_long(report->touched, start.free, "at the write to page %ld, the first the pool cannot serve",
@@ -150,7 +150,7 @@ static void test_noreserve(void)
 	/* The child's mapping is placed as the parent's was: compare offsets within it. */
 	want = 0x1234 + (unsigned long)start.free * HPAGE_SIZE;
 	tap_ok(report->addr % HPAGE_SIZE == want % HPAGE_SIZE && report->addr != 0,
-	       "si_addr is the faulting address (%#lx, offset 0x1234 in its page)", report->addr);
+	       "si_addr is the faulting address (0x%lx, offset 0x1234 in its page)", report->addr);
 	hpool_is(start.total, start.free, 0, 0, "the child's pages are back after it exits");
 
 	memset(report, 0, sizeof(*report));
