@@ -69,6 +69,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(97, sys_getrlimit),
 	SYSCALL(98, sys_getrusage),
 	SYSCALL(102, sys_getuid),
+	SYSCALL(103, sys_syslog),
 	SYSCALL(104, sys_getuid),	/* getgid */
 	SYSCALL(107, sys_getuid),	/* geteuid */
 	SYSCALL(108, sys_getuid),	/* getegid */

@@ -52,6 +52,7 @@ long sys_alarm(unsigned int seconds);
 long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused);
 long sys_set_robust_list(void *head, size_t len);
 long sys_getrandom(char *ubuf, size_t count, unsigned int flags);
+long sys_syslog(int type, char *ubuf, int len);
 struct rlimit64;
 long sys_prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 *new, struct rlimit64 *old);
 long sys_getrlimit(unsigned int resource, struct rlimit64 *rlim);
