@@ -239,14 +239,12 @@ static long log_copy_to_user(char *ubuf, u64 pos, u64 end)
 	long done = 0;
 
 	while (pos < end) {
-		size_t n = min(end - pos, (u64)sizeof(chunk));
+		size_t n;
 
 		spin_lock(&console_lock);
-		if (pos < log_first) {		/* overwritten meanwhile: skip what is gone */
-			end -= min(log_first - pos, end - pos);
-			spin_unlock(&console_lock);
-			continue;
-		}
+		if (pos < log_first)		/* overwritten meanwhile: skip what is gone */
+			pos = min(log_first, end);
+		n = min(end - pos, (u64)sizeof(chunk));
 		for (size_t i = 0; i < n; i++)
 			chunk[i] = log_byte(pos + i);
 		spin_unlock(&console_lock);
