@@ -14,6 +14,7 @@
  */
 #include <mm/debug_rmap.h>
 #include <mm/rmap.h>
+#include <mm/hugetlb.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
 #include <kernel/kernel.h>
@@ -346,6 +347,67 @@ static void check_thp(struct report *r, struct page *head, int *errors)
 	}
 }
 
+/*
+ * A hugetlb page's head: mapped only whole, by huge PTEs (PMD leaves); its
+ * compound_mapcount is their number, its refcount one per mapping plus the
+ * file's page cache if it is there; an anonymous one is found by the rmap
+ * walk from every mapping.
+ */
+static void check_hugetlb_page(struct report *r, struct page *head, int *errors)
+{
+	int pmds = (int)(head->__reserved >> PMD_MAPS_SHIFT), found = 0;
+	int cache_ref = head->mapping && !PageAnon(head) ? 1 : 0;
+	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
+
+	if (compound_mapcount(head) != pmds || page_ref_count(head) != pmds + cache_ref) {
+		emit(r, "hugetlb pfn 0x%lx: %d huge PTEs map it, compound_mapcount %d, refcount %d%s\n",
+		     page_to_pfn(head), pmds, compound_mapcount(head), page_ref_count(head),
+		     cache_ref ? " (one for the page cache)" : "");
+		(*errors)++;
+		return;
+	}
+	if (!PageAnon(head))
+		return;
+	rmap_walk(head, &rwc);
+	if (found != pmds) {
+		emit(r, "hugetlb pfn 0x%lx: %d huge PTEs map it, the rmap walk finds %d\n",
+		     page_to_pfn(head), pmds, found);
+		(*errors)++;
+	}
+}
+
+/*
+ * The hugetlb pool's counts against its pages: every PG_hugetlb head is in
+ * nr_huge_pages of its node, and the ones with refcount 0 (on a free list)
+ * in free_huge_pages; reservations never exceed the free pages.
+ */
+static void check_hugetlb_pool(struct report *r, int *errors)
+{
+	struct hstate *h = &default_hstate;
+	unsigned long nr[MAX_NUMNODES] = { 0 }, nfree[MAX_NUMNODES] = { 0 };
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn += HPAGE_PMD_NR) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (!PageHead(page) || !PageHugeTLB(page))
+			continue;
+		nr[page_to_nid(page)]++;
+		if (!page_ref_count(page))
+			nfree[page_to_nid(page)]++;
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (nr[nid] == h->nr_huge_pages_node[nid] && nfree[nid] == h->free_huge_pages_node[nid])
+			continue;
+		emit(r, "hugetlb node %d: %lu pool pages, %lu free; the counts say %lu and %lu\n",
+		     nid, nr[nid], nfree[nid], h->nr_huge_pages_node[nid], h->free_huge_pages_node[nid]);
+		(*errors)++;
+	}
+	if (h->resv_huge_pages > h->free_huge_pages) {
+		emit(r, "hugetlb: %lu pages reserved, only %lu free\n", h->resv_huge_pages, h->free_huge_pages);
+		(*errors)++;
+	}
+}
+
 static void check_page(struct report *r, struct page *page, int *errors)
 {
 	struct page *head = compound_head(page);
@@ -354,6 +416,11 @@ static void check_page(struct report *r, struct page *page, int *errors)
 	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
 	bool thp = PageHead(head) && !PageHugeTLB(head);
 
+	if (PageHugeTLB(head)) {
+		if (page == head)
+			check_hugetlb_page(r, head, errors);
+		return;		/* a tail: the head's check covers it */
+	}
 	if (thp) {
 		/* Each subpage: its PTEs plus the PMDs of the whole; the refcount is the head's. */
 		ptes += (int)(head->__reserved >> PMD_MAPS_SHIFT);
@@ -406,6 +473,7 @@ int pagoda_mm_check(char *buf, size_t size)
 	}
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
 		pfn_to_page(pfn)->__reserved = 0;
+	check_hugetlb_pool(&r, &errors);
 	emit(&r, errors ? "errors %d\n" : "ok\n", errors);
 	return r.len;
 }
