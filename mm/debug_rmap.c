@@ -124,6 +124,8 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	if (!mapped_pfn(t->mm, addr, &pfn))
 		return -ENOENT;
 	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
+	if (page && PageHugeTLB(compound_head(page)))
+		page = compound_head(page);	/* the rmap knows a hugetlb page by its head only */
 	emit(&r, "pid %d address 0x%lx\n", pid, addr);
 	if (!page || PageZero(compound_head(page))) {
 		emit(&r, "pfn 0x%lx zero-page\n", pfn);
@@ -156,6 +158,8 @@ static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
 	if (!t || !t->mm)
 		return ERR_PTR(-ESRCH);
 	vma = find_vma(t->mm, addr);
+	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
+		return ERR_PTR(-EINVAL);	/* Linux never reclaims a hugetlb page */
 	if (vma && vma->vm_start <= addr)
 		split_huge_pmd_address(vma, addr);	/* a THP: unmap or age one 4 KB page of it */
 	ptep = follow_pte(t->mm, addr & PAGE_MASK);
