@@ -54,16 +54,17 @@ static pid_t mm_owner_pid(const struct mm_struct *mm)
 static bool mapped_pfn(struct mm_struct *mm, unsigned long addr, unsigned long *pfn)
 {
 	pte_t *ptep = follow_pte(mm, addr);
-	pmd_t pmd;
+	pmd_t *pmd;
 
 	if (ptep && pte_present(*ptep)) {
 		*pfn = pte_pfn(*ptep);
 		return true;
 	}
-	follow_trans_huge_pmd(mm, addr, &pmd);
-	if (!pmd_trans_huge(pmd))
+	/* A THP's PMD, or a hugetlb one (present or, under PROT_NONE, not). */
+	pmd = mm_find_pmd(mm, addr);
+	if (!pmd || !pmd_huge(*pmd))
 		return false;
-	*pfn = pmd_pfn(pmd) + pte_index(addr);
+	*pfn = pmd_pfn(*pmd) + pte_index(addr);
 	return true;
 }
 
@@ -311,6 +312,15 @@ static void count_pte_maps(struct task_struct *t)
 			pmd_t pmd;
 
 			follow_trans_huge_pmd(t->mm, a, &pmd);
+			if (is_vm_hugetlb_page(vma)) {
+				/* A hugetlb mapping: a huge PTE per 2 MB, present or PROT_NONE. */
+				pmd_t *hpmd = mm_find_pmd(t->mm, a);
+
+				if (hpmd && pmd_huge(*hpmd))
+					pfn_to_page(pmd_pfn(*hpmd))->__reserved += 1UL << PMD_MAPS_SHIFT;
+				next = (a & PMD_MASK) + PMD_SIZE;
+				continue;
+			}
 			if (pmd_trans_huge(pmd)) {
 				page = pfn_to_page(pmd_pfn(pmd));
 				if (!PageZero(page))
