@@ -11,7 +11,10 @@
  *                             and per node; node_meminfo_long the node's
  *                             "Node N HugePages_*" lines
  *   huge_mmap                 an anonymous MAP_HUGETLB mapping, or -errno
- *   syslog_read_all           the kernel log (syslog(2) READ_ALL)
+ *   syslog_read_all           the kernel log (syslog(2) READ_ALL);
+ *   syslog_has_pool_kill      whether it holds "PID N killed due to
+ *                             inadequate hugepage pool"
+ *   hl_abs                    |v| (ulib has no labs)
  *   sys_ftruncate, sys_fallocate, sys_memfd_create, sys_unlink, sys_umount2,
  *   sys_fstat_size, sys_syslog   the raw calls uapi.h lacks
  *
