@@ -21,6 +21,8 @@
  * The tests run with the boot pool of the test command line (hugepages=8,
  * Makefile TEST_HUGEPAGES, tools/linux-oracle.sh LINUX_HUGEPAGES) and must
  * leave the pool as they found it: /init compares HugePages_* after each.
+ * Off Pagoda, a kernel booted without hugepages= (a development host) makes
+ * them skip (hugetlb_test_machine_or_skip).
  */
 #ifndef HUGETLB_H
 #define HUGETLB_H
@@ -101,6 +103,22 @@ static inline int hpool_is(long total, long free, long rsvd, long surp, const ch
 	if (!ok)
 		tap_diag("got %ld/%ld/%ld/%ld", p.total, p.free, p.rsvd, p.surp);
 	return ok;
+}
+
+/*
+ * Off Pagoda, run only on the test machine, booted with hugepages= (the
+ * oracle): on a development host (make test-host) the tests would resize
+ * and exhaust the host's own pool.  On Pagoda they always run.
+ */
+static inline void hugetlb_test_machine_or_skip(void)
+{
+	static char cmdline[1024];
+
+	if (is_pagoda())
+		return;
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 || !strstr(cmdline, "hugepages="))
+		tap_skip_all("no hugepages= on the kernel command line: not the test machine, "
+			     "and the test would resize this kernel's pool");
 }
 
 /* ---- numbers in /proc/sys and sysfs files ---- */

@@ -280,6 +280,7 @@ out:
 
 int main(void)
 {
+	hugetlb_test_machine_or_skip();
 	hpool_read(&start);
 	if (!tap_ok(start.free >= 3 && start.rsvd == 0 && start.surp == 0,
 		    "pool: at least 3 free pages, none reserved (hugepages=8 on the command line)")) {

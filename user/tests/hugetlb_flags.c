@@ -137,6 +137,7 @@ int main(void)
 {
 	struct hpool p;
 
+	hugetlb_test_machine_or_skip();
 	hpool_read(&p);
 	if (!tap_ok(p.free >= 2, "pool: at least 2 free pages (hugepages=8 on the command line)"))
 		return tap_done();

@@ -179,6 +179,7 @@ int main(void)
 {
 	struct hpool p;
 
+	hugetlb_test_machine_or_skip();
 	hpool_read(&p);
 	start_total = p.total;
 	if (!tap_ok(p.total >= 4 && p.free == p.total && p.rsvd == 0 && p.surp == 0,

@@ -221,6 +221,7 @@ static void test_memfd(unsigned flags, const char *name)
 
 int main(void)
 {
+	hugetlb_test_machine_or_skip();
 	hpool_read(&start);
 	if (!tap_ok(start.free >= 4 && start.rsvd == 0 && start.surp == 0,
 		    "pool: at least 4 free pages, none reserved (hugepages=8 on the command line)")) {
