@@ -220,7 +220,7 @@ static u64 log_first_fitting(u64 from, u64 len)
 {
 	u64 pos = from < log_first ? log_first : from;
 
-	while (log_done - pos > len) {
+	while (pos < log_done && log_done - pos > len) {
 		while (pos < log_done && log_byte(pos) != '\n')
 			pos++;
 		pos++;
@@ -287,7 +287,9 @@ static long syslog_print(char *ubuf, int len)
 	long ret;
 
 	spin_lock(&console_lock);
-	start = syslog_next < log_first ? log_first : syslog_next;
+	start = max(syslog_next, log_first);
+	if (start > log_done)		/* a partial line longer than the ring */
+		start = log_done;
 	end = start;
 	for (pos = start; pos < log_done && pos - start < (u64)len; pos++)
 		if (log_byte(pos) == '\n' && pos + 1 - start <= (u64)len)
@@ -303,10 +305,12 @@ static long syslog_print(char *ubuf, int len)
 /* SIZE_UNREAD: the bytes READ would still return. */
 static long syslog_size_unread(void)
 {
+	u64 from;
 	long n;
 
 	spin_lock(&console_lock);
-	n = (long)(log_done - (syslog_next < log_first ? log_first : syslog_next));
+	from = max(syslog_next, log_first);
+	n = from < log_done ? (long)(log_done - from) : 0;
 	spin_unlock(&console_lock);
 	return n;
 }
