@@ -34,6 +34,8 @@
 #define _KERNEL_FS_H
 
 #include <kernel/types.h>
+#include <lib/list.h>
+#include <lib/interval_tree.h>
 
 typedef s64 loff_t;
 
@@ -184,6 +186,66 @@ struct kstat {
 
 struct file;
 struct task_struct;
+struct vm_area_struct;
+struct super_block;
+
+/*
+ * Inodes and their page caches. Only hugetlbfs has them so far (the
+ * archive's files are struct initramfs_entry, and /proc's are generated);
+ * they have Linux's names so that shmem files can move onto them later.
+ *
+ *   file->f_inode ---> inode { i_size, i_nlink, i_count, i_mapping }
+ *   file->f_mapping ---> address_space { i_mmap, i_pages, private_data }
+ *                          |  i_mmap: every VMA that maps the file
+ *                          |  i_pages: the file's pages by index
+ *                          '  private_data: hugetlbfs's resv_map
+ *
+ * Locks (one CPU today, see mm/mm.h): i_mmap and i_pages change in process
+ * context only (mmap, munmap, fault, truncate), like the VMAs (m); Linux
+ * guards them with i_mmap_rwsem and the xarray lock.
+ */
+struct address_space {
+	struct inode *host;
+	struct interval_root i_mmap;	/* VMAs by [vm_pgoff, vm_pgoff + pages - 1] (Linux: i_mmap) */
+	struct list_head i_pages;	/* the pages, by ascending page->index (Linux: an xarray) */
+	unsigned long nrpages;
+	void *private_data;		/* hugetlbfs: struct resv_map of shared reservations */
+};
+
+/* What ftruncate changes (Linux: struct iattr; only the size so far). */
+#define ATTR_SIZE	(1 << 3)
+struct iattr {
+	unsigned int ia_valid;
+	loff_t ia_size;
+};
+
+/* A mounted file system (Linux: struct super_block; what Pagoda's inodes need of it). */
+struct super_block {
+	u32 s_dev;			/* st_dev of its files */
+	unsigned long s_next_ino;	/* the last inode number given out */
+	void *s_fs_info;		/* the file system's own (hugetlbfs: its directory) */
+};
+
+struct inode_operations {
+	int (*setattr)(struct inode *inode, const struct iattr *attr);	/* ftruncate: 0 or -errno */
+};
+
+struct inode {
+	unsigned long i_ino;
+	unsigned int i_mode;
+	unsigned int i_nlink;		/* 0 once unlinked (or never linked: memfd, MAP_HUGETLB) */
+	atomic_t i_count;		/* open files (and through them VMAs) and the directory entry */
+	loff_t i_size;
+	u64 i_blocks;			/* 512-byte units the file's pages take */
+	unsigned int i_blkbits;		/* st_blksize is 1 << i_blkbits (hugetlbfs: the huge page size) */
+	u32 i_dev;			/* st_dev of the file system */
+	u64 i_mtime;
+	struct super_block *i_sb;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;
+	struct address_space *i_mapping;	/* &i_data */
+	struct address_space i_data;
+};
 
 /*
  * What a file can do. A NULL method gives Linux's answer for a file that
@@ -198,6 +260,10 @@ struct file_operations {
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	long (*getdents64)(struct file *f, struct linux_dirent64 *udirent, unsigned int count);
 	void (*release)(struct file *f);	/* the last fput(): free private_data */
+	/* mmap: set up vma (flags, reservations); 0 or -errno (Linux: f_op->mmap) */
+	int (*mmap)(struct file *f, struct vm_area_struct *vma);
+	/* fallocate(2): 0 or -errno; NULL gives -EOPNOTSUPP (-ENODEV for a pipe or console) */
+	long (*fallocate)(struct file *f, int mode, loff_t offset, loff_t len);
 };
 
 /* f_mode: what this open file may do, from the O_ACCMODE bits. */
@@ -216,7 +282,12 @@ struct file {
 	char *f_path;			/* directories: the absolute path (kmalloc'd), for openat(dfd, "rel") */
 	const struct initramfs_entry *f_entry;	/* archive-backed files and directories */
 	void *private_data;		/* procfs: the generated text, or a directory listing */
+	struct inode *f_inode;		/* files with an inode (hugetlbfs): holds one i_count */
+	struct address_space *f_mapping;	/* f_inode->i_mapping */
 };
+
+/* fs/stat.c: an inode's attributes as stat shows them */
+void generic_fillattr(const struct inode *inode, struct kstat *k);
 
 /* fs/file_table.c, fs/file.c */
 struct file *alloc_file(const struct file_operations *fops, unsigned int flags);
@@ -270,10 +341,7 @@ void seq_putc(struct seq_file *m, char c);
 void seq_bitmap_list(struct seq_file *m, u64 bits, int nbits);	/* Linux's "%*pbl": "0-1,3" */
 static inline bool seq_has_overflowed(const struct seq_file *m) { return m->count == m->size; }
 
-/*
- * Report hooks with Linux's names. fs/proc/meminfo.c has weak defaults that print
- * an empty hugetlb pool; mm/hugetlb.c replaces them by defining its own.
- */
+/* Report hooks with Linux's names, in mm/hugetlb.c. */
 struct mm_struct;
 void hugetlb_report_meminfo(struct seq_file *m);		/* /proc/meminfo HugePages_*, Hugetlb */
 void hugetlb_report_node_meminfo(struct seq_file *m, int nid);	/* nodeN/meminfo */

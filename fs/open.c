@@ -28,16 +28,6 @@
 /* O_PATH: a descriptor that only names a file (fstat, dup, *at() dfd). */
 static const struct file_operations path_fops;
 
-static char *kstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = kmalloc(n, GFP_KERNEL);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 /* O_CREAT of a name that does not exist: Pagoda creates nothing. */
 static long create_error(const char *path)
 {
@@ -100,7 +90,7 @@ found:
 	f->f_stat = nd->stat;
 	f->f_entry = e;
 	if (S_ISDIR(mode)) {
-		f->f_path = kstrdup(nd->w.path);
+		f->f_path = kstrdup(nd->w.path, GFP_KERNEL);
 		if (!f->f_path) {
 			fput(f);
 			return ERR_PTR(-ENOMEM);

@@ -28,11 +28,31 @@ static long cp_new_stat(const struct kstat *k, struct stat *ust)
 	return copy_to_user(ust, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* What stat shows of an inode (Linux: generic_fillattr). */
+void generic_fillattr(const struct inode *inode, struct kstat *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->ino = inode->i_ino;
+	k->dev = inode->i_dev;
+	k->mode = inode->i_mode;
+	k->nlink = inode->i_nlink;
+	k->size = inode->i_size;
+	k->blksize = 1U << inode->i_blkbits;
+	k->blocks = inode->i_blocks;
+	k->mtime = inode->i_mtime;
+}
+
 long sys_fstat(unsigned int fd, struct stat *st)
 {
 	struct file *f = fcheck(fd);
+	struct kstat k;
 
-	return f ? cp_new_stat(&f->f_stat, st) : -EBADF;
+	if (!f)
+		return -EBADF;
+	if (!f->f_inode)
+		return cp_new_stat(&f->f_stat, st);
+	generic_fillattr(f->f_inode, &k);
+	return cp_new_stat(&k, st);
 }
 
 long sys_newfstatat(int dfd, const char *path, struct stat *st, int flag)

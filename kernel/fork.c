@@ -16,6 +16,7 @@
 #include <arch/x86_64/process.h>
 #include <mm/mm.h>
 #include <mm/rmap.h>
+#include <mm/hugetlb.h>
 
 
 #define CLONE_VM		0x00000100
@@ -43,6 +44,9 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			return -ENOMEM;
 		tmp->vm_mm = mm;
 		tmp->anon_vma = NULL;
+		/* The child owns no hugetlb reservation: its COW copies take unreserved pages. */
+		if (is_vm_hugetlb_page(tmp))
+			hugetlb_dup_vma_private(tmp);
 		/* MADV_WIPEONFORK: the child's copy is empty; it faults in zeroes. */
 		err = (tmp->vm_flags & VM_WIPEONFORK) ? 0 : anon_vma_fork(tmp, mpnt);
 		if (err) {

@@ -19,7 +19,19 @@
 #include <mm/slab.h>
 #include <mm/numa.h>
 #include <mm/rmap.h>
+#include <mm/hugetlb.h>
 
+
+/* hugepagesz= and hugepages=: the hugetlb pool taken from the buddy allocator at boot. */
+static void hugetlb_boot_pool(void)
+{
+	char pages[24], size[16];
+	bool have_pages = cmdline_get("hugepages", pages, sizeof(pages));
+	bool have_size = cmdline_get("hugepagesz", size, sizeof(size));
+
+	hugetlb_setup_cmdline(have_pages ? pages : NULL, have_size ? size : NULL);
+	hugetlb_init();
+}
 
 static void mm_init(void)
 {
@@ -40,6 +52,7 @@ static void mm_init(void)
 	if (cmdline_get("pagoda_thp_cow", opt, sizeof(opt)))
 		setup_thp_cow_policy(opt);
 	printk("Memory: %luK/%luK available\n", nr_free_pages() * 4, totalram_pages() * 4);
+	hugetlb_boot_pool();
 }
 
 /* selftest=all, =SUITE or =SUITE/CASE: the self-tests of tests/kernel/, as TAP. */

@@ -34,4 +34,7 @@ static inline bool atomic_inc_and_test(atomic_t *v) { return atomic_inc_return(v
 static inline int atomic_add_return(int i, atomic_t *v) { return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 static inline void atomic_add(int i, atomic_t *v) { __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 
+#define LONG_MAX	((long)(~0UL >> 1))
+#define LLONG_MAX	((long long)(~0ULL >> 1))
+
 #endif

@@ -14,6 +14,7 @@
  */
 #include <mm/debug_rmap.h>
 #include <mm/rmap.h>
+#include <mm/hugetlb.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
 #include <kernel/kernel.h>
@@ -53,16 +54,17 @@ static pid_t mm_owner_pid(const struct mm_struct *mm)
 static bool mapped_pfn(struct mm_struct *mm, unsigned long addr, unsigned long *pfn)
 {
 	pte_t *ptep = follow_pte(mm, addr);
-	pmd_t pmd;
+	pmd_t *pmd;
 
 	if (ptep && pte_present(*ptep)) {
 		*pfn = pte_pfn(*ptep);
 		return true;
 	}
-	follow_trans_huge_pmd(mm, addr, &pmd);
-	if (!pmd_trans_huge(pmd))
+	/* A THP's PMD, or a hugetlb one (present or, under PROT_NONE, not). */
+	pmd = mm_find_pmd(mm, addr);
+	if (!pmd || !pmd_huge(*pmd))
 		return false;
-	*pfn = pmd_pfn(pmd) + pte_index(addr);
+	*pfn = pmd_pfn(*pmd) + pte_index(addr);
 	return true;
 }
 
@@ -123,6 +125,8 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	if (!mapped_pfn(t->mm, addr, &pfn))
 		return -ENOENT;
 	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
+	if (page && PageHugeTLB(compound_head(page)))
+		page = compound_head(page);	/* the rmap knows a hugetlb page by its head only */
 	emit(&r, "pid %d address 0x%lx\n", pid, addr);
 	if (!page || PageZero(compound_head(page))) {
 		emit(&r, "pfn 0x%lx zero-page\n", pfn);
@@ -155,6 +159,8 @@ static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
 	if (!t || !t->mm)
 		return ERR_PTR(-ESRCH);
 	vma = find_vma(t->mm, addr);
+	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
+		return ERR_PTR(-EINVAL);	/* Linux never reclaims a hugetlb page */
 	if (vma && vma->vm_start <= addr)
 		split_huge_pmd_address(vma, addr);	/* a THP: unmap or age one 4 KB page of it */
 	ptep = follow_pte(t->mm, addr & PAGE_MASK);
@@ -306,6 +312,15 @@ static void count_pte_maps(struct task_struct *t)
 			pmd_t pmd;
 
 			follow_trans_huge_pmd(t->mm, a, &pmd);
+			if (is_vm_hugetlb_page(vma)) {
+				/* A hugetlb mapping: a huge PTE per 2 MB, present or PROT_NONE. */
+				pmd_t *hpmd = mm_find_pmd(t->mm, a);
+
+				if (hpmd && pmd_huge(*hpmd))
+					pfn_to_page(pmd_pfn(*hpmd))->__reserved += 1UL << PMD_MAPS_SHIFT;
+				next = (a & PMD_MASK) + PMD_SIZE;
+				continue;
+			}
 			if (pmd_trans_huge(pmd)) {
 				page = pfn_to_page(pmd_pfn(pmd));
 				if (!PageZero(page))
@@ -346,6 +361,67 @@ static void check_thp(struct report *r, struct page *head, int *errors)
 	}
 }
 
+/*
+ * A hugetlb page's head: mapped only whole, by huge PTEs (PMD leaves); its
+ * compound_mapcount is their number, its refcount one per mapping plus the
+ * file's page cache if it is there; an anonymous one is found by the rmap
+ * walk from every mapping.
+ */
+static void check_hugetlb_page(struct report *r, struct page *head, int *errors)
+{
+	int pmds = (int)(head->__reserved >> PMD_MAPS_SHIFT), found = 0;
+	int cache_ref = head->mapping && !PageAnon(head) ? 1 : 0;
+	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
+
+	if (compound_mapcount(head) != pmds || page_ref_count(head) != pmds + cache_ref) {
+		emit(r, "hugetlb pfn 0x%lx: %d huge PTEs map it, compound_mapcount %d, refcount %d%s\n",
+		     page_to_pfn(head), pmds, compound_mapcount(head), page_ref_count(head),
+		     cache_ref ? " (one for the page cache)" : "");
+		(*errors)++;
+		return;
+	}
+	if (!PageAnon(head))
+		return;
+	rmap_walk(head, &rwc);
+	if (found != pmds) {
+		emit(r, "hugetlb pfn 0x%lx: %d huge PTEs map it, the rmap walk finds %d\n",
+		     page_to_pfn(head), pmds, found);
+		(*errors)++;
+	}
+}
+
+/*
+ * The hugetlb pool's counts against its pages: every PG_hugetlb head is in
+ * nr_huge_pages of its node, and the ones with refcount 0 (on a free list)
+ * in free_huge_pages; reservations never exceed the free pages.
+ */
+static void check_hugetlb_pool(struct report *r, int *errors)
+{
+	struct hstate *h = &default_hstate;
+	unsigned long nr[MAX_NUMNODES] = { 0 }, nfree[MAX_NUMNODES] = { 0 };
+
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn += HPAGE_PMD_NR) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (!PageHead(page) || !PageHugeTLB(page))
+			continue;
+		nr[page_to_nid(page)]++;
+		if (!page_ref_count(page))
+			nfree[page_to_nid(page)]++;
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (nr[nid] == h->nr_huge_pages_node[nid] && nfree[nid] == h->free_huge_pages_node[nid])
+			continue;
+		emit(r, "hugetlb node %d: %lu pool pages, %lu free; the counts say %lu and %lu\n",
+		     nid, nr[nid], nfree[nid], h->nr_huge_pages_node[nid], h->free_huge_pages_node[nid]);
+		(*errors)++;
+	}
+	if (h->resv_huge_pages > h->free_huge_pages) {
+		emit(r, "hugetlb: %lu pages reserved, only %lu free\n", h->resv_huge_pages, h->free_huge_pages);
+		(*errors)++;
+	}
+}
+
 static void check_page(struct report *r, struct page *page, int *errors)
 {
 	struct page *head = compound_head(page);
@@ -354,6 +430,11 @@ static void check_page(struct report *r, struct page *page, int *errors)
 	struct rmap_walk_control rwc = { .arg = &found, .rmap_one = count_mapped };
 	bool thp = PageHead(head) && !PageHugeTLB(head);
 
+	if (PageHugeTLB(head)) {
+		if (page == head)
+			check_hugetlb_page(r, head, errors);
+		return;		/* a tail: the head's check covers it */
+	}
 	if (thp) {
 		/* Each subpage: its PTEs plus the PMDs of the whole; the refcount is the head's. */
 		ptes += (int)(head->__reserved >> PMD_MAPS_SHIFT);
@@ -406,6 +487,7 @@ int pagoda_mm_check(char *buf, size_t size)
 	}
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
 		pfn_to_page(pfn)->__reserved = 0;
+	check_hugetlb_pool(&r, &errors);
 	emit(&r, errors ? "errors %d\n" : "ok\n", errors);
 	return r.len;
 }

@@ -2,7 +2,7 @@
  * mm/filemap.c: private mappings of a program file (execve's PT_LOAD
  * segments), filled from the file on fault.
  *
- *   vma->vm_file ---> initramfs_entry { data, size }      (fs/initramfs.h)
+ *   vma->vm_image ---> initramfs_entry { data, size }      (fs/initramfs.h)
  *   vma->vm_pgoff      file offset of vm_start, in pages
  *
  *   read fault   -> do_read_fault: a page filled from the file, mapped
@@ -38,7 +38,7 @@ struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs
 	struct vm_area_struct *vma = vma_create(mm, start, end, vm_flags & ~VM_SHARED, pgoff);
 
 	if (vma)
-		vma->vm_file = file;
+		vma->vm_image = file;
 	return vma;
 }
 
@@ -49,7 +49,7 @@ struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs
  */
 void filemap_fill_page(const struct vm_area_struct *vma, unsigned long pgoff, struct page *page)
 {
-	const struct initramfs_entry *file = vma->vm_file;
+	const struct initramfs_entry *file = vma->vm_image;
 	unsigned long pos = pgoff << PAGE_SHIFT;
 
 	if (pos >= file->size)

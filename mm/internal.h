@@ -19,6 +19,7 @@ static inline int mm_counter(struct page *page)
 extern struct page *zero_page;
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr);
 pmd_t *mm_find_pmd(struct mm_struct *mm, unsigned long addr);
+pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr);
 pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		       unsigned long *next);
 

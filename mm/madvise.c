@@ -12,6 +12,7 @@
  */
 #include <mm/mm.h>
 #include <mm/internal.h>
+#include <mm/hugetlb.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -65,14 +66,34 @@ static int madvise_populate(struct vm_area_struct *vma, unsigned long start, uns
 	return 0;
 }
 
+/*
+ * May DONTNEED or FREE drop [start, *end) of vma (Linux:
+ * madvise_dontneed_free_valid_vma)? Not a locked VMA; in a hugetlb VMA
+ * only DONTNEED, from a huge-page boundary, and the end is rounded down
+ * to one, so that no huge page is dropped in part.
+ */
+static bool madvise_dontneed_free_valid_vma(struct vm_area_struct *vma, unsigned long start,
+					    unsigned long *end, int behavior)
+{
+	if (!is_vm_hugetlb_page(vma))
+		return !(vma->vm_flags & VM_LOCKED);
+	if (behavior != MADV_DONTNEED)
+		return false;
+	if (start & ~huge_page_mask(hstate_vma(vma)))
+		return false;
+	*end &= huge_page_mask(hstate_vma(vma));
+	return true;
+}
+
 static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end, int behavior)
 {
 	switch (behavior) {
 	case MADV_DONTNEED:
 	case MADV_FREE:		/* no reclaim in Pagoda: free at once, as DONTNEED */
-		if (vma->vm_flags & VM_LOCKED)
+		if (!madvise_dontneed_free_valid_vma(vma, start, &end, behavior))
 			return -EINVAL;
-		zap_page_range(vma, start, end);
+		if (start < end)
+			zap_page_range(vma, start, end);
 		return 0;
 	case MADV_DONTFORK:
 		vma->vm_flags |= VM_DONTCOPY;

@@ -3,7 +3,7 @@
  * (copy_page_range) and munmap/exit (zap_page_range) make.
  *
  *   do_page_fault (arch/x86_64/fault.c)
- *     handle_mm_fault            counts the fault
+ *     handle_mm_fault            counts the fault; VM_HUGETLB -> hugetlb_fault (mm/hugetlb.c)
  *       __handle_mm_fault        walks PGD -> PUD -> PMD, allocating tables
  *         PMD none, THP allowed   -> create_huge_pmd -> do_huge_pmd_anonymous_page (mm/huge_memory.c)
  *         PMD huge, write to RO   -> wp_huge_pmd -> do_huge_pmd_wp_page, else huge_pmd_set_accessed
@@ -32,6 +32,7 @@
 #include <mm/rmap.h>
 #include <mm/shmem.h>
 #include <mm/internal.h>
+#include <mm/hugetlb.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -169,7 +170,12 @@ static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 	return true;
 }
 
-static pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
+/*
+ * The PMD entry for addr, allocating the PUD and PMD tables above it as
+ * needed; NULL if out of memory (Linux: pud_alloc + pmd_alloc; for
+ * hugetlb, huge_pte_alloc). No lock: (m).
+ */
+pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
 {
 	pud_t *pud = pud_alloc(mm, mm->pgd + pgd_index(addr), addr);
 
@@ -533,7 +539,9 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 }
 
 /*
- * The entry point from the architecture's fault handler. The caller has
+ * The entry point from the architecture's fault handler: a hugetlb VMA's
+ * faults go to hugetlb_fault (mm/hugetlb.c), the rest down the page
+ * tables here. The caller has
  * checked that the VMA allows the access and holds no lock (Linux: the
  * mmap_lock for reading). Returns VM_FAULT_OK or an error the caller turns
  * into a signal; on error nothing is left half-mapped (page tables
@@ -545,7 +553,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	vm_fault_t ret;
 
 	count_vm_event(PGFAULT);
-	ret = __handle_mm_fault(vma, address, flags);
+	if (is_vm_hugetlb_page(vma))
+		ret = hugetlb_fault(vma->vm_mm, vma, address, flags);
+	else
+		ret = __handle_mm_fault(vma, address, flags);
 	if (ret == VM_FAULT_OK)
 		current->min_flt++;	/* Pagoda has no major faults: nothing comes from disk */
 	return ret;
@@ -624,6 +635,12 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
+	if (is_vm_hugetlb_page(src_vma)) {
+		/* Linux 6.1 (vma_needs_copy): no anonymous page, nothing to copy; the child faults the file in. */
+		if (!src_vma->anon_vma)
+			return 0;
+		return copy_hugetlb_page_range(dst_vma->vm_mm, src_mm, dst_vma, src_vma);
+	}
 	for (; addr < end; addr = next) {
 		pmd_t *src_pmd = mm_find_pmd(src_mm, addr);
 		pte_t *src_pte;
@@ -675,6 +692,10 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = start, next;
 
+	if (is_vm_hugetlb_page(vma)) {
+		unmap_hugepage_range(vma, start, end, NULL);
+		return;
+	}
 	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
 		pmd_t *pmd = mm_find_pmd(mm, addr);

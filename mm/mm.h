@@ -42,6 +42,8 @@
 struct anon_vma;
 struct shmem_object;
 struct initramfs_entry;
+struct file;
+struct vm_operations_struct;
 
 /* vm_flags: Linux's values (include/linux/mm.h). */
 #define VM_NONE		0x00000000UL
@@ -56,6 +58,7 @@ struct initramfs_entry;
 #define VM_GROWSDOWN	0x00000100UL
 #define VM_LOCKED	0x00002000UL
 #define VM_DONTCOPY	0x00020000UL	/* MADV_DONTFORK */
+#define VM_DONTEXPAND	0x00040000UL	/* mremap may not grow it (hugetlb) */
 #define VM_WIPEONFORK	0x02000000UL	/* MADV_WIPEONFORK: the child starts with zeroes */
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
@@ -95,11 +98,33 @@ struct vm_area_struct {
 	unsigned long vm_private_data;	/* (m) hugetlb: HPAGE_RESV_OWNER / HPAGE_RESV_UNMAPPED */
 	struct shmem_object *vm_shm;	/* (c) MAP_SHARED|MAP_ANONYMOUS: the pages all sharers see (mm/shmem.c) */
 	/*
-	 * (c) A program segment loaded by execve: the file it came from, with
-	 * vm_pgoff its offset in pages, as Linux's vm_file. Its pages are
-	 * filled from the file on fault (mm/filemap.c); /proc/PID/maps names it.
+	 * (c) A program segment loaded by execve: the archive file it came
+	 * from, with vm_pgoff its offset in pages (Linux: a vm_file of the
+	 * rootfs). Its pages are filled from the file on fault (mm/filemap.c);
+	 * /proc/PID/maps names it.
 	 */
-	const struct initramfs_entry *vm_file;
+	const struct initramfs_entry *vm_image;
+	/*
+	 * (c) A mapped file with a page cache: a hugetlbfs file, or the
+	 * internal one behind MAP_HUGETLB (Linux: vm_file). The VMA holds a
+	 * reference on it and is in its mapping's i_mmap tree through
+	 * shared_rb, keyed by [vm_pgoff, vm_pgoff + pages - 1], so that
+	 * unmap_ref_private and truncation find every VMA mapping an offset.
+	 */
+	struct file *vm_file;
+	struct interval_node shared_rb;	/* (m) in vm_file->f_mapping->i_mmap (Linux: shared.rb) */
+	const struct vm_operations_struct *vm_ops;	/* (c) open, close, may_split: hugetlb_vm_ops */
+};
+
+/*
+ * What a VMA's file does when the VMA is copied, removed or split (Linux:
+ * struct vm_operations_struct; only the members Pagoda's mappings use).
+ */
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);	/* a new VMA shares the mapping: split */
+	void (*close)(struct vm_area_struct *vma);	/* the VMA goes: munmap, exit */
+	int (*may_split)(struct vm_area_struct *vma, unsigned long addr);	/* 0 or -EINVAL */
+	unsigned long (*pagesize)(struct vm_area_struct *vma);	/* smaps KernelPageSize */
 };
 
 /* The kinds of page an mm's RSS counts (Linux's order): RssFile, RssAnon, RssShmem. */
@@ -129,6 +154,7 @@ struct mm_struct {
 	unsigned long rss_stat[NR_MM_COUNTERS];	/* (p) pages mapped, by kind: use inc/dec_mm_counter */
 	unsigned long hiwater_rss;	/* (p) the most get_mm_rss() has been (VmHWM, ru_maxrss) */
 	unsigned long pgtables_bytes;	/* (m) page-table pages (Linux: an atomic_long_t) */
+	unsigned long hugetlb_usage;	/* (p) 4 KB pages mapped by hugetlb PMDs: HugetlbPages (not in RSS, as Linux) */
 	/*
 	 * (p) page tables deposited with huge PMDs, one per huge PMD, linked by
 	 * page->lru (Linux: pmd_huge_pte, pgtable_trans_huge_deposit): a
@@ -178,11 +204,12 @@ static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
  * Private anonymous memory, faulted in by do_anonymous_page (Linux:
  * vma_is_anonymous, !vma->vm_ops). Not a MAP_SHARED|MAP_ANONYMOUS VMA (its
  * pages belong to a shmem object, Linux's vma_is_shmem), nor an execve
- * segment (vm_file: its pages come from the file, do_fault).
+ * segment (vm_image: its pages come from the file, do_fault), nor a
+ * hugetlb mapping (vm_file: its pages come from the hugetlb pool).
  */
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
-	return !vma->vm_shm && !vma->vm_file;
+	return !vma->vm_shm && !vma->vm_image && !vma->vm_file;
 }
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
@@ -210,13 +237,14 @@ struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, uns
 				  unsigned long vm_flags, unsigned long pgoff);
 /* The PTE bits for a VMA's pages: protection_map[] in arch/x86_64/pgprot.c. */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
-unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
-		      unsigned long flags, unsigned long pgoff);
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long pgoff);
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags);
 void exit_mmap(struct mm_struct *mm);
 int expand_stack(struct vm_area_struct *vma, unsigned long address);	/* the fault path grows a stack */
-unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags);
+unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				unsigned long flags);
 
 /* mm/filemap.c */
 struct vm_area_struct *vm_mmap_file(struct mm_struct *mm, const struct initramfs_entry *file,

@@ -17,6 +17,7 @@
 #include <mm/rmap.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
+#include <mm/hugetlb.h>
 #include <mm/slab.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -92,7 +93,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 /*
  * A copy of orig, on no list or tree and with no AVCs (the caller adds them:
  * anon_vma_clone or anon_vma_fork); it takes a reference on orig's shmem
- * object. NULL if out of memory.
+ * object and on its file. NULL if out of memory.
  */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 {
@@ -105,15 +106,36 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	if (vma->vm_shm)
 		shmem_object_get(vma->vm_shm);
+	if (vma->vm_file)
+		get_file(vma->vm_file);
 	return vma;
 }
 
-/* Free a VMA that is on no list or tree and has no AVCs; drops its shmem reference. */
+/* Free a VMA that is on no list or tree and has no AVCs; drops its shmem and file references. */
 void vm_area_free(struct vm_area_struct *vma)
 {
 	if (vma->vm_shm)
 		shmem_object_put(vma->vm_shm);
+	if (vma->vm_file)
+		fput(vma->vm_file);
 	kmem_cache_free(vm_area_cachep, vma);
+}
+
+/* A file VMA joins its file's i_mmap tree, keyed by the page offsets it maps (Linux: __vma_link_file). */
+static void __vma_link_file(struct vm_area_struct *vma)
+{
+	if (!vma->vm_file)
+		return;
+	vma->shared_rb.start = vma->vm_pgoff;
+	vma->shared_rb.last = vma->vm_pgoff + vma_pages(vma) - 1;
+	interval_tree_insert(&vma->shared_rb, &vma->vm_file->f_mapping->i_mmap);
+}
+
+/* Linux: __remove_shared_vm_struct. */
+static void __vma_unlink_file(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		interval_tree_remove(&vma->shared_rb, &vma->vm_file->f_mapping->i_mmap);
 }
 
 static void vma_rb_insert(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -141,6 +163,7 @@ void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	list_add_tail(&vma->vm_list, &mm->mmap);
 	vma_rb_insert(mm, vma);
+	__vma_link_file(vma);
 	mm->map_count++;
 }
 
@@ -174,15 +197,20 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 		return -ENOMEM;
 	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap);
 	vma_rb_insert(mm, vma);
+	__vma_link_file(vma);
 	mm->map_count++;
 	return 0;
 }
 
+/* Take vma out of mm and its file, let its file know (vm_ops->close), and free it. */
 static void remove_vma(struct vm_area_struct *vma)
 {
 	list_del(&vma->vm_list);
 	vma_rb_erase(vma->vm_mm, vma);
+	__vma_unlink_file(vma);
 	vma->vm_mm->map_count--;
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
 	unlink_anon_vmas(vma);
 	vm_area_free(vma);
 }
@@ -195,24 +223,35 @@ static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned
 		       unsigned long pgoff)
 {
 	vma_rb_erase(vma->vm_mm, vma);
+	__vma_unlink_file(vma);
 	anon_vma_interval_tree_pre_update_vma(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
 	anon_vma_interval_tree_post_update_vma(vma);
+	__vma_link_file(vma);
 	vma_rb_insert(vma->vm_mm, vma);
 }
 
 /*
  * Split vma at addr, which must lie strictly inside it (Linux: __split_vma).
- * The new VMA takes the part new_part names and joins vma's anon_vmas.
- * Returns 0, or -ENOMEM with vma unchanged and nothing allocated.
+ * The new VMA takes the part new_part names and joins vma's anon_vmas and
+ * file. Returns 0; -EINVAL if vma's file cannot split there (a hugetlb VMA
+ * off a huge-page boundary); -ENOMEM. On error vma is unchanged and
+ * nothing is allocated.
  */
 int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		enum split_new new_part)
 {
-	struct vm_area_struct *new = vm_area_dup(vma);
+	struct vm_area_struct *new;
 
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		int err = vma->vm_ops->may_split(vma, addr);
+
+		if (err)
+			return err;
+	}
+	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
 	/* A huge PMD across addr would straddle two VMAs: make it 512 PTEs (Linux: vma_adjust_trans_huge). */
@@ -227,6 +266,8 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		vm_area_free(new);
 		return -ENOMEM;
 	}
+	if (new->vm_ops && new->vm_ops->open)
+		new->vm_ops->open(new);
 	if (new_part == SPLIT_NEW_BELOW) {
 		vma_adjust(vma, addr, vma->vm_end, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
 		list_add_tail(&new->vm_list, &vma->vm_list);
@@ -235,6 +276,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		list_add(&new->vm_list, &vma->vm_list);
 	}
 	vma_rb_insert(mm, new);
+	__vma_link_file(new);
 	mm->map_count++;
 	return 0;
 }
@@ -242,7 +284,8 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
 {
 	/* a directly below b, same flags and file, contiguous page offsets, one anon_vma. */
-	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags && a->vm_file == b->vm_file &&
+	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags && a->vm_image == b->vm_image &&
+	       a->vm_file == b->vm_file && !a->vm_ops &&	/* Linux: a VMA with vm_ops->close never merges */
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
 	       (!a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma) &&
 	       !(a->vm_flags & VM_SHARED);
@@ -313,21 +356,23 @@ int expand_stack(struct vm_area_struct *vma, unsigned long address)
 	return 0;
 }
 
-/* Top-down search below mmap_base for a free range of len bytes. */
-static unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long len)
+/* Top-down search below mmap_base for a free range of len bytes starting on an align boundary. */
+static unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long len, unsigned long align)
 {
-	unsigned long high = mm->mmap_base;
+	unsigned long high = mm->mmap_base, addr;
 	struct vm_area_struct *vma;
 
 	for (struct list_head *p = mm->mmap.prev; p != &mm->mmap; p = p->prev) {
 		vma = list_entry(p, struct vm_area_struct, vm_list);
 		if (vma->vm_start >= high)
 			continue;
-		if (vma->vm_end <= high - len && high >= len)
-			return high - len;
+		addr = (high - len) & ~(align - 1);
+		if (high >= len && addr >= vma->vm_end)
+			return addr;
 		high = vma->vm_start;
 	}
-	return high >= len + PAGE_SIZE * 16 ? high - len : (unsigned long)-ENOMEM;
+	addr = (high - len) & ~(align - 1);
+	return high >= len && addr >= PAGE_SIZE * 16 ? addr : (unsigned long)-ENOMEM;
 }
 
 /*
@@ -335,25 +380,30 @@ static unsigned long unmapped_area_topdown(struct mm_struct *mm, unsigned long l
  * MAP_FIXED, a free hint addr, else the highest free range below
  * mmap_base. -ENOMEM (as an unsigned long) if there is none.
  */
-unsigned long get_unmapped_area(unsigned long addr, unsigned long len, unsigned long flags)
+unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				unsigned long flags)
 {
 	struct mm_struct *mm = current->mm;
+	/* A hugetlb file needs huge-page-aligned ranges (Linux: hugetlb_get_unmapped_area). */
+	unsigned long align = is_file_hugepages(file) ? huge_page_size(&default_hstate) : PAGE_SIZE;
 
+	if (len & (align - 1))
+		return -EINVAL;
 	if (len > TASK_SIZE)
 		return -ENOMEM;
 	if (flags & MAP_FIXED)
-		return addr;
+		return (addr & (align - 1)) ? (unsigned long)-EINVAL : addr;
 	if (addr) {
 		struct vm_area_struct *vma;
 
-		addr = ALIGN(addr, PAGE_SIZE);
+		addr = align == PAGE_SIZE ? ALIGN(addr, PAGE_SIZE) : addr & ~(align - 1);
 		vma = find_vma(mm, addr);
 		/* A hint inside a stack's guard gap is not honoured either. */
 		if (addr <= TASK_SIZE - len && addr >= PAGE_SIZE * 16 &&
 		    (!vma || addr + len <= vm_start_gap(vma)))
 			return addr;
 	}
-	return unmapped_area_topdown(mm, len);
+	return unmapped_area_topdown(mm, len, align);
 }
 
 /* vm_flags for PROT_* and MAP_* bits (Linux: calc_vm_prot_bits | calc_vm_flag_bits), with every VM_MAY*. */
@@ -428,32 +478,90 @@ out_free:
 	return NULL;
 }
 
-static unsigned long mmap_region(unsigned long addr, unsigned long len, unsigned long vm_flags,
-				 unsigned long pgoff)
+/*
+ * A VMA for a file mapping (Linux: the file half of mmap_region): the
+ * file's mmap method sets it up (a hugetlb file: VM_HUGETLB, vm_ops, the
+ * reservation) before the VMA is linked into mm and the file's i_mmap.
+ */
+static struct vm_area_struct *mmap_file_vma(struct file *file, struct mm_struct *mm,
+					    unsigned long addr, unsigned long len,
+					    unsigned long vm_flags, unsigned long pgoff, long *err)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	*err = -ENOMEM;
+	if (!vma)
+		return NULL;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	vma->vm_file = get_file(file);
+	*err = file->f_op->mmap(file, vma);
+	if (*err) {
+		vm_area_free(vma);	/* no vm_ops->close: the file's mmap undid its own work (Linux too) */
+		return NULL;
+	}
+	*err = insert_vm_struct(mm, vma);
+	if (*err) {
+		if (vma->vm_ops && vma->vm_ops->close)
+			vma->vm_ops->close(vma);	/* give back what mmap reserved */
+		vm_area_free(vma);
+		return NULL;
+	}
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	return vma;
+}
+
+static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned long len,
+				 unsigned long vm_flags, unsigned long pgoff)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
+	long err = -ENOMEM;
 
 	if (find_vma_intersection(mm, addr, addr + len) && do_munmap(mm, addr, len))
 		return -ENOMEM;
 	if (mm->map_count >= MAX_MAP_COUNT)
 		return -ENOMEM;
-	vma = vma_create(mm, addr, addr + len, vm_flags, pgoff);
+	if (file)
+		vma = mmap_file_vma(file, mm, addr, len, vm_flags, pgoff, &err);
+	else
+		vma = vma_create(mm, addr, addr + len, vm_flags, pgoff);
 	if (!vma)
-		return -ENOMEM;
+		return err;
 	vma_merge_neighbours(vma);
 	return addr;
 }
 
 /*
- * mmap of anonymous memory, with Linux's checks in Linux's order
- * (do_mmap, ksys_mmap_pgoff). Returns the address or -errno.
+ * The vm_flags of a file mapping from the file's open mode (Linux: the
+ * file switch of do_mmap): a shared writable mapping needs a writable
+ * file, every mapping a readable one. -EACCES as an unsigned long if not.
  */
-unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
-		      unsigned long flags, unsigned long pgoff)
+static unsigned long file_mmap_flags(struct file *file, unsigned long prot, unsigned long type,
+				     unsigned long vm_flags)
+{
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	if (type != MAP_PRIVATE && !(file->f_mode & FMODE_WRITE))
+		vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	return vm_flags;
+}
+
+/*
+ * mmap of anonymous memory or of a file (a hugetlb file: hugetlbfs, or the
+ * one behind MAP_HUGETLB), with Linux's checks in Linux's order
+ * (do_mmap). pgoff: the file offset in pages. Returns the address or -errno.
+ */
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long pgoff)
 {
 	unsigned long type = flags & MAP_TYPE;
-	unsigned long ret;
+	unsigned long ret, vm_flags;
 
 	if (!len)
 		return -EINVAL;
@@ -461,25 +569,34 @@ unsigned long do_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
 	/* Anonymous memory is SHARED or PRIVATE; SHARED_VALIDATE is for files (Linux: EINVAL). */
-	if (type != MAP_PRIVATE && type != MAP_SHARED)
+	if (type != MAP_PRIVATE && type != MAP_SHARED && !(file && type == MAP_SHARED_VALIDATE))
 		return -EINVAL;
+	if (file && pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 	if ((flags & MAP_FIXED) && (addr & ~PAGE_MASK))
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && (addr > TASK_SIZE - len))
 		return -ENOMEM;
-	addr = get_unmapped_area(addr, len, flags);
+	addr = get_unmapped_area(file, addr, len, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(current->mm, addr, addr + len))
 		return -EEXIST;
-	/*
-	 * Anonymous private memory: vm_pgoff is the address in pages (Linux
-	 * does the same). Shared: the offset in its own object, from 0.
-	 */
-	pgoff = type == MAP_PRIVATE ? addr >> PAGE_SHIFT : 0;
-	ret = mmap_region(addr, len, calc_vm_flags(prot, flags), pgoff);
+	vm_flags = calc_vm_flags(prot, type == MAP_SHARED_VALIDATE ? (flags & ~MAP_TYPE) | MAP_SHARED : flags);
+	if (file) {
+		vm_flags = file_mmap_flags(file, prot, type, vm_flags);
+		if (IS_ERR_VALUE(vm_flags))
+			return vm_flags;
+	} else {
+		/*
+		 * Anonymous private memory: vm_pgoff is the address in pages
+		 * (Linux does the same). Shared: the offset in its own object, from 0.
+		 */
+		pgoff = type == MAP_PRIVATE ? addr >> PAGE_SHIFT : 0;
+	}
+	ret = mmap_region(file, addr, len, vm_flags, pgoff);
 	if (!IS_ERR_VALUE(ret) && (flags & MAP_POPULATE)) {
 		struct vm_area_struct *vma = find_vma(current->mm, addr);
 		populate_range(vma, addr, addr + len);
@@ -575,7 +692,7 @@ void exit_mmap(struct mm_struct *mm)
 /* Grow the heap: a new anonymous VMA, merged into the brk VMA below it. */
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags)
 {
-	unsigned long ret = mmap_region(addr, len,
+	unsigned long ret = mmap_region(NULL, addr, len,
 					VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | flags,
 					addr >> PAGE_SHIFT);
 
@@ -612,23 +729,57 @@ unsigned long sys_brk(unsigned long brk)
 	return brk;
 }
 
-/* mmap(2): anonymous memory only. The address, or -errno. */
+/*
+ * MAP_HUGETLB without a file: a new file of the internal hugetlbfs mount,
+ * as Linux makes one (hugetlb_file_setup), sized len after rounding up to
+ * the huge page size MAP_HUGE_* names (0: the default). ERR_PTR(-EINVAL)
+ * for a size Pagoda has no pool of.
+ */
+static struct file *map_hugetlb_file(unsigned long *len, unsigned long flags)
+{
+	unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+	unsigned long size = huge_page_size(&default_hstate);
+
+	if (log && (log >= 64 || !hugetlb_size_supported(1UL << log)))
+		return ERR_PTR(-EINVAL);
+	*len = ALIGN(*len, size);
+	/* VM_NORESERVE: the file reserves nothing; the mmap reserves for its VMA (or not: MAP_NORESERVE). */
+	return hugetlb_file_setup("anon_hugepage", *len, VM_NORESERVE);
+}
+
+/*
+ * mmap(2): anonymous memory, or a hugetlb file (Linux: ksys_mmap_pgoff).
+ * The address, or -errno. The fd is the register's low 32 bits, as
+ * Linux's fget(unsigned int fd) takes it.
+ */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	      unsigned long flags, unsigned long fd, unsigned long off)
 {
+	struct file *file = NULL;
+	long ret;
+
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		/*
-		 * No file can be mapped yet: Linux gives EBADF for a bad fd, ENODEV
-		 * for an unmappable one. The fd is the register's low 32 bits, as
-		 * Linux's fget(unsigned int fd) takes it.
-		 */
-		return (unsigned int)fd >= NR_OPEN_DEFAULT || !current->files[(unsigned int)fd] ? -EBADF : -ENODEV;
-	if (flags & MAP_HUGETLB)
-		/* The hugetlb pool arrives with the huge-page issue; an empty pool fails like this on Linux. */
-		return -ENOMEM;
-	return do_mmap(addr, len, prot, flags, off >> PAGE_SHIFT);
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fcheck((unsigned int)fd);
+		if (!file)
+			return -EBADF;
+		if (is_file_hugepages(file))
+			len = ALIGN(len, huge_page_size(&default_hstate));
+		else if (flags & MAP_HUGETLB)
+			return -EINVAL;
+		else if (!file->f_op->mmap)
+			return -ENODEV;		/* no other file can be mapped yet */
+		get_file(file);
+	} else if (flags & MAP_HUGETLB) {
+		file = map_hugetlb_file(&len, flags);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+	}
+	ret = do_mmap(file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	if (file)
+		fput(file);	/* the VMA holds its own reference */
+	return ret;
 }
 
 /* munmap(2) in the caller's mm: 0 or -errno. */

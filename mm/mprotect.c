@@ -13,6 +13,7 @@
  */
 #include <mm/mm.h>
 #include <mm/internal.h>
+#include <mm/hugetlb.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -42,6 +43,10 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = start, next;
 
+	if (is_vm_hugetlb_page(vma)) {
+		hugetlb_change_protection(vma, start, end, vma->vm_page_prot);
+		return;
+	}
 	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
 		pmd_t *pmd = mm_find_pmd(mm, addr);

@@ -14,11 +14,16 @@
  * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
  * Pagoda has; depth means acquisition order):
  *
- *   anon_vma->root->lock          (anon_vma_prepare/fork/unlink, rmap_walk)
- *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one;
- *                                  fork: the child's, then the parent's)
- *       pgdat->lock               (buddy allocator, mm/page_alloc.c)
- *         rq_lock                 (scheduler, kernel/sched.c)
+ *   mapping->i_mmap               (a hugetlb file's VMAs: unmap_ref_private,
+ *                                  truncation; Linux's i_mmap_rwsem, not yet a lock)
+ *     anon_vma->root->lock        (anon_vma_prepare/fork/unlink, rmap_walk)
+ *       mm->page_table_lock       (PTE changes: fault, zap, try_to_unmap_one;
+ *                                  fork: the child's, then the parent's;
+ *                                  also the huge-PTE lock of hugetlb mappings)
+ *         hugetlb_lock            (the hugetlb pool, mm/hugetlb.c: a put_page
+ *                                  under a PTE lock may free a hugetlb page)
+ *           pgdat->lock           (buddy allocator, mm/page_alloc.c)
+ *             rq_lock             (scheduler, kernel/sched.c)
  *
  * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
  * one CPU and is not preemptible, so a system call or fault already owns
@@ -362,7 +367,20 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	SetPageAnonExclusive(page);
 }
 
-/* One more PMD maps a THP (fork: copy_huge_pmd). It is no longer exclusive. */
+/*
+ * A new hugetlb page mapped by its first huge PTE (Linux:
+ * hugepage_add_new_anon_rmap). Only the head carries the anon_vma and
+ * index: a hugetlb page is never split, and readers look at the head.
+ * No AnonHugePages: that counts THPs only.
+ */
+void hugepage_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
+{
+	atomic_set(&page[1].compound_mapcount, 0);
+	__page_set_anon_rmap(page, vma, address, RMAP_EXCLUSIVE);
+	SetPageAnonExclusive(page);
+}
+
+/* One more PMD maps a THP (fork: copy_huge_pmd) or a hugetlb page. It is no longer exclusive. */
 void page_dup_compound_rmap(struct page *head)
 {
 	atomic_inc(&head[1].compound_mapcount);
@@ -370,14 +388,15 @@ void page_dup_compound_rmap(struct page *head)
 }
 
 /*
- * A PMD mapping a THP is gone (Linux: page_remove_rmap(page, vma, true)).
- * The last one takes the THP out of AnonHugePages (NR_ANON_THPS).
+ * A PMD mapping a THP or a hugetlb page is gone (Linux:
+ * page_remove_rmap(page, vma, true)). The last one takes a THP out of
+ * AnonHugePages (NR_ANON_THPS).
  */
 void page_remove_compound_rmap(struct page *head)
 {
 	VM_BUG_ON(compound_mapcount(head) <= 0, "pfn %lx compound_mapcount %d",
 		  page_to_pfn(head), compound_mapcount(head));
-	if (atomic_add_return(-1, &head[1].compound_mapcount) >= 0)
+	if (atomic_add_return(-1, &head[1].compound_mapcount) >= 0 || PageHugeTLB(head))
 		return;
 	__atomic_sub_fetch(&NODE_DATA(page_to_nid(head))->nr_anon_thps, 1, __ATOMIC_RELAXED);
 	ClearPageAnonExclusive(head);

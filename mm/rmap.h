@@ -84,6 +84,7 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_add_file_rmap(struct page *page, struct vm_area_struct *vma);
 void page_dup_rmap(struct page *page);
+void hugepage_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
 void page_dup_compound_rmap(struct page *head);
 void page_remove_compound_rmap(struct page *head);
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma);

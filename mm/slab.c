@@ -362,3 +362,14 @@ void kmem_cache_init(void)
 	}
 	printk("SLUB: kmalloc-16 .. kmalloc-2k ready, one page per slab, larger kmallocs take pages\n");
 }
+
+/* A kmalloc'd copy of the string s; NULL if out of memory (Linux: kstrdup). */
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t n = strlen(s) + 1;
+	char *p = kmalloc(n, gfp);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}

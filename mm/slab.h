@@ -17,6 +17,7 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj);
 void kmem_cache_destroy(struct kmem_cache *cache);
 
 void *kmalloc(size_t size, gfp_t gfp);
+char *kstrdup(const char *s, gfp_t gfp);	/* a kmalloc'd copy of s, or NULL */
 void *kzalloc(size_t size, gfp_t gfp);
 void kfree(const void *obj);
 

@@ -1,7 +1,6 @@
 /*
- * /proc/meminfo in Linux 6.1's format (fs/proc/meminfo.c), and the
- * hugetlb report hooks that meminfo, the node meminfo and /proc/PID/status
- * call.
+ * /proc/meminfo in Linux 6.1's format (fs/proc/meminfo.c). The hugetlb
+ * lines come from hugetlb_report_meminfo in mm/hugetlb.c.
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
@@ -15,31 +14,6 @@
 static void show_val_kb(struct seq_file *m, const char *s, unsigned long pages)
 {
 	seq_printf(m, "%s%8lu kB\n", s, pages << (PAGE_SHIFT - 10));
-}
-
-/* mm/hugetlb.c replaces these (Linux: the same functions in mm/hugetlb.c). */
-__attribute__((weak)) void hugetlb_report_meminfo(struct seq_file *m)
-{
-	seq_printf(m, "HugePages_Total:   %5lu\n"
-		      "HugePages_Free:    %5lu\n"
-		      "HugePages_Rsvd:    %5lu\n"
-		      "HugePages_Surp:    %5lu\n"
-		      "Hugepagesize:   %8lu kB\n",
-		   0UL, 0UL, 0UL, 0UL, (HPAGE_PMD_NR << PAGE_SHIFT) / 1024);
-	seq_printf(m, "Hugetlb:        %8lu kB\n", 0UL);
-}
-
-__attribute__((weak)) void hugetlb_report_node_meminfo(struct seq_file *m, int nid)
-{
-	seq_printf(m, "Node %d HugePages_Total: %5u\n"
-		      "Node %d HugePages_Free:  %5u\n"
-		      "Node %d HugePages_Surp:  %5u\n",
-		   nid, 0, nid, 0, nid, 0);
-}
-
-__attribute__((weak)) void hugetlb_report_usage(struct seq_file *m, struct mm_struct *mm)
-{
-	seq_printf(m, "HugetlbPages:\t%8lu kB\n", 0UL);
 }
 
 /*

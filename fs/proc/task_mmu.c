@@ -64,7 +64,9 @@ void task_mem(struct seq_file *m, struct mm_struct *mm)
 static const char *vma_name(const struct mm_struct *mm, const struct vm_area_struct *vma)
 {
 	if (vma->vm_file)
-		return vma->vm_file->name;
+		return vma->vm_file->f_path;
+	if (vma->vm_image)
+		return vma->vm_image->name;
 	if (vma->vm_shm)
 		return "/dev/zero (deleted)";	/* Linux: shared anonymous memory is a shmem file */
 	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
@@ -84,13 +86,20 @@ static void show_vma_header_prefix(struct seq_file *m, unsigned long start, unsi
 		   pgoff, MAJOR(dev), MINOR(dev), ino);
 }
 
-/* The name of a line that started at offset line, from column 73 (Linux: seq_pad). */
-static void show_vma_name(struct seq_file *m, size_t line, const char *name)
+/*
+ * The name of a line that started at offset line, from column 73 (Linux:
+ * seq_pad), with " (deleted)" for a file no directory names any more
+ * (Linux: d_path of an unlinked dentry; MAP_HUGETLB's and memfd's files
+ * never had a name).
+ */
+static void show_vma_name(struct seq_file *m, size_t line, const char *name, bool deleted)
 {
 	if (name) {
 		while (m->count - line < 73 && !seq_has_overflowed(m))
 			seq_putc(m, ' ');
 		seq_puts(m, name);
+		if (deleted)
+			seq_puts(m, " (deleted)");
 	}
 	seq_putc(m, '\n');
 }
@@ -98,13 +107,14 @@ static void show_vma_name(struct seq_file *m, size_t line, const char *name)
 /* One line of maps, the first of each VMA in smaps. */
 static void show_map_vma(struct seq_file *m, const struct mm_struct *mm, const struct vm_area_struct *vma)
 {
-	unsigned long ino = vma->vm_file ? initramfs_index(vma->vm_file) + 1 : 0;
-	u32 dev = vma->vm_file ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
-	unsigned long pgoff = vma->vm_file || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
+	const struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
+	unsigned long ino = inode ? inode->i_ino : vma->vm_image ? (unsigned long)initramfs_index(vma->vm_image) + 1 : 0;
+	u32 dev = inode ? inode->i_dev : vma->vm_image ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
+	unsigned long pgoff = inode || vma->vm_image || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
 	size_t line = m->count;
 
 	show_vma_header_prefix(m, vma->vm_start, vma->vm_end, vma->vm_flags, pgoff, dev, ino);
-	show_vma_name(m, line, vma_name(mm, vma));
+	show_vma_name(m, line, vma_name(mm, vma), inode && !inode->i_nlink);
 }
 
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
@@ -414,7 +424,7 @@ int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf)
 		end = vma->vm_end;
 	}
 	show_vma_header_prefix(m, start, end, 0, 0, 0, 0);
-	show_vma_name(m, line, "[rollup]");
+	show_vma_name(m, line, "[rollup]", false);
 	__show_smap(m, &mss, true);
 	return 0;
 }

@@ -755,8 +755,8 @@ and the length of its anon_vma chain (how many anon_vmas its pages may be in).""
             flags = ptr(vma["vm_flags"])
             av = vma["anon_vma"]
             what = ""
-            if ptr(vma["vm_file"]):
-                what = " " + vma["vm_file"]["name"].string()
+            if ptr(vma["vm_image"]):
+                what = " " + vma["vm_image"]["name"].string()
             elif ptr(vma["vm_shm"]):
                 what = " [shmem]"
             print(f"  {ptr(vma['vm_start']):#014x}-{ptr(vma['vm_end']):#014x} {vm_flags_rwxp(flags)} "

@@ -1,0 +1,1580 @@
+/*
+ * mm/hugetlb.c: the hugetlb pool of 2 MB pages, reservations, and the
+ * fault, fork and copy-on-write paths of hugetlb mappings (Linux 6.1's
+ * mm/hugetlb.c, with seed 000's names: hugetlb_cow is 6.1's hugetlb_wp).
+ *
+ *   the pool (per node)          hstate { nr, free, resv, surplus }
+ *     hugepages=N, nr_hugepages  -> set_max_huge_pages -> alloc_pool_huge_page
+ *                                   (the buddy allocator's order-9 pages)
+ *   mmap                         -> hugetlbfs_file_mmap (fs/hugetlbfs/inode.c)
+ *                                   -> hugetlb_reserve_pages -> hugetlb_acct_memory
+ *   fork: dup_mmap               -> copy_page_range -> copy_hugetlb_page_range
+ *   fault: handle_mm_fault       -> hugetlb_fault
+ *     huge PTE none                 -> hugetlb_no_page -> alloc_huge_page
+ *     write to a read-only one      -> hugetlb_cow
+ *                                        retry_avoidcopy: mapcount 1, anonymous: reuse
+ *                                        else alloc_huge_page + copy_user_huge_page
+ *                                        owner out of pages: unmap_ref_private, retry
+ *   munmap, exit                 -> unmap_hugepage_range; hugetlb_vm_op_close
+ *                                   returns the reservations not used
+ *
+ * On x86-64 a 2 MB "huge PTE" is a PMD leaf: huge_pte_offset finds the
+ * PMD entry, huge_ptep_get reads it, set_huge_pte_at writes it.
+ *
+ * Reservations. A mapping reserves its pages at mmap, so that a fault
+ * later cannot fail for want of a pool page:
+ *   MAP_SHARED: the file's resv_map (inode->i_mapping->private_data) holds
+ *     the indices reserved or already in the page cache; mmap adds the ones
+ *     missing. Truncation and hole punching give them back.
+ *   MAP_PRIVATE: the mmap caller's VMA owns a private resv_map
+ *     (HPAGE_RESV_OWNER). Its meaning is inverted: it records the indices
+ *     whose reservation a fault has consumed; closing the VMA gives back
+ *     the rest. A fork child has no reservation: its faults and COW copies
+ *     take only pages nobody reserved, else SIGBUS.
+ *   MAP_NORESERVE: nothing is reserved; a fault takes a free page or fails.
+ * h->resv_huge_pages counts all of them (HugePages_Rsvd); a page taken
+ * against a reservation carries HPG_restore_reserve until it is mapped,
+ * so that an error path that frees it puts the reservation back.
+ *
+ * Lock order (see mm/rmap.c): mm->page_table_lock (the huge PTE lock),
+ * then hugetlb_lock, then the buddy allocator's node lock. hugetlb_lock
+ * is dropped around calls into the buddy allocator that may take long
+ * (Linux drops it too). A put_page under a page-table lock may free a
+ * hugetlb page: free_huge_page takes hugetlb_lock, which is allowed.
+ * Linux also serializes faults on one index with hugetlb_fault_mutex; on
+ * Pagoda's one CPU a fault is never interleaved with another, so there is
+ * no such mutex yet (SMP must add it, with the pte_same rechecks kept).
+ */
+#include <mm/hugetlb.h>
+#include <mm/rmap.h>
+#include <mm/internal.h>
+#include <mm/numa.h>
+#include <mm/mmzone.h>
+#include <mm/slab.h>
+#include <fs/proc_fs.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <lib/string.h>
+
+struct hstate default_hstate;
+static DEFINE_SPINLOCK(hugetlb_lock);	/* guards every (h) count of struct hstate */
+static bool hugetlb_enabled;		/* hugetlb_init ran: the pool exists */
+
+/*
+ * Flags of a hugetlb page, in its head's page->private (Linux: the
+ * HPageRestoreReserve, HPageTemporary... bits of the same word).
+ */
+#define HPG_restore_reserve	(1UL << 0)	/* allocated against a reservation, not yet mapped */
+#define HPG_freed		(1UL << 1)	/* on a free list */
+
+static bool HPageRestoreReserve(struct page *page) { return page->private & HPG_restore_reserve; }
+static void SetHPageRestoreReserve(struct page *page) { page->private |= HPG_restore_reserve; }
+static void ClearHPageRestoreReserve(struct page *page) { page->private &= ~HPG_restore_reserve; }
+
+/* Nodes as a bitmask (Linux: nodemask_t). */
+typedef u64 nodemask_t;
+static nodemask_t all_nodes(void) { return (1ULL << nr_node_ids) - 1; }
+static int nodes_weight(nodemask_t m)
+{
+	int n = 0;
+
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
+/* ---- reservation maps: sorted ranges [from, to) of huge-page indices ---- */
+
+struct file_region {
+	struct list_head link;
+	long from, to;
+};
+
+struct resv_map {
+	atomic_t refs;			/* the file, or the private VMAs split from one mmap */
+	struct list_head regions;	/* struct file_region, sorted, disjoint, not adjacent */
+};
+
+/* A new, empty map with one reference; NULL if out of memory. */
+struct resv_map *resv_map_alloc(void)
+{
+	struct resv_map *resv = kzalloc(sizeof(*resv), GFP_KERNEL);
+
+	if (!resv)
+		return NULL;
+	atomic_set(&resv->refs, 1);
+	INIT_LIST_HEAD(&resv->regions);
+	return resv;
+}
+
+/* Drop a reference; the last one frees the map and its regions. */
+void resv_map_release(struct resv_map *resv)
+{
+	struct file_region *rg, *next;
+
+	if (!atomic_dec_and_test(&resv->refs))
+		return;
+	list_for_each_entry_safe(rg, next, &resv->regions, link)
+		kfree(rg);
+	kfree(resv);
+}
+
+/* How many of [f, t) the map covers. */
+static long region_count(struct resv_map *resv, long f, long t)
+{
+	struct file_region *rg;
+	long n = 0;
+
+	list_for_each_entry(rg, &resv->regions, link)
+		if (rg->from < t && rg->to > f)
+			n += min(rg->to, t) - max(rg->from, f);
+	return n;
+}
+
+/* How many of [f, t) the map lacks: what region_add(f, t) would add. */
+static long region_chg(struct resv_map *resv, long f, long t)
+{
+	return (t - f) - region_count(resv, f, t);
+}
+
+/*
+ * Cover [f, t): merge every region that overlaps or touches it into one.
+ * Returns how many indices were added, or -ENOMEM (map unchanged).
+ */
+static long region_add(struct resv_map *resv, long f, long t)
+{
+	struct file_region *rg, *next, *nrg = NULL;
+	long added = region_chg(resv, f, t);
+	struct list_head *pos = &resv->regions;
+
+	list_for_each_entry_safe(rg, next, &resv->regions, link) {
+		if (rg->to < f) {
+			pos = &rg->link;
+			continue;
+		}
+		if (rg->from > t)
+			break;
+		f = min(f, rg->from);
+		t = max(t, rg->to);
+		if (!nrg) {
+			nrg = rg;	/* reuse the first region that merges */
+			pos = rg->link.prev;
+			list_del(&rg->link);
+		} else {
+			list_del(&rg->link);
+			kfree(rg);
+		}
+	}
+	if (!nrg) {
+		nrg = kmalloc(sizeof(*nrg), GFP_KERNEL);
+		if (!nrg)
+			return -ENOMEM;
+	}
+	nrg->from = f;
+	nrg->to = t;
+	list_add(&nrg->link, pos);
+	return added;
+}
+
+/*
+ * Uncover [f, t). Returns how many indices were removed, or -ENOMEM when a
+ * region would have to be split in two and no memory is left (map unchanged).
+ */
+static long region_del(struct resv_map *resv, long f, long t)
+{
+	struct file_region *rg, *next;
+	long del = 0;
+
+	list_for_each_entry_safe(rg, next, &resv->regions, link) {
+		if (rg->to <= f)
+			continue;
+		if (rg->from >= t)
+			break;
+		if (rg->from < f && rg->to > t) {	/* a hole in the middle: split */
+			struct file_region *nrg = kmalloc(sizeof(*nrg), GFP_KERNEL);
+
+			if (!nrg)
+				return -ENOMEM;
+			nrg->from = t;
+			nrg->to = rg->to;
+			list_add(&nrg->link, &rg->link);
+			rg->to = f;
+			return t - f;
+		}
+		if (rg->from >= f && rg->to <= t) {
+			del += rg->to - rg->from;
+			list_del(&rg->link);
+			kfree(rg);
+		} else if (rg->from < f) {
+			del += rg->to - f;
+			rg->to = f;
+		} else {
+			del += t - rg->from;
+			rg->from = t;
+		}
+	}
+	return del;
+}
+
+/* ---- the pool ---- */
+
+/* The page offset, in huge pages, of address in vma's file (Linux: vma_hugecache_offset). */
+static unsigned long vma_hugecache_offset(struct hstate *h, struct vm_area_struct *vma,
+					  unsigned long address)
+{
+	return ((address - vma->vm_start) >> huge_page_shift(h)) +
+	       (vma->vm_pgoff >> huge_page_order(h));
+}
+
+/* st_blocks of a file, in 512-byte units, per huge page it holds. */
+static unsigned long blocks_per_huge_page(const struct hstate *h)
+{
+	return huge_page_size(h) / 512;
+}
+
+static unsigned long persistent_huge_pages(struct hstate *h)
+{
+	return h->nr_huge_pages - h->surplus_huge_pages;
+}
+
+/* The next node of mask after nid, wrapping round (Linux: next_node_allowed). */
+static int next_node_allowed(int nid, nodemask_t mask)
+{
+	for (int i = 1; i <= nr_node_ids; i++) {
+		int n = (nid + i) % nr_node_ids;
+
+		if (mask & (1ULL << n))
+			return n;
+	}
+	return NUMA_NO_NODE;
+}
+
+/* Round robin over mask: the node to grow on next, then advance (Linux: hstate_next_node_to_alloc). */
+static int hstate_next_node_to_alloc(struct hstate *h, nodemask_t mask)
+{
+	int nid = h->next_nid_to_alloc;
+
+	if (!(mask & (1ULL << nid)))
+		nid = next_node_allowed(nid, mask);
+	h->next_nid_to_alloc = next_node_allowed(nid, mask);
+	return nid;
+}
+
+static int hstate_next_node_to_free(struct hstate *h, nodemask_t mask)
+{
+	int nid = h->next_nid_to_free;
+
+	if (!(mask & (1ULL << nid)))
+		nid = next_node_allowed(nid, mask);
+	h->next_nid_to_free = next_node_allowed(nid, mask);
+	return nid;
+}
+
+/* A free page goes on its node's free list; refcount 0. (h) */
+static void enqueue_huge_page(struct hstate *h, struct page *page)
+{
+	int nid = page_to_nid(page);
+
+	VM_BUG_ON(page_ref_count(page) != 0, "hugetlb pfn %lx enqueued with refcount %d",
+		  page_to_pfn(page), page_ref_count(page));
+	list_add(&page->lru, &h->hugepage_freelists[nid]);
+	page->private |= HPG_freed;
+	h->free_huge_pages++;
+	h->free_huge_pages_node[nid]++;
+}
+
+/* A free page of node nid, now in use with refcount 1; NULL if none. (h) */
+static struct page *dequeue_huge_page_node_exact(struct hstate *h, int nid)
+{
+	struct page *page;
+
+	if (list_empty(&h->hugepage_freelists[nid]))
+		return NULL;
+	page = list_first_entry(&h->hugepage_freelists[nid], struct page, lru);
+	list_del(&page->lru);
+	page->private &= ~HPG_freed;
+	h->free_huge_pages--;
+	h->free_huge_pages_node[nid]--;
+	set_page_count(page, 1);
+	return page;
+}
+
+/* A free page from nid or, failing that, the nearest node that has one (Linux: dequeue_huge_page_nodemask). (h) */
+static struct page *dequeue_huge_page_nodemask(struct hstate *h, int nid)
+{
+	const int *fallback = NODE_DATA(nid)->fallback;
+
+	for (int i = 0; i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++) {
+		struct page *page = dequeue_huge_page_node_exact(h, fallback[i]);
+
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * A new pool page from the buddy allocator on node nid only, counted in
+ * the pool as in use (refcount 1); NULL if the node has no free 2 MB
+ * block (Linux: alloc_fresh_huge_page, prep_new_huge_page). Called
+ * without hugetlb_lock.
+ */
+static struct page *alloc_fresh_huge_page(struct hstate *h, int nid)
+{
+	struct page *page = alloc_pages_node(nid, __GFP_COMP | __GFP_THISNODE | __GFP_NOWARN,
+					     huge_page_order(h));
+
+	if (!page)
+		return NULL;
+	SetPageHugeTLB(page);
+	page->private = 0;
+	spin_lock(&hugetlb_lock);
+	h->nr_huge_pages++;
+	h->nr_huge_pages_node[nid]++;
+	spin_unlock(&hugetlb_lock);
+	return page;
+}
+
+/* Give a page the pool no longer counts back to the buddy allocator (Linux: update_and_free_page). */
+static void update_and_free_page(struct hstate *h, struct page *page)
+{
+	ClearPageHugeTLB(page);
+	page->private = 0;
+	page->mapping = NULL;
+	set_page_count(page, 1);
+	__free_pages(page, huge_page_order(h));
+}
+
+/*
+ * Take a page out of the pool's counts (Linux: remove_hugetlb_page):
+ * from its free list if it is free; from the surplus too if adjust_surplus.
+ * The caller frees it with update_and_free_page. (h)
+ */
+static void remove_hugetlb_page(struct hstate *h, struct page *page, bool adjust_surplus)
+{
+	int nid = page_to_nid(page);
+
+	if (page->private & HPG_freed) {
+		list_del(&page->lru);
+		page->private &= ~HPG_freed;
+		h->free_huge_pages--;
+		h->free_huge_pages_node[nid]--;
+	}
+	if (adjust_surplus) {
+		h->surplus_huge_pages--;
+		h->surplus_huge_pages_node[nid]--;
+	}
+	h->nr_huge_pages--;
+	h->nr_huge_pages_node[nid]--;
+}
+
+/* Grow the persistent pool by one page on the next node of mask; false if none had 2 MB free. */
+static bool alloc_pool_huge_page(struct hstate *h, nodemask_t mask)
+{
+	int nr_nodes = nodes_weight(mask);
+
+	while (nr_nodes--) {
+		int nid;
+		struct page *page;
+
+		spin_lock(&hugetlb_lock);
+		nid = hstate_next_node_to_alloc(h, mask);
+		spin_unlock(&hugetlb_lock);
+		page = alloc_fresh_huge_page(h, nid);
+		if (page) {
+			put_page(page);		/* free_huge_page: onto the free list */
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A free page to leave the pool, from the next node of mask that has one
+ * (and a surplus page there, if acct_surplus), uncounted; NULL if none
+ * (Linux: remove_pool_huge_page). (h)
+ */
+static struct page *remove_pool_huge_page(struct hstate *h, nodemask_t mask, bool acct_surplus)
+{
+	int nr_nodes = nodes_weight(mask);
+
+	while (nr_nodes--) {
+		int nid = hstate_next_node_to_free(h, mask);
+		struct page *page;
+
+		if ((acct_surplus && !h->surplus_huge_pages_node[nid]) ||
+		    list_empty(&h->hugepage_freelists[nid]))
+			continue;
+		page = list_first_entry(&h->hugepage_freelists[nid], struct page, lru);
+		remove_hugetlb_page(h, page, acct_surplus);
+		return page;
+	}
+	return NULL;
+}
+
+/*
+ * Count one page of mask more (delta -1: fewer) as surplus, without
+ * moving any page (Linux: adjust_pool_surplus). Shrinking the pool below
+ * the pages in use turns them into surplus, which free_huge_page then
+ * hands back to the buddy allocator; growing it turns surplus back into
+ * persistent pages. false if no node of mask could change. (h)
+ */
+static bool adjust_pool_surplus(struct hstate *h, nodemask_t mask, int delta)
+{
+	int nr_nodes = nodes_weight(mask);
+
+	while (nr_nodes--) {
+		int nid = delta < 0 ? hstate_next_node_to_alloc(h, mask) : hstate_next_node_to_free(h, mask);
+
+		if (delta < 0 ? !h->surplus_huge_pages_node[nid] :
+				h->surplus_huge_pages_node[nid] >= h->nr_huge_pages_node[nid])
+			continue;
+		h->surplus_huge_pages += delta;
+		h->surplus_huge_pages_node[nid] += delta;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Make the persistent pool count pages, spread over mask (Linux:
+ * set_max_huge_pages). nid: a node's own file (only that node changes), or
+ * NUMA_NO_NODE for the global files. Growing stops at the first node
+ * that has no 2 MB block left; shrinking frees only free pages not
+ * reserved, and counts the rest as surplus, to go when they are freed.
+ */
+static void set_max_huge_pages(struct hstate *h, unsigned long count, int nid)
+{
+	nodemask_t mask = nid == NUMA_NO_NODE ? all_nodes() : 1ULL << nid;
+	unsigned long min_count;
+
+	spin_lock(&hugetlb_lock);
+	/* A node's file sets that node's count: the global target is the other nodes' plus it. */
+	if (nid != NUMA_NO_NODE)
+		count += h->nr_huge_pages - h->nr_huge_pages_node[nid];
+	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
+		if (!adjust_pool_surplus(h, mask, -1))
+			break;
+	while (count > persistent_huge_pages(h)) {
+		spin_unlock(&hugetlb_lock);
+		if (!alloc_pool_huge_page(h, mask)) {
+			spin_lock(&hugetlb_lock);
+			break;
+		}
+		spin_lock(&hugetlb_lock);
+	}
+	/* Never below what is in use or reserved. */
+	min_count = h->resv_huge_pages + h->nr_huge_pages - h->free_huge_pages;
+	min_count = max(count, min_count);
+	while (min_count < persistent_huge_pages(h)) {
+		struct page *page = remove_pool_huge_page(h, mask, false);
+
+		if (!page)
+			break;
+		spin_unlock(&hugetlb_lock);
+		update_and_free_page(h, page);
+		spin_lock(&hugetlb_lock);
+	}
+	while (count < persistent_huge_pages(h))
+		if (!adjust_pool_surplus(h, mask, 1))
+			break;
+	h->max_huge_pages = persistent_huge_pages(h);
+	spin_unlock(&hugetlb_lock);
+}
+
+/*
+ * The last put_page() of a hugetlb page (mm/page_alloc.c calls it): back
+ * on its node's free list, or to the buddy allocator if its node has
+ * surplus pages to shed. A page that still holds a reservation (an error
+ * path freed it before mapping it) gives the reservation back.
+ */
+void free_huge_page(struct page *page)
+{
+	struct hstate *h = &default_hstate;
+	int nid = page_to_nid(page);
+	bool restore_reserve = HPageRestoreReserve(page);
+
+	ClearHPageRestoreReserve(page);
+	page->mapping = NULL;
+	atomic_set(&page[1].compound_mapcount, -1);
+	spin_lock(&hugetlb_lock);
+	if (restore_reserve)
+		h->resv_huge_pages++;
+	if (h->surplus_huge_pages_node[nid]) {
+		remove_hugetlb_page(h, page, true);
+		spin_unlock(&hugetlb_lock);
+		update_and_free_page(h, page);
+		return;
+	}
+	enqueue_huge_page(h, page);
+	spin_unlock(&hugetlb_lock);
+}
+
+/*
+ * A surplus page, beyond the persistent pool, if nr_overcommit_hugepages
+ * allows one more (Linux: alloc_surplus_huge_page); refcount 1, not on a
+ * free list. NULL if not allowed or no node has 2 MB free.
+ */
+static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
+{
+	const int *fallback = NODE_DATA(nid)->fallback;
+	struct page *page = NULL;
+
+	spin_lock(&hugetlb_lock);
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages) {
+		spin_unlock(&hugetlb_lock);
+		return NULL;
+	}
+	spin_unlock(&hugetlb_lock);
+	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
+		page = alloc_fresh_huge_page(h, fallback[i]);
+	if (!page)
+		return NULL;
+	spin_lock(&hugetlb_lock);
+	h->surplus_huge_pages++;
+	h->surplus_huge_pages_node[page_to_nid(page)]++;
+	spin_unlock(&hugetlb_lock);
+	return page;
+}
+
+/*
+ * Reserve delta more pages (Linux: gather_surplus_pages): from the free
+ * pages not yet reserved, and if they are too few, from new surplus pages
+ * put on the free lists. -ENOMEM (nothing reserved) if the pool cannot
+ * cover delta. Called and returns with hugetlb_lock held.
+ */
+static int gather_surplus_pages(struct hstate *h, long delta)
+{
+	LIST_HEAD(surplus_list);
+	struct page *page, *next;
+	long needed = (long)(h->resv_huge_pages + delta) - (long)h->free_huge_pages;
+	long allocated = 0;
+	int ret = -ENOMEM;
+
+	if (needed <= 0) {
+		h->resv_huge_pages += delta;
+		return 0;
+	}
+	spin_unlock(&hugetlb_lock);
+	for (; allocated < needed; allocated++) {
+		page = alloc_surplus_huge_page(h, numa_node_id());
+		if (!page)
+			break;
+		list_add(&page->lru, &surplus_list);
+	}
+	spin_lock(&hugetlb_lock);
+	if (allocated >= needed) {
+		h->resv_huge_pages += delta;
+		ret = 0;
+	}
+	list_for_each_entry_safe(page, next, &surplus_list, lru) {
+		list_del(&page->lru);
+		if (!ret) {
+			set_page_count(page, 0);
+			enqueue_huge_page(h, page);
+			continue;
+		}
+		/* Not enough: free_huge_page gives each new surplus page back to the buddy allocator. */
+		spin_unlock(&hugetlb_lock);
+		put_page(page);
+		spin_lock(&hugetlb_lock);
+	}
+	return ret;
+}
+
+/*
+ * Release unused reservations, and as many free surplus pages with them
+ * (Linux: return_unused_surplus_pages). Called with hugetlb_lock held.
+ */
+static void return_unused_surplus_pages(struct hstate *h, unsigned long unused_resv_pages)
+{
+	unsigned long nr_pages = min(unused_resv_pages, h->surplus_huge_pages);
+
+	h->resv_huge_pages -= unused_resv_pages;
+	while (nr_pages--) {
+		struct page *page = remove_pool_huge_page(h, all_nodes(), true);
+
+		if (!page)
+			break;
+		spin_unlock(&hugetlb_lock);
+		update_and_free_page(h, page);
+		spin_lock(&hugetlb_lock);
+	}
+}
+
+/* Change the reserved count by delta: 0, or -ENOMEM if the pool cannot cover it (Linux: hugetlb_acct_memory). */
+static int hugetlb_acct_memory(struct hstate *h, long delta)
+{
+	int ret = 0;
+
+	spin_lock(&hugetlb_lock);
+	if (delta > 0)
+		ret = gather_surplus_pages(h, delta);
+	else if (delta < 0)
+		return_unused_surplus_pages(h, (unsigned long)-delta);
+	spin_unlock(&hugetlb_lock);
+	return ret;
+}
+
+/* ---- reservations ---- */
+
+static struct resv_map *inode_resv_map(struct inode *inode)
+{
+	return inode->i_mapping->private_data;
+}
+
+/* The map a fault in vma consults: the file's (shared), the owner's (private), or none (a fork child). */
+static struct resv_map *vma_resv_map(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_MAYSHARE)
+		return inode_resv_map(vma->vm_file->f_inode);
+	return (struct resv_map *)(vma->vm_private_data & ~HPAGE_RESV_MASK);
+}
+
+static void set_vma_resv_map(struct vm_area_struct *vma, struct resv_map *map)
+{
+	vma->vm_private_data = (unsigned long)map | (vma->vm_private_data & HPAGE_RESV_MASK);
+}
+
+static void set_vma_resv_flags(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_private_data |= flags;
+}
+
+static bool is_vma_resv_set(struct vm_area_struct *vma, unsigned long flag)
+{
+	return !(vma->vm_flags & VM_MAYSHARE) && (vma->vm_private_data & flag);
+}
+
+/*
+ * fork: the child's copy of a private VMA owns no reservation and has
+ * unmapped nothing (Linux: hugetlb_dup_vma_private). A shared VMA keeps
+ * nothing here either: its map is the file's.
+ */
+void hugetlb_dup_vma_private(struct vm_area_struct *vma)
+{
+	vma->vm_private_data = 0;
+}
+
+/*
+ * Does a fault at an index of vma whose reservation state is chg (0: the
+ * index is reserved for this mapping) get to use a reserved page (Linux:
+ * vma_has_reserves)?
+ */
+static bool vma_has_reserves(struct vm_area_struct *vma, long chg)
+{
+	if (vma->vm_flags & VM_NORESERVE)
+		/* A NORESERVE shared mapping may still find the index reserved by another mapping of the file. */
+		return (vma->vm_flags & VM_MAYSHARE) && chg == 0;
+	if (vma->vm_flags & VM_MAYSHARE)
+		return chg == 0;
+	return is_vma_resv_set(vma, HPAGE_RESV_OWNER) && chg == 0;
+}
+
+enum vma_resv_mode { VMA_NEEDS_RESV, VMA_COMMIT_RESV, VMA_ADD_RESV };
+
+/*
+ * The reservation map at address's index (Linux: __vma_reservation_common):
+ *   VMA_NEEDS_RESV: 1 if a fault there must take an unreserved page, else 0;
+ *   VMA_COMMIT_RESV: record that the fault took its page;
+ *   VMA_ADD_RESV: undo a commit (an error path freed the page).
+ * A private map records consumed reservations, so its answers are the
+ * other way round from a shared one's. -ENOMEM if the map could not change.
+ */
+static long __vma_reservation_common(struct hstate *h, struct vm_area_struct *vma,
+				     unsigned long addr, enum vma_resv_mode mode)
+{
+	struct resv_map *resv = vma_resv_map(vma);
+	long idx, ret;
+
+	if (!resv)
+		return 1;
+	idx = vma_hugecache_offset(h, vma, addr);
+	switch (mode) {
+	case VMA_NEEDS_RESV:
+		ret = region_chg(resv, idx, idx + 1);
+		break;
+	case VMA_COMMIT_RESV:
+		ret = region_add(resv, idx, idx + 1);
+		break;
+	case VMA_ADD_RESV:
+	default:
+		ret = (vma->vm_flags & VM_MAYSHARE) ? region_add(resv, idx, idx + 1)
+						    : region_del(resv, idx, idx + 1);
+		break;
+	}
+	if ((vma->vm_flags & VM_MAYSHARE) || ret < 0)
+		return ret;
+	return ret > 0 ? 0 : 1;
+}
+
+static long vma_needs_reservation(struct hstate *h, struct vm_area_struct *vma, unsigned long addr)
+{
+	return __vma_reservation_common(h, vma, addr, VMA_NEEDS_RESV);
+}
+
+static long vma_commit_reservation(struct hstate *h, struct vm_area_struct *vma, unsigned long addr)
+{
+	return __vma_reservation_common(h, vma, addr, VMA_COMMIT_RESV);
+}
+
+/*
+ * page was allocated for vma at address and is being freed unmapped: if it
+ * came from a reservation, make the map show the reservation unconsumed
+ * again, so that free_huge_page's resv_huge_pages++ matches it (Linux:
+ * restore_reserve_on_error). A page that took no reservation leaves a
+ * shared map's entry, which the file's truncation will return.
+ */
+static void restore_reserve_on_error(struct hstate *h, struct vm_area_struct *vma,
+				     unsigned long address, struct page *page)
+{
+	if (HPageRestoreReserve(page) && __vma_reservation_common(h, vma, address, VMA_ADD_RESV) < 0)
+		ClearHPageRestoreReserve(page);	/* the map could not change: do not count it twice */
+}
+
+/*
+ * mmap of a hugetlb file: reserve the huge pages [from, to) of the file for
+ * vma (Linux: hugetlb_reserve_pages). Shared: the file's map gains the
+ * indices it lacked, and only those are charged. Private: vma becomes the
+ * owner of a new map, charged the whole range. MAP_NORESERVE: nothing.
+ * vma is NULL for a reservation without a mapping (fallocate). false
+ * (nothing reserved) if the pool cannot cover it: mmap fails with ENOMEM.
+ */
+bool hugetlb_reserve_pages(struct inode *inode, long from, long to,
+			   struct vm_area_struct *vma, unsigned long vm_flags)
+{
+	struct hstate *h = hstate_inode(inode);
+	struct resv_map *resv = NULL;
+	long chg;
+
+	if (from > to)
+		return false;
+	if (vm_flags & VM_NORESERVE)
+		return true;
+	if (!vma || (vm_flags & VM_MAYSHARE)) {
+		resv = inode_resv_map(inode);
+		chg = region_chg(resv, from, to);
+	} else {
+		resv = resv_map_alloc();
+		if (!resv)
+			return false;
+		chg = to - from;
+		set_vma_resv_map(vma, resv);
+		set_vma_resv_flags(vma, HPAGE_RESV_OWNER);
+	}
+	if (hugetlb_acct_memory(h, chg) < 0)
+		goto out_err;
+	if ((!vma || (vm_flags & VM_MAYSHARE)) && region_add(resv, from, to) < 0) {
+		hugetlb_acct_memory(h, -chg);
+		goto out_err;
+	}
+	return true;
+out_err:
+	if (vma && !(vm_flags & VM_MAYSHARE)) {
+		resv_map_release(resv);
+		vma->vm_private_data = 0;
+	}
+	return false;
+}
+
+/*
+ * Truncation or a hole punch removed the file's pages [start, end), freed
+ * of them: give back the reservations no page had consumed (Linux:
+ * hugetlb_unreserve_pages). Returns 0 or -ENOMEM (a region could not be split).
+ */
+long hugetlb_unreserve_pages(struct inode *inode, long start, long end, long freed)
+{
+	struct resv_map *resv = inode_resv_map(inode);
+	long chg = resv ? region_del(resv, start, end) : 0;
+
+	if (chg < 0)
+		return chg;
+	inode->i_blocks -= blocks_per_huge_page(hstate_inode(inode)) * freed;
+	hugetlb_acct_memory(hstate_inode(inode), -(chg - freed));
+	return 0;
+}
+
+/* A split of a private owner VMA: both halves share the map (Linux: hugetlb_vm_op_open). */
+static void hugetlb_vm_op_open(struct vm_area_struct *vma)
+{
+	struct resv_map *resv = vma_resv_map(vma);
+
+	if (resv && is_vma_resv_set(vma, HPAGE_RESV_OWNER))
+		atomic_inc(&resv->refs);
+}
+
+/*
+ * A private owner VMA goes: its reservations that no fault consumed go
+ * back to the pool (Linux: hugetlb_vm_op_close).
+ */
+static void hugetlb_vm_op_close(struct vm_area_struct *vma)
+{
+	struct hstate *h = hstate_vma(vma);
+	struct resv_map *resv;
+	unsigned long start, end;
+
+	if (!is_vma_resv_set(vma, HPAGE_RESV_OWNER))
+		return;
+	resv = vma_resv_map(vma);
+	start = vma_hugecache_offset(h, vma, vma->vm_start);
+	end = vma_hugecache_offset(h, vma, vma->vm_end);
+	hugetlb_acct_memory(h, -((long)(end - start) - region_count(resv, start, end)));
+	resv_map_release(resv);
+}
+
+/* A hugetlb VMA splits on huge-page boundaries only: munmap and mprotect elsewhere give EINVAL. */
+static int hugetlb_vm_op_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return (addr & ~huge_page_mask(hstate_vma(vma))) ? -EINVAL : 0;
+}
+
+static unsigned long hugetlb_vm_op_pagesize(struct vm_area_struct *vma)
+{
+	return huge_page_size(hstate_vma(vma));
+}
+
+const struct vm_operations_struct hugetlb_vm_ops = {
+	.open = hugetlb_vm_op_open,
+	.close = hugetlb_vm_op_close,
+	.may_split = hugetlb_vm_op_split,
+	.pagesize = hugetlb_vm_op_pagesize,
+};
+
+/* ---- allocating a page for a fault ---- */
+
+/*
+ * A free page for vma at addr, from the pool if the mapping's reservation
+ * (or an unreserved free page) allows, else a surplus page if overcommit
+ * allows (Linux: dequeue_huge_page_vma, alloc_huge_page). avoid_reserve:
+ * the owner's COW copy, which must not use the reservation that the page
+ * it copies already consumed. Returns the page (refcount 1, its
+ * reservation consumed) or ERR_PTR(-ENOSPC): the fault gets SIGBUS.
+ */
+struct page *alloc_huge_page(struct vm_area_struct *vma, unsigned long addr, int avoid_reserve)
+{
+	struct hstate *h = hstate_vma(vma);
+	long map_chg = vma_needs_reservation(h, vma, addr);
+	long gbl_chg;
+	struct page *page = NULL;
+	bool use_reserve;
+
+	if (map_chg < 0)
+		return ERR_PTR(-ENOMEM);
+	gbl_chg = (map_chg || avoid_reserve) ? 1 : 0;
+	use_reserve = !avoid_reserve && vma_has_reserves(vma, gbl_chg);
+	spin_lock(&hugetlb_lock);
+	/* Without a reservation, only a page nobody reserved will do. */
+	if (use_reserve || h->free_huge_pages > h->resv_huge_pages)
+		page = dequeue_huge_page_nodemask(h, numa_node_id());
+	spin_unlock(&hugetlb_lock);
+	if (!page)
+		page = alloc_surplus_huge_page(h, numa_node_id());
+	if (!page)
+		return ERR_PTR(-ENOSPC);
+	if (use_reserve) {
+		spin_lock(&hugetlb_lock);
+		SetHPageRestoreReserve(page);
+		h->resv_huge_pages--;
+		spin_unlock(&hugetlb_lock);
+	}
+	if (vma_commit_reservation(h, vma, addr) < 0) {
+		put_page(page);
+		return ERR_PTR(-ENOMEM);
+	}
+	return page;
+}
+
+/* Zero a huge page (Linux: clear_huge_page; one pass over the direct map is what TCG runs fastest). */
+void clear_huge_page(struct page *page)
+{
+	memset(page_address(page), 0, huge_page_size(&default_hstate));
+}
+
+/* Linux: copy_user_huge_page. */
+static void copy_user_huge_page(struct page *dst, struct page *src)
+{
+	memcpy(page_address(dst), page_address(src), huge_page_size(&default_hstate));
+}
+
+/* ---- the page cache of a hugetlbfs file ---- */
+
+/* The page at huge-page index idx of the file, or NULL (Linux: find_lock_page). */
+struct page *find_huge_page(struct address_space *mapping, unsigned long idx)
+{
+	struct page *page;
+
+	list_for_each_entry(page, &mapping->i_pages, lru) {
+		if (page->index == idx)
+			return page;
+		if (page->index > idx)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * A new page becomes the file's page idx (Linux: hugetlb_add_to_page_cache).
+ * The cache takes its own reference; the page's reservation (the file's,
+ * at idx) is now consumed for good.
+ */
+void huge_add_to_page_cache(struct page *page, struct address_space *mapping, unsigned long idx)
+{
+	struct list_head *pos = &mapping->i_pages;
+	struct page *p;
+
+	list_for_each_entry(p, &mapping->i_pages, lru) {
+		if (p->index > idx) {
+			pos = &p->lru;
+			break;
+		}
+	}
+	list_add_tail(&page->lru, pos);
+	page->mapping = mapping;
+	page->index = idx;
+	get_page(page);
+	mapping->nrpages++;
+	mapping->host->i_blocks += blocks_per_huge_page(&default_hstate);
+	ClearHPageRestoreReserve(page);
+}
+
+/* Take page out of its file's cache (truncation); the caller drops the cache's reference. */
+void huge_remove_from_page_cache(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+
+	list_del(&page->lru);
+	mapping->nrpages--;
+	page->mapping = NULL;
+}
+
+/* ---- huge page-table entries: on x86-64, PMD leaves ---- */
+
+static pmd_t *huge_pte_offset(struct mm_struct *mm, unsigned long addr)
+{
+	return mm_find_pmd(mm, addr);
+}
+
+static pmd_t huge_ptep_get(pmd_t *ptep)
+{
+	return READ_ONCE(*ptep);
+}
+
+static bool huge_pte_none(pmd_t pte)
+{
+	return pmd_none(pte);
+}
+
+/* The huge-PTE lock (Linux: huge_pte_lock, the PMD's split lock): the mm's page_table_lock. */
+static spinlock_t *huge_pte_lock(struct mm_struct *mm)
+{
+	spin_lock(&mm->page_table_lock);
+	return &mm->page_table_lock;
+}
+
+static void set_huge_pte_at(struct mm_struct *mm, unsigned long addr, pmd_t *ptep, pmd_t pte)
+{
+	(void)mm;
+	(void)addr;
+	set_pmd(ptep, pte);
+}
+
+static void huge_ptep_set_wrprotect(struct mm_struct *mm, unsigned long addr, pmd_t *ptep)
+{
+	set_pmd(ptep, pmd_wrprotect(*ptep));
+	flush_tlb_mm_page(mm, addr);
+}
+
+static pmd_t huge_ptep_clear_flush(struct vm_area_struct *vma, unsigned long addr, pmd_t *ptep)
+{
+	pmd_t old = pmdp_get_and_clear(ptep);
+
+	flush_tlb_mm_page(vma->vm_mm, addr);
+	return old;
+}
+
+/* The entry that maps page in vma: writable and dirty, or read-only (Linux: make_huge_pte). */
+static pmd_t make_huge_pte(struct vm_area_struct *vma, struct page *page, bool writable)
+{
+	pmd_t entry = pmd_mkhuge(pfn_pmd(page_to_pfn(page), vma->vm_page_prot));
+
+	entry = writable ? pmd_mkwrite(pmd_mkdirty(entry)) : pmd_wrprotect(entry);
+	return pmd_mkyoung(entry);
+}
+
+static void set_huge_ptep_writable(struct vm_area_struct *vma, unsigned long address, pmd_t *ptep)
+{
+	set_pmd(ptep, pmd_mkwrite(pmd_mkdirty(huge_ptep_get(ptep))));
+	flush_tlb_mm_page(vma->vm_mm, address);
+}
+
+static struct page *huge_pte_page(pmd_t pte)
+{
+	return pfn_to_page(pmd_pfn(pte));
+}
+
+/* HugetlbPages of /proc/PID/status (Linux: hugetlb_count_add / hugetlb_count_sub). (p) */
+static void hugetlb_count_add(long pages, struct mm_struct *mm)
+{
+	mm->hugetlb_usage += pages;
+}
+
+/*
+ * The 4 KB frame a hugetlb mapping maps at addr, or NULL (for readers:
+ * pagemap, the debug files; no lock, one CPU).
+ */
+struct page *follow_huge_pmd_page(struct mm_struct *mm, unsigned long addr)
+{
+	pmd_t *ptep = huge_pte_offset(mm, addr);
+
+	if (!ptep || !pmd_huge(*ptep))
+		return NULL;
+	return huge_pte_page(*ptep) + pte_index(addr);
+}
+
+/* ---- fork ---- */
+
+/*
+ * fork: copy src_vma's huge PTEs into the child (seed 000's
+ * copy_hugetlb_page_range). A private writable mapping ("cow") is
+ * write-protected in the parent and mapped read-only in the child: the
+ * page is shared, mapcount 2, until one of them writes (hugetlb_cow).
+ * Linux 6.1 copies only VMAs with an anon_vma (vma_needs_copy, checked by
+ * the caller): a shared mapping's child faults the file's pages in
+ * itself. Takes the child's huge-PTE lock, then the parent's. 0 or -ENOMEM.
+ */
+int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,
+			    struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
+{
+	struct hstate *h = hstate_vma(src_vma);
+	unsigned long sz = huge_page_size(h), addr;
+	bool cow = (src_vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+
+	(void)dst_vma;
+	for (addr = src_vma->vm_start; addr < src_vma->vm_end; addr += sz) {
+		pmd_t *src_pte = huge_pte_offset(src, addr), *dst_pte;
+		spinlock_t *dst_ptl;
+		struct page *ptepage;
+		pmd_t entry;
+
+		if (!src_pte || huge_pte_none(huge_ptep_get(src_pte)))
+			continue;
+		dst_pte = pmd_walk_alloc(dst, addr);	/* Linux: huge_pte_alloc */
+		if (!dst_pte)
+			return -ENOMEM;
+		dst_ptl = huge_pte_lock(dst);
+		spin_lock(&src->page_table_lock);
+		if (cow)
+			huge_ptep_set_wrprotect(src, addr, src_pte);
+		entry = huge_ptep_get(src_pte);
+		ptepage = huge_pte_page(entry);
+		get_page(ptepage);
+		page_dup_compound_rmap(ptepage);	/* Linux: page_dup_file_rmap / page_try_dup_anon_rmap */
+		set_huge_pte_at(dst, addr, dst_pte, entry);
+		hugetlb_count_add(pages_per_huge_page(h), dst);
+		spin_unlock(&src->page_table_lock);
+		spin_unlock(dst_ptl);
+	}
+	return 0;
+}
+
+/* ---- munmap, exit, truncation ---- */
+
+/*
+ * Unmap the huge pages of [start, end) of vma (Linux: __unmap_hugepage_range).
+ * ref_page: only that page, and mark vma HPAGE_RESV_UNMAPPED, so that its
+ * next fault there kills the task (unmap_ref_private). Takes the huge-PTE lock.
+ */
+void unmap_hugepage_range(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, struct page *ref_page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct hstate *h = hstate_vma(vma);
+	unsigned long address;
+
+	for (address = start; address < end; address += huge_page_size(h)) {
+		pmd_t *ptep = huge_pte_offset(mm, address);
+		spinlock_t *ptl;
+		struct page *page;
+		pmd_t pte;
+
+		if (!ptep)
+			continue;
+		ptl = huge_pte_lock(mm);
+		pte = huge_ptep_get(ptep);
+		if (huge_pte_none(pte)) {
+			spin_unlock(ptl);
+			continue;
+		}
+		page = huge_pte_page(pte);
+		if (ref_page) {
+			if (page != ref_page) {
+				spin_unlock(ptl);
+				continue;
+			}
+			set_vma_resv_flags(vma, HPAGE_RESV_UNMAPPED);
+		}
+		huge_ptep_clear_flush(vma, address, ptep);
+		hugetlb_count_add(-(long)pages_per_huge_page(h), mm);
+		page_remove_compound_rmap(page);
+		put_page(page);
+		spin_unlock(ptl);
+	}
+}
+
+/* mprotect: every huge PTE of [start, end) gets newprot (Linux: hugetlb_change_protection). */
+void hugetlb_change_protection(struct vm_area_struct *vma, unsigned long start,
+			       unsigned long end, pgprot_t newprot)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long address;
+
+	for (address = start; address < end; address += huge_page_size(hstate_vma(vma))) {
+		pmd_t *ptep = huge_pte_offset(mm, address);
+		spinlock_t *ptl;
+
+		if (!ptep)
+			continue;
+		ptl = huge_pte_lock(mm);
+		if (!huge_pte_none(huge_ptep_get(ptep))) {
+			set_huge_pte_at(mm, address, ptep, pmd_modify(huge_ptep_get(ptep), newprot));
+			flush_tlb_mm_page(mm, address);
+		}
+		spin_unlock(ptl);
+	}
+}
+
+/* ---- the fault path ---- */
+
+/*
+ * The owner of a private mapping could not get a page to copy into: take
+ * the page away from every other private VMA that maps it, the fork
+ * children, found through the file's i_mmap tree; each is marked
+ * HPAGE_RESV_UNMAPPED and will die at its next fault there (Linux:
+ * unmap_ref_private). A fork child maps the page at the same address.
+ */
+static void unmap_ref_private(struct mm_struct *mm, struct vm_area_struct *vma,
+			      struct page *page, unsigned long address)
+{
+	struct hstate *h = hstate_vma(vma);
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long pgoff = ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+	struct interval_node *node;
+
+	(void)mm;
+	for (node = interval_tree_iter_first(&mapping->i_mmap, pgoff, pgoff); node;
+	     node = interval_tree_iter_next(&mapping->i_mmap, node, pgoff, pgoff)) {
+		struct vm_area_struct *iter_vma = container_of(node, struct vm_area_struct, shared_rb);
+
+		if (iter_vma == vma || (iter_vma->vm_flags & VM_MAYSHARE))
+			continue;
+		/* A VMA that owns a reservation keeps its page: it can always copy. */
+		if (!is_vma_resv_set(iter_vma, HPAGE_RESV_OWNER))
+			unmap_hugepage_range(iter_vma, address, address + huge_page_size(h), page);
+	}
+}
+
+/*
+ * A write to a read-only huge PTE of a private mapping: copy-on-write
+ * (seed 000's hugetlb_cow; Linux 6.1: hugetlb_wp). Called and returns with
+ * the huge-PTE lock ptl held; drops it to allocate and copy.
+ * pagecache_page: the file's page at this index, if any.
+ */
+static vm_fault_t hugetlb_cow(struct mm_struct *mm, struct vm_area_struct *vma,
+			      unsigned long address, pmd_t *ptep,
+			      struct page *pagecache_page, spinlock_t *ptl)
+{
+	struct hstate *h = hstate_vma(vma);
+	unsigned long haddr = address & huge_page_mask(h);
+	pmd_t pte = huge_ptep_get(ptep);
+	struct page *old_page = huge_pte_page(pte), *new_page;
+	int outside_reserve = 0;
+	vm_fault_t ret = VM_FAULT_OK;
+
+	/* A shared mapping never copies: it was only mapped read-only (Linux 6.1). */
+	if (vma->vm_flags & VM_MAYSHARE) {
+		set_huge_ptep_writable(vma, haddr, ptep);
+		return VM_FAULT_OK;
+	}
+retry_avoidcopy:
+	/* If no one else is actually using this page, avoid the copy and just make it writable. */
+	if (page_mapcount(old_page) == 1 && PageAnon(old_page)) {
+		page_move_anon_rmap(old_page, vma);
+		set_huge_ptep_writable(vma, haddr, ptep);
+		return VM_FAULT_OK;
+	}
+	/*
+	 * The owner's copy must not consume a reservation again: the page it
+	 * copies took this index's reservation. Only a page of the file
+	 * (mapped read-only from the cache) has not.
+	 */
+	if (is_vma_resv_set(vma, HPAGE_RESV_OWNER) && old_page != pagecache_page)
+		outside_reserve = 1;
+	get_page(old_page);
+	spin_unlock(ptl);	/* the buddy allocator may be called */
+	new_page = alloc_huge_page(vma, haddr, outside_reserve);
+	if (IS_ERR(new_page)) {
+		/*
+		 * The owner of a MAP_PRIVATE mapping failed to COW: the page is
+		 * shared with children and the pool is empty. To keep the
+		 * owner's promise, the children lose the page; they may be
+		 * killed if they touch it again.
+		 */
+		if (outside_reserve) {
+			put_page(old_page);
+			unmap_ref_private(mm, vma, old_page, haddr);
+			spin_lock(ptl);
+			ptep = huge_pte_offset(mm, haddr);
+			if (ptep && pmd_same(huge_ptep_get(ptep), pte))
+				goto retry_avoidcopy;
+			return VM_FAULT_OK;	/* someone else changed it: done */
+		}
+		ret = PTR_ERR(new_page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		goto out_release_old;
+	}
+	/* The original page may be the file's: the mapping has no anon_vma yet. */
+	if (anon_vma_prepare(vma)) {
+		ret = VM_FAULT_OOM;
+		goto out_release_all;
+	}
+	copy_user_huge_page(new_page, old_page);
+	/* Retake the lock to check for racing updates before changing the page table. */
+	spin_lock(ptl);
+	ptep = huge_pte_offset(mm, haddr);
+	if (ptep && pmd_same(huge_ptep_get(ptep), pte)) {
+		ClearHPageRestoreReserve(new_page);
+		/* Break COW */
+		huge_ptep_clear_flush(vma, haddr, ptep);
+		set_huge_pte_at(mm, haddr, ptep, make_huge_pte(vma, new_page, true));
+		page_remove_compound_rmap(old_page);
+		hugepage_add_new_anon_rmap(new_page, vma, haddr);
+		new_page = old_page;	/* the old page's PTE reference is the one to drop below */
+	}
+	spin_unlock(ptl);
+out_release_all:
+	if (new_page != old_page)
+		restore_reserve_on_error(h, vma, haddr, new_page);
+	put_page(new_page);
+out_release_old:
+	put_page(old_page);
+	spin_lock(ptl);		/* the caller expects the lock held */
+	return ret;
+}
+
+/*
+ * First touch of a huge page of vma (seed 000's hugetlb_no_page): the
+ * file's page if the cache has one, else a new zeroed page from the pool:
+ * added to the file's cache for a shared mapping, anonymous for a private
+ * one. A write to a private mapping then goes straight on to hugetlb_cow.
+ */
+static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *vma,
+				  struct address_space *mapping, unsigned long idx,
+				  unsigned long address, pmd_t *ptep, unsigned int flags)
+{
+	struct hstate *h = hstate_vma(vma);
+	unsigned long haddr = address & huge_page_mask(h);
+	bool anon_rmap = false, new_page = false;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct page *page;
+	spinlock_t *ptl;
+
+	/*
+	 * The owner took this page away when it could not copy it (see
+	 * unmap_ref_private): this child has nothing to fault in.
+	 */
+	if (is_vma_resv_set(vma, HPAGE_RESV_UNMAPPED)) {
+		printk("PID %d killed due to inadequate hugepage pool\n", current->pid);
+		return VM_FAULT_SIGBUS;
+	}
+	page = find_huge_page(mapping, idx);
+	if (page) {
+		get_page(page);		/* the PTE's reference */
+	} else {
+		if (idx >= (unsigned long)(mapping->host->i_size >> huge_page_shift(h)))
+			return VM_FAULT_SIGBUS;		/* past the end of the file */
+		page = alloc_huge_page(vma, haddr, 0);
+		if (IS_ERR(page))
+			return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		clear_huge_page(page);
+		new_page = true;
+		if (vma->vm_flags & VM_MAYSHARE) {
+			huge_add_to_page_cache(page, mapping, idx);
+		} else {
+			if (anon_vma_prepare(vma)) {
+				ret = VM_FAULT_OOM;
+				goto backout_unlocked;
+			}
+			anon_rmap = true;
+		}
+	}
+	ptl = huge_pte_lock(mm);
+	if (!huge_pte_none(huge_ptep_get(ptep))) {
+		ret = VM_FAULT_OK;	/* someone else mapped it first */
+		spin_unlock(ptl);
+		goto backout_unlocked;
+	}
+	if (anon_rmap) {
+		ClearHPageRestoreReserve(page);
+		hugepage_add_new_anon_rmap(page, vma, haddr);
+	} else {
+		page_dup_compound_rmap(page);	/* Linux: page_dup_file_rmap(page, true) */
+	}
+	set_huge_pte_at(mm, haddr, ptep,
+			make_huge_pte(vma, page, (vma->vm_flags & VM_WRITE) && (vma->vm_flags & VM_SHARED)));
+	hugetlb_count_add(pages_per_huge_page(h), mm);
+	ret = VM_FAULT_OK;
+	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED))
+		/* Optimization: do the COW without a second fault. */
+		ret = hugetlb_cow(mm, vma, address, ptep, page, ptl);
+	spin_unlock(ptl);
+	return ret;
+
+backout_unlocked:
+	if (new_page && !(vma->vm_flags & VM_MAYSHARE))
+		restore_reserve_on_error(h, vma, haddr, page);
+	put_page(page);
+	return ret;
+}
+
+/*
+ * A fault in a hugetlb VMA (Linux: hugetlb_fault; handle_mm_fault sends
+ * every fault of a VM_HUGETLB VMA here). The caller checked the access
+ * against the VMA and holds no lock.
+ */
+vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
+			 unsigned long address, unsigned int flags)
+{
+	struct hstate *h = hstate_vma(vma);
+	unsigned long haddr = address & huge_page_mask(h);
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long idx = vma_hugecache_offset(h, vma, haddr);
+	struct page *pagecache_page = NULL;
+	vm_fault_t ret = VM_FAULT_OK;
+	spinlock_t *ptl;
+	pmd_t *ptep, entry;
+
+	ptep = pmd_walk_alloc(mm, haddr);	/* Linux: huge_pte_alloc */
+	if (!ptep)
+		return VM_FAULT_OOM;
+	entry = huge_ptep_get(ptep);
+	if (huge_pte_none(entry))
+		return hugetlb_no_page(mm, vma, mapping, idx, address, ptep, flags);
+	VM_BUG_ON(!pmd_huge(entry), "hugetlb vma %lx-%lx: page table at %lx",
+		  vma->vm_start, vma->vm_end, haddr);
+	/* A COW of a private mapping needs to know whether the page is the file's. */
+	if ((flags & FAULT_FLAG_WRITE) && !pmd_write(entry) && !(vma->vm_flags & VM_MAYSHARE))
+		pagecache_page = find_huge_page(mapping, idx);
+	ptl = huge_pte_lock(mm);
+	if (!pmd_same(entry, huge_ptep_get(ptep)))
+		goto out_ptl;	/* changed under us: the retried access will tell */
+	if (flags & FAULT_FLAG_WRITE) {
+		if (!pmd_write(entry)) {
+			ret = hugetlb_cow(mm, vma, address, ptep, pagecache_page, ptl);
+			goto out_ptl;
+		}
+		entry = pmd_mkdirty(entry);
+	}
+	set_huge_pte_at(mm, haddr, ptep, pmd_mkyoung(entry));
+out_ptl:
+	spin_unlock(ptl);
+	return ret;
+}
+
+/* ---- what /proc and /sys show, and what writing them does ---- */
+
+/* Linux: hugetlb_report_meminfo (default hstate only; Hugetlb: every size). */
+void hugetlb_report_meminfo(struct seq_file *m)
+{
+	struct hstate *h = &default_hstate;
+
+	spin_lock(&hugetlb_lock);
+	seq_printf(m, "HugePages_Total:   %5lu\n"
+		      "HugePages_Free:    %5lu\n"
+		      "HugePages_Rsvd:    %5lu\n"
+		      "HugePages_Surp:    %5lu\n"
+		      "Hugepagesize:   %8lu kB\n",
+		   h->nr_huge_pages, h->free_huge_pages, h->resv_huge_pages,
+		   h->surplus_huge_pages, huge_page_size(h) / 1024);
+	seq_printf(m, "Hugetlb:        %8lu kB\n", h->nr_huge_pages * (huge_page_size(h) / 1024));
+	spin_unlock(&hugetlb_lock);
+}
+
+void hugetlb_report_node_meminfo(struct seq_file *m, int nid)
+{
+	struct hstate *h = &default_hstate;
+
+	spin_lock(&hugetlb_lock);
+	seq_printf(m, "Node %d HugePages_Total: %5lu\n"
+		      "Node %d HugePages_Free:  %5lu\n"
+		      "Node %d HugePages_Surp:  %5lu\n",
+		   nid, h->nr_huge_pages_node[nid], nid, h->free_huge_pages_node[nid],
+		   nid, h->surplus_huge_pages_node[nid]);
+	spin_unlock(&hugetlb_lock);
+}
+
+void hugetlb_report_usage(struct seq_file *m, struct mm_struct *mm)
+{
+	seq_printf(m, "HugetlbPages:\t%8lu kB\n", mm->hugetlb_usage << (PAGE_SHIFT - 10));
+}
+
+/* Pool pages in 4 KB units (Linux: hugetlb_total_pages, for the OOM and overcommit checks). */
+long hugetlb_total_pages(void)
+{
+	return default_hstate.nr_huge_pages * pages_per_huge_page(&default_hstate);
+}
+
+/* A count written to a pool file: decimal, an optional newline (Linux: kstrtoul). */
+static int parse_count(const char *req, unsigned long *count)
+{
+	const char *end;
+
+	if (*req < '0' || *req > '9')
+		return -EINVAL;
+	*count = simple_strtoul(req, &end, 10);
+	if (*end == '\n')
+		end++;
+	return *end ? -EINVAL : 0;
+}
+
+/* The node of a per-node file, NUMA_NO_NODE for a global one. */
+static int pool_file_nid(struct proc_file *pf)
+{
+	return pf->node.nid >= 0 ? pf->node.nid : NUMA_NO_NODE;
+}
+
+/*
+ * nr_hugepages: /proc/sys/vm/ shows the persistent pool (max_huge_pages),
+ * /sys/kernel/mm/hugepages/ the pool with its surplus, a node's file that
+ * node's pages (Linux: hugetlb_sysctl_handler, nr_hugepages_show).
+ */
+int hugetlb_sysctl_show(struct seq_file *m, struct proc_file *pf)
+{
+	(void)pf;
+	seq_printf(m, "%lu\n", default_hstate.max_huge_pages);
+	return 0;
+}
+
+int nr_hugepages_show(struct seq_file *m, struct proc_file *pf)
+{
+	int nid = pool_file_nid(pf);
+	struct hstate *h = &default_hstate;
+
+	seq_printf(m, "%lu\n", nid == NUMA_NO_NODE ? h->nr_huge_pages : h->nr_huge_pages_node[nid]);
+	return 0;
+}
+
+int nr_hugepages_store(struct proc_file *pf, const char *req)
+{
+	unsigned long count;
+	int err = parse_count(req, &count);
+
+	if (err)
+		return err;
+	if (!hugetlb_enabled)
+		return -EINVAL;
+	set_max_huge_pages(&default_hstate, count, pool_file_nid(pf));
+	return 0;
+}
+
+int free_hugepages_show(struct seq_file *m, struct proc_file *pf)
+{
+	int nid = pool_file_nid(pf);
+	struct hstate *h = &default_hstate;
+
+	seq_printf(m, "%lu\n", nid == NUMA_NO_NODE ? h->free_huge_pages : h->free_huge_pages_node[nid]);
+	return 0;
+}
+
+int surplus_hugepages_show(struct seq_file *m, struct proc_file *pf)
+{
+	int nid = pool_file_nid(pf);
+	struct hstate *h = &default_hstate;
+
+	seq_printf(m, "%lu\n", nid == NUMA_NO_NODE ? h->surplus_huge_pages : h->surplus_huge_pages_node[nid]);
+	return 0;
+}
+
+int resv_hugepages_show(struct seq_file *m, struct proc_file *pf)
+{
+	(void)pf;
+	seq_printf(m, "%lu\n", default_hstate.resv_huge_pages);
+	return 0;
+}
+
+int nr_overcommit_hugepages_show(struct seq_file *m, struct proc_file *pf)
+{
+	(void)pf;
+	seq_printf(m, "%lu\n", default_hstate.nr_overcommit_huge_pages);
+	return 0;
+}
+
+int nr_overcommit_hugepages_store(struct proc_file *pf, const char *req)
+{
+	unsigned long count;
+	int err = parse_count(req, &count);
+
+	(void)pf;
+	if (err)
+		return err;
+	spin_lock(&hugetlb_lock);
+	default_hstate.nr_overcommit_huge_pages = count;
+	spin_unlock(&hugetlb_lock);
+	return 0;
+}
+
+/* ---- boot ---- */
+
+static unsigned long boot_hugepages;	/* hugepages=N */
+
+/* Does Pagoda have a pool of huge pages of size bytes (MAP_HUGE_*, hugepagesz=)? */
+bool hugetlb_size_supported(unsigned long size)
+{
+	return size == huge_page_size(&default_hstate);
+}
+
+static unsigned long memparse(const char *s)
+{
+	const char *end;
+	unsigned long v = simple_strtoul(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g': v <<= 10;	/* fall through */
+	case 'M': case 'm': v <<= 10;	/* fall through */
+	case 'K': case 'k': v <<= 10;
+	}
+	return v;
+}
+
+/*
+ * The command line: hugepagesz=2M (the only size; another is reported and
+ * ignored, as Linux does for a size the CPU lacks) and hugepages=N, the
+ * boot pool, spread over the nodes. Either may be NULL.
+ */
+void hugetlb_setup_cmdline(const char *hugepages, const char *hugepagesz)
+{
+	if (hugepagesz && !hugetlb_size_supported(memparse(hugepagesz))) {
+		printk("HugeTLB: unsupported hugepagesz=%s\n", hugepagesz);
+		return;
+	}
+	if (hugepages)
+		boot_hugepages = simple_strtoul(hugepages, NULL, 0);
+}
+
+/* Boot, after the buddy allocator: the 2 MB hstate, and the pool hugepages= asked for. */
+void hugetlb_init(void)
+{
+	struct hstate *h = &default_hstate;
+
+	h->order = HPAGE_PMD_ORDER;
+	h->mask = ~(huge_page_size(h) - 1);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		INIT_LIST_HEAD(&h->hugepage_freelists[nid]);
+	snprintf(h->name, sizeof(h->name), "hugepages-%lukB", huge_page_size(h) / 1024);
+	hugetlb_enabled = true;
+	if (boot_hugepages)
+		set_max_huge_pages(h, boot_hugepages, NUMA_NO_NODE);
+	if (h->max_huge_pages < boot_hugepages)
+		printk("HugeTLB: allocating %lu of page size 2.00 MiB failed.  Only allocated %lu hugepages.\n",
+		       boot_hugepages, h->max_huge_pages);
+	printk("HugeTLB: registered 2.00 MiB page size, pre-allocated %lu pages\n", h->max_huge_pages);
+}
