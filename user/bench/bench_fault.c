@@ -34,13 +34,19 @@
  *               written before fork: a 2 MB copy (hugetlb_cow)
  *   hugetlb_cow_dist   how far apart (pagemap) that copy's frames were, MB
  *   hugetlb_memcpy_2m  rep movsq memcpy of 2 MB between two 2 MB-aligned
- *               buffers hugetlb_cow_dist apart: the COW's bound, with the
- *               same alignment and distance as the kernel's copy (through
- *               its direct map), which under TCG decide the cost
- *   hugetlb_cow_vs_memcpy  hugetlb_cow_2m / hugetlb_memcpy_2m, in percent
+ *               buffers hugetlb_cow_dist apart (modulo 256 MB): the COW's
+ *               bound, with the same alignment and distance as the
+ *               kernel's copy (through its direct map), which under TCG
+ *               decide the cost
+ *   hugetlb_memcpy_2m_4k  the same 4 KB further: no TLB slot shared, the
+ *               copy's bound whatever QEMU's TLB sizes
+ *   hugetlb_cow_vs_memcpy, hugetlb_cow_vs_memcpy_4k  hugetlb_cow_2m against
+ *               each, in percent
  *   memcpy_2m_a64m     the same memcpy with the buffers 64 MB apart (both
- *               2 MB aligned: one slot of QEMU's TLB for every page pair)
- *   memcpy_2m_a64m_4k  and 64 MB + 4 KB apart: TCG's trap and its way out
+ *               2 MB aligned: one slot of QEMU's TLB for every page pair
+ *               up to 16K entries), TCG's trap
+ *   The hugetlb rows are medians of all their samples (8 faults or 4
+ *   COWs a round), their ratios medians of the per-pair ratios.
  *   The hugetlb rows need a pool of HUGETLB_POOL_PAGES (hugepages=4 on
  *   the command line, as make bench and tools/bench.sh boot both kernels);
  *   without it they print "# bench: hugetlb: no pool (...)" and are skipped.
@@ -59,10 +65,13 @@
 #define FORK_THPS       (FORK_BYTES / HPAGE_SIZE)
 #define THP_DIR         "/sys/kernel/mm/transparent_hugepage/"
 #define COW_POLICY      THP_DIR "pagoda_cow_policy"
-#define HUGETLB_FAULTS  8                       /* faults per hugetlb_fault_2m round */
+#define HUGETLB_FAULTS  8                       /* hugetlb faults a round */
+#define HUGETLB_COWS    4                       /* hugetlb COW copies a round */
+#define HUGETLB_SAMPLES (MAX_ROUNDS * HUGETLB_FAULTS)
 #define HUGETLB_POOL_PAGES 2                    /* a COW's source and copy */
 #define HUGETLB_MAP     (MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB)
 #define MEMCPY_FAR      (64L << 20)             /* a slot collision for TLBs up to 16K entries */
+#define MEMCPY_FOLD     (256L << 20)            /* see tlb_fold() */
 #define __NR_lseek      8
 #define SEEK_SET        0
 #define PM_PRESENT      (1UL << 63)             /* /proc/PID/pagemap */
@@ -437,32 +446,31 @@ static int hugetlb_probe(void)
 }
 
 /*
- * ns per hugetlb fault (a fresh mapping's first write: a pool page
- * cleared), and per memset of the same page right after: the same 2 MB,
- * as cold in QEMU's TLB as the kernel's clearing found it; then per
- * rep stosb memset of it (Linux's clear_page_erms).
+ * n hugetlb faults (a fresh mapping's first write: a pool page cleared),
+ * each followed by a memset of the same page: the same 2 MB, as cold in
+ * QEMU's TLB as the kernel's clearing found it, with rep stosq and then
+ * rep stosb (Linux's clear_page_erms).  ns of each, in fault[], fill[]
+ * and fill_erms[]: a fault and its memsets run a few ms apart, so that
+ * their ratio survives the host's load better than whole rounds do.
  */
-static void hugetlb_fault_2m(long *fault, long *fill, long *fill_erms)
+static void hugetlb_fault_2m(long *fault, long *fill, long *fill_erms, int n)
 {
-	long tf = 0, tm = 0, te = 0, t;
+	long t;
 
-	for (int i = 0; i < HUGETLB_FAULTS; i++) {
+	for (int i = 0; i < n; i++) {
 		volatile unsigned char *p = hugetlb_map(HPAGE_SIZE);
 
 		t = now_ns();
 		p[0] = 1;
-		tf += now_ns() - t;
+		fault[i] = now_ns() - t;
 		t = now_ns();
 		memset_stosq((void *)p, 3, HPAGE_SIZE);
-		tm += now_ns() - t;
+		fill[i] = now_ns() - t;
 		t = now_ns();
 		memset_stosb((void *)p, 4, HPAGE_SIZE);
-		te += now_ns() - t;
+		fill_erms[i] = now_ns() - t;
 		sys_munmap((void *)p, HPAGE_SIZE);
 	}
-	*fault = tf / HUGETLB_FAULTS;
-	*fill = tm / HUGETLB_FAULTS;
-	*fill_erms = te / HUGETLB_FAULTS;
 }
 
 /* The frame mapped at addr (/proc/self/pagemap), or 0 if unknown. */
@@ -527,9 +535,9 @@ static void memcpy_movsq(void *d, const void *s, unsigned long n)
 }
 
 /*
- * ns of one rep movsq memcpy of 2 MB from a 2 MB-aligned buffer to one
- * dist bytes away (dist < 0: below it), both already faulted, the first
- * copy between them.  Under TCG the cost depends on the distance: QEMU's
+ * ns of one rep movsq memcpy of 2 MB from a buffer to one dist bytes
+ * away (dist < 0: below it), the lower of the two 2 MB aligned, both
+ * already faulted, the first copy between them.  Under TCG the cost depends on the distance: QEMU's
  * softmmu TLB is direct-mapped on the virtual page number and resized as
  * it is used, so a distance that is a multiple of its span (entries x
  * 4 KB) puts every source and destination page in the same slot, and each
@@ -559,25 +567,51 @@ static long memcpy_2m_at(long dist)
 	return t;
 }
 
+/* x / y in percent, for each of n pairs, into r[] */
+static void ratios(long *r, const long *x, const long *y, int n)
+{
+	for (int i = 0; i < n; i++)
+		r[i] = y[i] > 0 ? x[i] * 100 / y[i] : 0;
+}
+
+/*
+ * The fault rows and the COW rows.  Every figure is the median of all the
+ * samples (HUGETLB_FAULTS or HUGETLB_COWS a round), and every ratio the
+ * median of the per-pair ratios: under TCG on a shared host a median of
+ * pairs taken ms apart is steadier than a ratio of whole-round means.
+ */
+/*
+ * A distance that shares slots in QEMU's TLB exactly as dist does (for
+ * any TLB of up to MEMCPY_FOLD / 4 KB entries, which ours never reach),
+ * but needs at most MEMCPY_FOLD of address space: Linux's pool frames
+ * can be nearly the whole 1 GB apart, more than it lets one mmap have.
+ */
+static long tlb_fold(long dist)
+{
+	long r = dist % MEMCPY_FOLD;
+
+	return r ? r : (dist < 0 ? -MEMCPY_FOLD : MEMCPY_FOLD);
+}
+
 static void hugetlb_rows(int rounds)
 {
-	long f[MAX_ROUNDS], m[MAX_ROUNDS], r[MAX_ROUNDS], c[MAX_ROUNDS], d[MAX_ROUNDS];
-	long a[MAX_ROUNDS], w[MAX_ROUNDS], o[MAX_ROUNDS], e[MAX_ROUNDS], re[MAX_ROUNDS];
-	int guessed = 0;
+	static long f[HUGETLB_SAMPLES], m[HUGETLB_SAMPLES], e[HUGETLB_SAMPLES];
+	static long r[HUGETLB_SAMPLES], re[HUGETLB_SAMPLES];
+	static long c[HUGETLB_SAMPLES], d[HUGETLB_SAMPLES], a[HUGETLB_SAMPLES], o[HUGETLB_SAMPLES];
+	int n = rounds * HUGETLB_FAULTS, guessed = 0;
 
 	if (!hugetlb_probe())
 		return;
-	for (int i = 0; i < rounds; i++) {
-		hugetlb_fault_2m(&f[i], &m[i], &e[i]);
-		r[i] = m[i] > 0 ? f[i] * 100 / m[i] : 0;
-		re[i] = e[i] > 0 ? f[i] * 100 / e[i] : 0;
-	}
-	printf("bench: hugetlb_fault_2m %ld us\n", median(f, rounds) / 1000);
-	printf("bench: hugetlb_memset_2m %ld us\n", median(m, rounds) / 1000);
-	printf("bench: hugetlb_vs_memset %ld %%\n", median(r, rounds));
-	printf("bench: hugetlb_vs_erms %ld %%\n", median(re, rounds));
+	hugetlb_fault_2m(f, m, e, n);
+	ratios(r, f, m, n);
+	ratios(re, f, e, n);
+	printf("bench: hugetlb_fault_2m %ld us\n", median(f, n) / 1000);
+	printf("bench: hugetlb_memset_2m %ld us\n", median(m, n) / 1000);
+	printf("bench: hugetlb_vs_memset %ld %%\n", median(r, n));
+	printf("bench: hugetlb_vs_erms %ld %%\n", median(re, n));
 
-	for (int i = 0; i < rounds; i++) {
+	n = rounds * HUGETLB_COWS;
+	for (int i = 0; i < n; i++) {
 		c[i] = hugetlb_cow_2m(&d[i]);
 		if (c[i] < 0) {
 			printf("# bench: hugetlb: the COW child reported no time, or lost the parent's data: no COW rows\n");
@@ -587,28 +621,29 @@ static void hugetlb_rows(int rounds)
 			d[i] = (long)HPAGE_SIZE;        /* no pagemap: the nearest 2 MB-aligned pair */
 			guessed = 1;
 		}
-		a[i] = memcpy_2m_at(d[i]);
-		if (a[i] <= 0) {
+		a[i] = memcpy_2m_at(tlb_fold(d[i]));
+		o[i] = memcpy_2m_at(tlb_fold(d[i]) + (long)PAGE_SIZE);
+		if (a[i] <= 0 || o[i] <= 0) {
 			printf("# bench: hugetlb: no %ld MB of address space for the memcpy: no COW rows\n",
-			       d[i] / (long)MB);
+			       tlb_fold(d[i]) / (long)MB);
 			return;
 		}
-		r[i] = c[i] * 100 / a[i];
-		d[i] /= (long)MB;
+		d[i] = (d[i] < 0 ? -d[i] : d[i]) / (long)MB;
 	}
+	ratios(r, c, a, n);
+	ratios(re, c, o, n);
 	if (guessed)
 		printf("# bench: hugetlb: pagemap gave no frames: hugetlb_memcpy_2m copies 2 MB apart\n");
-	printf("bench: hugetlb_cow_2m %ld us\n", median(c, rounds) / 1000);
-	printf("bench: hugetlb_cow_dist %ld MB\n", median(d, rounds));
-	printf("bench: hugetlb_memcpy_2m %ld us\n", median(a, rounds) / 1000);
-	printf("bench: hugetlb_cow_vs_memcpy %ld %%\n", median(r, rounds));
+	printf("bench: hugetlb_cow_2m %ld us\n", median(c, n) / 1000);
+	printf("bench: hugetlb_cow_dist %ld MB\n", median(d, n));
+	printf("bench: hugetlb_memcpy_2m %ld us\n", median(a, n) / 1000);
+	printf("bench: hugetlb_memcpy_2m_4k %ld us\n", median(o, n) / 1000);
+	printf("bench: hugetlb_cow_vs_memcpy %ld %%\n", median(r, n));
+	printf("bench: hugetlb_cow_vs_memcpy_4k %ld %%\n", median(re, n));
 
-	for (int i = 0; i < rounds; i++) {
-		w[i] = memcpy_2m_at(MEMCPY_FAR);
-		o[i] = memcpy_2m_at(MEMCPY_FAR + (long)PAGE_SIZE);
-	}
-	printf("bench: memcpy_2m_a64m %ld us\n", median(w, rounds) / 1000);
-	printf("bench: memcpy_2m_a64m_4k %ld us\n", median(o, rounds) / 1000);
+	for (int i = 0; i < n; i++)
+		c[i] = memcpy_2m_at(MEMCPY_FAR);
+	printf("bench: memcpy_2m_a64m %ld us\n", median(c, n) / 1000);
 }
 
 int main(int argc, char **argv)
