@@ -537,11 +537,12 @@ static void memcpy_movsq(void *d, const void *s, unsigned long n)
 /*
  * ns of one rep movsq memcpy of 2 MB from a buffer to one dist bytes
  * away (dist < 0: below it), the lower of the two 2 MB aligned, both
- * already faulted, the first copy between them.  Under TCG the cost depends on the distance: QEMU's
- * softmmu TLB is direct-mapped on the virtual page number and resized as
- * it is used, so a distance that is a multiple of its span (entries x
- * 4 KB) puts every source and destination page in the same slot, and each
- * 8-byte move misses.  -1 if the address space cannot be had.
+ * already faulted, the first copy between them.  Under TCG the cost
+ * depends on the distance: QEMU's softmmu TLB is direct-mapped on the
+ * virtual page number and resized as it is used, so a distance that is a
+ * multiple of its span (entries x 4 KB) puts every source and destination
+ * page in the same slot, and each 8-byte move misses its fast path.
+ * -1 if the address space cannot be had.
  */
 static long memcpy_2m_at(long dist)
 {
@@ -575,12 +576,6 @@ static void ratios(long *r, const long *x, const long *y, int n)
 }
 
 /*
- * The fault rows and the COW rows.  Every figure is the median of all the
- * samples (HUGETLB_FAULTS or HUGETLB_COWS a round), and every ratio the
- * median of the per-pair ratios: under TCG on a shared host a median of
- * pairs taken ms apart is steadier than a ratio of whole-round means.
- */
-/*
  * A distance that shares slots in QEMU's TLB exactly as dist does (for
  * any TLB of up to MEMCPY_FOLD / 4 KB entries, which ours never reach),
  * but needs at most MEMCPY_FOLD of address space: Linux's pool frames
@@ -593,6 +588,12 @@ static long tlb_fold(long dist)
 	return r ? r : (dist < 0 ? -MEMCPY_FOLD : MEMCPY_FOLD);
 }
 
+/*
+ * The fault rows and the COW rows.  Every figure is the median of all the
+ * samples (HUGETLB_FAULTS or HUGETLB_COWS a round), and every ratio the
+ * median of the per-pair ratios: under TCG on a shared host a median of
+ * pairs taken ms apart is steadier than a ratio of whole-round means.
+ */
 static void hugetlb_rows(int rounds)
 {
 	static long f[HUGETLB_SAMPLES], m[HUGETLB_SAMPLES], e[HUGETLB_SAMPLES];
@@ -642,7 +643,10 @@ static void hugetlb_rows(int rounds)
 	printf("bench: hugetlb_cow_vs_memcpy_4k %ld %%\n", median(re, n));
 
 	for (int i = 0; i < n; i++)
-		c[i] = memcpy_2m_at(MEMCPY_FAR);
+		if ((c[i] = memcpy_2m_at(MEMCPY_FAR)) < 0) {
+			printf("# bench: no %ld MB of address space for memcpy_2m_a64m\n", MEMCPY_FAR / (long)MB);
+			return;
+		}
 	printf("bench: memcpy_2m_a64m %ld us\n", median(c, n) / 1000);
 }
 
