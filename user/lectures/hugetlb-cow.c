@@ -38,6 +38,23 @@ struct mailbox {
 
 static struct mailbox *mb;
 
+/*
+ * Pagoda's /proc is built in; Linux mounts nothing for an initramfs's pid 1
+ * (as /init does, so that the scenario also runs under Linux 6.1 and its
+ * output can be compared).
+ */
+static void proc_setup(void)
+{
+	long fd = sys_openat(AT_FDCWD, "/proc/meminfo", O_RDONLY, 0);
+
+	if (fd >= 0) {
+		sys_close((int)fd);
+		return;
+	}
+	sys_mkdirat(AT_FDCWD, "/proc", 0555);
+	sys_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
 static void pool_print(const char *when)
 {
 	printf("lecture hugetlb-cow: %s: HugePages_Total %ld Free %ld Rsvd %ld\n", when,
@@ -147,6 +164,7 @@ int main(void)
 	long saved;
 
 	lecture_setup();
+	proc_setup();
 	mb = mailbox_new(sizeof(*mb));
 	saved = meminfo_kb("HugePages_Total");
 	pool_print("the pool at boot");
