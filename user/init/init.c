@@ -3,7 +3,8 @@
  *
  *   main
  *     console_setup     Linux without /dev/console: make it, open fds 0-2
- *     mounts_setup      Linux: mount proc and sysfs if they are missing
+ *     mounts_setup      Linux: mount proc and sysfs if they are missing, and
+ *                       hugetlbfs at /dev/hugepages
  *     cmdline_options   as pid 1: init.tests= from /proc/cmdline
  *     tests_scan        the files in /tests (unless init.tests=user), then in
  *                       /user (named "user/NAME"), sorted
@@ -69,6 +70,7 @@ static int opt_leak = -1;               /* -1: on if the kernel is Pagoda */
 static long opt_timeout = 300;
 static int opt_builtin = 1;             /* run /tests too, not only /user */
 static char cmdline_buf[1024];
+static char mounts_buf[4096];
 
 /* Same environment on every kernel, so tests behave identically. */
 static char *test_envp[] = { "PATH=/bin", "HOME=/", "TERM=linux", NULL };
@@ -111,6 +113,13 @@ static void mounts_setup(void)
 		sys_mkdirat(AT_FDCWD, "/sys", 0555);
 		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
+	/*
+	 * hugetlbfs at /dev/hugepages: Pagoda's kernel mounts it at boot; on
+	 * Linux systemd would (dev-hugepages.mount), so init does it here.
+	 */
+	if (read_file("/proc/mounts", mounts_buf, sizeof(mounts_buf)) >= 0 &&
+	    !strstr(mounts_buf, " /dev/hugepages hugetlbfs "))
+		sys_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", 0, NULL);
 }
 
 static int test_wanted(const char *name)
