@@ -248,9 +248,10 @@ void fd_install_console(struct task_struct *t)
 }
 
 /*
- * access: every task is root, so only the read-only archive (EROFS for
- * W_OK) or a file with no execute bit (EACCES for X_OK) says no. Even a
- * read-only sysfs file passes W_OK, as on Linux: the refusal comes at open.
+ * access: every task is root, so only the read-only archive or a
+ * read-only mount (EROFS for W_OK) or a file with no execute bit (EACCES
+ * for X_OK) says no. Even a read-only sysfs file passes W_OK, as on
+ * Linux: the refusal comes at open.
  */
 long sys_faccessat2(int dfd, const char *path, int mode, int flags)
 {
@@ -266,6 +267,8 @@ long sys_faccessat2(int dfd, const char *path, int mode, int flags)
 		u32 m = nd.stat.mode;
 
 		if (nd.w.entry && (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))
+			err = -EROFS;
+		else if (nd.mnt && (nd.mnt->mnt_flags & MNT_READONLY))
 			err = -EROFS;
 	}
 	if (!err && (mode & X_OK) && !S_ISDIR(nd.stat.mode) && !(nd.stat.mode & S_IXUGO))
