@@ -54,16 +54,17 @@ static pid_t mm_owner_pid(const struct mm_struct *mm)
 static bool mapped_pfn(struct mm_struct *mm, unsigned long addr, unsigned long *pfn)
 {
 	pte_t *ptep = follow_pte(mm, addr);
-	pmd_t pmd;
+	pmd_t *pmd;
 
 	if (ptep && pte_present(*ptep)) {
 		*pfn = pte_pfn(*ptep);
 		return true;
 	}
-	follow_trans_huge_pmd(mm, addr, &pmd);
-	if (!pmd_trans_huge(pmd))
+	/* A THP's PMD, or a hugetlb one (present or, under PROT_NONE, not). */
+	pmd = mm_find_pmd(mm, addr);
+	if (!pmd || !pmd_huge(*pmd))
 		return false;
-	*pfn = pmd_pfn(pmd) + pte_index(addr);
+	*pfn = pmd_pfn(*pmd) + pte_index(addr);
 	return true;
 }
 
@@ -124,6 +125,8 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	if (!mapped_pfn(t->mm, addr, &pfn))
 		return -ENOENT;
 	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
+	if (page && PageHugeTLB(compound_head(page)))
+		page = compound_head(page);	/* the rmap knows a hugetlb page by its head only */
 	emit(&r, "pid %d address 0x%lx\n", pid, addr);
 	if (!page || PageZero(compound_head(page))) {
 		emit(&r, "pfn 0x%lx zero-page\n", pfn);
@@ -156,6 +159,8 @@ static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
 	if (!t || !t->mm)
 		return ERR_PTR(-ESRCH);
 	vma = find_vma(t->mm, addr);
+	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
+		return ERR_PTR(-EINVAL);	/* Linux never reclaims a hugetlb page */
 	if (vma && vma->vm_start <= addr)
 		split_huge_pmd_address(vma, addr);	/* a THP: unmap or age one 4 KB page of it */
 	ptep = follow_pte(t->mm, addr & PAGE_MASK);
@@ -307,6 +312,15 @@ static void count_pte_maps(struct task_struct *t)
 			pmd_t pmd;
 
 			follow_trans_huge_pmd(t->mm, a, &pmd);
+			if (is_vm_hugetlb_page(vma)) {
+				/* A hugetlb mapping: a huge PTE per 2 MB, present or PROT_NONE. */
+				pmd_t *hpmd = mm_find_pmd(t->mm, a);
+
+				if (hpmd && pmd_huge(*hpmd))
+					pfn_to_page(pmd_pfn(*hpmd))->__reserved += 1UL << PMD_MAPS_SHIFT;
+				next = (a & PMD_MASK) + PMD_SIZE;
+				continue;
+			}
 			if (pmd_trans_huge(pmd)) {
 				page = pfn_to_page(pmd_pfn(pmd));
 				if (!PageZero(page))

@@ -685,12 +685,16 @@ void split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addres
 	spin_unlock(&mm->page_table_lock);
 }
 
-/* Split the huge PMD mapping address in vma, if there is one (Linux: split_huge_pmd_address). */
+/*
+ * Split the huge PMD mapping address in vma, if there is one (Linux:
+ * split_huge_pmd_address). Never a hugetlb page: those are mapped whole,
+ * and their VMAs split only on huge-page boundaries (hugetlb_vm_op_split).
+ */
 void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
 {
 	pmd_t *pmd = mm_find_pmd(vma->vm_mm, address);
 
-	if (pmd)
+	if (pmd && !(vma->vm_flags & VM_HUGETLB))
 		split_huge_pmd(vma, pmd, address);
 }
 

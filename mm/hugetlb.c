@@ -1027,7 +1027,7 @@ struct page *follow_huge_pmd_page(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *ptep = huge_pte_offset(mm, addr);
 
-	if (!ptep || !pmd_leaf(*ptep))
+	if (!ptep || !pmd_huge(*ptep))
 		return NULL;
 	return huge_pte_page(*ptep) + pte_index(addr);
 }
@@ -1359,7 +1359,7 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	entry = huge_ptep_get(ptep);
 	if (huge_pte_none(entry))
 		return hugetlb_no_page(mm, vma, mapping, idx, address, ptep, flags);
-	VM_BUG_ON(!pmd_leaf(entry), "hugetlb vma %lx-%lx: page table at %lx",
+	VM_BUG_ON(!pmd_huge(entry), "hugetlb vma %lx-%lx: page table at %lx",
 		  vma->vm_start, vma->vm_end, haddr);
 	/* A COW of a private mapping needs to know whether the page is the file's. */
 	if ((flags & FAULT_FLAG_WRITE) && !pmd_write(entry) && !(vma->vm_flags & VM_MAYSHARE))

@@ -499,10 +499,15 @@ static struct vm_area_struct *mmap_file_vma(struct file *file, struct mm_struct 
 	vma->vm_pgoff = pgoff;
 	vma->vm_file = get_file(file);
 	*err = file->f_op->mmap(file, vma);
-	if (!*err)
-		*err = insert_vm_struct(mm, vma);
 	if (*err) {
-		vm_area_free(vma);	/* vm_ops->close is not called: mmap did not finish (Linux too) */
+		vm_area_free(vma);	/* no vm_ops->close: the file's mmap undid its own work (Linux too) */
+		return NULL;
+	}
+	*err = insert_vm_struct(mm, vma);
+	if (*err) {
+		if (vma->vm_ops && vma->vm_ops->close)
+			vma->vm_ops->close(vma);	/* give back what mmap reserved */
+		vm_area_free(vma);
 		return NULL;
 	}
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);

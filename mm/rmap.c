@@ -14,11 +14,16 @@
  * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
  * Pagoda has; depth means acquisition order):
  *
- *   anon_vma->root->lock          (anon_vma_prepare/fork/unlink, rmap_walk)
- *     mm->page_table_lock         (PTE changes: fault, zap, try_to_unmap_one;
- *                                  fork: the child's, then the parent's)
- *       pgdat->lock               (buddy allocator, mm/page_alloc.c)
- *         rq_lock                 (scheduler, kernel/sched.c)
+ *   mapping->i_mmap               (a hugetlb file's VMAs: unmap_ref_private,
+ *                                  truncation; Linux's i_mmap_rwsem, not yet a lock)
+ *     anon_vma->root->lock        (anon_vma_prepare/fork/unlink, rmap_walk)
+ *       mm->page_table_lock       (PTE changes: fault, zap, try_to_unmap_one;
+ *                                  fork: the child's, then the parent's;
+ *                                  also the huge-PTE lock of hugetlb mappings)
+ *         hugetlb_lock            (the hugetlb pool, mm/hugetlb.c: a put_page
+ *                                  under a PTE lock may free a hugetlb page)
+ *           pgdat->lock           (buddy allocator, mm/page_alloc.c)
+ *             rq_lock             (scheduler, kernel/sched.c)
  *
  * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
  * one CPU and is not preemptible, so a system call or fault already owns

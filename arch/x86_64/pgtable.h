@@ -124,6 +124,8 @@ static inline bool pmd_none(pmd_t p) { return p.pmd == 0; }
 static inline bool pmd_present(pmd_t p) { return p.pmd & _PAGE_PRESENT; }
 static inline bool pmd_leaf(pmd_t p) { return (p.pmd & (_PAGE_PRESENT | _PAGE_PSE)) == (_PAGE_PRESENT | _PAGE_PSE); }
 static inline bool pmd_trans_huge(pmd_t p) { return pmd_leaf(p); }
+/* A 2 MB entry, present or not (a PROT_NONE hugetlb mapping keeps its frame): Linux's pmd_huge. */
+static inline bool pmd_huge(pmd_t p) { return !pmd_none(p) && (p.pmd & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT; }
 static inline bool pmd_write(pmd_t p) { return p.pmd & _PAGE_RW; }
 static inline unsigned long pmd_pfn(pmd_t p) { return (p.pmd & PTE_PFN_MASK) >> PAGE_SHIFT; }
 static inline pmd_t pmd_mkhuge(pmd_t p) { return __pmd(p.pmd | _PAGE_PSE); }

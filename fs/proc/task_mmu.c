@@ -108,7 +108,7 @@ static void show_vma_name(struct seq_file *m, size_t line, const char *name, boo
 static void show_map_vma(struct seq_file *m, const struct mm_struct *mm, const struct vm_area_struct *vma)
 {
 	const struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
-	unsigned long ino = inode ? inode->i_ino : vma->vm_image ? initramfs_index(vma->vm_image) + 1 : 0;
+	unsigned long ino = inode ? inode->i_ino : vma->vm_image ? (unsigned long)initramfs_index(vma->vm_image) + 1 : 0;
 	u32 dev = inode ? inode->i_dev : vma->vm_image ? MKDEV(0, 2) : vma->vm_shm ? MKDEV(0, 1) : 0;
 	unsigned long pgoff = inode || vma->vm_image || vma->vm_shm ? vma->vm_pgoff << PAGE_SHIFT : 0;
 	size_t line = m->count;
