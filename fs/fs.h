@@ -459,6 +459,6 @@ long sys_fallocate(unsigned int fd, int mode, loff_t offset, loff_t len);		/* 28
 long sys_mount(const char *dev_name, const char *dir_name, const char *type,
 	       unsigned long flags, const void *data);					/* 165, fs/namespace.c */
 long sys_umount2(const char *name, int flags);						/* 166, fs/namespace.c */
-long sys_memfd_create(const char *uname, unsigned int flags);				/* 319, mm/memfd.c */
+long sys_memfd_create(const char *uname, unsigned int flags);				/* 319, fs/memfd.c */
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * mm/memfd.c: memfd_create(2) (Linux: mm/memfd.c).
+ * fs/memfd.c: memfd_create(2) (Linux: mm/memfd.c; here in fs/ because it
+ * copies a string from user space, which mm/ leaves to the layers above:
+ * mm/ includes nothing from arch/ but pgtable.h, docs/design-notes.md).
  *
  *   memfd_create("buf", MFD_HUGETLB | MFD_CLOEXEC)
  *     flags and name checked (EINVAL, EFAULT), an fd reserved (EMFILE)
