@@ -336,6 +336,17 @@ struct file {
 	struct address_space *f_mapping;	/* f_inode->i_mapping */
 };
 
+/* What statfs reports about a file system (Linux: struct kstatfs). */
+struct kstatfs {
+	long f_type;			/* the magic number: HUGETLBFS_MAGIC... */
+	long f_bsize;
+	u64 f_blocks, f_bfree, f_bavail;
+	u64 f_files, f_ffree;		/* inodes; -1: no limit */
+	long f_namelen;
+	long f_flags;			/* ST_* */
+};
+struct statfs;
+
 /* fs/stat.c: an inode's attributes as stat shows them */
 void generic_fillattr(const struct inode *inode, struct kstat *k);
 
@@ -459,6 +470,8 @@ long sys_fallocate(unsigned int fd, int mode, loff_t offset, loff_t len);		/* 28
 long sys_mount(const char *dev_name, const char *dir_name, const char *type,
 	       unsigned long flags, const void *data);					/* 165, fs/namespace.c */
 long sys_umount2(const char *name, int flags);						/* 166, fs/namespace.c */
+long sys_statfs(const char *path, struct statfs *buf);					/* 137, fs/statfs.c */
+long sys_fstatfs(unsigned int fd, struct statfs *buf);					/* 138, fs/statfs.c */
 long sys_memfd_create(const char *uname, unsigned int flags);				/* 319, fs/memfd.c */
 
 #endif

@@ -67,11 +67,16 @@ struct file_system_type {
 	int (*get_tree)(struct fs_context *fc);
 	void (*free_fs_context)(struct fs_context *fc);
 };
+/* Super block flags /proc/mounts and statfs show (Linux's SB_*), kept in mnt_flags above the MNT_* bits. */
+#define SB_SYNCHRONOUS	0x100
+#define SB_DIRSYNC	0x200
+#define SB_LAZYTIME	0x400
 int get_anon_bdev(u32 *p);		/* a free st_dev MKDEV(0, n) for a super block; put_super frees it */
 void free_anon_bdev(u32 dev);
 /* The mount whose tree holds path, or NULL; *rest is path inside it ("" for its root). */
 struct vfsmount *lookup_mnt(const char *path, const char **rest);
 struct inode *mnt_lookup(struct vfsmount *mnt, const char *rest);	/* NULL: no such name */
+struct vfsmount *lookup_mnt_by_sb(const struct super_block *sb);	/* NULL: internal, or unmounted */
 
 /* fs/namei.c: path lookup */
 /* The state of one lookup (Linux: struct nameidata). */

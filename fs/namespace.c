@@ -66,11 +66,6 @@
 #define MNT_EXPIRE	0x4
 #define UMOUNT_NOFOLLOW	0x8
 
-/* Super block flags /proc/mounts shows (Linux's SB_*), kept in mnt_flags above the MNT_* bits. */
-#define SB_SYNCHRONOUS	0x100
-#define SB_DIRSYNC	0x200
-#define SB_LAZYTIME	0x400
-
 #define ANON_DEV_FIRST	32		/* st_dev minors of mounts: 0:32 .. 0:95 */
 #define ANON_DEV_COUNT	64
 
@@ -147,6 +142,16 @@ struct vfsmount *lookup_mnt(const char *path, const char **rest)
 		}
 	}
 	return best;
+}
+
+struct vfsmount *lookup_mnt_by_sb(const struct super_block *sb)
+{
+	struct vfsmount *mnt;
+
+	list_for_each_entry(mnt, &mount_list, mnt_list)
+		if (mnt->mnt_sb == sb)
+			return mnt;
+	return NULL;
 }
 
 struct inode *mnt_lookup(struct vfsmount *mnt, const char *rest)

@@ -86,6 +86,8 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(130, sys_rt_sigsuspend),
 	SYSCALL(131, sys_sigaltstack),
 	SYSCALL(133, sys_mknod),
+	SYSCALL(137, sys_statfs),
+	SYSCALL(138, sys_fstatfs),
 	SYSCALL(158, sys_arch_prctl),
 	SYSCALL(160, sys_setrlimit),
 	SYSCALL(165, sys_mount),

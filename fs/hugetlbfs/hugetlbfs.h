@@ -24,5 +24,6 @@ void iput(struct inode *inode);
 struct file_system_type;
 extern const struct file_system_type hugetlbfs_fs_type;		/* mount(2) type "hugetlbfs" */
 struct file *hugetlbfs_open_dir(struct inode *dir, unsigned int flags);	/* open(2) of a mount's root */
+void hugetlbfs_statfs(struct super_block *sb, struct kstatfs *buf);	/* statfs(2), but f_flags */
 
 #endif

@@ -266,6 +266,19 @@ static const struct super_operations hugetlbfs_ops = {
 	.umount_begin = hugetlbfs_umount_begin,
 };
 
+/*
+ * statfs: the huge page size as the block size (Linux: hugetlbfs_statfs).
+ * Linux fills the block and inode counts only for a mount with a subpool
+ * (size= or min_size=), which Pagoda does not have: they stay 0, even
+ * with nr_inodes=, as Linux shows them then.
+ */
+void hugetlbfs_statfs(struct super_block *sb, struct kstatfs *buf)
+{
+	buf->f_type = HUGETLBFS_MAGIC;
+	buf->f_bsize = huge_page_size(&default_hstate);
+	buf->f_namelen = NAME_MAX;
+}
+
 /* ---- mount(2) ---- */
 
 static int hugetlbfs_init_fs_context(struct fs_context *fc)

@@ -22,6 +22,9 @@
  *                     2 MB allocated (st_blocks 4096), then punched (0)
  *   umount2           EBUSY while a file is open, EINVAL for a bad flag or a path
  *                     that is not a mount point, ENOENT; MNT_DETACH of a busy mount
+ *   statfs            f_type HUGETLBFS_MAGIC, f_bsize 2 MB, f_flags from the mount,
+ *                     f_files/f_ffree 0 (Linux fills them only with size=); a memfd's fstatfs;
+ *                     /proc and /sys's magic numbers; ENOENT, EBADF
  *   memfd_create      MFD_HUGETLB (+MFD_HUGE_2MB, MFD_CLOEXEC, MFD_ALLOW_SEALING):
  *                     st_size from ftruncate, "/memfd:NAME (deleted)" in maps;
  *                     EINVAL for unknown flags or a 250-byte name, ENODEV for a
@@ -35,6 +38,8 @@
 #define __NR_fstat		5
 #define __NR_pipe		22
 #define __NR_fcntl		72
+#define __NR_statfs		137
+#define __NR_fstatfs		138
 #define __NR_truncate		76
 #define __NR_ftruncate		77
 #define __NR_umount2		166
@@ -58,6 +63,14 @@
 #define MFD_HUGETLB		0x0004U
 #define MFD_HUGE_2MB		(21U << 26)
 #define MFD_HUGE_4MB		(22U << 26)
+#define HUGETLBFS_MAGIC		0x958458f6
+#define PROC_SUPER_MAGIC	0x9fa0
+#define SYSFS_MAGIC		0x62656572
+#define ST_NOSUID		0x0002
+#define ST_NODEV		0x0004
+#define ST_NOEXEC		0x0008
+#define ST_VALID		0x0020
+#define ST_RELATIME		0x1000
 #define S_IFMT_			0170000
 #define S_IFDIR_		0040000
 #define S_IFREG_		0100000
@@ -83,6 +96,15 @@ static long do_fallocate(long fd, int mode, long off, long len)
 	return syscall4(__NR_fallocate, fd, mode, off, len);
 }
 static long do_memfd(const char *name, unsigned int flags) { return syscall2(__NR_memfd_create, name, flags); }
+
+struct statfs64_ {			/* x86-64 struct statfs, 120 bytes */
+	long f_type, f_bsize;
+	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen, f_frsize, f_flags, f_spare[4];
+};
+static long do_statfs(const char *p, struct statfs64_ *b) { return syscall2(__NR_statfs, p, b); }
+static long do_fstatfs(long fd, struct statfs64_ *b) { return syscall2(__NR_fstatfs, fd, b); }
 
 /* Does /proc/mounts (or path) have a line whose fields 2-4 are "dir type opts"? */
 static int mounts_has(const char *path, const char *dir_type_opts)
@@ -166,6 +188,8 @@ static void check_mounts(void)
 {
 	struct st64 root, hp, mnt, mnt2;
 	static char a[8192], b[8192];
+	struct statfs64_ sf;
+	long r;
 
 	diag_mounts();
 	tap_ok(mounts_has("/proc/mounts", "/dev/hugepages hugetlbfs rw,relatime,pagesize=2M"),
@@ -211,6 +235,11 @@ static void check_mounts(void)
 	}
 	tap_is_err(sys_openat(AT_FDCWD, "/mnt/f3", O_CREAT | O_RDWR, 0600), ENOSPC,
 		   "nr_inodes=4 counts the root: the fourth file gives ENOSPC");
+	memset(&sf, 0, sizeof(sf));
+	r = do_statfs("/mnt", &sf);
+	tap_ok(r == 0 && sf.f_files == 0 && sf.f_ffree == 0,
+	       "statfs: f_files and f_ffree 0 (Linux counts them only with size=) (%ld: %lu, %lu)", r,
+	       sf.f_files, sf.f_ffree);
 	tap_is_long(do_umount("/mnt", 0), 0, "umount the top mount (its three files go with it)");
 	tap_is_long(do_stat("/mnt", &mnt2), 0, "stat /mnt");
 	tap_ok(mnt2.st_dev == mnt.st_dev && mnt2.st_mode == (S_IFDIR_ | 0755), "the first mount shows again");
@@ -334,6 +363,42 @@ static void check_fallocate(void)
 	tap_is_long(do_unlink("/mnt/g"), 0, "unlink /mnt/g");
 }
 
+static void check_statfs(void)
+{
+	struct statfs64_ sf;
+	long fd;
+
+	memset(&sf, 0, sizeof(sf));
+	tap_is_long(do_statfs("/dev/hugepages", &sf), 0, "statfs /dev/hugepages");
+	tap_is_long(sf.f_type, HUGETLBFS_MAGIC, "f_type HUGETLBFS_MAGIC");
+	tap_is_long(sf.f_bsize, HPAGE_SIZE, "f_bsize 2 MB");
+	tap_ok(sf.f_namelen == 255 && sf.f_blocks == 0 && sf.f_files == 0 && sf.f_ffree == 0,
+	       "f_namelen 255, no blocks, no inode limit: f_files 0 (%ld %lu %lu %lu)", sf.f_namelen, sf.f_blocks,
+	       sf.f_files, sf.f_ffree);
+	tap_is_long(sf.f_flags, ST_VALID | ST_RELATIME, "f_flags ST_VALID | ST_RELATIME");
+	tap_is_long(do_statfs("/mnt", &sf), 0, "statfs /mnt");
+	tap_ok(sf.f_type == HUGETLBFS_MAGIC && sf.f_flags == (ST_VALID | ST_NOSUID | ST_NODEV | ST_RELATIME),
+	       "hugetlbfs, f_flags ST_VALID | ST_NOSUID | ST_NODEV | ST_RELATIME (%lx)", sf.f_flags);
+	fd = sys_openat(AT_FDCWD, "/mnt/s", O_CREAT | O_RDWR, 0600);
+	tap_ok(do_fstatfs(fd, &sf) == 0 && sf.f_type == HUGETLBFS_MAGIC && sf.f_flags == (ST_VALID | ST_NOSUID | ST_NODEV | ST_RELATIME),
+	       "fstatfs of a file of it: the same");
+	sys_close((int)fd);
+	do_unlink("/mnt/s");
+	fd = do_memfd("sf", MFD_HUGETLB);
+	tap_ok(do_fstatfs(fd, &sf) == 0 && sf.f_type == HUGETLBFS_MAGIC && sf.f_bsize == HPAGE_SIZE,
+	       "fstatfs of a hugetlb memfd: hugetlbfs, 2 MB blocks (f_flags %lx)", sf.f_flags);
+	sys_close((int)fd);
+	tap_ok(do_statfs("/proc", &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC &&
+	       (sf.f_flags & (ST_NOSUID | ST_NODEV | ST_NOEXEC)) == (ST_NOSUID | ST_NODEV | ST_NOEXEC),
+	       "statfs /proc: PROC_SUPER_MAGIC, nosuid, nodev, noexec");
+	tap_ok(do_statfs("/sys/kernel", &sf) == 0 && sf.f_type == SYSFS_MAGIC, "statfs /sys/kernel: SYSFS_MAGIC");
+	tap_is_err(do_statfs("/nonexistent-dir", &sf), ENOENT, "statfs of a missing path: ENOENT");
+	tap_is_err(do_fstatfs(99, &sf), EBADF, "fstatfs of a bad fd: EBADF");
+	if (do_statfs("/", &sf) == 0)
+		tap_diag("statfs /: f_type %lx f_flags %lx (Linux: tmpfs; Pagoda: the read-only archive)",
+			 sf.f_type, sf.f_flags);
+}
+
 static void check_umount(void)
 {
 	struct st64 st;
@@ -427,6 +492,7 @@ int main(void)
 	check_mounts();
 	check_names();
 	check_fallocate();
+	check_statfs();
 	check_umount();
 	check_memfd();
 
