@@ -24,6 +24,8 @@
  *   fs/open.c fs/read_write.c fs/stat.c   the system calls, one file each as Linux
  *   fs/file.c fs/file_table.c             the fd table, struct file
  *   fs/namei.c fs/readdir.c fs/libfs.c    lookup, getdents64, helpers
+ *   fs/namespace.c fs/statfs.c            the mount table, mount, umount2, statfs
+ *   fs/hugetlbfs/ fs/memfd.c              hugetlbfs mounts and files, memfd_create
  *   drivers/tty/n_tty.c drivers/char/mem.c  /dev/console, /dev/null, /dev/zero
  *
  * Locking: a task's fd table is changed only by the task itself (there are
