@@ -143,7 +143,7 @@ endef
 
 # The benchmark as the first process, without page poisoning (Linux has none).
 $(BUILD)/pagoda-bench.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
-	$(call make_iso,$@,rdinit=/bench/bench_fault page_poison=off $(CMDLINE),$(BUILD)/initramfs.cpio)
+	$(call make_iso,$@,rdinit=/bench/bench_fault page_poison=off hugepages=4 $(CMDLINE),$(BUILD)/initramfs.cpio)
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/pagoda-bench.iso

@@ -32,6 +32,8 @@ disabled, so a `run finish` returns where it should.
   lecture-run NAME [TAPFILE]
                             batch: every stop in order, checked; TAP to TAPFILE
                             (default: stdout); kills the target at the end
+  lecture-console [REGEX]   the lines of the scenario's console log so far
+                            (build/lecture-NAME-serial.log) that match REGEX
 """
 
 import os
@@ -357,9 +359,36 @@ class LectureRun(gdb.Command):
             pass
 
 
+class LectureConsole(gdb.Command):
+    """The scenario's console so far: lecture-console [REGEX].
+
+Prints the lines of build/lecture-NAME-serial.log (where tools/lecture.sh
+sends the machine's serial console: the program's output and the kernel's
+messages) that match REGEX (default: all), so that a stop can show, and
+check, what the program printed or the kernel logged."""
+
+    def __init__(self):
+        super().__init__("lecture-console", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        if LECTURE is None:
+            raise gdb.GdbError("no lecture: lecture-start NAME")
+        path = os.path.join(LECTURE_DIR, "..", "..", "..", "build", f"lecture-{LECTURE.name}-serial.log")
+        try:
+            with open(path, errors="replace") as f:
+                text = f.read()
+        except OSError as e:
+            raise gdb.GdbError(f"cannot read the console log: {e}")
+        pattern = re.compile(arg.strip()) if arg.strip() else None
+        for line in text.splitlines():
+            if pattern is None or pattern.search(line):
+                print(line)
+
+
 LectureStart()
 LectureNext()
 LectureRun()
+LectureConsole()
 try:
     gdb.execute("alias ln = lecture-next")
 except gdb.error:

@@ -6,7 +6,9 @@
 # Commands added (tools/gdb/pagoda.py; `help NAME` for each):
 #   current, ps                  the running task; every task
 #   vmas [PID]                   a process's VMAs, vm_flags by name, anon_vma, AVCs
-#   page PFN|VADDR|EXPR [PID]    a struct page decoded
+#                                (hugetlb: the resv_map and HPAGE_RESV_ flags)
+#   page PFN|VADDR|EXPR [PID]    a struct page decoded (hugetlb: page_mapcount)
+#   hstate                       the hugetlb pool's counts, per node
 #   ptdump [PID] [START END]     a process's page-table leaves
 #   rmap PFN|VADDR|EXPR [PID]    the page's anon_vma tree and who maps the frame
 #   avc PID VADDR | avc VMA      a VMA's anon_vma chain, each anon_vma's tree
@@ -15,10 +17,12 @@
 #   pagoda-connect [PORT]        reconnect to QEMU
 #   $current(), $is_comm("x")    for expressions and breakpoint conditions;
 #                                `current` is a macro for $current(): p current->comm
+#   $va_pfn(MM, VA), $va_entry(MM, VA)  the frame / the leaf entry mapping VA
 #   prog-break NAME [FN...]     hbreak FN (default handle_mm_fault) only in program
 #                                NAME (tools/gdb/user.py; make gdb PROG=name)
 # and the scripted lectures (tools/gdb/lecture.py, docs/lectures.md):
-#   lecture-start NAME, lecture-next (ln), lecture-run NAME [TAPFILE]
+#   lecture-start NAME, lecture-next (ln), lecture-run NAME [TAPFILE],
+#   lecture-console [REGEX]      (the scenario's console output so far)
 # Values print in hex (output-radix 16): `set output-radix 10` for decimal.
 #
 # Before the kernel has turned on its higher-half mappings a software

@@ -282,10 +282,27 @@ PAGE_SHIFT = 12
 VM_FLAG_NAMES = [
     (0x1, "READ"), (0x2, "WRITE"), (0x4, "EXEC"), (0x8, "SHARED"),
     (0x10, "MAYREAD"), (0x20, "MAYWRITE"), (0x40, "MAYEXEC"), (0x80, "MAYSHARE"),
-    (0x100, "GROWSDOWN"), (0x2000, "LOCKED"), (0x20000, "DONTCOPY"),
+    (0x100, "GROWSDOWN"), (0x2000, "LOCKED"), (0x20000, "DONTCOPY"), (0x40000, "DONTEXPAND"),
     (0x200000, "NORESERVE"), (0x400000, "HUGETLB"), (0x2000000, "WIPEONFORK"),
     (0x20000000, "HUGEPAGE"), (0x40000000, "NOHUGEPAGE"),
 ]
+
+
+VM_HUGETLB = 0x400000
+VM_MAYSHARE = 0x80
+# vm_private_data of a private hugetlb VMA: a resv_map with flags (mm/hugetlb.h).
+HPAGE_RESV_NAMES = [(0x1, "HPAGE_RESV_OWNER"), (0x2, "HPAGE_RESV_UNMAPPED")]
+
+
+def hugetlb_private_str(vma):
+    """A hugetlb VMA's vm_private_data: its resv_map and HPAGE_RESV_ flags
+    (shared: unused, the file's map holds the reservations)."""
+    v = ptr(vma["vm_private_data"])
+    if ptr(vma["vm_flags"]) & VM_MAYSHARE:
+        return "shared: reservations in the file's resv_map"
+    names = [name for bit, name in HPAGE_RESV_NAMES if v & bit]
+    resv = v & ~0x3
+    return (f"resv_map {resv:#x} " if resv else "no resv_map ") + (" ".join(names) if names else "no flags")
 
 
 def vm_flags_str(flags):
@@ -320,11 +337,23 @@ def ptr(value):
     return int(value) & U64
 
 
-def field_offset(type_name, field):
-    for f in lookup(type_name).fields():
+def _field_bitpos(t, field):
+    """field's bit offset in struct/union type t, looking into anonymous members too; None if absent."""
+    for f in t.strip_typedefs().fields():
         if f.name == field:
-            return f.bitpos // 8
-    raise gdb.GdbError(f"{type_name} has no field {field}")
+            return f.bitpos
+        if f.name is None:
+            inner = _field_bitpos(f.type, field)
+            if inner is not None:
+                return f.bitpos + inner
+    return None
+
+
+def field_offset(type_name, field):
+    bitpos = _field_bitpos(lookup(type_name), field)
+    if bitpos is None:
+        raise gdb.GdbError(f"{type_name} has no field {field}")
+    return bitpos // 8
 
 
 def container_of(addr, type_name, field):
@@ -636,11 +665,27 @@ def page_lines(page):
         lines.append(f"  compound tail: head pfn {page_pfn(head):#x} order {order}")
     elif "head" in names:
         second = (page.address + 1).dereference()
+        compound_mapcount = int(second['compound_mapcount']['counter']) + 1
         lines.append(f"  compound head: order {int(second['compound_order'])} "
-                     f"compound mapcount {int(second['compound_mapcount']['counter']) + 1}")
+                     f"compound mapcount {compound_mapcount}")
+        if "hugetlb" in names:
+            lines.append(hugetlb_line(page, mapcount + compound_mapcount))
     else:
         lines.append("  not compound (order 0)")
     return lines
+
+
+# A hugetlb head's page->private bits (mm/hugetlb.c: HPG_*).
+HPG_NAMES = [(0x1, "restore_reserve"), (0x2, "freed")]
+
+
+def hugetlb_line(head, page_mapcount):
+    """A hugetlb pool page: page_mapcount() (what hugetlb_cow's reuse test
+    reads: _mapcount + 1 + compound mapcount) and its HPG_ flags."""
+    private = ptr(head["private"])
+    hpg = [name for bit, name in HPG_NAMES if private & bit]
+    return (f"  hugetlb: pool page, page_mapcount {page_mapcount}, "
+            f"private {private:#x}{' ' + ' '.join(hpg) if hpg else ''}")
 
 
 # ---- VMAs and the reverse map ----
@@ -741,7 +786,8 @@ class Vmas(gdb.Command):
     """A process's VMAs: vmas [PID|MM] (default: current).
 
 One line per VMA: range, rwxp, vm_flags by name, vm_pgoff, its anon_vma id
-and the length of its anon_vma chain (how many anon_vmas its pages may be in)."""
+and the length of its anon_vma chain (how many anon_vmas its pages may be in);
+a hugetlb VMA's vm_private_data: its resv_map and HPAGE_RESV_OWNER/UNMAPPED."""
 
     def __init__(self):
         super().__init__("vmas", gdb.COMMAND_DATA)
@@ -759,6 +805,8 @@ and the length of its anon_vma chain (how many anon_vmas its pages may be in).""
                 what = " " + vma["vm_image"]["name"].string()
             elif ptr(vma["vm_shm"]):
                 what = " [shmem]"
+            if flags & VM_HUGETLB:
+                what += f" [hugetlb {hugetlb_private_str(vma)}]"
             print(f"  {ptr(vma['vm_start']):#014x}-{ptr(vma['vm_end']):#014x} {vm_flags_rwxp(flags)} "
                   f"pgoff {int(vma['vm_pgoff']):#x} anon_vma {int(av['id']) if ptr(av) else '-'} "
                   f"avc {len(vma_chain(vma))} flags {flags:#x} {vm_flags_str(flags)}{what}")
@@ -771,7 +819,9 @@ The argument is a pfn (below max_pfn), a struct page *, a pte_t or pmd_t
 (its frame), a direct-map address, or a user address in PID's address space
 (default: current's). Prints the flags by name, the node, refcount and
 mapcount, whether it is anonymous and its anon_vma, index, and for a
-compound page its head and order."""
+compound page its head and order; for a hugetlb head, page_mapcount() (its
+own _mapcount + 1 + the compound mapcount: what hugetlb_cow tests) and the
+HPG_ bits of page->private."""
 
     def __init__(self):
         super().__init__("page", gdb.COMMAND_DATA)
@@ -914,6 +964,28 @@ it; "mm 0x..." for a child still being built by fork)."""
             print(f"  avc {ptr(avc.address):#x} -> {anon_vma_line(avc['anon_vma'].dereference())}")
 
 
+class Hstate(gdb.Command):
+    """The hugetlb pool: hstate (mm/hugetlb.c's default_hstate).
+
+One line for the pool (nr_hugepages asked for, pages in it, free, reserved,
+surplus, overcommit allowed), then one per node: pages, free, surplus and
+the pfns on its free list. The same counts as /proc/meminfo's HugePages_*."""
+
+    def __init__(self):
+        super().__init__("hstate", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        h = sym("default_hstate")
+        print(f"{h['name'].string()}: max {int(h['max_huge_pages'])} nr {int(h['nr_huge_pages'])} "
+              f"free {int(h['free_huge_pages'])} resv {int(h['resv_huge_pages'])} "
+              f"surplus {int(h['surplus_huge_pages'])} overcommit {int(h['nr_overcommit_huge_pages'])}")
+        for nid in range(int(sym("nr_node_ids"))):
+            free = [page_pfn(p) for p in list_entries(h["hugepage_freelists"][nid], "struct page", "lru")]
+            print(f"  node {nid}: nr {int(h['nr_huge_pages_node'][nid])} free {int(h['free_huge_pages_node'][nid])} "
+                  f"surplus {int(h['surplus_huge_pages_node'][nid])} free list: "
+                  f"{' '.join(f'{pfn:#x}' for pfn in free) if free else 'empty'}")
+
+
 class CurrentFunction(gdb.Function):
     """$current(): the running task (struct task_struct *), as the kernel's `current`."""
 
@@ -951,6 +1023,22 @@ class VaPfn(gdb.Function):
             mm = find_task(int(who))["mm"].dereference()
         pfn = va_to_pfn(mm, int(va) & U64)
         return -1 if pfn is None else pfn
+
+
+class VaEntry(gdb.Function):
+    """$va_entry(PID|MM, VADDR): the leaf entry (PTE, or a PMD/PUD leaf) mapping VADDR, 0 if none."""
+
+    def __init__(self):
+        super().__init__("va_entry")
+
+    def invoke(self, who, va):
+        t = who.type.strip_typedefs()
+        if t.code == gdb.TYPE_CODE_PTR:
+            mm = who.dereference() if t.target().strip_typedefs().tag == "mm_struct" else who["mm"].dereference()
+        else:
+            mm = find_task(int(who))["mm"].dereference()
+        entry, _ = walk_mm(mm, int(va) & U64)
+        return 0 if entry is None else entry
 
 
 class VmFlagsFunction(gdb.Function):
@@ -1006,6 +1094,12 @@ class StructPrinter:
 class VmaPrinter(StructPrinter):
     decoders = {"vm_flags": lambda v: f"{ptr(v):#x} {vm_flags_str(ptr(v))}"}
 
+    def children(self):
+        for name, value in super().children():
+            if name == "vm_private_data" and ptr(self.value["vm_flags"]) & VM_HUGETLB:
+                value = f"{ptr(value):#x} {hugetlb_private_str(self.value)}"
+            yield name, value
+
     def to_string(self):
         return (f"vma {ptr(self.value['vm_start']):#x}-{ptr(self.value['vm_end']):#x} "
                 f"{vm_flags_rwxp(ptr(self.value['vm_flags']))}")
@@ -1052,10 +1146,12 @@ Page()
 PtDump()
 Rmap()
 Avc()
+Hstate()
 CurrentFunction()
 IsComm()
 VmFlagsFunction()
 VaPfn()
+VaEntry()
 gdb.pretty_printers.append(pagoda_printers)
 gdb.events.cont.connect(_forget_mm_pids)
 gdb.events.stop.connect(_forget_mm_pids)

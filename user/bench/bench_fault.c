@@ -23,6 +23,33 @@
  *               only: Linux 6.1 has no such policy)
  *   thp_missing the faults above that should have got a THP and did not
  *               (/proc/vmstat thp_fault_alloc): must be 0 on both kernels
+ *   hugetlb_fault_2m   first write to a 2 MB MAP_HUGETLB|MAP_PRIVATE page
+ *               (mmap, time the write, munmap): a pool page cleared
+ *   hugetlb_memset_2m  rep stosq memset of that page once faulted (2 MB
+ *               aligned, like the kernel's clearing): the fault's bound
+ *   hugetlb_vs_memset  hugetlb_fault_2m / hugetlb_memset_2m, in percent
+ *   hugetlb_vs_erms    the same against a rep stosb memset of the page
+ *               (Linux's clear_page_erms; memset_2m_erms above)
+ *   hugetlb_cow_2m     the child's first write to a private hugetlb page
+ *               written before fork: a 2 MB copy (hugetlb_cow)
+ *   hugetlb_cow_dist   how far apart (pagemap) that copy's frames were, MB
+ *   hugetlb_memcpy_2m  rep movsq memcpy of 2 MB between two 2 MB-aligned
+ *               buffers hugetlb_cow_dist apart (modulo 256 MB): the COW's
+ *               bound, with the same alignment and distance as the
+ *               kernel's copy (through its direct map), which under TCG
+ *               decide the cost
+ *   hugetlb_memcpy_2m_4k  the same 4 KB further: no TLB slot shared, the
+ *               copy's bound whatever QEMU's TLB sizes
+ *   hugetlb_cow_vs_memcpy, hugetlb_cow_vs_memcpy_4k  hugetlb_cow_2m against
+ *               each, in percent
+ *   memcpy_2m_a64m     the same memcpy with the buffers 64 MB apart (both
+ *               2 MB aligned: one slot of QEMU's TLB for every page pair
+ *               up to 16K entries), TCG's trap
+ *   The hugetlb rows are medians of all their samples (8 faults or 4
+ *   COWs a round), their ratios medians of the per-pair ratios.
+ *   The hugetlb rows need a pool of HUGETLB_POOL_PAGES (hugepages=4 on
+ *   the command line, as make bench and tools/bench.sh boot both kernels);
+ *   without it they print "# bench: hugetlb: no pool (...)" and are skipped.
  *
  * Usage: bench_fault [ROUNDS]   (default 5)
  * Run as the first process (make bench, tools/bench.sh: rdinit=/bench/bench_fault)
@@ -38,6 +65,17 @@
 #define FORK_THPS       (FORK_BYTES / HPAGE_SIZE)
 #define THP_DIR         "/sys/kernel/mm/transparent_hugepage/"
 #define COW_POLICY      THP_DIR "pagoda_cow_policy"
+#define HUGETLB_FAULTS  8                       /* hugetlb faults a round */
+#define HUGETLB_COWS    4                       /* hugetlb COW copies a round */
+#define HUGETLB_SAMPLES (MAX_ROUNDS * HUGETLB_FAULTS)
+#define HUGETLB_POOL_PAGES 2                    /* a COW's source and copy */
+#define HUGETLB_MAP     (MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB)
+#define MEMCPY_FAR      (64L << 20)             /* a slot collision for TLBs up to 16K entries */
+#define MEMCPY_FOLD     (256L << 20)            /* see tlb_fold() */
+#define __NR_lseek      8
+#define SEEK_SET        0
+#define PM_PRESENT      (1UL << 63)             /* /proc/PID/pagemap */
+#define PM_PFN_MASK     ((1UL << 55) - 1)
 
 static volatile long *stage;                     /* shared with the COW child */
 static long thp_missing;                         /* see thp_fault_in() */
@@ -351,6 +389,267 @@ static void thp_rows(int rounds)
 		       thp_missing);
 }
 
+/* A private anonymous hugetlb mapping of len bytes, or -errno. */
+static long hugetlb_mmap(unsigned long len)
+{
+	return sys_mmap(NULL, len, PROT_READ | PROT_WRITE, HUGETLB_MAP, -1, 0);
+}
+
+/* The same, after hugetlb_probe() said the pool can serve it: a failure is fatal. */
+static volatile unsigned char *hugetlb_map(unsigned long len)
+{
+	long p = hugetlb_mmap(len);
+
+	if (p < 0) {
+		printf("bench: hugetlb mmap %lu MB failed after the probe: %s\n",
+		       len / MB, errno_name((int)-p));
+		sys_exit_group(1);
+	}
+	return (volatile unsigned char *)p;
+}
+
+/*
+ * Whether the pool serves HUGETLB_POOL_PAGES pages at once.  A child
+ * tries, so that a kernel whose hugetlb fault raises SIGBUS costs the
+ * rows and not the benchmark (its pid 1 dying would stop the machine).
+ * When it cannot, prints why as a "# bench:" comment and returns 0.
+ */
+static int hugetlb_probe(void)
+{
+	unsigned long len = HUGETLB_POOL_PAGES * HPAGE_SIZE;
+	int status = 0;
+	long pid = sys_fork();
+
+	if (pid == 0) {
+		long p = hugetlb_mmap(len);
+
+		if (p < 0)
+			sys_exit_group((int)-p);
+		touch((unsigned char *)p, len);
+		sys_exit_group(0);
+	}
+	if (pid < 0 || sys_wait4((int)pid, &status, 0, NULL) < 0) {
+		printf("# bench: hugetlb: no probe (fork or wait4 failed)\n");
+		return 0;
+	}
+	if (WIFSIGNALED(status)) {
+		printf("# bench: hugetlb: no pool (the probe's fault of %lu MB died of signal %d; HugePages_Total %ld)\n",
+		       len / MB, WTERMSIG(status), meminfo_kb("HugePages_Total"));
+		return 0;
+	}
+	if (WEXITSTATUS(status)) {
+		printf("# bench: hugetlb: no pool (mmap MAP_HUGETLB of %lu MB: %s; HugePages_Total %ld, boot with hugepages=4)\n",
+		       len / MB, errno_name(WEXITSTATUS(status)), meminfo_kb("HugePages_Total"));
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * n hugetlb faults (a fresh mapping's first write: a pool page cleared),
+ * each followed by a memset of the same page: the same 2 MB, as cold in
+ * QEMU's TLB as the kernel's clearing found it, with rep stosq and then
+ * rep stosb (Linux's clear_page_erms).  ns of each, in fault[], fill[]
+ * and fill_erms[]: a fault and its memsets run a few ms apart, so that
+ * their ratio survives the host's load better than whole rounds do.
+ */
+static void hugetlb_fault_2m(long *fault, long *fill, long *fill_erms, int n)
+{
+	long t;
+
+	for (int i = 0; i < n; i++) {
+		volatile unsigned char *p = hugetlb_map(HPAGE_SIZE);
+
+		t = now_ns();
+		p[0] = 1;
+		fault[i] = now_ns() - t;
+		t = now_ns();
+		memset_stosq((void *)p, 3, HPAGE_SIZE);
+		fill[i] = now_ns() - t;
+		t = now_ns();
+		memset_stosb((void *)p, 4, HPAGE_SIZE);
+		fill_erms[i] = now_ns() - t;
+		sys_munmap((void *)p, HPAGE_SIZE);
+	}
+}
+
+/* The frame mapped at addr (/proc/self/pagemap), or 0 if unknown. */
+static long page_frame(const volatile void *addr)
+{
+	unsigned long entry = 0;
+	long fd = sys_openat(AT_FDCWD, "/proc/self/pagemap", O_RDONLY, 0), r;
+
+	if (fd < 0)
+		return 0;
+	r = syscall3(__NR_lseek, fd, (unsigned long)addr / PAGE_SIZE * 8, SEEK_SET);
+	if (r >= 0)
+		r = sys_read((int)fd, &entry, sizeof(entry));
+	sys_close((int)fd);
+	if (r != sizeof(entry) || !(entry & PM_PRESENT))
+		return 0;
+	return (long)(entry & PM_PFN_MASK);
+}
+
+/*
+ * ns of the child's first write to a private hugetlb page that its
+ * parent wrote before fork: mapcount 2, so hugetlb_cow copies 2 MB into a
+ * new pool page.  The child faults its stack and the clock's pages first.
+ * *dist: the new frame's address minus the old one's (both 2 MB aligned),
+ * 0 if pagemap does not tell.  -1 when the child did not report a time,
+ * or the copy lost the data.
+ */
+static long hugetlb_cow_2m(long *dist)
+{
+	volatile unsigned char *p = hugetlb_map(HPAGE_SIZE);
+	long pid, t, old;
+	int status;
+
+	p[0] = 1;
+	old = page_frame(p);
+	stage[1] = -1;
+	stage[2] = 0;
+	pid = sys_fork();
+	if (pid == 0) {
+		volatile long t0 = now_ns();
+
+		t0 = now_ns();
+		p[HPAGE_SIZE / 2] = 7;
+		t = now_ns() - t0;
+		stage[2] = page_frame(p);
+		stage[1] = p[0] == 1 ? t : -1;
+		sys_exit_group(0);
+	}
+	sys_wait4((int)pid, &status, 0, NULL);
+	t = stage[1];
+	*dist = old && stage[2] ? (stage[2] - old) * (long)PAGE_SIZE : 0;
+	sys_munmap((void *)p, HPAGE_SIZE);
+	return t;
+}
+
+/* rep movsq memcpy of n bytes (a multiple of 8), as Pagoda's memcpy and Linux's copy_page */
+static void memcpy_movsq(void *d, const void *s, unsigned long n)
+{
+	unsigned long words = n / 8;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+}
+
+/*
+ * ns of one rep movsq memcpy of 2 MB from a buffer to one dist bytes
+ * away (dist < 0: below it), the lower of the two 2 MB aligned, both
+ * already faulted, the first copy between them.  Under TCG the cost
+ * depends on the distance: QEMU's softmmu TLB is direct-mapped on the
+ * virtual page number and resized as it is used, so a distance that is a
+ * multiple of its span (entries x 4 KB) puts every source and destination
+ * page in the same slot, and each 8-byte move misses its fast path.
+ * -1 if the address space cannot be had.
+ */
+static long memcpy_2m_at(long dist)
+{
+	unsigned long gap = (unsigned long)(dist < 0 ? -dist : dist);
+	unsigned long len = gap + 2 * HPAGE_SIZE;
+	long raw = sys_mmap(NULL, len + HPAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *lo, *src, *dst;
+	long t;
+
+	if (raw < 0)
+		return -1;
+	lo = (unsigned char *)ALIGN_UP((unsigned long)raw, HPAGE_SIZE);
+	sys_madvise(lo, len, MADV_NOHUGEPAGE);
+	src = dist < 0 ? lo + gap : lo;
+	dst = dist < 0 ? lo : lo + gap;
+	touch(src, HPAGE_SIZE);
+	touch(dst, HPAGE_SIZE);
+	t = now_ns();
+	memcpy_movsq(dst, src, HPAGE_SIZE);
+	t = now_ns() - t;
+	sys_munmap((void *)raw, len + HPAGE_SIZE);
+	return t;
+}
+
+/* x / y in percent, for each of n pairs, into r[] */
+static void ratios(long *r, const long *x, const long *y, int n)
+{
+	for (int i = 0; i < n; i++)
+		r[i] = y[i] > 0 ? x[i] * 100 / y[i] : 0;
+}
+
+/*
+ * A distance that shares slots in QEMU's TLB exactly as dist does (for
+ * any TLB of up to MEMCPY_FOLD / 4 KB entries, which ours never reach),
+ * but needs at most MEMCPY_FOLD of address space: Linux's pool frames
+ * can be nearly the whole 1 GB apart, more than it lets one mmap have.
+ */
+static long tlb_fold(long dist)
+{
+	long r = dist % MEMCPY_FOLD;
+
+	return r ? r : (dist < 0 ? -MEMCPY_FOLD : MEMCPY_FOLD);
+}
+
+/*
+ * The fault rows and the COW rows.  Every figure is the median of all the
+ * samples (HUGETLB_FAULTS or HUGETLB_COWS a round), and every ratio the
+ * median of the per-pair ratios: under TCG on a shared host a median of
+ * pairs taken ms apart is steadier than a ratio of whole-round means.
+ */
+static void hugetlb_rows(int rounds)
+{
+	static long f[HUGETLB_SAMPLES], m[HUGETLB_SAMPLES], e[HUGETLB_SAMPLES];
+	static long r[HUGETLB_SAMPLES], re[HUGETLB_SAMPLES];
+	static long c[HUGETLB_SAMPLES], d[HUGETLB_SAMPLES], a[HUGETLB_SAMPLES], o[HUGETLB_SAMPLES];
+	int n = rounds * HUGETLB_FAULTS, guessed = 0;
+
+	if (!hugetlb_probe())
+		return;
+	hugetlb_fault_2m(f, m, e, n);
+	ratios(r, f, m, n);
+	ratios(re, f, e, n);
+	printf("bench: hugetlb_fault_2m %ld us\n", median(f, n) / 1000);
+	printf("bench: hugetlb_memset_2m %ld us\n", median(m, n) / 1000);
+	printf("bench: hugetlb_vs_memset %ld %%\n", median(r, n));
+	printf("bench: hugetlb_vs_erms %ld %%\n", median(re, n));
+
+	n = rounds * HUGETLB_COWS;
+	for (int i = 0; i < n; i++) {
+		c[i] = hugetlb_cow_2m(&d[i]);
+		if (c[i] < 0) {
+			printf("# bench: hugetlb: the COW child reported no time, or lost the parent's data: no COW rows\n");
+			return;
+		}
+		if (!d[i]) {
+			d[i] = (long)HPAGE_SIZE;        /* no pagemap: the nearest 2 MB-aligned pair */
+			guessed = 1;
+		}
+		a[i] = memcpy_2m_at(tlb_fold(d[i]));
+		o[i] = memcpy_2m_at(tlb_fold(d[i]) + (long)PAGE_SIZE);
+		if (a[i] <= 0 || o[i] <= 0) {
+			printf("# bench: hugetlb: no %ld MB of address space for the memcpy: no COW rows\n",
+			       tlb_fold(d[i]) / (long)MB);
+			return;
+		}
+		d[i] = (d[i] < 0 ? -d[i] : d[i]) / (long)MB;
+	}
+	ratios(r, c, a, n);
+	ratios(re, c, o, n);
+	if (guessed)
+		printf("# bench: hugetlb: pagemap gave no frames: hugetlb_memcpy_2m copies 2 MB apart\n");
+	printf("bench: hugetlb_cow_2m %ld us\n", median(c, n) / 1000);
+	printf("bench: hugetlb_cow_dist %ld MB\n", median(d, n));
+	printf("bench: hugetlb_memcpy_2m %ld us\n", median(a, n) / 1000);
+	printf("bench: hugetlb_memcpy_2m_4k %ld us\n", median(o, n) / 1000);
+	printf("bench: hugetlb_cow_vs_memcpy %ld %%\n", median(r, n));
+	printf("bench: hugetlb_cow_vs_memcpy_4k %ld %%\n", median(re, n));
+
+	for (int i = 0; i < n; i++)
+		if ((c[i] = memcpy_2m_at(MEMCPY_FAR)) < 0) {
+			printf("# bench: no %ld MB of address space for memcpy_2m_a64m\n", MEMCPY_FAR / (long)MB);
+			return;
+		}
+	printf("bench: memcpy_2m_a64m %ld us\n", median(c, n) / 1000);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5;
@@ -387,6 +686,7 @@ int main(int argc, char **argv)
 		v[i] = fault_2m();
 	printf("bench: fault_2m %ld us\n", median(v, rounds));
 	thp_rows(rounds);
+	hugetlb_rows(rounds);
 	printf("bench: done\n");
 	if (sys_getpid() == 1)
 		sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL);
