@@ -164,22 +164,12 @@ long lookup_at(int dfd, const char *upath, int at_flags, struct nameidata *nd)
  */
 struct inode *lookup_create_dir(const char *path, struct vfsmount **mnt, const char **last)
 {
-	const char *slash = NULL, *rest;
-	char parent[PATH_MAX];
-	size_t n;
+	const char *rest;
 
-	for (const char *p = path; *p; p++)
-		if (*p == '/')
-			slash = p;
-	if (!slash)
+	*mnt = lookup_mnt(path, &rest);
+	if (!*mnt || !*rest || strchr(rest, '/'))
 		return NULL;
-	n = slash == path ? 1 : (size_t)(slash - path);
-	memcpy(parent, path, n);
-	parent[n] = '\0';
-	*mnt = lookup_mnt(parent, &rest);
-	if (!*mnt || *rest)
-		return NULL;
-	*last = slash + 1;
+	*last = rest;
 	return (*mnt)->mnt_sb->s_root;
 }
 

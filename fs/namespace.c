@@ -197,10 +197,27 @@ static bool parse_sb_flag(const char *key, unsigned int *mnt_flags)
 }
 
 /*
- * The options string, "key[=value],..." (Linux: generic_parse_monolithic):
- * the common flags, then the file system's own parameters, then "source".
+ * One option (Linux: vfs_parse_fs_param): a common flag, then the file
+ * system's own parameter, then "source" (mount(2) gave it already).
  * -EINVAL for anything else, with Linux's message.
  */
+static int vfs_parse_fs_param(struct fs_context *fc, const char *key, const char *value,
+			      unsigned int *mnt_flags)
+{
+	int err;
+
+	if (!value && parse_sb_flag(key, mnt_flags))
+		return 0;
+	err = fc->fs_type->parse_param(fc, key, value);
+	if (err != -ENOPARAM)
+		return err;
+	if (!strcmp(key, "source"))
+		return 0;
+	printk("%s: Unknown parameter '%s'\n", fc->fs_type->name, key);
+	return -EINVAL;
+}
+
+/* The options string, "key[=value],...", empty keys skipped (Linux: generic_parse_monolithic). */
 static int parse_monolithic_mount_data(struct fs_context *fc, char *data, unsigned int *mnt_flags)
 {
 	char *key = data;
@@ -214,12 +231,8 @@ static int parse_monolithic_mount_data(struct fs_context *fc, char *data, unsign
 		value = strchr(key, '=');
 		if (value)
 			*value++ = '\0';
-		if (*key && !(!value && parse_sb_flag(key, mnt_flags)) && strcmp(key, "source")) {
-			err = fc->fs_type->parse_param(fc, key, value);
-			if (err == -ENOPARAM) {
-				printk("%s: Unknown parameter '%s'\n", fc->fs_type->name, key);
-				err = -EINVAL;
-			}
+		if (*key) {
+			err = vfs_parse_fs_param(fc, key, value, mnt_flags);
 			if (err)
 				return err;
 		}
