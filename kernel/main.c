@@ -84,6 +84,7 @@ void start_kernel(void)
 	if (!boot_params.initrd_size)
 		panic("no initramfs: GRUB must load it as a multiboot2 module");
 	initramfs_init(__va(boot_params.initrd_start), boot_params.initrd_size);
+	mnt_init();		/* hugetlbfs on /dev/hugepages */
 	lapic_init();
 	lapic_timer_init();
 	start_init(init_program());

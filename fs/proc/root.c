@@ -19,6 +19,7 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/meminfo", 0444, meminfo_proc_show),
 	SHOW("/proc/vmstat", 0444, vmstat_show),
 	SHOW("/proc/cmdline", 0444, cmdline_proc_show),
+	SHOW("/proc/mounts", 0444, proc_mounts_show),	/* Linux: a symlink to self/mounts */
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
 	BINARY("/proc/kpageflags", 0400, kpageflags_bin_read),
 	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
@@ -27,6 +28,7 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
+	SHOW("/proc/<pid>/mounts", 0444, proc_mounts_show),
 
 	SHOW("/sys/devices/system/node/possible", 0444, node_online_show),
 	SHOW("/sys/devices/system/node/online", 0444, node_online_show),
