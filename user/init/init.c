@@ -103,7 +103,9 @@ static void console_setup(void)
 /*
  * hugetlbfs at /dev/hugepages, where Linux distributions mount it (systemd's
  * dev-hugepages.mount) and Pagoda's kernel mounts it at boot: mounted here
- * if /proc/mounts does not list it.  Only as pid 1: never on a host.
+ * if /proc/mounts does not list it.  Only as pid 1: never on a host.  No
+ * flags: the line must read "rw,relatime,pagesize=2M" as Pagoda's does
+ * (hugetlbfs_ns compares it).
  */
 static void hugetlbfs_setup(void)
 {
@@ -113,7 +115,7 @@ static void hugetlbfs_setup(void)
 	    strstr(mounts, " /dev/hugepages hugetlbfs "))
 		return;
 	sys_mkdirat(AT_FDCWD, "/dev/hugepages", 0755);
-	sys_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", MS_NOSUID | MS_NODEV, NULL);
+	sys_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", 0, NULL);
 }
 
 /* Linux does not mount anything for an initramfs; Pagoda's files are built in. */
