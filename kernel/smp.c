@@ -24,6 +24,7 @@
 
 unsigned long __cpu_possible_mask = 1, __cpu_present_mask = 1, __cpu_online_mask = 1;
 unsigned int setup_max_cpus = NR_CPUS;
+unsigned int total_cpus = 1;
 
 void set_cpu_online(int cpu, bool online)
 {

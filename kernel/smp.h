@@ -23,6 +23,7 @@
 
 extern unsigned long __cpu_possible_mask, __cpu_present_mask, __cpu_online_mask;
 extern unsigned int setup_max_cpus;	/* nosmp: 0, maxcpus=N: N */
+extern unsigned int total_cpus;		/* the CPUs the firmware listed, possible or not */
 
 /* Bits set in w (Linux: hweight_long); no libgcc in the kernel, hence no __builtin_popcount. */
 static inline int hweight_long(unsigned long w)

@@ -93,6 +93,7 @@ void prefill_possible_map(void)
 	int nr = acpi_nr_cpus > 0 ? acpi_nr_cpus : 1;
 	char buf[16];
 
+	total_cpus = min(nr, NR_CPUS);
 	if (cmdline_get("maxcpus", buf, sizeof(buf)))
 		setup_max_cpus = simple_strtoul(buf, NULL, 10);
 	if (cmdline_has("nosmp"))

@@ -34,10 +34,24 @@ int cpu_present_show(struct seq_file *m, struct proc_file *pf)
 	return cpu_mask_show(m, __cpu_present_mask);
 }
 
-/* Possible but not online (maxcpus=, a CPU that did not answer); "\n" when none. */
+/*
+ * Possible but not online (maxcpus=, a CPU that did not answer), then, as
+ * Linux's print_cpus_offline, the firmware's CPUs that are not even
+ * possible (nosmp: ",1"); "\n" when none.
+ */
 int cpu_offline_show(struct seq_file *m, struct proc_file *pf)
 {
-	return cpu_mask_show(m, __cpu_possible_mask & ~cpu_online_mask());
+	unsigned int ids = nr_cpu_ids();
+
+	seq_bitmap_list(m, __cpu_possible_mask & ~cpu_online_mask(), NR_CPUS);
+	if (ids < total_cpus) {
+		if (ids == total_cpus - 1)
+			seq_printf(m, ",%u", ids);
+		else
+			seq_printf(m, ",%u-%u", ids, total_cpus - 1);
+	}
+	seq_putc(m, '\n');
+	return 0;
 }
 
 int cpu_kernel_max_show(struct seq_file *m, struct proc_file *pf)
