@@ -203,7 +203,11 @@ static int wakeup_secondary_cpu_via_init(u32 apicid, unsigned long start_eip)
 	return 0;
 }
 
-/* The AP's idle task and stack, allocated once on its node. */
+/*
+ * The AP's idle task and its stack, allocated once (from the boot CPU's
+ * node, like every allocation today) and never freed: an AP that timed
+ * out may still wake up on that stack later.
+ */
 static struct task_struct *idle_thread_get(int cpu)
 {
 	struct task_struct *idle = idle_tasks[cpu];
@@ -223,7 +227,13 @@ static struct task_struct *idle_thread_get(int cpu)
 	return idle;
 }
 
-/* Spin until cpu is online or the timeout passes; false on timeout. */
+/*
+ * Spin until cpu is online or the timeout passes; false on timeout. An AP
+ * that wakes after the timeout halts in start_secondary. One window stays,
+ * as in Linux 6.1 with its single initial_stack: an AP that wakes more than
+ * 10 s late, while the next CPU boots, shares that CPU's stack until its
+ * APIC id check halts it.
+ */
 static bool wait_cpu_callin(int cpu)
 {
 	u64 end = ktime_get_ns() + CALLIN_TIMEOUT_NS;
