@@ -419,6 +419,7 @@ struct procfs_node {
 	const struct proc_entry *pe;	/* the file; NULL for a directory */
 	int pid;			/* the <pid> component, or -1 */
 	int nid;			/* the node<nid> component, or -1 */
+	int cpu;			/* the cpu<cpu> component, or -1 */
 	bool sysfs;			/* under /sys (else /proc): Linux's rules differ */
 	struct kstat stat;
 };

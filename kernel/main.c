@@ -9,6 +9,7 @@
 #include <fs/fs.h>
 #include <fs/initramfs.h>
 #include <kernel/selftest.h>
+#include <kernel/smp.h>
 #include <lib/string.h>
 #include <arch/x86_64/setup.h>
 #include <arch/x86_64/apic.h>
@@ -87,6 +88,7 @@ void start_kernel(void)
 	mnt_init();		/* hugetlbfs on /dev/hugepages */
 	lapic_init();
 	lapic_timer_init();
+	smp_init();
 	start_init(init_program());
 	printk("Run %s as init process\n", init_program());
 	cpu_idle();

@@ -97,6 +97,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(186, sys_gettid),
 	SYSCALL(200, sys_tkill),
 	SYSCALL(201, sys_time),
+	SYSCALL(204, sys_sched_getaffinity),
 	SYSCALL(217, sys_getdents64),
 	SYSCALL(218, sys_set_tid_address),
 	SYSCALL(219, sys_restart_syscall),
