@@ -39,7 +39,10 @@ KNOINLINE := $(strip $(call cc-option,-fno-inline-functions-called-once) \
 	$(call cc-option,-fno-inline-small-functions) \
 	-fno-inline-functions $(call cc-option,-finline-hint-functions) \
 	-fno-optimize-sibling-calls -fno-asynchronous-unwind-tables)
-KCFLAGS	:= -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie $(KNOINLINE) \
+# The spinlock checker (kernel/spinlock.h): recursion, unlock by a non-owner,
+# lockdep_assert_held(). On by default, so make test runs with it; DEBUG_SPINLOCK=0 drops it.
+DEBUG_SPINLOCK ?= 1
+KCFLAGS	:= -DCONFIG_DEBUG_SPINLOCK=$(DEBUG_SPINLOCK) -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie $(KNOINLINE) \
 	   -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	   -fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
 	   -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \

@@ -56,12 +56,19 @@ static void mm_init(void)
 	hugetlb_boot_pool();
 }
 
-/* selftest=all, =SUITE or =SUITE/CASE: the self-tests of tests/kernel/, as TAP. */
-static void run_selftests(void)
+/*
+ * selftest=all, =SUITE or =SUITE/CASE: the self-tests of tests/kernel/, as
+ * TAP; the after_smp suites (IPIs, TLB shootdown) once the other CPUs are up.
+ */
+static void run_selftests(bool late)
 {
 	char which[64];
 
-	if (cmdline_get("selftest", which, sizeof(which)))
+	if (!cmdline_get("selftest", which, sizeof(which)))
+		return;
+	if (late)
+		selftest_run_late(which);
+	else
 		selftest_run(which);
 }
 
@@ -79,7 +86,7 @@ void start_kernel(void)
 {
 	mm_init();
 	this_cpu()->node = cpu_to_node(0);
-	run_selftests();
+	run_selftests(false);
 	sched_init();
 	fpu_init_state(init_fpu_state);
 	if (!boot_params.initrd_size)
@@ -89,6 +96,7 @@ void start_kernel(void)
 	lapic_init();
 	lapic_timer_init();
 	smp_init();
+	run_selftests(true);
 	start_init(init_program());
 	printk("Run %s as init process\n", init_program());
 	cpu_idle();

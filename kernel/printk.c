@@ -146,7 +146,11 @@ void vprintk(const char *fmt, va_list ap)
 		level = printk_get_level(buf, n);
 		skip = 2;
 	}
-	spin_lock(&console_lock);
+	/* Held here already: the spinlock checker reports a bug found inside printk. */
+	bool nested = spin_is_locked_here(&console_lock);
+
+	if (!nested)
+		spin_lock(&console_lock);
 	if (n > skip)
 		console_take_line(false);
 	for (int i = skip; i < n; i++) {
@@ -159,7 +163,8 @@ void vprintk(const char *fmt, va_list ap)
 		at_line_start = buf[i] == '\n';
 		log_at_line_start = buf[i] == '\n';
 	}
-	spin_unlock(&console_lock);
+	if (!nested)
+		spin_unlock(&console_lock);
 }
 
 void printk(const char *fmt, ...)

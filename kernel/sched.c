@@ -24,7 +24,7 @@
 
 LIST_HEAD(task_list);
 static LIST_HEAD(run_queue);
-static DEFINE_SPINLOCK(rq_lock);
+static DEFINE_SPINLOCK_ORDER(rq_lock, LOCK_ORDER_RQ);
 static struct task_struct idle_task;
 static pid_t last_pid;
 static int slice_left = TIMESLICE_TICKS;

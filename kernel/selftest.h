@@ -30,15 +30,19 @@ struct selftest_suite {
 	void (*banner)(void);		/* optional: a "# ..." line before the cases */
 	const struct selftest_case *cases;
 	size_t nr_cases;
+	bool after_smp;			/* run by selftest_run_late, once the other CPUs are up */
 };
 
 extern const struct selftest_suite buddy_selftest_suite;
 extern const struct selftest_suite kpageflags_selftest_suite;	/* tests/kernel/test_kpageflags.c */
+extern const struct selftest_suite lockcheck_selftest_suite;	/* tests/kernel/test_lockcheck.c, after_smp */
 
 __printf(1, 2) bool selftest_fail(const char *fmt, ...);
 __printf(1, 2) bool selftest_skip(const char *fmt, ...);
 
 /* Run the suites and cases that which ("all", "SUITE" or "SUITE/CASE") names; returns the failures. */
 int selftest_run(const char *which);
+/* The after_smp suites that which names, from start_kernel after smp_init. */
+int selftest_run_late(const char *which);
 
 #endif

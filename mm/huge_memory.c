@@ -541,7 +541,7 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst
 	if (!pgtable)
 		return -ENOMEM;
 	spin_lock(&dst_mm->page_table_lock);
-	spin_lock(&src_mm->page_table_lock);
+	spin_lock_nested(&src_mm->page_table_lock, SINGLE_DEPTH_NESTING);
 	pmd = *src_pmd;
 	if (is_huge_zero_pmd(pmd)) {
 		mm_get_huge_zero_page(dst_mm);	/* the parent holds it: cannot fail */
@@ -636,10 +636,14 @@ void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned lo
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long haddr = address & PMD_MASK;
-	pmd_t old = pmdp_get_and_clear(pmd);
-	struct page *pgtable = pgtable_trans_huge_withdraw(mm);
-	pte_t *ptes = page_address(pgtable);
+	pmd_t old;
+	struct page *pgtable;
+	pte_t *ptes;
 
+	lockdep_assert_held(&mm->page_table_lock);
+	old = pmdp_get_and_clear(pmd);
+	pgtable = pgtable_trans_huge_withdraw(mm);
+	ptes = page_address(pgtable);
 	if (current->mm == mm)
 		flush_tlb_local();
 	count_vm_event(THP_SPLIT_PMD);
@@ -708,6 +712,7 @@ void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 {
 	pmd_t entry = pmd_modify(*pmd, vma->vm_page_prot);
 
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 	if (is_huge_zero_pmd(entry))
 		entry = pmd_wrprotect(entry);
 	set_pmd(pmd, entry);
@@ -722,9 +727,11 @@ void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pmd_t old = pmdp_get_and_clear(pmd);
+	pmd_t old;
 	struct page *page;
 
+	lockdep_assert_held(&mm->page_table_lock);
+	old = pmdp_get_and_clear(pmd);
 	if (current->mm == mm)
 		flush_tlb_local();
 	pte_free(mm, pgtable_trans_huge_withdraw(mm));

@@ -58,7 +58,7 @@
 #include <lib/string.h>
 
 struct hstate default_hstate;
-static DEFINE_SPINLOCK(hugetlb_lock);	/* guards every (h) count of struct hstate */
+static DEFINE_SPINLOCK_ORDER(hugetlb_lock, LOCK_ORDER_HUGETLB);	/* guards every (h) count of struct hstate */
 static bool hugetlb_enabled;		/* hugetlb_init ran: the pool exists */
 
 /*
@@ -1063,7 +1063,7 @@ int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,
 		if (!dst_pte)
 			return -ENOMEM;
 		dst_ptl = huge_pte_lock(dst);
-		spin_lock(&src->page_table_lock);
+		spin_lock_nested(&src->page_table_lock, SINGLE_DEPTH_NESTING);	/* the child's is held */
 		if (cow)
 			huge_ptep_set_wrprotect(src, addr, src_pte);
 		entry = huge_ptep_get(src_pte);

@@ -18,13 +18,18 @@
  * then the parent's (the child is not visible to any fault yet). Page-table
  * pages are freed at munmap (free_pgd_range: PTE tables) and at exit (free_pgtables).
  *
- * Single-CPU shortcuts, which SMP must remove: handle_pte_fault reads the
- * PTE without the lock, and the zero-page map (do_anonymous_page), the
- * reuse in do_wp_page and the spurious-fault path write it without the
- * lock; only the paths that allocate recheck the PTE under it. Linux takes
- * the lock in handle_pte_fault (pte_offset_map_lock) and holds it down
- * each branch. Page tables are allocated without it too (Linux installs
- * them under it: pmd_install).
+ * A present PTE is handled as Linux does: handle_pte_fault takes the lock,
+ * rechecks the PTE with pte_same, and do_wp_page runs under it (the reuse
+ * in place, or wp_page_copy, which drops it to allocate and copy, then
+ * retakes it and rechecks); the spurious-fault path too. The zap, mprotect
+ * and fork paths assert the lock (lockdep_assert_held).
+ *
+ * Single-CPU shortcuts, which SMP must remove: a none PTE is read without
+ * the lock and the zero-page map (do_anonymous_page) writes it without the
+ * lock; only the paths that allocate recheck the PTE under it. Page tables
+ * are allocated without it too (Linux installs them under it: pmd_install).
+ * do_wp_page takes no reference on the old page before dropping the lock
+ * for wp_page_copy (Linux's get_page): safe while one CPU runs user code.
  *
  * Start reading at handle_mm_fault().
  */
@@ -271,11 +276,15 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf);
  * Write to a present, read-only PTE in a writable VMA: copy-on-write.
  * An anonymous page that only this mapping uses is reused in place;
  * anything else (the zero page, a page still shared after fork) is copied.
+ * Called with mm->page_table_lock held (vmf->orig_pte checked under it);
+ * returns with it released.
  */
 static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = vm_normal_page(vmf->orig_pte);
+
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
 
 	/* A file page (do_read_fault) is never reused: the write gets an anonymous copy. */
 	/* A subpage of a THP is referenced through its head: reused only if nothing else maps the THP. */
@@ -283,9 +292,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		page_move_anon_rmap(page, vma);
 		set_pte(vmf->pte, pte_mkdirty(pte_mkyoung(pte_mkwrite(vmf->orig_pte))));
 		flush_tlb_mm_page(vma->vm_mm, vmf->address);
+		spin_unlock(&vma->vm_mm->page_table_lock);
 		count_vm_event(PAGODA_COW_REUSE);
 		return VM_FAULT_OK;
 	}
+	spin_unlock(&vma->vm_mm->page_table_lock);	/* anon_vma_prepare and the allocator come first */
 	return wp_page_copy(vmf);
 }
 
@@ -477,11 +488,17 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (!pte_present(vmf->orig_pte))
 		/* Swap and migration entries come with the migration issue. */
 		return VM_FAULT_SIGBUS;
+	spin_lock(&mm->page_table_lock);
+	if (!pte_same(*vmf->pte, vmf->orig_pte)) {
+		spin_unlock(&mm->page_table_lock);
+		return VM_FAULT_OK;	/* changed under us: retry the access */
+	}
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(vmf->orig_pte))
 		return do_wp_page(vmf);
 	/* Spurious: another path already fixed the PTE. Mark it young. */
 	set_pte(vmf->pte, pte_mkyoung(vmf->orig_pte));
 	flush_tlb_mm_page(mm, vmf->address);
+	spin_unlock(&mm->page_table_lock);
 	return VM_FAULT_OK;
 }
 
@@ -577,6 +594,8 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	pte_t pte = *src_pte;
 	struct page *page = vm_normal_page(pte);
 
+	lockdep_assert_held(&dst_vma->vm_mm->page_table_lock);
+	lockdep_assert_held(&src_vma->vm_mm->page_table_lock);
 	if (page) {
 		get_page(page);
 		page_dup_rmap(page);
@@ -613,7 +632,7 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 	dst_pte = get_locked_pte(dst_vma->vm_mm, addr, &dst_ptl);
 	if (!dst_pte)
 		return -ENOMEM;
-	spin_lock(src_ptl);
+	spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING);	/* the child's is held */
 	for (; addr < end; addr += PAGE_SIZE, src_pte++, dst_pte++)
 		if (!pte_none(*src_pte))
 			copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
@@ -666,10 +685,12 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pte_t pte = ptep_get_and_clear(ptep);
+	pte_t pte;
 	struct page *page;
 	bool thp;
 
+	lockdep_assert_held(&mm->page_table_lock);
+	pte = ptep_get_and_clear(ptep);
 	flush_tlb_mm_page(mm, addr);
 	page = vm_normal_page(pte);
 	if (!page)

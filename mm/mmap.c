@@ -51,6 +51,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	INIT_LIST_HEAD(&mm->mmap);
 	spin_lock_init(&mm->page_table_lock);
+	spin_lock_set_order(&mm->page_table_lock, LOCK_ORDER_PTL);
 	atomic_set(&mm->mm_users, 1);
 	mm->mmap_base = MMAP_BASE;
 	mm->pgd = pgd_alloc(mm);

@@ -77,6 +77,7 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 			/* A private page shared with another process stays read-only: COW. */
 			if (can_change_pte_writable(vma, pte))
 				pte = pte_mkwrite(pte);
+			lockdep_assert_held(&mm->page_table_lock);
 			set_pte(ptep, pte);
 			flush_tlb_mm_page(mm, addr);
 		}

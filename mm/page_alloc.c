@@ -497,6 +497,7 @@ static void pgdat_init(int nid)
 	memset(pgdat, 0, sizeof(*pgdat));
 	pgdat->node_id = nid;
 	spin_lock_init(&pgdat->lock);
+	spin_lock_set_order(&pgdat->lock, LOCK_ORDER_PGDAT);
 	for (unsigned int order = 0; order < MAX_ORDER; order++)
 		INIT_LIST_HEAD(&pgdat->free_area[order].free_list);
 	pgdat->fallback[0] = nid;		/* until build_all_zonelists() */

@@ -58,6 +58,7 @@ static struct anon_vma *anon_vma_alloc(void)
 		return NULL;
 	atomic_set(&anon_vma->refcount, 1);
 	spin_lock_init(&anon_vma->lock);
+	spin_lock_set_order(&anon_vma->lock, LOCK_ORDER_ANON_VMA);
 	anon_vma->root = anon_vma;
 	anon_vma->parent = anon_vma;
 	anon_vma->id = ++next_anon_vma_id;
@@ -114,6 +115,7 @@ static void avc_set_range(struct anon_vma_chain *avc)
 static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chain *avc,
 				struct anon_vma *anon_vma)
 {
+	lockdep_assert_held(&anon_vma->root->lock);
 	avc->vma = vma;
 	avc->anon_vma = anon_vma;
 	list_add(&avc->same_vma, &vma->anon_vma_chain);
@@ -535,6 +537,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 	pte_t *ptep;
 
 	(void)arg;
+	lockdep_assert_held(&page_anon_vma(page)->root->lock);	/* rmap_walk's */
 	spin_lock(&mm->page_table_lock);
 	/* A THP mapped by a PMD: split it first, then unmap the one PTE (Linux: TTU_SPLIT_HUGE_PMD). */
 	if (page_vma_mapped_pmd(page, vma, address))
@@ -584,6 +587,7 @@ static bool page_referenced_one(struct page *page, struct vm_area_struct *vma,
 	pmd_t *pmd;
 	pte_t *ptep;
 
+	lockdep_assert_held(&page_anon_vma(page)->root->lock);	/* rmap_walk's */
 	spin_lock(&mm->page_table_lock);
 	pmd = page_vma_mapped_pmd(page, vma, address);
 	if (pmd) {

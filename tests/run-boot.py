@@ -23,7 +23,8 @@ rules). A line that starts with a printk timestamp is the kernel's: the
 report keeps those apart from the programs' output (`kernel:` lines).
 
 Exit status 0 only if all of these hold: no test failed, at least one test
-ran, the log has no "Kernel panic", QEMU powered off cleanly (no timeout),
+ran, the log has no "Kernel panic" and no report of the spinlock checker
+("BUG: spinlock ..." or "BUG: lock ..." from the kernel), QEMU powered off cleanly (no timeout),
 and /init printed its closing `# init: N passed, M failed` line (without it,
 /init crashed or never ran). Otherwise 1; 2 for bad usage.
 
@@ -64,6 +65,9 @@ INIT_START_RE = re.compile(r"pagoda-init: started at (\d+) ns")
 INIT_SUMMARY_RE = re.compile(r"^# init: (\d+) passed, (\d+) failed")
 INIT_RUN_RE = re.compile(r"^# init: run (\d+) (.+)$")
 PANIC_STR = "Kernel panic"
+# The spinlock checker's reports (kernel/spinlock.c): a kernel line only.
+# Other "WARNING:" and "BUG at" prints keep their old meaning.
+LOCK_BUG_RE = re.compile(r"^BUG: (spinlock|lock) ")
 
 
 class Report:
@@ -83,6 +87,7 @@ class Report:
         self.init_summary = None        # (passed, failed) as /init counted them
         self.init_tap_lines = 0         # TAP lines seen after /init started
         self.panic_line = None
+        self.lock_bugs = []             # "BUG: spinlock ..." / "BUG: lock ..." kernel lines
         self.tail = []                  # last lines of the log, for post-mortems
 
     def feed(self, raw, wall):
@@ -97,6 +102,8 @@ class Report:
         stamped = STAMP_RE.match(line) is not None
         kernel_line = line
         line = STAMP_RE.sub("", line)
+        if stamped and LOCK_BUG_RE.match(line):
+            self.lock_bugs.append(line)
         m = INIT_SUMMARY_RE.match(line)
         if m:
             self.init_summary = (int(m.group(1)), int(m.group(2)))
@@ -309,6 +316,10 @@ def main():
 
     if report.panic_line is not None:
         errors.append(f"kernel panic: {report.panic_line.strip()}")
+    for bug in report.lock_bugs[:5]:
+        errors.append(f"lock checker: {bug.strip()}")
+    if len(report.lock_bugs) > 5:
+        errors.append(f"lock checker: {len(report.lock_bugs) - 5} more reports")
     if qemu_rc == 124:
         errors.append(f"QEMU timed out after {args.timeout} s")
     elif qemu_rc == 2 and report.panic_line is None:

@@ -164,6 +164,18 @@ class RunBootParseTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertTrue(any(ln.startswith("ERROR: kernel panic") for ln in out))
 
+    def test_lock_checker_report(self):
+        # A kernel line from the spinlock checker fails the run; the same text from a
+        # program, and the kernel's other WARNING lines, do not.
+        rc, out = self.parse(self.GOOD + "[    2.000000] BUG: lock not held: &mm->page_table_lock at mm/memory.c:1 (f)\r\n")
+        self.assertEqual(rc, 1)
+        self.assertTrue(any(ln.startswith("ERROR: lock checker: BUG: lock not held") for ln in out), out)
+        rc, out = self.parse(self.GOOD + "[    2.000000] BUG: spinlock recursion on CPU#0, init/1\r\n")
+        self.assertEqual(rc, 1)
+        log = self.GOOD.replace("# details", "BUG: lock not held: printed by a program")
+        rc, out = self.parse(log + "[    2.000000] WARNING: CPU: 0 PID: 1 something\r\n")
+        self.assertEqual(rc, 0, out)
+
     def test_no_tests(self):
         rc, out = self.parse("pagoda-init: started at 1 ns\n# init: 0 passed, 0 failed\n")
         self.assertEqual(rc, 1)

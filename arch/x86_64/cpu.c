@@ -65,7 +65,7 @@ static void syscall_init(void)
 	wrmsr(MSR_SYSCALL_MASK, SYSCALL_RFLAGS_MASK);
 }
 
-static void percpu_init(int cpu)
+void percpu_init(int cpu)
 {
 	struct cpu_info *ci = &cpu_info[cpu];
 

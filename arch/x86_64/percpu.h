@@ -19,6 +19,9 @@ struct cpu_info {
 	u32 apic_id;
 	bool need_resched;
 	struct task_struct *dead_task;	/* an EXIT_DEAD task whose stack we just left */
+	/* The spinlock checker (kernel/spinlock.c): locks of each level this CPU holds. */
+	unsigned char lock_order_held[8];
+	void *lock_order_last[8];		/* the last one taken, for the report */
 };
 
 #define PERCPU_USER_RSP		8

@@ -72,6 +72,12 @@ static inline unsigned long local_irq_save(void)
 	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
 	return flags;
 }
+static inline unsigned long local_save_flags(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags) :: "memory");
+	return flags;
+}
 static inline void local_irq_restore(unsigned long flags)
 {
 	if (flags & X86_EFLAGS_IF)

@@ -170,10 +170,12 @@ static struct numa_firmware numa_firmware;
 
 void x86_64_start_kernel(unsigned long mbi_phys)
 {
+	percpu_init(0);		/* first: every spinlock (printk's too) asks which CPU holds it */
 	serial_init();
 	tsc_calibrate();
 	printk("Pagoda: booting (multiboot2 info at %lx)\n", mbi_phys);
 	gdt_idt_init();
+	percpu_init(0);		/* loading GS (gdt_idt_init) cleared its base */
 	parse_multiboot2(mbi_phys);
 	printk("Command line: %s\n", boot_command_line);
 	reserve_boot_memory();

@@ -19,6 +19,7 @@ extern const char *saved_command_line;
 bool cmdline_has(const char *word);
 const char *cmdline_get(const char *key, char *buf, size_t size);
 void cpu_features_init(void);
+void percpu_init(int cpu);		/* GS -> cpu_info[cpu]: smp_processor_id() works from here */
 void cpu_init_secondary(int cpu);	/* on an AP: descriptors, CR4, FPU, GS, syscall MSRs */
 void paging_init(void);
 void start_kernel(void);

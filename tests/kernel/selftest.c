@@ -14,6 +14,7 @@
 static const struct selftest_suite *const selftest_suites[] = {
 	&buddy_selftest_suite,
 	&kpageflags_selftest_suite,
+	&lockcheck_selftest_suite,
 };
 
 /* The case being run: why it failed or was skipped. */
@@ -69,8 +70,11 @@ static bool selftest_selected(const char *which, const struct selftest_suite *su
 	return !strncmp(which, suite->name, len) && which[len] == '/' && !strcmp(which + len + 1, c->name);
 }
 
-/* Each suite numbers its cases from 1 and ends with its own summary line. */
-static int selftest_run_suite(const struct selftest_suite *suite, const char *which)
+/*
+ * Each suite numbers its cases from 1 and ends with its own summary line.
+ * A suite of the other phase (after_smp != late) is only counted as selected.
+ */
+static int selftest_run_suite(const struct selftest_suite *suite, const char *which, bool late)
 {
 	int nr = 0, nr_failed = 0;
 
@@ -79,6 +83,10 @@ static int selftest_run_suite(const struct selftest_suite *suite, const char *wh
 
 		if (!selftest_selected(which, suite, c))
 			continue;
+		if (suite->after_smp != late) {
+			nr_selected++;
+			continue;
+		}
 		if (!nr && suite->banner)
 			suite->banner();
 		nr_selected++;
@@ -90,14 +98,24 @@ static int selftest_run_suite(const struct selftest_suite *suite, const char *wh
 	return nr_failed;
 }
 
-int selftest_run(const char *which)
+static int selftest_run_phase(const char *which, bool late)
 {
 	int nr_failed = 0;
 
 	nr_selected = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(selftest_suites); i++)
-		nr_failed += selftest_run_suite(selftest_suites[i], which);
-	if (!nr_selected)
+		nr_failed += selftest_run_suite(selftest_suites[i], which, late);
+	if (!nr_selected && !late)
 		printk("# selftest=%s: no such suite or case\n", which);
 	return nr_failed;
+}
+
+int selftest_run(const char *which)
+{
+	return selftest_run_phase(which, false);
+}
+
+int selftest_run_late(const char *which)
+{
+	return selftest_run_phase(which, true);
 }
