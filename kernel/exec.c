@@ -327,7 +327,7 @@ static void exec_mmap(struct mm_struct *mm)
 
 	local_irq_disable();
 	tsk->mm = mm;
-	load_cr3(__pa(mm->pgd));
+	switch_mm_irqs_off(mm);
 	local_irq_enable();
 	if (old) {
 		/* The peak RSS survives execve (Linux: setmax_mm_hiwater_rss). */

@@ -44,7 +44,7 @@ static void exit_mm(struct task_struct *tsk)
 	tsk->maxrss_kb = max(tsk->maxrss_kb, mm->hiwater_rss * (PAGE_SIZE / 1024));
 	/* Stop using the page tables before they are freed. */
 	local_irq_disable();
-	load_cr3(__pa(init_mm.pgd));
+	switch_mm_irqs_off(&init_mm);	/* and leave mm_cpumask(mm) */
 	tsk->mm = NULL;
 	local_irq_enable();
 	mmput(mm);

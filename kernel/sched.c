@@ -148,12 +148,13 @@ static struct task_struct *pick_next_task(void)
 	return next;
 }
 
+/* Interrupts off (schedule). The idle task and kernel threads run on init_mm. */
 static void switch_mm(struct task_struct *prev, struct task_struct *next)
 {
 	struct mm_struct *mm = next->mm ? next->mm : &init_mm;
 
 	if (!prev->mm || prev->mm != next->mm)
-		load_cr3(__pa(mm->pgd));
+		switch_mm_irqs_off(mm);
 }
 
 /* Now on the new task's stack: free a task that exited with nobody to reap it. */

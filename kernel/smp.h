@@ -52,4 +52,22 @@ void init_cpu_possible(unsigned long mask);	/* boot: possible = present = mask *
 void smp_init(void);				/* start_kernel: bring up the other CPUs */
 int __cpu_up(int cpu);				/* arch: boot one CPU; 0 once it is online */
 
+#define for_each_cpu_in(cpu, mask) \
+	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++) if (((mask) >> (cpu)) & 1)
+
+/*
+ * Running a function on other CPUs (Linux: kernel/smp.c). func runs in the
+ * target's interrupt handler (CALL_FUNCTION_VECTOR), interrupts off, and
+ * must not sleep or take a lock the caller holds. With wait, the call
+ * returns after func returned on every target. Callers may have
+ * interrupts off: while waiting, a CPU runs the calls queued for itself.
+ */
+typedef void (*smp_call_func_t)(void *info);
+
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, bool wait);
+void smp_call_function_many(unsigned long mask, smp_call_func_t func, void *info, bool wait);
+void generic_smp_call_function_interrupt(void);	/* the IPI's handler */
+void smp_send_reschedule(int cpu);			/* RESCHEDULE_VECTOR: need_resched there */
+void scheduler_ipi(void);				/* its handler */
+
 #endif

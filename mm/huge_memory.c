@@ -469,8 +469,7 @@ static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 	pmdp_get_and_clear(vmf->pmd);
-	if (current->mm == mm)
-		flush_tlb_local();
+	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE);
 	page_add_new_anon_rmap(new, vma, haddr);
 	set_pmd(vmf->pmd, maybe_pmd_mkwrite(pmd_mkdirty(mk_huge_pmd(new, vma->vm_page_prot)), vma));
 	if (old) {
@@ -644,8 +643,7 @@ void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned lo
 	old = pmdp_get_and_clear(pmd);
 	pgtable = pgtable_trans_huge_withdraw(mm);
 	ptes = page_address(pgtable);
-	if (current->mm == mm)
-		flush_tlb_local();
+	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE);
 	count_vm_event(THP_SPLIT_PMD);
 	if (is_huge_zero_pmd(old)) {
 		/* Linux: __split_huge_zero_page_pmd. The mm keeps its reference on the huge zero page. */
@@ -716,8 +714,7 @@ void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 	if (is_huge_zero_pmd(entry))
 		entry = pmd_wrprotect(entry);
 	set_pmd(pmd, entry);
-	if (current->mm == vma->vm_mm)
-		flush_tlb_local();
+	flush_tlb_mm_range(vma->vm_mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE);
 }
 
 /*
@@ -732,8 +729,7 @@ void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 
 	lockdep_assert_held(&mm->page_table_lock);
 	old = pmdp_get_and_clear(pmd);
-	if (current->mm == mm)
-		flush_tlb_local();
+	flush_tlb_mm_range(mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE);
 	pte_free(mm, pgtable_trans_huge_withdraw(mm));
 	if (is_huge_zero_pmd(old))
 		return;		/* the mm's reference goes at exit (mm_put_huge_zero_page) */

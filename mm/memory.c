@@ -13,6 +13,10 @@
  *           PTE none, shared anon -> do_shared_fault
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
  *
+ * TLB: every PTE change calls flush_tlb_mm_page (arch/x86_64/tlb.c's
+ * flush_tlb_mm_range) before the old frame can be freed: this CPU's entry,
+ * and a shootdown IPI, waited for, to every other CPU in mm_cpumask(mm).
+ *
  * Lock order: mm->page_table_lock, then the node lock inside the page
  * allocator. fork's copy_pte_range holds two: the child's page-table lock,
  * then the parent's (the child is not visible to any fault yet). Page-table
@@ -69,15 +73,13 @@ struct page *vm_normal_page(pte_t pte)
 }
 
 /*
- * A PTE of mm at addr changed: drop its stale TLB entry. Any lock or none.
- * One CPU runs user code, so there is no shootdown to send (Linux's
- * flush_tlb_page sends IPIs to the other CPUs using mm: SMP will need it).
+ * A PTE of mm at addr changed: drop its stale TLB entry on every CPU that
+ * may hold it, this one and the others of mm_cpumask (the shootdown of
+ * arch/x86_64/tlb.c). Any lock or none.
  */
 void flush_tlb_mm_page(struct mm_struct *mm, unsigned long addr)
 {
-	/* Only the running mm can have TLB entries: CR3 loads flush the others. */
-	if (current->mm == mm)
-		flush_tlb_page(addr);
+	flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
 }
 
 /* ---- page-table allocation ---- */
@@ -324,7 +326,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		return VM_FAULT_OK;	/* someone else resolved it: retry the access */
 	}
 	entry = pte_mkdirty(pte_mkyoung(pte_mkwrite(mk_pte(new, vma->vm_page_prot))));
-	ptep_clear_flush(vmf->pte, vmf->address);
+	ptep_clear_flush(vmf->pte, vmf->address);	/* this CPU's entry; the others' below */
+	flush_tlb_mm_page(mm, vmf->address);
 	page_add_new_anon_rmap(new, vma, vmf->address);
 	set_pte(vmf->pte, entry);
 	if (old) {

@@ -162,7 +162,20 @@ struct mm_struct {
 	 */
 	struct page *pmd_huge_pte;
 	bool huge_zero_page;		/* (m) holds a reference on the huge zero page (Linux: MMF_HUGE_ZERO_PAGE) */
+	/*
+	 * (A) mm_cpumask: the CPUs that may hold TLB entries of this mm. A CPU
+	 * sets its bit when it loads the mm's CR3 and clears it when it loads
+	 * another (switch_mm_irqs_off, arch/x86_64/tlb.c); flush_tlb_mm_range
+	 * sends its IPI to the others set here.
+	 */
+	unsigned long cpu_bitmap;
 };
+
+static inline unsigned long *mm_cpumask(struct mm_struct *mm) { return &mm->cpu_bitmap; }
+
+/* arch/x86_64/tlb.c */
+void switch_mm_irqs_off(struct mm_struct *next);	/* interrupts off: CR3 and mm_cpumask */
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 extern struct mm_struct init_mm;	/* the kernel's page tables */
 

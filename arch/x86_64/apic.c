@@ -13,6 +13,7 @@
 #include <arch/x86_64/pgtable.h>
 #include <arch/x86_64/traps.h>
 #include <arch/x86_64/time.h>
+#include <arch/x86_64/percpu.h>
 #include <kernel/kernel.h>
 
 #define APIC_ID		0x020
@@ -117,6 +118,21 @@ void apic_icr_write(u32 low, u32 apicid)
 {
 	lapic_write(APIC_ICR2, apicid << 24);
 	lapic_write(APIC_ICR, low);	/* writing the low word sends it */
+}
+
+/*
+ * A fixed IPI with vector to one CPU, by its APIC id (Linux:
+ * __default_send_IPI_dest_field). Interrupts off on this CPU so that
+ * nothing here writes the ICR between the two halves.
+ */
+void apic_send_IPI(int cpu, int vector)
+{
+	unsigned long flags = local_irq_save();
+
+	if (!apic_wait_icr_idle(1000))
+		printk("APIC: ICR busy before the IPI 0x%x to CPU%d\n", vector, cpu);
+	apic_icr_write(vector, cpu_info[cpu].apic_id);	/* fixed delivery, physical destination */
+	local_irq_restore(flags);
 }
 
 /* The error status, refreshed by a write first, as the SDM asks. */

@@ -15,4 +15,5 @@ void apic_ap_setup(void);			/* on an AP: enabled, timer masked */
 bool apic_wait_icr_idle(unsigned long timeout_us);
 void apic_icr_write(u32 low, u32 apicid);
 u32 apic_read_esr(void);
+void apic_send_IPI(int cpu, int vector);	/* a fixed IPI, vector, to one online CPU */
 #endif

@@ -86,7 +86,7 @@ void paging_init(void)
 	map_direct(pgd, end);
 	map_kernel_image(pgd);
 	init_mm.pgd = pgd;
-	load_cr3(__pa(pgd));
+	switch_mm_irqs_off(&init_mm);
 	printk("paging: direct map of %lu MB at %lx, kernel text %lx-%lx\n",
 	       (unsigned long)(end >> 20), PAGE_OFFSET, (unsigned long)_text, (unsigned long)_etext);
 }

@@ -19,6 +19,11 @@ struct cpu_info {
 	u32 apic_id;
 	bool need_resched;
 	struct task_struct *dead_task;	/* an EXIT_DEAD task whose stack we just left */
+	struct mm_struct *loaded_mm;	/* whose page tables CR3 holds (Linux: cpu_tlbstate.loaded_mm) */
+	/* Interrupts have this CPU's interrupts off: only it writes these. */
+	unsigned long irq_resched_count;	/* reschedule IPIs taken (Linux: irq_resched_count) */
+	unsigned long irq_call_count;		/* function-call IPIs taken (Linux: irq_call_count) */
+	unsigned long irq_tlb_count;		/* remote TLB flushes run here (Linux: irq_tlb_count) */
 	/* The spinlock checker (kernel/spinlock.c): locks of each level this CPU holds. */
 	unsigned char lock_order_held[8];
 	void *lock_order_last[8];		/* the last one taken, for the report */

@@ -283,7 +283,7 @@ int __cpu_up(int cpu)
 	return err;
 }
 
-/* The AP's idle loop: interrupts on, halted until one comes (none is sent yet). */
+/* The AP's idle loop: interrupts on, halted until one comes (an IPI: kernel/smp.c). */
 static __noreturn void cpu_idle_secondary(void)
 {
 	for (;;) {
@@ -308,7 +308,7 @@ __noreturn void start_secondary(void)
 		for (;;)
 			halt();		/* a late AP, woken for an earlier number */
 	cpu_init_secondary(cpu);
-	load_cr3(__pa(init_mm.pgd));
+	switch_mm_irqs_off(&init_mm);
 	cpu_info[cpu].curr = idle_tasks[cpu];
 	cpu_info[cpu].kernel_stack = idle_tasks[cpu]->stack + THREAD_SIZE;
 	cpu_info[cpu].node = cpu_to_node(cpu);

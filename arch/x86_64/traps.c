@@ -15,6 +15,7 @@
 #include <kernel/signal.h>
 #include <kernel/kallsyms.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "int3", "overflow", "bounds",
@@ -156,6 +157,16 @@ void do_trap(struct pt_regs *regs)
 	if (vec == LOCAL_TIMER_VECTOR) {
 		lapic_eoi();
 		timer_interrupt();
+		return;
+	}
+	if (vec == CALL_FUNCTION_VECTOR) {
+		lapic_eoi();
+		generic_smp_call_function_interrupt();
+		return;
+	}
+	if (vec == RESCHEDULE_VECTOR) {
+		lapic_eoi();
+		scheduler_ipi();
 		return;
 	}
 	if (vec == SPURIOUS_APIC_VECTOR)

@@ -4,6 +4,8 @@
 
 #define PAGE_FAULT_VECTOR	14
 #define LOCAL_TIMER_VECTOR	0xec	/* as Linux */
+#define CALL_FUNCTION_VECTOR	0xfc	/* as Linux: smp_call_function_*, TLB shootdown */
+#define RESCHEDULE_VECTOR	0xfd	/* as Linux */
 #define SPURIOUS_APIC_VECTOR	0xff
 
 void do_trap(struct pt_regs *regs);

@@ -349,6 +349,7 @@ static void count_tap_lines(size_t start, int *ok, int *not_ok)
  * fs/proc/page.c: the host build has no /proc, so an empty suite links it.
  */
 const struct selftest_suite kpageflags_selftest_suite = { .name = "kpageflags" };
+const struct selftest_suite smp_selftest_suite = { .name = "smp", .after_smp = true };
 const struct selftest_suite lockcheck_selftest_suite = { .name = "lockcheck", .after_smp = true };
 
 /*

@@ -15,6 +15,7 @@ static const struct selftest_suite *const selftest_suites[] = {
 	&buddy_selftest_suite,
 	&kpageflags_selftest_suite,
 	&lockcheck_selftest_suite,
+	&smp_selftest_suite,
 };
 
 /* The case being run: why it failed or was skipped. */
