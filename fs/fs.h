@@ -233,6 +233,7 @@ struct super_operations {
 	void (*show_options)(struct seq_file *m, struct super_block *sb);	/* ",opt=val" for /proc/mounts */
 	bool (*busy)(struct super_block *sb);		/* umount without MNT_DETACH: EBUSY if true */
 	void (*umount_begin)(struct super_block *sb);	/* leaving the tree: drop the names */
+	void (*destroy_inode)(struct inode *inode);	/* the inode is being freed (nr_inodes= counts it back) */
 };
 
 /*
