@@ -26,6 +26,9 @@ LIST_HEAD(task_list);
 static LIST_HEAD(run_queue);
 static DEFINE_SPINLOCK(rq_lock);
 static struct task_struct idle_task;
+/* The idle task never takes a signal, but signal_pending() may look at it. */
+static struct signal_struct idle_signal;
+static struct sighand_struct idle_sighand;
 static pid_t last_pid;
 static int slice_left = TIMESLICE_TICKS;
 
@@ -36,7 +39,11 @@ struct task_struct *init_task_ptr;
 void sched_init(void)
 {
 	idle_task.state = TASK_RUNNING;
-	idle_task.pid = 0;
+	idle_task.pid = idle_task.tgid = 0;
+	idle_task.group_leader = &idle_task;
+	idle_task.signal = &idle_signal;
+	idle_task.sighand = &idle_sighand;
+	INIT_LIST_HEAD(&idle_signal.thread_head);
 	strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
 	INIT_LIST_HEAD(&idle_task.children);
 	INIT_LIST_HEAD(&idle_task.run_list);
@@ -91,8 +98,13 @@ struct task_struct *alloc_task(void)
 	return t;
 }
 
+/* The task_struct and stack, and its references to the shared sighand and signal_struct. */
 void free_task(struct task_struct *t)
 {
+	if (t->sighand)
+		__cleanup_sighand(t->sighand);
+	if (t->signal)
+		put_signal_struct(t->signal);
 	list_del(&t->tasks);
 	free_pages(t->stack, THREAD_SIZE_ORDER);
 	kfree(t);
@@ -223,7 +235,7 @@ static void run_timers(void)
 			kernel_siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_KERNEL };
 
 			t->alarm_ns = 0;
-			send_signal(t, SIGALRM, &info);
+			send_signal(t, SIGALRM, &info, PIDTYPE_TGID);
 		}
 	}
 }

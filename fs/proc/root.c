@@ -4,7 +4,8 @@
  *
  * A new file is one line below. In a pattern, "<pid>" matches a live pid
  * or "self" (Linux's /proc/self is a symlink; here it is the same
- * directory) and "node<nid>" matches node0 .. node<nr_node_ids - 1>.
+ * directory), "<tid>" a thread of that <pid>'s group (/proc/PID/task/TID),
+ * and "node<nid>" matches node0 .. node<nr_node_ids - 1>.
  * Directories are implied: every proper prefix of a pattern is one, and
  * getdents64 lists the names the patterns below it produce.
  */
@@ -27,6 +28,10 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
+	/* One directory per thread (Linux: proc_task_operations); <tid> is a thread of <pid>. */
+	SHOW("/proc/<pid>/task/<tid>/status", 0444, proc_pid_status),
+	{ "/proc/<pid>/task/<tid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write },
+	SHOW("/proc/<pid>/task/<tid>/maps", 0444, proc_pid_maps),
 
 	SHOW("/sys/devices/system/node/possible", 0444, node_online_show),
 	SHOW("/sys/devices/system/node/online", 0444, node_online_show),
