@@ -42,6 +42,9 @@
 #define FUTEX_CLOCK_REALTIME	256
 
 #define THREAD_STACK_SIZE	(64 * 1024)
+#ifndef ETIMEDOUT
+#define ETIMEDOUT		110
+#endif
 
 static inline long sys_futex(volatile int *uaddr, int op, int val, const struct timespec *ts,
 			     volatile int *uaddr2, int val3)
