@@ -60,6 +60,25 @@ struct task_struct *find_task_by_pid(pid_t pid)
 	return NULL;
 }
 
+/*
+ * Is t the first task on task_list that uses its mm? Walks over every mm
+ * once although threads share them (for counters and checks; O(tasks)).
+ */
+bool task_mm_first(const struct task_struct *t)
+{
+	const struct task_struct *p;
+
+	if (!t->mm)
+		return false;
+	if (atomic_read(&t->mm->mm_users) == 1)
+		return true;	/* the common case: nobody else uses it */
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p->mm == t->mm)
+			return p == t;
+	}
+	return false;
+}
+
 #define PID_MAX 32768		/* Linux's default pid_max */
 
 /* Increasing pids, wrapping at pid_max, as Linux; -EAGAIN when all are taken. */

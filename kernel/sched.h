@@ -158,6 +158,9 @@ long do_no_restart_syscall(struct restart_block *restart);
 extern struct list_head task_list;	/* every task but the idle task */
 extern struct task_struct *init_task_ptr;	/* pid 1 */
 
+/* Is t the first task on task_list that uses its mm? (Walks every mm once although threads share them.) */
+bool task_mm_first(const struct task_struct *t);
+
 void sched_init(void);
 void schedule(void);
 void wake_up_process(struct task_struct *t);

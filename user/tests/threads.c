@@ -80,6 +80,12 @@ static void check_basic(void)
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/status", sys_getpid());
 	tap_is_long(status_field(path, "Pid:\t"), sys_getpid(), "/proc/self/task/PID/status: the main thread");
 	tap_is_err(sys_wait4(-1, NULL, __WALL | WNOHANG, NULL), ECHILD, "a thread is not a child: wait4 gives ECHILD");
+	if (is_pagoda()) {
+		char check[256] = "";
+
+		read_file("/sys/kernel/debug/pagoda/check", check, sizeof(check));
+		tap_ok(!strncmp(check, "ok", 2), "Pagoda's mm check counts the shared mm once: %.40s", check);
+	}
 
 	go = 1;
 	sys_futex(&go, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
