@@ -22,9 +22,10 @@
  *   fs/namei.c fs/readdir.c fs/libfs.c    lookup, getdents64, helpers
  *   drivers/tty/n_tty.c drivers/char/mem.c  /dev/console, /dev/null, /dev/zero
  *
- * Locking: a task's fd table is changed only by the task itself (there are
- * no threads and no CLONE_FILES), by fork (the parent copies its own table
- * into a child that is not running yet) and by exit. f_count is atomic.
+ * Locking: a task's fd table (struct files_struct) is changed by the tasks
+ * that share it (CLONE_FILES threads), by fork (the parent copies its own
+ * table into a child that is not running yet) and by exit; all on one CPU
+ * without kernel preemption (Linux: files->file_lock). f_count is atomic.
  * f_pos of a file shared after fork is not locked (Linux: f_pos_lock); that
  * is safe while user code runs on one CPU.
  *
