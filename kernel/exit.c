@@ -129,7 +129,10 @@ static bool parent_autoreaps(const struct task_struct *tsk)
 	       (ka->handler == SIG_IGN || (ka->sa_flags & SA_NOCLDWAIT));
 }
 
-/* What wait4 reports of a group leader: the group's code after exit_group or a fatal signal. */
+/*
+ * What wait4 reports of a group leader: the group's code (exit_group's, a
+ * fatal signal's, or the last thread's exit code; see do_exit).
+ */
 static int task_exit_status(const struct task_struct *p)
 {
 	return (p->signal->flags & SIGNAL_GROUP_EXIT) ? p->signal->group_exit_code : p->exit_code;
@@ -285,8 +288,6 @@ static bool wait_matches_pid(const struct task_struct *child, pid_t pid)
 static bool wait_matches(const struct task_struct *child, pid_t pid, int options)
 {
 	if (!wait_matches_pid(child, pid))
-		return false;
-	if (child->state == EXIT_DEAD)
 		return false;
 	if (options & __WALL)
 		return true;

@@ -14,6 +14,8 @@
  *   that exits first leaves the process running until the last thread,
  *   and wait4 then reports the last thread's code; a fatal signal to one
  *   thread kills them all; execve from a thread keeps the process id;
+ * - CLONE_FILES shares the fd table and CLONE_SIGHAND the handlers;
+ *   without them each has its own;
  * - clone and clone3's flag checks (EINVAL, E2BIG).
  */
 #include "threadtest.h"
@@ -262,6 +264,63 @@ static void check_group_exit(void)
 	tap_is_long(st, 3 << 8, "with the last thread's exit code (3), not the leader's (9)");
 }
 
+/* ---- what the flags share: the fd table, the handlers ---- */
+
+static volatile int new_fd = -1;
+
+static void on_urg(int sig, struct k_siginfo *info, void *uc)
+{
+	(void)sig; (void)info; (void)uc;
+}
+
+/* Opens a descriptor (dup of 0) and installs a SIGURG handler. */
+static int share_thread(void *arg)
+{
+	(void)arg;
+	new_fd = (int)syscall1(__NR_dup, 0);
+	sigaction_install(SIGURG, on_urg);
+	return 0;
+}
+
+static void *sigurg_handler(void)
+{
+	struct k_sigaction old;
+
+	sys_rt_sigaction(SIGURG, NULL, &old);
+	return (void *)old.handler;
+}
+
+static void check_sharing(void)
+{
+	static int ctid;
+	struct k_sigaction dfl = { 0 };
+	int st = -1;
+	long pid;
+
+	tap_ok(thread_start(share_thread, NULL, &ctid) > 0, "a thread (CLONE_FILES|CLONE_SIGHAND) dups fd 0 and sets a SIGURG handler");
+	thread_join(&ctid);
+	tap_ok(new_fd > 2 && syscall3(__NR_fcntl, new_fd, 1 /* F_GETFD */, 0) == 0, "its fd %d is open here (one files_struct)", new_fd);
+	tap_ok(sigurg_handler() == (void *)on_urg, "its handler is ours (one sighand_struct)");
+	sys_close(new_fd);
+	sys_rt_sigaction(SIGURG, &dfl, NULL);
+
+	new_fd = -1;
+	ctid = 1;
+	tap_ok(raw_clone(CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_CHILD_CLEARTID, thread_stack(), NULL, &ctid, 0,
+			 share_thread, NULL) > 0, "a thread without CLONE_FILES does the same");
+	thread_join(&ctid);
+	tap_ok(new_fd > 2, "it got fd %d", new_fd);
+	tap_is_err(syscall3(__NR_fcntl, new_fd, 1, 0), EBADF, "which is not open here (its own copy of the table)");
+	tap_ok(sigurg_handler() == (void *)on_urg, "the handler is shared");
+	sys_rt_sigaction(SIGURG, &dfl, NULL);
+
+	pid = raw_clone(CLONE_VM | SIGCHLD, thread_stack(), NULL, NULL, 0, share_thread, NULL);
+	tap_ok(pid > 0, "clone(CLONE_VM | SIGCHLD): a process sharing the mm only");
+	tap_is_long(sys_wait4((int)pid, &st, 0, NULL), pid, "reap it");
+	tap_is_long(st, 0, "it exited 0");
+	tap_ok(sigurg_handler() == NULL, "its handler stayed its own (SIG_DFL here)");
+}
+
 /* ---- flag checks ---- */
 
 struct clone_args {
@@ -355,6 +414,7 @@ int main(int argc, char **argv)
 	check_basic();
 	check_signals();
 	check_group_exit();
+	check_sharing();
 	check_flags();
 	return tap_done();
 }

@@ -9,6 +9,8 @@
 
 #include "mmtest.h"
 
+#define __NR_dup		32
+#define __NR_fcntl		72
 #define __NR_futex		202
 #define __NR_tkill		200
 #define __NR_tgkill		234
@@ -42,6 +44,9 @@
 #define FUTEX_CLOCK_REALTIME	256
 
 #define THREAD_STACK_SIZE	(64 * 1024)
+#ifndef SIGURG
+#define SIGURG			23
+#endif
 #ifndef ETIMEDOUT
 #define ETIMEDOUT		110
 #endif
