@@ -51,7 +51,13 @@ KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.asm,$(BUILD)/%.o,$(KERNEL_ASM))
 
 CMDLINE	?=
-TEST_CMDLINE ?= selftest=all
+# The hugetlb tests need a pool of 2 MB pages: 8, which Linux spreads over
+# the two nodes round robin (4 each). tools/linux-oracle.sh boots Linux with
+# the same number (its LINUX_HUGEPAGES, default 8): change both together.
+# A test that needs another size writes /proc/sys/vm/nr_hugepages and puts
+# it back; /init checks that every test leaves the pool as it found it.
+TEST_HUGEPAGES ?= 8
+TEST_CMDLINE ?= selftest=all hugepages=$(TEST_HUGEPAGES)
 
 .PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
 all: $(BUILD)/pagoda.iso

@@ -33,6 +33,26 @@ SYM_FUNC_START start64
 	jmp .hang
 SYM_FUNC_END start64
 
+; A secondary CPU, from the trampoline (trampoline_64.asm): long mode on
+; trampoline_pgd, which maps the kernel as init_mm does, with the
+; trampoline's GDT and data selectors (start_secondary loads the kernel's
+; before it leaves trampoline_pgd, which maps that GDT). Take the stack
+; smpboot.c prepared (initial_stack) and call start_secondary(), which
+; never returns (Linux: secondary_startup_64 in head_64.S).
+extern start_secondary, initial_stack
+SYM_FUNC_START secondary_startup_64
+	mov rax, initial_stack
+	mov rsp, [rax]
+	xor ebp, ebp
+	push 0				; a zero return address ends backtraces
+	mov rax, start_secondary
+	call rax
+.hang:
+	cli
+	hlt
+	jmp .hang
+SYM_FUNC_END secondary_startup_64
+
 ; The boot CPU's kernel stack: the idle task keeps it after boot.
 section .bss
 align 16

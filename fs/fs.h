@@ -11,15 +11,21 @@
  *                           +-- f_op = &initramfs_file_fops  a file of the cpio archive (read-only)
  *                           +-- f_op = &initramfs_dir_fops   a directory of the archive
  *                           +-- f_op = procfs fops           a generated /proc or /sys file (fs/proc/)
+ *                           +-- f_op = hugetlbfs fops        a hugetlbfs file or directory (f_inode)
  *
- * Pagoda has one tree and no mounts: the initramfs (fs/initramfs.c, its
- * files in fs/ramfs.c), read-only, with the synthetic /proc and /sys trees
- * of fs/proc/ on top. A path is resolved by path_lookupat() in fs/namei.c,
- * one component at a time; relative paths start at "/" (no chdir yet).
+ * Pagoda has one tree: the initramfs (fs/initramfs.c, its files in
+ * fs/ramfs.c), read-only, with the synthetic /proc and /sys trees of
+ * fs/proc/ on top, and a small mount table (fs/namespace.c) that puts
+ * hugetlbfs super blocks (fs/hugetlbfs/super.c) on archive directories,
+ * /dev/hugepages from boot. A path is resolved by path_lookupat() in
+ * fs/namei.c, one component at a time; relative paths start at "/" (no
+ * chdir yet).
  *
  *   fs/open.c fs/read_write.c fs/stat.c   the system calls, one file each as Linux
  *   fs/file.c fs/file_table.c             the fd table, struct file
  *   fs/namei.c fs/readdir.c fs/libfs.c    lookup, getdents64, helpers
+ *   fs/namespace.c fs/statfs.c            the mount table, mount, umount2, statfs
+ *   fs/hugetlbfs/ fs/memfd.c              hugetlbfs mounts and files, memfd_create
  *   drivers/tty/n_tty.c drivers/char/mem.c  /dev/console, /dev/null, /dev/zero
  *
  * Locking: a task's fd table (struct files_struct) is changed by the tasks
@@ -110,6 +116,7 @@ typedef s64 loff_t;
 #define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m)	(((m) & S_IFMT) == S_IFBLK)
 #define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
+#define S_ISFIFO(m)	(((m) & S_IFMT) == S_IFIFO)
 #define S_IRWXUGO	00777
 #define S_IWUGO		00222
 #define S_IXUGO		00111
@@ -220,15 +227,47 @@ struct iattr {
 	loff_t ia_size;
 };
 
-/* A mounted file system (Linux: struct super_block; what Pagoda's inodes need of it). */
+struct seq_file;
+/* What the core asks of a file system about a super block (Linux: struct super_operations). */
+struct super_operations {
+	void (*put_super)(struct super_block *sb);	/* the last reference is gone: free it all */
+	void (*show_options)(struct seq_file *m, struct super_block *sb);	/* ",opt=val" for /proc/mounts */
+	bool (*busy)(struct super_block *sb);		/* umount without MNT_DETACH: EBUSY if true */
+	void (*umount_begin)(struct super_block *sb);	/* leaving the tree: drop the names */
+};
+
+/*
+ * A mounted file system (Linux: struct super_block; what Pagoda's inodes
+ * need of it). s_count: the mount, each inode, each open directory
+ * (fs/namespace.c put_super() frees the super block with the last one;
+ * the internal hugetlbfs super block starts at 1 and is never freed).
+ */
 struct super_block {
 	u32 s_dev;			/* st_dev of its files */
 	unsigned long s_next_ino;	/* the last inode number given out */
 	void *s_fs_info;		/* the file system's own (hugetlbfs: its directory) */
+	int s_count;			/* references (see above) */
+	struct inode *s_root;		/* the root directory; NULL for an internal super block */
+	const struct super_operations *s_op;
 };
+void put_super(struct super_block *sb);		/* fs/namespace.c: drop one s_count */
+void mnt_init(void);				/* fs/namespace.c, at boot: hugetlbfs on /dev/hugepages */
 
+/*
+ * setattr: ftruncate, truncate, O_TRUNC; 0 or -errno.
+ * Directories (Linux passes dentries; Pagoda's names are strings, one
+ * component, no '/'):
+ *   lookup   the inode dir names name, no reference taken; NULL: none
+ *   create   a new regular file name of mode in dir: 0 and *res (no
+ *            reference for the caller: the directory holds the one it has),
+ *            or -errno (EEXIST, ENOSPC, ENOMEM)
+ *   unlink   remove name: 0 or -ENOENT; the inode lives while files hold it
+ */
 struct inode_operations {
-	int (*setattr)(struct inode *inode, const struct iattr *attr);	/* ftruncate: 0 or -errno */
+	int (*setattr)(struct inode *inode, const struct iattr *attr);
+	struct inode *(*lookup)(struct inode *dir, const char *name);
+	int (*create)(struct inode *dir, const char *name, unsigned int mode, struct inode **res);
+	int (*unlink)(struct inode *dir, const char *name);
 };
 
 struct inode {
@@ -267,6 +306,19 @@ struct file_operations {
 	long (*fallocate)(struct file *f, int mode, loff_t offset, loff_t len);
 };
 
+/* fallocate(2) modes (include/uapi/linux/falloc.h) */
+#define FALLOC_FL_KEEP_SIZE	0x01
+#define FALLOC_FL_PUNCH_HOLE	0x02
+#define FALLOC_FL_NO_HIDE_STALE	0x04
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE	0x10
+#define FALLOC_FL_INSERT_RANGE	0x20
+#define FALLOC_FL_UNSHARE_RANGE	0x40
+#define FALLOC_FL_SUPPORTED_MASK 0x7f
+
+/* unlinkat(2) */
+#define AT_REMOVEDIR		0x200
+
 /* f_mode: what this open file may do, from the O_ACCMODE bits. */
 #define FMODE_READ	0x1
 #define FMODE_WRITE	0x2
@@ -286,6 +338,17 @@ struct file {
 	struct inode *f_inode;		/* files with an inode (hugetlbfs): holds one i_count */
 	struct address_space *f_mapping;	/* f_inode->i_mapping */
 };
+
+/* What statfs reports about a file system (Linux: struct kstatfs). */
+struct kstatfs {
+	long f_type;			/* the magic number: HUGETLBFS_MAGIC... */
+	long f_bsize;
+	u64 f_blocks, f_bfree, f_bavail;
+	u64 f_files, f_ffree;		/* inodes; -1: no limit */
+	long f_namelen;
+	long f_flags;			/* ST_* */
+};
+struct statfs;
 
 /* fs/stat.c: an inode's attributes as stat shows them */
 void generic_fillattr(const struct inode *inode, struct kstat *k);
@@ -358,6 +421,7 @@ struct procfs_node {
 	const struct proc_entry *pe;	/* the file; NULL for a directory */
 	int pid;			/* the <pid> component, or -1 */
 	int nid;			/* the node<nid> component, or -1 */
+	int cpu;			/* the cpu<cpu> component, or -1 */
 	bool sysfs;			/* under /sys (else /proc): Linux's rules differ */
 	struct kstat stat;
 };
@@ -402,5 +466,17 @@ long sys_dup3(unsigned int oldfd, unsigned int newfd, int flags);			/* 292 */
 long sys_pipe(int *fds);								/* 22, fs/pipe.c */
 long sys_pipe2(int *fds, int flags);							/* 293, fs/pipe.c */
 long sys_faccessat2(int dfd, const char *path, int mode, int flags);			/* 439 */
+long sys_truncate(const char *path, long length);					/* 76 */
+long sys_ftruncate(unsigned int fd, long length);					/* 77 */
+long sys_unlink(const char *path);							/* 87 */
+long sys_rmdir(const char *path);							/* 84 */
+long sys_unlinkat(int dfd, const char *path, int flag);					/* 263 */
+long sys_fallocate(unsigned int fd, int mode, loff_t offset, loff_t len);		/* 285 */
+long sys_mount(const char *dev_name, const char *dir_name, const char *type,
+	       unsigned long flags, const void *data);					/* 165, fs/namespace.c */
+long sys_umount2(const char *name, int flags);						/* 166, fs/namespace.c */
+long sys_statfs(const char *path, struct statfs *buf);					/* 137, fs/statfs.c */
+long sys_fstatfs(unsigned int fd, struct statfs *buf);					/* 138, fs/statfs.c */
+long sys_memfd_create(const char *uname, unsigned int flags);				/* 319, fs/memfd.c */
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * fs/namei.c: path lookup, and mknod and mkdir.
+ * fs/namei.c: path lookup, and mknod, mkdir, unlink and rmdir.
  *
  *   getname          copy the path in (EFAULT, ENAMETOOLONG, ENOENT for "")
- *   path_lookupat    initramfs_walk() with /proc and /sys as an overlay
+ *   path_lookupat    initramfs_walk() with the mounts, /proc and /sys as an
+ *                    overlay (path_overlay)
  *   lookup_at        the same for a *at() call with AT_* flags
  */
 #include <fs/fs.h>
@@ -44,11 +45,22 @@ char *getname(const char *upath, long *err)
 	return getname_flags(upath, 0, err);
 }
 
-/* initramfs_walk's overlay: /proc and /sys belong to procfs. */
-static int procfs_overlay(const char *path)
+/*
+ * initramfs_walk's overlay: a path on a mount belongs to its file system
+ * (fs/namespace.c), /proc and /sys to procfs; the rest to the archive.
+ */
+static int path_overlay(const char *path)
 {
 	struct procfs_node n;
+	struct vfsmount *mnt;
+	const char *rest;
 
+	mnt = lookup_mnt(path, &rest);
+	if (mnt) {
+		struct inode *inode = mnt_lookup(mnt, rest);
+
+		return inode ? (int)(inode->i_mode & S_IFMT) : -ENOENT;
+	}
 	if (!procfs_owns(path))
 		return 0;
 	return procfs_lookup(path, &n) ? -ENOENT : (int)(n.stat.mode & S_IFMT);
@@ -59,7 +71,7 @@ int nameidata_init(struct nameidata *nd)
 	memset(nd, 0, sizeof(*nd));
 	nd->w.path = kmalloc(PATH_MAX, GFP_KERNEL);
 	nd->w.rest = kmalloc(PATH_MAX, GFP_KERNEL);
-	nd->w.overlay = procfs_overlay;
+	nd->w.overlay = path_overlay;
 	return nd->w.path && nd->w.rest ? 0 : -ENOMEM;
 }
 
@@ -75,9 +87,11 @@ void nameidata_free(struct nameidata *nd)
  */
 int path_lookupat(int dfd, const char *name, unsigned int walk_flags, struct nameidata *nd)
 {
-	const char *base = NULL;
+	const char *base = NULL, *rest;
 	int err;
 
+	nd->mnt = NULL;
+	nd->inode = NULL;
 	if (name[0] != '/' && dfd != AT_FDCWD) {
 		struct file *df = fcheck(dfd);
 
@@ -92,6 +106,14 @@ int path_lookupat(int dfd, const char *name, unsigned int walk_flags, struct nam
 		return err;
 	if (nd->w.entry) {
 		initramfs_kstat(nd->w.entry, &nd->stat);
+		return 0;
+	}
+	nd->mnt = lookup_mnt(nd->w.path, &rest);
+	if (nd->mnt) {
+		nd->inode = mnt_lookup(nd->mnt, rest);
+		if (!nd->inode)
+			return -ENOENT;
+		generic_fillattr(nd->inode, &nd->stat);
 		return 0;
 	}
 	err = procfs_lookup(nd->w.path, &nd->proc);
@@ -122,6 +144,9 @@ long lookup_at(int dfd, const char *upath, int at_flags, struct nameidata *nd)
 			if (f) {
 				nd->stat = f->f_stat;
 				nd->w.entry = f->f_entry;
+				nd->inode = f->f_inode;
+				if (f->f_inode)
+					generic_fillattr(f->f_inode, &nd->stat);
 			}
 			err = f ? 0 : -EBADF;
 		}
@@ -133,11 +158,44 @@ long lookup_at(int dfd, const char *upath, int at_flags, struct nameidata *nd)
 }
 
 /*
- * mknod and mkdir exist so that Linux-compatible programs (user/init) do
- * not crash: an existing name gives EEXIST, a new one EROFS (the archive
- * is read-only) or what /proc (ENOENT) and /sys (EPERM) say on Linux.
+ * The directory of a mount that would hold path's missing last component
+ * (hugetlbfs: only a mount's root is a directory), with *mnt its mount and
+ * *last the component inside path; NULL when the parent is not a mount's.
  */
-static long do_create(int dfd, const char *upath)
+struct inode *lookup_create_dir(const char *path, struct vfsmount **mnt, const char **last)
+{
+	const char *rest;
+
+	*mnt = lookup_mnt(path, &rest);
+	if (!*mnt || !*rest || strchr(rest, '/'))
+		return NULL;
+	*last = rest;
+	return (*mnt)->mnt_sb->s_root;
+}
+
+/* mknod of a regular file in a mount's directory (Linux: vfs_create); mkdir there: EPERM (no subdirectories). */
+static long mnt_create(struct nameidata *nd, int mode, bool is_mkdir)
+{
+	struct vfsmount *mnt;
+	const char *last;
+	struct inode *dir = lookup_create_dir(nd->w.path, &mnt, &last), *inode;
+
+	if (!dir)
+		return procfs_owns(nd->w.path) ? procfs_create_error(nd->w.path, CREATE_BY_MKNOD) : -EROFS;
+	if (mnt->mnt_flags & MNT_READONLY)
+		return -EROFS;
+	if (is_mkdir || !dir->i_op->create)
+		return -EPERM;
+	return dir->i_op->create(dir, last, (mode & 07777) & ~CURRENT_UMASK, &inode);
+}
+
+/*
+ * mknod and mkdir: an existing name gives EEXIST; a new one is made on a
+ * hugetlbfs mount (regular files only: other types and directories give
+ * EPERM), else EROFS (the archive is read-only) or what /proc (ENOENT)
+ * and /sys (EPERM) say on Linux.
+ */
+static long do_create(int dfd, const char *upath, int mode, bool is_mkdir)
 {
 	struct nameidata nd;
 	long err;
@@ -151,7 +209,7 @@ static long do_create(int dfd, const char *upath)
 	if (!err)
 		err = -EEXIST;
 	else if (err == -ENOENT && nd.w.last_missing)
-		err = procfs_owns(nd.w.path) ? procfs_create_error(nd.w.path, CREATE_BY_MKNOD) : -EROFS;
+		err = mnt_create(&nd, mode, is_mkdir || (mode & S_IFMT) != S_IFREG);
 	nameidata_free(&nd);
 	kfree(name);
 	return err;
@@ -160,14 +218,17 @@ static long do_create(int dfd, const char *upath)
 long sys_mknodat(int dfd, const char *path, int mode, unsigned int dev)
 {
 	switch (mode & S_IFMT) {		/* may_mknod() */
-	case 0: case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
 		break;
 	case S_IFDIR:
 		return -EPERM;
 	default:
 		return -EINVAL;
 	}
-	return do_create(dfd, path);
+	return do_create(dfd, path, mode, false);
 }
 
 long sys_mknod(const char *path, int mode, unsigned int dev)
@@ -177,10 +238,63 @@ long sys_mknod(const char *path, int mode, unsigned int dev)
 
 long sys_mkdirat(int dfd, const char *path, int mode)
 {
-	return do_create(dfd, path);
+	return do_create(dfd, path, mode, true);
 }
 
 long sys_mkdir(const char *path, int mode)
 {
-	return do_create(AT_FDCWD, path);
+	return do_create(AT_FDCWD, path, mode, true);
+}
+
+/*
+ * unlink and rmdir (Linux: do_unlinkat, do_rmdir): a name of a mount's
+ * directory goes (its inode lives while files hold it); a mount's root is
+ * busy (EBUSY); the archive is read-only (EROFS); /proc and /sys have no
+ * unlink method (EPERM, as Linux's vfs_unlink says).
+ */
+static long do_unlinkat(int dfd, const char *upath, bool rmdir)
+{
+	struct nameidata nd;
+	long err = lookup_at(dfd, upath, AT_SYMLINK_NOFOLLOW, &nd);
+	bool is_dir = S_ISDIR(nd.stat.mode);
+	struct vfsmount *mnt;
+	const char *last;
+	struct inode *dir;
+
+	if (err)
+		goto out;
+	if (rmdir != is_dir)
+		err = rmdir ? -ENOTDIR : -EISDIR;
+	else if (nd.mnt && nd.inode == nd.mnt->mnt_sb->s_root)
+		err = -EBUSY;
+	else if (nd.w.entry)
+		err = !strcmp(nd.w.path, "/") ? -EBUSY : -EROFS;
+	else if (!nd.mnt)
+		err = -EPERM;
+	else if (nd.mnt->mnt_flags & MNT_READONLY)
+		err = -EROFS;
+	else if (!(dir = lookup_create_dir(nd.w.path, &mnt, &last)) || !dir->i_op->unlink)
+		err = -EPERM;
+	else
+		err = dir->i_op->unlink(dir, last);
+out:
+	nameidata_free(&nd);
+	return err;
+}
+
+long sys_unlinkat(int dfd, const char *path, int flag)
+{
+	if (flag & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return do_unlinkat(dfd, path, flag & AT_REMOVEDIR);
+}
+
+long sys_unlink(const char *path)
+{
+	return do_unlinkat(AT_FDCWD, path, false);
+}
+
+long sys_rmdir(const char *path)
+{
+	return do_unlinkat(AT_FDCWD, path, true);
 }

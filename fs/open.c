@@ -18,6 +18,7 @@
  */
 #include <fs/fs.h>
 #include <fs/internal.h>
+#include <fs/hugetlbfs/hugetlbfs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -32,6 +33,35 @@ static const struct file_operations path_fops;
 static long create_error(const char *path)
 {
 	return procfs_owns(path) ? procfs_create_error(path, CREATE_BY_OPEN) : -EROFS;
+}
+
+/*
+ * Open an inode of a mount (hugetlbfs): its root directory, or a file,
+ * cut to 0 by O_TRUNC (Linux: handle_truncate). The file or an ERR_PTR.
+ */
+static struct file *open_inode(struct nameidata *nd, int flags, bool wants_write)
+{
+	struct inode *inode = nd->inode;
+	struct file *f;
+
+	if (wants_write && (nd->mnt->mnt_flags & MNT_READONLY))
+		return ERR_PTR(-EROFS);
+	if (S_ISDIR(inode->i_mode))
+		f = hugetlbfs_open_dir(inode, flags);
+	else
+		f = hugetlbfs_open_inode(inode, flags, nd->w.path);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	if ((flags & O_TRUNC) && S_ISREG(inode->i_mode)) {
+		int err = do_truncate(inode, 0);
+
+		if (err) {
+			fput(f);
+			return ERR_PTR(err);
+		}
+		generic_fillattr(inode, &nd->stat);
+	}
+	return f;
 }
 
 /* Open what nd found; returns the file or an ERR_PTR. */
@@ -59,6 +89,12 @@ static struct file *open_found(struct nameidata *nd, int flags)
 		return ERR_PTR(-EISDIR);
 	if (e && (S_ISREG(mode) || S_ISDIR(mode)) && wants_write)
 		return ERR_PTR(-EROFS);
+	if (nd->inode) {
+		f = open_inode(nd, flags, wants_write);
+		if (IS_ERR(f))
+			return f;
+		goto found;
+	}
 	if (!e && wants_write && !procfs_may_write(&nd->proc))
 		return ERR_PTR(-EACCES);
 	if (S_ISCHR(mode)) {
@@ -99,7 +135,34 @@ found:
 	return f;
 }
 
-static struct file *do_filp_open(int dfd, const char *name, int flags)
+/*
+ * O_CREAT of a missing name: made in a mount's directory (Linux:
+ * lookup_open -> vfs_create), else Pagoda creates nothing. On success nd
+ * names the new file, as if it had been found.
+ */
+static int do_o_creat(struct nameidata *nd, const char *name, int mode)
+{
+	struct vfsmount *mnt;
+	const char *last;
+	struct inode *dir = lookup_create_dir(nd->w.path, &mnt, &last), *inode;
+	int err;
+
+	if (!dir || !dir->i_op->create)
+		return create_error(nd->w.path);
+	if (name[strlen(name) - 1] == '/')
+		return -EISDIR;			/* "newname/" */
+	if (mnt->mnt_flags & MNT_READONLY)
+		return -EROFS;
+	err = dir->i_op->create(dir, last, (mode & 07777) & ~CURRENT_UMASK, &inode);
+	if (err)
+		return err;
+	nd->mnt = mnt;
+	nd->inode = inode;
+	generic_fillattr(inode, &nd->stat);
+	return 0;
+}
+
+static struct file *do_filp_open(int dfd, const char *name, int flags, int mode)
 {
 	struct nameidata nd;
 	unsigned int walk_flags = WALK_FOLLOW;
@@ -112,7 +175,7 @@ static struct file *do_filp_open(int dfd, const char *name, int flags)
 	if (!err)
 		err = path_lookupat(dfd, name, walk_flags, &nd);
 	if (err == -ENOENT && nd.w.last_missing && (flags & O_CREAT))
-		err = create_error(nd.w.path);
+		err = do_o_creat(&nd, name, mode);
 	else if (!err && (flags & O_CREAT) && (flags & O_EXCL))
 		err = -EEXIST;
 	else if (!err && (flags & O_CREAT) && S_ISDIR(nd.stat.mode))
@@ -124,7 +187,7 @@ static struct file *do_filp_open(int dfd, const char *name, int flags)
 	return f;
 }
 
-static long do_sys_open(int dfd, const char *upath, int flags)
+static long do_sys_open(int dfd, const char *upath, int flags, int mode)
 {
 	struct file *f;
 	long err;
@@ -138,7 +201,7 @@ static long do_sys_open(int dfd, const char *upath, int flags)
 		kfree(name);
 		return fd;
 	}
-	f = do_filp_open(dfd, name, flags);
+	f = do_filp_open(dfd, name, flags, mode);
 	kfree(name);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -148,12 +211,12 @@ static long do_sys_open(int dfd, const char *upath, int flags)
 
 long sys_openat(int dfd, const char *path, int flags, int mode)
 {
-	return do_sys_open(dfd, path, flags);
+	return do_sys_open(dfd, path, flags, mode);
 }
 
 long sys_open(const char *path, int flags, int mode)
 {
-	return do_sys_open(AT_FDCWD, path, flags);
+	return do_sys_open(AT_FDCWD, path, flags, mode);
 }
 
 long sys_close(unsigned int fd)
@@ -185,9 +248,10 @@ void fd_install_console(struct task_struct *t)
 }
 
 /*
- * access: every task is root, so only the read-only archive (EROFS for
- * W_OK) or a file with no execute bit (EACCES for X_OK) says no. Even a
- * read-only sysfs file passes W_OK, as on Linux: the refusal comes at open.
+ * access: every task is root, so only the read-only archive or a
+ * read-only mount (EROFS for W_OK) or a file with no execute bit (EACCES
+ * for X_OK) says no. Even a read-only sysfs file passes W_OK, as on
+ * Linux: the refusal comes at open.
  */
 long sys_faccessat2(int dfd, const char *path, int mode, int flags)
 {
@@ -204,6 +268,8 @@ long sys_faccessat2(int dfd, const char *path, int mode, int flags)
 
 		if (nd.w.entry && (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))
 			err = -EROFS;
+		else if (nd.mnt && (nd.mnt->mnt_flags & MNT_READONLY))
+			err = -EROFS;
 	}
 	if (!err && (mode & X_OK) && !S_ISDIR(nd.stat.mode) && !(nd.stat.mode & S_IXUGO))
 		err = -EACCES;
@@ -219,4 +285,100 @@ long sys_faccessat(int dfd, const char *path, int mode)
 long sys_access(const char *path, int mode)
 {
 	return sys_faccessat2(AT_FDCWD, path, mode, 0);
+}
+
+/* ---- truncate, ftruncate, fallocate ---- */
+
+/* Set inode's size through its setattr (Linux: do_truncate -> notify_change). */
+int do_truncate(struct inode *inode, loff_t length)
+{
+	struct iattr attr = { .ia_valid = ATTR_SIZE, .ia_size = length };
+
+	if (length < 0)
+		return -EINVAL;
+	return inode->i_op && inode->i_op->setattr ? inode->i_op->setattr(inode, &attr) : 0;
+}
+
+/*
+ * truncate(2) (Linux: do_sys_truncate -> vfs_truncate): a directory gives
+ * EISDIR, anything but a regular file EINVAL, the archive EROFS. A /proc
+ * or /sys file has no size to change: 0, as Linux's proc_setattr says.
+ */
+long sys_truncate(const char *path, long length)
+{
+	struct nameidata nd;
+	long err;
+
+	if (length < 0)
+		return -EINVAL;
+	err = lookup_at(AT_FDCWD, path, 0, &nd);
+	if (!err && S_ISDIR(nd.stat.mode))
+		err = -EISDIR;
+	else if (!err && !S_ISREG(nd.stat.mode))
+		err = -EINVAL;
+	else if (!err && (nd.w.entry || (nd.mnt && (nd.mnt->mnt_flags & MNT_READONLY))))
+		err = -EROFS;
+	else if (!err && nd.inode)
+		err = do_truncate(nd.inode, length);
+	nameidata_free(&nd);
+	return err;
+}
+
+/* ftruncate(2) (Linux: do_sys_ftruncate): a regular file open for writing, else EINVAL. */
+long sys_ftruncate(unsigned int fd, long length)
+{
+	struct file *f;
+	u32 mode;
+
+	if (length < 0)
+		return -EINVAL;
+	f = fcheck_io(fd);
+	if (!f)
+		return -EBADF;
+	mode = f->f_inode ? f->f_inode->i_mode : f->f_stat.mode;
+	if (!S_ISREG(mode) || !(f->f_mode & FMODE_WRITE))
+		return -EINVAL;
+	return f->f_inode ? do_truncate(f->f_inode, length) : 0;
+}
+
+/*
+ * fallocate(2) with vfs_fallocate()'s checks in Linux 6.1's order, then
+ * f_op->fallocate (hugetlbfs: allocate pages, or punch a hole).
+ */
+long sys_fallocate(unsigned int fd, int mode, loff_t offset, loff_t len)
+{
+	struct file *f = fcheck_io(fd);
+	loff_t end;
+	u32 imode;
+
+	if (!f)
+		return -EBADF;
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~FALLOC_FL_SUPPORTED_MASK)
+		return -EOPNOTSUPP;
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_COLLAPSE_RANGE) && (mode & ~FALLOC_FL_COLLAPSE_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_INSERT_RANGE) && (mode & ~FALLOC_FL_INSERT_RANGE))
+		return -EINVAL;
+	if ((mode & FALLOC_FL_UNSHARE_RANGE) && (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
+		return -EINVAL;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	imode = f->f_inode ? f->f_inode->i_mode : f->f_stat.mode;
+	if (S_ISFIFO(imode))
+		return -ESPIPE;
+	if (S_ISDIR(imode))
+		return -EISDIR;
+	if (!S_ISREG(imode) && !S_ISBLK(imode))
+		return -ENODEV;
+	if (__builtin_add_overflow(offset, len, &end))
+		return -EFBIG;		/* wraps through zero; s_maxbytes is LLONG_MAX */
+	if (!f->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return f->f_op->fallocate(f, mode, offset, len);
 }

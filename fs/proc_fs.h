@@ -17,7 +17,7 @@
 
 /* An open /proc or /sys file (f->private_data). */
 struct proc_file {
-	struct procfs_node node;	/* which file, and its <pid> / <nid> */
+	struct procfs_node node;	/* which file, and its <pid> / <nid> / <cpu> */
 	struct seq_file seq;		/* show: the text; buf NULL until the next read */
 	unsigned long req[2];		/* write: the parsed request */
 	int nr_req;			/* how many of req[] were given; 0 = none yet */
@@ -29,10 +29,21 @@ struct proc_entry {
 	int (*show)(struct seq_file *m, struct proc_file *pf);
 	ssize_t (*read)(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
 	int (*write)(struct proc_file *pf, const char *req);
+	/* Optional: false hides the file for this <pid>/<nid>/<cpu> (Linux: attribute_group.is_visible). */
+	bool (*is_visible)(const struct procfs_node *n);
 };
 
 extern const struct proc_entry proc_entries[];
 extern const size_t nr_proc_entries;
+
+/* CPUs (drivers/base/cpu.c) */
+int cpu_online_show(struct seq_file *m, struct proc_file *pf);
+int cpu_possible_show(struct seq_file *m, struct proc_file *pf);
+int cpu_present_show(struct seq_file *m, struct proc_file *pf);
+int cpu_offline_show(struct seq_file *m, struct proc_file *pf);
+int cpu_kernel_max_show(struct seq_file *m, struct proc_file *pf);
+int cpu_dev_online_show(struct seq_file *m, struct proc_file *pf);
+bool cpu_dev_online_visible(const struct procfs_node *n);
 
 /* CPUs and nodes (drivers/base/node.c) */
 int nr_cpus(void);
@@ -125,5 +136,6 @@ int anon_vma_show(struct seq_file *m, struct proc_file *pf);
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf);
 int proc_pid_smaps(struct seq_file *m, struct proc_file *pf);
 int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf);
+int proc_mounts_show(struct seq_file *m, struct proc_file *pf);		/* fs/namespace.c */
 
 #endif

@@ -33,9 +33,31 @@ __printf(1, 2) void printk(const char *fmt, ...);
 void vprintk(const char *fmt, va_list ap);
 __printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-#define pr_info(...)	printk(__VA_ARGS__)
-#define pr_warn(...)	printk("WARNING: " __VA_ARGS__)
-#define pr_err(...)	printk("ERROR: " __VA_ARGS__)
+/*
+ * Log levels, as Linux's KERN_*: "\001" and a digit in front of the format.
+ * printk takes the level for the kernel log's "<level>" (syslog(2)) and
+ * does not print it; the console line is the same as without it.
+ */
+#define KERN_SOH	"\001"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_INFO	KERN_SOH "6"
+#define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
+#define pr_warn(...)	printk(KERN_WARNING "WARNING: " __VA_ARGS__)
+#define pr_err(...)	printk(KERN_ERR "ERROR: " __VA_ARGS__)
+
+/* Linux's ratelimit: at most burst messages per interval, per call site. */
+struct ratelimit_state {
+	u64 interval_ns, begin;
+	int burst, printed;
+};
+#define RATELIMIT_STATE_INIT_DEFAULT { 5000000000ULL, 0, 10, 0 }	/* 10 per 5 s */
+int __ratelimit(struct ratelimit_state *rs);
+#define printk_ratelimited(...) ({ \
+	static struct ratelimit_state __rs = RATELIMIT_STATE_INIT_DEFAULT; \
+	if (__ratelimit(&__rs)) \
+		printk(__VA_ARGS__); })
+#define pr_warn_ratelimited(...)	printk_ratelimited(KERN_WARNING "WARNING: " __VA_ARGS__)
 
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 

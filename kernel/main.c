@@ -9,6 +9,7 @@
 #include <fs/fs.h>
 #include <fs/initramfs.h>
 #include <kernel/selftest.h>
+#include <kernel/smp.h>
 #include <lib/string.h>
 #include <arch/x86_64/setup.h>
 #include <arch/x86_64/apic.h>
@@ -84,8 +85,10 @@ void start_kernel(void)
 	if (!boot_params.initrd_size)
 		panic("no initramfs: GRUB must load it as a multiboot2 module");
 	initramfs_init(__va(boot_params.initrd_start), boot_params.initrd_size);
+	mnt_init();		/* hugetlbfs on /dev/hugepages */
 	lapic_init();
 	lapic_timer_init();
+	smp_init();
 	start_init(init_program());
 	printk("Run %s as init process\n", init_program());
 	cpu_idle();

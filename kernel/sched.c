@@ -50,6 +50,25 @@ void sched_init(void)
 	this_cpu()->curr = &idle_task;
 }
 
+/*
+ * A secondary CPU's idle task, "swapper/N" (Linux: init_idle): pid 0 like
+ * CPU 0's, on no list, never runs user code. It is what current names on
+ * that CPU while it idles in its own loop (arch/x86_64/smpboot.c).
+ */
+void init_idle(struct task_struct *idle, int cpu)
+{
+	idle->state = TASK_RUNNING;
+	idle->pid = idle->tgid = 0;
+	idle->group_leader = idle;
+	idle->signal = &idle_signal;	/* as CPU 0's: signal_pending() may look at it */
+	idle->sighand = &idle_sighand;
+	snprintf(idle->comm, sizeof(idle->comm), "swapper/%d", cpu);
+	INIT_LIST_HEAD(&idle->children);
+	INIT_LIST_HEAD(&idle->sibling);
+	INIT_LIST_HEAD(&idle->run_list);
+	INIT_LIST_HEAD(&idle->tasks);
+}
+
 struct task_struct *find_task_by_pid(pid_t pid)
 {
 	struct task_struct *t;

@@ -162,6 +162,7 @@ extern struct task_struct *init_task_ptr;	/* pid 1 */
 bool task_mm_first(const struct task_struct *t);
 
 void sched_init(void);
+void init_idle(struct task_struct *idle, int cpu);	/* an AP's idle task, "swapper/N" */
 void schedule(void);
 void wake_up_process(struct task_struct *t);
 /* Sleep on chan until woken, a signal arrives (-ERESTARTSYS) or timeout_ns passes (0 = none). */

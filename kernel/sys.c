@@ -9,6 +9,7 @@
 #include <arch/x86_64/archrandom.h>
 #include <arch/x86_64/time.h>
 #include <mm/mm.h>
+#include <kernel/smp.h>
 
 /* The process id is the thread group's (tgid); gettid is this thread's own. */
 long sys_getpid(void) { return current->tgid; }
@@ -281,6 +282,26 @@ long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused)
 	if (node && put_user(n, node))
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * sched_getaffinity: the CPUs pid may run on, as Linux reports them: its
+ * allowed mask and'ed with the active (online) CPUs. Every task may run
+ * on every CPU (no sched_setaffinity yet), so that is the online mask;
+ * tasks still run on CPU 0 only in this step (docs/smp.md). Returns the
+ * bytes written: one long, the size of Pagoda's cpumask (NR_CPUS <= 64).
+ */
+long sys_sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
+{
+	unsigned long mask = cpu_online_mask();
+
+	if (len * 8UL < (unsigned long)nr_cpu_ids() || (len & (sizeof(unsigned long) - 1)))
+		return -EINVAL;
+	if (pid && !find_task_by_pid(pid))
+		return -ESRCH;
+	if (copy_to_user(user_mask_ptr, &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
 }
 
 /* set_robust_list: glibc registers its list at startup; Linux checks the size. */

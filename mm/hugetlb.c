@@ -1283,7 +1283,7 @@ static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *v
 	 * unmap_ref_private): this child has nothing to fault in.
 	 */
 	if (is_vma_resv_set(vma, HPAGE_RESV_UNMAPPED)) {
-		printk("PID %d killed due to inadequate hugepage pool\n", current->pid);
+		printk_ratelimited(KERN_WARNING "PID %d killed due to inadequate hugepage pool\n", current->pid);
 		return VM_FAULT_SIGBUS;
 	}
 	page = find_huge_page(mapping, idx);

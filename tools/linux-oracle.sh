@@ -9,7 +9,10 @@
 # Environment:
 #   LINUX_KERNEL=PATH   bzImage to boot (default: .cache/linux/vmlinuz-*, then
 #                       /boot/vmlinuz-6.1*, else downloaded, see below)
-#   LINUX_APPEND=ARGS   extra kernel command-line arguments
+#   LINUX_APPEND=ARGS   extra kernel command-line arguments (a word without
+#                       "=" is a test name for /init: run only those tests)
+#   LINUX_HUGEPAGES=N   the boot hugetlb pool, hugepages=N (default 8, as the
+#                       Makefile's TEST_HUGEPAGES gives Pagoda's make test)
 #   TIMEOUT, ACCEL      as for tools/qemu.sh
 #
 # With no kernel at hand it runs `apt-get download` for the package that
@@ -84,7 +87,8 @@ echo "linux-oracle: booting $kernel with $initramfs" >&2
 
 # panic=-1: a Linux panic reboots at once, and -no-reboot turns that into a
 # QEMU exit, so a crash costs seconds, not the whole timeout.
-append="console=ttyS0 rdinit=/init quiet panic=-1 ${LINUX_APPEND:-}"
+# hugepages=: the pool the hugetlb tests expect, as on Pagoda's test ISO.
+append="console=ttyS0 rdinit=/init quiet panic=-1 hugepages=${LINUX_HUGEPAGES:-8} ${LINUX_APPEND:-}"
 
 exec "$root/tests/run-boot.py" --kernel "$kernel" --initrd "$initramfs" --append "${append% }" \
 	--log "$build/linux-serial.log" --results "$build/linux-results.txt" \

@@ -3,6 +3,10 @@
  * timer is calibrated against the PIT and then runs periodically at HZ;
  * each tick drives the round-robin scheduler. The legacy 8259 PICs are
  * masked: Pagoda takes no device interrupts (the serial port is polled).
+ *
+ * xAPIC mode, through the MMIO page (every CPU sees its own APIC at the
+ * same address). The interrupt command register (ICR) sends the INIT and
+ * STARTUP IPIs that wake the other CPUs (arch/x86_64/smpboot.c).
  */
 #include <arch/x86_64/apic.h>
 #include <arch/x86_64/processor.h>
@@ -12,8 +16,12 @@
 #include <kernel/kernel.h>
 
 #define APIC_ID		0x020
+#define APIC_TASKPRI	0x080
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
+#define APIC_ESR	0x280
+#define APIC_ICR	0x300
+#define APIC_ICR2	0x310	/* bits 24..31: the destination APIC id */
 #define APIC_LVT_TIMER	0x320
 #define APIC_TMICT	0x380
 #define APIC_TMCCT	0x390
@@ -23,6 +31,8 @@
 
 static volatile u32 *lapic_base;
 static u32 lapic_ticks_per_jiffy;
+
+#define APIC_ICR_BUSY	(1 << 12)	/* delivery status: send pending */
 
 static u32 lapic_read(u32 reg) { return lapic_base[reg / 4]; }
 static void lapic_write(u32 reg, u32 v) { lapic_base[reg / 4] = v; }
@@ -69,4 +79,49 @@ void lapic_timer_init(void)
 	lapic_write(APIC_LVT_TIMER, LOCAL_TIMER_VECTOR | APIC_LVT_PERIODIC);
 	lapic_write(APIC_TMICT, lapic_ticks_per_jiffy);
 	printk("APIC: timer %u ticks per jiffy (HZ=%d)\n", lapic_ticks_per_jiffy, HZ);
+}
+
+/*
+ * A secondary CPU's local APIC (Linux: apic_ap_setup -> setup_local_APIC):
+ * software-enabled with the spurious vector, all priorities accepted, and
+ * the timer masked. The timer stays masked on purpose in this step: its
+ * tick runs scheduler_tick(), which counts jiffies, wakes sleepers and
+ * walks the task list without the run-queue lock; on a CPU with no run
+ * queue of its own that would only race CPU 0. docs/smp.md has the plan.
+ */
+void apic_ap_setup(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1 << 11));
+	lapic_write(APIC_TASKPRI, 0);
+	lapic_write(APIC_SVR, 0x100 | SPURIOUS_APIC_VECTOR);
+	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	lapic_write(APIC_ESR, 0);
+	lapic_write(APIC_ESR, 0);
+}
+
+/* Wait for the previous IPI to leave; false after timeout_us (Linux: safe_apic_wait_icr_idle). */
+bool apic_wait_icr_idle(unsigned long timeout_us)
+{
+	u64 end = ktime_get_ns() + timeout_us * 1000;
+
+	while (lapic_read(APIC_ICR) & APIC_ICR_BUSY) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* Send the IPI described by low (vector, delivery mode, level) to apicid (Linux: apic_icr_write). */
+void apic_icr_write(u32 low, u32 apicid)
+{
+	lapic_write(APIC_ICR2, apicid << 24);
+	lapic_write(APIC_ICR, low);	/* writing the low word sends it */
+}
+
+/* The error status, refreshed by a write first, as the SDM asks. */
+u32 apic_read_esr(void)
+{
+	lapic_write(APIC_ESR, 0);
+	return lapic_read(APIC_ESR) & 0xef;
 }

@@ -8,12 +8,14 @@
 #include <arch/x86_64/percpu.h>
 #include <arch/x86_64/ptrace.h>
 #include <arch/x86_64/archrandom.h>
+#include <arch/x86_64/desc.h>
 #include <kernel/kernel.h>
+#include <kernel/smp.h>
 
 bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb, cpu_has_rdrand;
 u32 elf_hwcap;		/* AT_HWCAP for new programs: CPUID 1 EDX, as Linux's ELF_HWCAP */
 u64 __supported_pte_mask = ~_PAGE_NX;	/* NX allowed once we know the CPU has it */
-struct cpu_info cpu_info[8];
+struct cpu_info cpu_info[NR_CPUS];
 
 extern void entry_SYSCALL_64(void);
 
@@ -73,15 +75,38 @@ static void percpu_init(int cpu)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
-void cpu_features_init(void)
+/* The control-register bits every CPU runs with (the boot CPU found the features). */
+static void cr4_init(void)
 {
-	detect_features();
 	write_cr4(read_cr4() | X86_CR4_PGE);
 	if (cpu_has_smep)
 		write_cr4(read_cr4() | X86_CR4_SMEP);
 	if (cpu_has_smap)
 		write_cr4(read_cr4() | X86_CR4_SMAP);
+	write_cr0(read_cr0() | X86_CR0_WP);
+}
+
+void cpu_features_init(void)
+{
+	detect_features();
+	cr4_init();
 	fpu_init();
 	percpu_init(0);
+	syscall_init();
+}
+
+/*
+ * A secondary CPU's own state, on that CPU (Linux: cpu_init() from
+ * start_secondary): its GDT, TSS and the IDT, the CR4 features the boot
+ * CPU found (all CPUs of a machine are assumed alike, as Linux mostly
+ * does), the FPU, GS pointing at cpu_info[cpu], and the syscall MSRs.
+ * Prints nothing: the boot CPU is printing while this runs.
+ */
+void cpu_init_secondary(int cpu)
+{
+	cpu_load_descriptors(cpu);
+	cr4_init();
+	fpu_init();
+	percpu_init(cpu);
 	syscall_init();
 }

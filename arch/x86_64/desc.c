@@ -2,12 +2,19 @@
  * Descriptor tables: the GDT (Linux's selector layout), the TSS (the kernel
  * stack the CPU switches to on an interrupt from user mode, and a separate
  * IST stack for double faults) and the IDT (all 256 vectors go to entry.asm).
+ *
+ * The GDT, the TSS and the double-fault stack are per CPU (Linux:
+ * gdt_page, cpu_tss_rw and the exception stacks are per-CPU variables): a
+ * TSS descriptor is marked busy by ltr, so two CPUs cannot load the same
+ * one, and each CPU's rsp0 is its own running task's stack. The IDT is
+ * shared: every CPU loads the same table (load_current_idt).
  */
 #include <arch/x86_64/desc.h>
 #include <kernel/kernel.h>
 #include <arch/x86_64/ptrace.h>
 #include <arch/x86_64/processor.h>
 #include <lib/string.h>
+#include <kernel/smp.h>
 
 struct tss {
 	u32 reserved0;
@@ -34,7 +41,9 @@ struct desc_ptr {
 	u64 address;
 } __attribute__((packed));
 
-static u64 gdt[GDT_ENTRY_TSS + 2] __aligned(16) = {
+#define GDT_ENTRIES	(GDT_ENTRY_TSS + 2)
+
+static const u64 gdt_template[GDT_ENTRIES] = {
 	[0] = 0,
 	[1] = 0x00cf9b000000ffff,	/* __KERNEL32_CS */
 	[2] = 0x00af9b000000ffff,	/* __KERNEL_CS: 64-bit, DPL 0 */
@@ -44,15 +53,17 @@ static u64 gdt[GDT_ENTRY_TSS + 2] __aligned(16) = {
 	[6] = 0x00affb000000ffff,	/* __USER_CS: 64-bit, DPL 3 */
 };
 
-static struct tss tss __aligned(16);
+static u64 gdt_page[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static struct tss cpu_tss[NR_CPUS] __aligned(16);
 static struct idt_entry idt[256] __aligned(16);
-static u8 df_stack[4096] __aligned(16);	/* IST1: a double fault gets a known-good stack */
+/* IST1: a double fault gets a known-good stack, one per CPU. */
+static u8 df_stack[NR_CPUS][4096] __aligned(16);
 extern u64 isr_table[256];
 
-static void set_tss_descriptor(void)
+static void set_tss_descriptor(u64 *gdt, const struct tss *tss)
 {
-	u64 base = (u64)&tss;
-	u64 limit = sizeof(tss) - 1;
+	u64 base = (u64)tss;
+	u64 limit = sizeof(*tss) - 1;
 
 	gdt[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 			     (0x89UL << 40) | (((limit >> 16) & 0xf) << 48) |
@@ -60,9 +71,9 @@ static void set_tss_descriptor(void)
 	gdt[GDT_ENTRY_TSS + 1] = base >> 32;
 }
 
-static void load_gdt_and_segments(void)
+static void load_gdt_and_segments(const u64 *gdt)
 {
-	struct desc_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+	struct desc_ptr p = { sizeof(gdt_page[0]) - 1, (u64)gdt };
 
 	__asm__ __volatile__(
 		"lgdt %0\n\t"
@@ -95,23 +106,43 @@ static void set_idt_gate(int vec, u64 handler, u8 dpl, u8 ist)
 	e->zero = 0;
 }
 
+static void load_current_idt(void)
+{
+	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
+
+	__asm__ __volatile__("lidt %0" :: "m"(p));
+}
+
+/*
+ * CPU cpu's own GDT and TSS, loaded with the shared IDT (Linux: the
+ * descriptor part of cpu_init(): switch_to_new_gdt, load_TR_desc,
+ * load_current_idt). Runs on that CPU.
+ */
+void cpu_load_descriptors(int cpu)
+{
+	u64 *gdt = gdt_page[cpu];
+	struct tss *tss = &cpu_tss[cpu];
+
+	memcpy(gdt, gdt_template, sizeof(gdt_page[cpu]));
+	tss->ist[0] = (u64)df_stack[cpu] + sizeof(df_stack[cpu]);
+	tss->iomap_base = sizeof(*tss);
+	set_tss_descriptor(gdt, tss);
+	load_gdt_and_segments(gdt);
+	load_current_idt();
+}
+
+/* The boot CPU: build the IDT every CPU shares, then load CPU 0's tables. */
 void gdt_idt_init(void)
 {
-	tss.ist[0] = (u64)df_stack + sizeof(df_stack);
-	tss.iomap_base = sizeof(tss);
-	set_tss_descriptor();
-	load_gdt_and_segments();
-
 	for (int v = 0; v < 256; v++)
 		set_idt_gate(v, isr_table[v], 0, v == 8 ? 1 : 0);
 	/* int3 may be used from user mode; everything else is kernel-only. */
 	set_idt_gate(3, isr_table[3], 3, 0);
-
-	struct desc_ptr p = { sizeof(idt) - 1, (u64)idt };
-	__asm__ __volatile__("lidt %0" :: "m"(p));
+	cpu_load_descriptors(0);
 }
 
+/* Called on a context switch, on the CPU that switches. */
 void tss_set_kernel_stack(unsigned long top)
 {
-	tss.rsp0 = top;
+	cpu_tss[smp_processor_id()].rsp0 = top;
 }

@@ -11,6 +11,7 @@
 #include <arch/x86_64/time.h>
 #include <arch/x86_64/pgtable.h>
 #include <arch/x86_64/processor.h>
+#include <arch/x86_64/smpboot.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
@@ -120,6 +121,8 @@ static void reserve_boot_memory(void)
 	memblock_reserve(boot_params.mbi_phys, boot_params.mbi_size);
 	if (boot_params.initrd_size)
 		memblock_reserve(boot_params.initrd_start, boot_params.initrd_size);
+	/* Inside the first MB already, but the trampoline's page must stay ours whatever that becomes. */
+	reserve_real_mode();
 }
 
 bool cmdline_has(const char *word)
@@ -180,6 +183,7 @@ void x86_64_start_kernel(unsigned long mbi_phys)
 	else
 		printk("ACPI: no RSDP from the boot loader\n");
 	acpi_parse_madt();
+	prefill_possible_map();
 	acpi_numa_init(&numa_firmware);
 	numa_init(&numa_firmware);
 	paging_init();

@@ -19,6 +19,7 @@ extern const char *saved_command_line;
 bool cmdline_has(const char *word);
 const char *cmdline_get(const char *key, char *buf, size_t size);
 void cpu_features_init(void);
+void cpu_init_secondary(int cpu);	/* on an AP: descriptors, CR4, FPU, GS, syscall MSRs */
 void paging_init(void);
 void start_kernel(void);
 extern bool cpu_has_smep, cpu_has_smap, cpu_has_nx, cpu_has_pdpe1gb;

@@ -53,3 +53,15 @@ u64 ktime_get_ns(void)
 	/* delta * 1e6 / khz without overflowing for ~5 hours at 4 GHz. */
 	return (delta / tsc_khz) * 1000000 + (delta % tsc_khz) * 1000000 / tsc_khz;
 }
+
+/*
+ * Busy-wait at least us microseconds by the TSC clock (Linux: udelay),
+ * whatever the CPU's speed: the SMP bring-up's delays are real time.
+ */
+void udelay(unsigned long us)
+{
+	u64 end = ktime_get_ns() + (u64)us * 1000;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}

@@ -7,4 +7,5 @@
 extern u64 tsc_khz;
 extern volatile u64 jiffies;
 void tsc_calibrate(void);
+void udelay(unsigned long us);	/* busy-wait by the clock */
 #endif

@@ -1,28 +1,31 @@
 /*
  * /sys/devices/system/node/ and the CPU-to-node masks (Linux:
- * drivers/base/node.c).
+ * drivers/base/node.c). A node lists its online CPUs, as Linux's
+ * node_to_cpumask_map, which a CPU joins as it comes up (numa_add_cpu).
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <lib/string.h>
-#include <arch/x86_64/acpi.h>
+#include <kernel/smp.h>
 #include <mm/mm.h>
 #include <mm/mmzone.h>
 #include <mm/numa.h>
 
+/* One past the highest possible CPU: the width of a CPU bitmap (Linux: nr_cpu_ids). */
 int nr_cpus(void)
 {
-	return acpi_nr_cpus > 0 ? min(acpi_nr_cpus, 64) : 1;
+	return nr_cpu_ids();
 }
 
 u64 node_cpu_mask(int nid)
 {
 	u64 mask = 0;
+	int cpu;
 
-	for (int cpu = 0; cpu < nr_cpus(); cpu++)
-		if (cpu_to_node(cpu) == nid)
+	for_each_possible_cpu(cpu)
+		if (cpu_online(cpu) && cpu_to_node(cpu) == nid)
 			mask |= 1ULL << cpu;
 	return mask;
 }

@@ -1,7 +1,8 @@
 /*
  * fs/hugetlbfs/inode.c: the files of hugetlbfs (Linux: fs/hugetlbfs/inode.c).
  * A file's pages are 2 MB pages of the hugetlb pool (mm/hugetlb.c); it is
- * only mapped, never read or written with read(2)/write(2).
+ * mapped, or read with read(2) (holes read as zeros); write(2) gives
+ * EINVAL, as in Linux.
  *
  *   inode { i_size, i_blocks, i_mapping }
  *     i_mapping->i_pages        the pages faulted in or fallocated, by index
@@ -26,9 +27,10 @@
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <lib/string.h>
+#include <arch/x86_64/uaccess.h>
 
 /* The mount behind MAP_HUGETLB and memfd (Linux: hugetlbfs_vfsmount[]). */
-static struct super_block hugetlbfs_internal_sb = { .s_dev = HUGETLBFS_INTERNAL_DEV };
+static struct super_block hugetlbfs_internal_sb = { .s_dev = HUGETLBFS_INTERNAL_DEV, .s_count = 1 };
 
 static int hugetlbfs_setattr(struct inode *inode, const struct iattr *attr);
 
@@ -58,6 +60,7 @@ struct inode *hugetlbfs_get_inode(struct super_block *sb, unsigned int mode)
 	atomic_set(&inode->i_count, 1);
 	inode->i_dev = sb->s_dev;
 	inode->i_sb = sb;
+	sb->s_count++;			/* put_super() at eviction */
 	inode->i_op = &hugetlbfs_inode_operations;
 	inode->i_fop = &hugetlbfs_file_operations;
 	inode->i_mapping = &inode->i_data;
@@ -145,9 +148,12 @@ static int hugetlbfs_setattr(struct inode *inode, const struct iattr *attr)
 /* The last reference is gone: every page and reservation back to the pool (Linux: hugetlbfs_evict_inode). */
 static void hugetlbfs_evict_inode(struct inode *inode)
 {
+	struct super_block *sb = inode->i_sb;
+
 	remove_inode_hugepages(inode, 0, LLONG_MAX);
 	resv_map_release(inode->i_mapping->private_data);
 	kfree(inode);
+	put_super(sb);			/* a lazily unmounted super block goes with its last file */
 }
 
 /* Drop a reference to inode; the last one, once no name links it, frees it (Linux: iput). */
@@ -255,7 +261,35 @@ static loff_t hugetlbfs_llseek(struct file *file, loff_t offset, int whence)
 	return generic_llseek_size(file, offset, whence, file->f_inode->i_size);
 }
 
+/*
+ * read(2) from the page cache: a page's bytes, zeros for a hole, nothing
+ * past i_size (Linux: hugetlbfs_read_iter). There is no write: EINVAL.
+ */
+static ssize_t hugetlbfs_read(struct file *file, char *ubuf, size_t count, loff_t *pos)
+{
+	struct inode *inode = file->f_inode;
+	unsigned long hpage_size = huge_page_size(hstate_inode(inode));
+	size_t done = 0;
+
+	if (*pos < 0)
+		return -EINVAL;
+	while (done < count && *pos < inode->i_size) {
+		struct page *page = find_huge_page(inode->i_mapping, *pos / hpage_size);
+		unsigned long offset = *pos % hpage_size;
+		size_t n = min(count - done, (size_t)min((loff_t)(hpage_size - offset), inode->i_size - *pos));
+		unsigned long left = page ? copy_to_user(ubuf + done, (char *)page_address(page) + offset, n)
+					  : clear_user(ubuf + done, n);
+
+		done += n - left;
+		*pos += n - left;
+		if (left)
+			return done ? (ssize_t)done : -EFAULT;
+	}
+	return done;
+}
+
 const struct file_operations hugetlbfs_file_operations = {
+	.read = hugetlbfs_read,
 	.mmap = hugetlbfs_file_mmap,
 	.fallocate = hugetlbfs_fallocate,
 	.llseek = hugetlbfs_llseek,

@@ -31,6 +31,7 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/numa.h>
+#include <kernel/smp.h>
 
 enum match { MATCH_NONE, MATCH_DIR, MATCH_FILE };
 
@@ -63,7 +64,7 @@ static long parse_decimal(const char *s, size_t len)
 	return v;
 }
 
-/* One path component c against one pattern component pat; records <pid> or <nid> in n. */
+/* One path component c against one pattern component pat; records <pid>, <nid> or <cpu> in n. */
 static bool component_match(const char *pat, size_t plen, const char *c, size_t clen, struct procfs_node *n)
 {
 	const char *tok = NULL;
@@ -76,7 +77,7 @@ static bool component_match(const char *pat, size_t plen, const char *c, size_t 
 	if (!tok)
 		return plen == clen && !memcmp(pat, c, clen);
 	pre = tok - pat;
-	post = plen - pre - 5;			/* the token is "<pid>" or "<nid>" */
+	post = plen - pre - 5;			/* the token is "<pid>", "<nid>" or "<cpu>" */
 	if (clen < pre + post || memcmp(c, pat, pre) || memcmp(c + clen - post, tok + 5, post))
 		return false;
 	c += pre;
@@ -99,10 +100,22 @@ static bool component_match(const char *pat, size_t plen, const char *c, size_t 
 		return true;
 	}
 	v = parse_decimal(c, clen);
+	if (!memcmp(tok, "<cpu>", 5)) {
+		if (v < 0 || v >= NR_CPUS || !cpu_possible(v))
+			return false;
+		n->cpu = v;
+		return true;
+	}
 	if (v < 0 || v >= nr_node_ids)
 		return false;
 	n->nid = v;
 	return true;
+}
+
+/* A file the pattern matched may still be hidden for this <pid>/<nid>/<cpu>. */
+static bool entry_visible(const struct proc_entry *pe, const struct procfs_node *n)
+{
+	return !pe->is_visible || pe->is_visible(n);
 }
 
 /* Is path the file pattern names, a directory above it, or neither? */
@@ -110,7 +123,7 @@ static enum match match_path(const char *pattern, const char *path, struct procf
 {
 	const char *p = pattern, *q = path;
 
-	n->pid = n->nid = -1;
+	n->pid = n->nid = n->cpu = -1;
 	for (;;) {
 		size_t plen, qlen;
 		const char *pc = next_component(&p, &plen), *qc = next_component(&q, &qlen);
@@ -171,7 +184,7 @@ int procfs_lookup(const char *path, struct procfs_node *node)
 
 		memset(&n, 0, sizeof(n));
 		r = match_path(proc_entries[i].path, path, &n);
-		if (r == MATCH_FILE) {
+		if (r == MATCH_FILE && entry_visible(&proc_entries[i], &n)) {
 			n.pe = &proc_entries[i];
 			procfs_fill_stat(&n, path);
 			*node = n;
@@ -429,6 +442,19 @@ static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *p
 		}
 		return err;
 	}
+	if (!memcmp(tok, "<cpu>", 5)) {
+		int cpu;
+
+		for_each_possible_cpu(cpu) {
+			int n = pre + snprintf(name + pre, sizeof(name) - pre, "%d", cpu);
+
+			if (err)
+				break;
+			memcpy(name + n, tok + 5, post);
+			err = proc_dir_add(dir, path, name, n + post, type);
+		}
+		return err;
+	}
 	for (int nid = 0; nid < nr_node_ids && !err; nid++) {
 		int n = pre + snprintf(name + pre, sizeof(name) - pre, "%d", nid);
 
@@ -454,6 +480,8 @@ static int proc_dir_fill(struct proc_dir *dir, const char *path)
 		pc = next_component(&p, &plen);
 		while (*p == '/')
 			p++;
+		if (!*p && !entry_visible(&proc_entries[i], &n))
+			continue;	/* a hidden file of this directory */
 		err = proc_dir_expand(dir, path, pc, plen, *p ? DT_DIR : DT_REG, n.pid);
 		if (err)
 			return err;

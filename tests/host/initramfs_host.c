@@ -32,6 +32,8 @@ void printk(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (fmt[0] == KERN_SOH[0] && fmt[1])	/* pr_warn's KERN_WARNING level */
+		fmt += 2;
 	if (!strncmp(fmt, "WARNING: ", 9))
 		warnings++;
 	if (quiet)

@@ -3,7 +3,8 @@
  *
  *   main
  *     console_setup     Linux without /dev/console: make it, open fds 0-2
- *     mounts_setup      Linux: mount proc and sysfs if they are missing
+ *     mounts_setup      Linux: mount proc and sysfs if they are missing, and
+ *                       (as pid 1) hugetlbfs at /dev/hugepages
  *     cmdline_options   as pid 1: init.tests= from /proc/cmdline
  *     tests_scan        the files in /tests (unless init.tests=user), then in
  *                       /user (named "user/NAME"), sorted
@@ -12,6 +13,7 @@
  *                       output follows, TAP lines included (see below)
  *       test_run        fork + execve(path), a watchdog child, wait4
  *       leak_check      Pagoda only: MemFree must be back where it was
+ *       hugetlb_pool_check  both kernels: HugePages_Total/Free/Rsvd/Surp too
  *       "ok N - name" / "ok N - name # SKIP" (exit status KSFT_SKIP) /
  *       "not ok N - name # reason"
  *     "1..N", "# init: P passed, F failed", reboot(POWER_OFF)
@@ -28,6 +30,11 @@
  * static buffers, no malloc, 64 KB of stack touched up front, its own
  * image read in (prefault_image: text pages come in on first use), and one
  * warm-up fork before the baseline is taken.
+ *
+ * The hugetlb pool check runs on every kernel: a test that resizes the pool
+ * or maps huge pages must leave HugePages_Total, _Free, _Rsvd and _Surp of
+ * /proc/meminfo as it found them, or it fails ("hugetlb pool changed: Free
+ * 8 -> 7"), and the next test is measured from the new values.
  *
  * Options (for debugging; a Linux kernel passes extra command-line words):
  *   NAME...          run only these tests ("getpid", "user/foo")
@@ -93,6 +100,24 @@ static void console_setup(void)
 		sys_close((int)fd);
 }
 
+/*
+ * hugetlbfs at /dev/hugepages, where Linux distributions mount it (systemd's
+ * dev-hugepages.mount) and Pagoda's kernel mounts it at boot: mounted here
+ * if /proc/mounts does not list it.  Only as pid 1: never on a host.  No
+ * flags: the line must read "rw,relatime,pagesize=2M" as Pagoda's does
+ * (hugetlbfs_ns compares it).
+ */
+static void hugetlbfs_setup(void)
+{
+	static char mounts[4096];
+
+	if (sys_getpid() != 1 || read_file("/proc/mounts", mounts, sizeof(mounts)) < 0 ||
+	    strstr(mounts, " /dev/hugepages hugetlbfs "))
+		return;
+	sys_mkdirat(AT_FDCWD, "/dev/hugepages", 0755);
+	sys_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", 0, NULL);
+}
+
 /* Linux does not mount anything for an initramfs; Pagoda's files are built in. */
 static void mounts_setup(void)
 {
@@ -111,6 +136,7 @@ static void mounts_setup(void)
 		sys_mkdirat(AT_FDCWD, "/sys", 0555);
 		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
+	hugetlbfs_setup();
 }
 
 static int test_wanted(const char *name)
@@ -309,6 +335,63 @@ static long leak_check(long *baseline)
 	return leaked;
 }
 
+/* The hugetlb pool as /proc/meminfo shows it; -1 for a field it lacks. */
+struct hugetlb_pool {
+	long total, free, rsvd, surp;
+};
+
+static void hugetlb_pool_read(struct hugetlb_pool *p)
+{
+	p->total = meminfo_kb("HugePages_Total");
+	p->free = meminfo_kb("HugePages_Free");
+	p->rsvd = meminfo_kb("HugePages_Rsvd");
+	p->surp = meminfo_kb("HugePages_Surp");
+}
+
+static int hugetlb_pool_equal(const struct hugetlb_pool *a, const struct hugetlb_pool *b)
+{
+	return a->total == b->total && a->free == b->free && a->rsvd == b->rsvd && a->surp == b->surp;
+}
+
+/* Appends " Name a -> b" to buf for a field that changed. */
+static size_t pool_field_diff(char *buf, size_t size, size_t len, const char *name, long a, long b)
+{
+	if (a == b || len >= size)
+		return len;
+	return len + snprintf(buf + len, size - len, " %s %ld -> %ld", name, a, b);
+}
+
+/*
+ * Both kernels: the pool after a test must equal the pool before it (a
+ * test that resizes it restores it; every huge page a test mapped is free
+ * again when it exits).  Re-read a few times, as leak_check does, for an
+ * orphan that still holds pages.  Returns 1 if unchanged, else 0 with
+ * "hugetlb pool changed: Free 8 -> 7" in why, and moves the baseline.
+ */
+static int hugetlb_pool_check(struct hugetlb_pool *baseline, char *why, size_t size)
+{
+	struct hugetlb_pool now;
+	size_t len;
+
+	for (int i = 0; i < 5; i++) {
+		int st;
+
+		hugetlb_pool_read(&now);
+		if (hugetlb_pool_equal(&now, baseline))
+			return 1;
+		while (sys_wait4(-1, &st, 1 /* WNOHANG */, NULL) > 0)
+			;
+		sys_sched_yield();
+	}
+	len = snprintf(why, size, "hugetlb pool changed:");
+	len = pool_field_diff(why, size, len, "Total", baseline->total, now.total);
+	len = pool_field_diff(why, size, len, "Free", baseline->free, now.free);
+	len = pool_field_diff(why, size, len, "Rsvd", baseline->rsvd, now.rsvd);
+	pool_field_diff(why, size, len, "Surp", baseline->surp, now.surp);
+	*baseline = now;
+	return 0;
+}
+
 /*
  * Pagoda only: the kernel's own consistency check after each test (every
  * mapped page's mapcount and refcount agree with the page tables and the
@@ -435,8 +518,9 @@ int main(int argc, char **argv)
 {
 	long t0 = now_ns();     /* first: this is the boot-time figure */
 	long baseline = 0, leaked;
+	struct hugetlb_pool pool;
 	int passed = 0, failed = 0;
-	char reason[128];
+	char reason[256], why[128];
 	struct utsname u;
 
 	console_setup();
@@ -458,6 +542,9 @@ int main(int argc, char **argv)
 	stack_pretouch();
 	prefault_image();
 	warm_up();
+	hugetlb_pool_read(&pool);
+	printf("# init: hugetlb pool: HugePages_Total %ld Free %ld Rsvd %ld Surp %ld\n",
+	       pool.total, pool.free, pool.rsvd, pool.surp);
 	meminfo_kb("MemFree");          /* fault in its buffer before the baseline */
 	baseline = meminfo_kb("MemFree");
 	if (opt_leak && baseline < 0) {
@@ -478,6 +565,12 @@ int main(int argc, char **argv)
 			size_t n = ok ? 0 : strlen(reason);
 
 			snprintf(reason + n, sizeof(reason) - n, "%sleaked %ld kB", ok ? "" : "; ", leaked);
+			ok = 0;
+		}
+		if (!hugetlb_pool_check(&pool, why, sizeof(why))) {
+			size_t n = ok ? 0 : strlen(reason);
+
+			snprintf(reason + n, sizeof(reason) - n, "%s%s", ok ? "" : "; ", why);
 			ok = 0;
 		}
 		if (opt_leak && ok && !mm_check(reason, sizeof(reason)))
