@@ -11,11 +11,15 @@
  * broadcasts "go"; each adds to a counter under a mutex ITERS times,
  * keeps its own __thread variable (its TLS, CLONE_SETTLS), and returns
  * its tid. main joins them and checks the sum, the tids (distinct, none
- * the pid), getpid() in each (the pid) and the TLS values. Prints TAP
- * comment lines; exits 0 only if every check holds.
+ * the pid), getpid() in each (the pid) and the TLS values. Then:
+ * pthread_kill (tgkill) runs a handler in the thread it names; ROUNDS
+ * more rounds of create and join; DETACHED detached threads that exit on
+ * their own (musl unmaps the stack it runs on, then calls exit). Prints
+ * TAP comment lines; exits 0 only if every check holds.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +28,8 @@
 
 #define NTHREADS	4
 #define ITERS		20000
+#define ROUNDS		25
+#define DETACHED	8
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -62,6 +68,116 @@ static void *worker(void *arg)
 }
 
 static int failures;
+
+/* ---- pthread_kill: the handler runs in the named thread ---- */
+
+static volatile long handler_tid, target_tid;
+static int target_stop;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	handler_tid = syscall(SYS_gettid);
+}
+
+static void *target(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	target_tid = syscall(SYS_gettid);
+	pthread_cond_broadcast(&cond);
+	while (!target_stop)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+static int check_pthread_kill(void)
+{
+	pthread_t th;
+	int ok;
+
+	signal(SIGUSR1, on_usr1);
+	if (pthread_create(&th, NULL, target, NULL))
+		return 0;
+	pthread_mutex_lock(&lock);
+	while (!target_tid)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	ok = pthread_kill(th, SIGUSR1) == 0;
+	while (!handler_tid)
+		sched_yield();
+	pthread_mutex_lock(&lock);
+	target_stop = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+	ok &= pthread_join(th, NULL) == 0;
+	return ok && handler_tid == target_tid;
+}
+
+/* ---- many short threads, joined or detached ---- */
+
+static long round_sum, detached_done;
+
+static void *adder(void *arg)
+{
+	pthread_mutex_lock(&lock);
+	round_sum += (long)arg;
+	pthread_mutex_unlock(&lock);
+	return arg;
+}
+
+static void *detached(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	detached_done++;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+static int check_rounds(void)
+{
+	long expect = 0, got = 0;
+
+	for (int r = 0; r < ROUNDS; r++) {
+		pthread_t th[NTHREADS];
+		void *ret;
+
+		for (long i = 0; i < NTHREADS; i++) {
+			if (pthread_create(&th[i], NULL, adder, (void *)(r * 10 + i + 1)))
+				return 0;
+			expect += r * 10 + i + 1;
+		}
+		for (int i = 0; i < NTHREADS; i++) {
+			if (pthread_join(th[i], &ret))
+				return 0;
+			got += (long)ret;
+		}
+	}
+	printf("# %d rounds of %d threads: sum %ld, returned %ld, expected %ld\n", ROUNDS, NTHREADS,
+	       round_sum, got, expect);
+	return round_sum == expect && got == expect;
+}
+
+static int check_detached(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < DETACHED; i++)
+		if (pthread_create(&th, &attr, detached, NULL))
+			return 0;
+	pthread_attr_destroy(&attr);
+	pthread_mutex_lock(&lock);
+	while (detached_done < DETACHED)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	return 1;
+}
 
 static void check(int cond_ok, const char *what)
 {
@@ -106,6 +222,9 @@ int main(void)
 	check(tls, "every thread kept its own __thread variable (CLONE_SETTLS)");
 	check(rets, "pthread_join gave each thread's return value");
 	check(tls_value == 0, "the main thread's __thread variable is untouched");
+	check(check_pthread_kill(), "pthread_kill ran the SIGUSR1 handler in that thread");
+	check(check_rounds(), "25 more rounds of pthread_create and pthread_join");
+	check(check_detached(), "8 detached threads ran and exited on their own");
 	printf("# pthreads: %d threads, %d failure(s)\n", NTHREADS, failures);
 	return failures ? 1 : 0;
 }
