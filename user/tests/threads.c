@@ -14,6 +14,8 @@
  *   that exits first leaves the process running until the last thread,
  *   and wait4 then reports the last thread's code; a fatal signal to one
  *   thread kills them all; execve from a thread keeps the process id;
+ * - a thread's child is waited for from any thread of the process, and
+ *   moves to a live thread when its parent thread exits;
  * - CLONE_FILES shares the fd table and CLONE_SIGHAND the handlers;
  *   without them each has its own;
  * - clone and clone3's flag checks (EINVAL, E2BIG).
@@ -321,6 +323,53 @@ static void check_sharing(void)
 	tap_ok(sigurg_handler() == NULL, "its handler stayed its own (SIG_DFL here)");
 }
 
+/* ---- children of threads: wait4 sees them from any thread ---- */
+
+static volatile long forked_pid;
+static volatile int fork_thread_stop;
+
+static int forking_thread(void *arg)
+{
+	long code = (long)arg;
+	long pid = sys_fork();
+
+	if (pid == 0) {
+		if (code == 21)
+			sys_nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+		sys_exit_group((int)code);
+	}
+	forked_pid = pid;
+	if (code == 22) {
+		while (!fork_thread_stop)
+			sys_futex(&fork_thread_stop, FUTEX_WAIT, 0, NULL, NULL, 0);
+	}
+	return 0;	/* exit(2): the thread ends, its child stays in the process */
+}
+
+static void check_thread_children(void)
+{
+	static int ctid;
+	int st = -1;
+
+	forked_pid = 0;
+	tap_ok(thread_start(forking_thread, (void *)21L, &ctid) > 0, "a thread forks a child and exits");
+	thread_join(&ctid);
+	tap_ok(forked_pid > 0, "the child is %ld", forked_pid);
+	tap_is_long(sys_wait4((int)forked_pid, &st, 0, NULL), forked_pid, "the main thread reaps it (it moved to a live thread)");
+	tap_is_long(st, 21 << 8, "status 21");
+
+	forked_pid = 0;
+	tap_ok(thread_start(forking_thread, (void *)22L, &ctid) > 0, "a thread forks a child and stays");
+	while (!forked_pid)
+		sys_sched_yield();
+	tap_is_long(sys_wait4(-1, &st, 0, NULL), forked_pid, "wait4(-1) in the main thread reaps the other thread's child");
+	tap_is_long(st, 22 << 8, "status 22");
+	tap_is_err(sys_wait4(-1, &st, __WNOTHREAD | WNOHANG, NULL), ECHILD, "no child left: ECHILD");
+	fork_thread_stop = 1;
+	sys_futex(&fork_thread_stop, FUTEX_WAKE, 1, NULL, NULL, 0);
+	thread_join(&ctid);
+}
+
 /* ---- flag checks ---- */
 
 struct clone_args {
@@ -415,6 +464,7 @@ int main(int argc, char **argv)
 	check_signals();
 	check_group_exit();
 	check_sharing();
+	check_thread_children();
 	check_flags();
 	return tap_done();
 }
