@@ -410,7 +410,7 @@ static void exec_mmap(struct mm_struct *mm)
 	local_irq_enable();
 	if (old) {
 		/* The peak RSS survives execve (Linux: setmax_mm_hiwater_rss). */
-		tsk->maxrss_kb = max(tsk->maxrss_kb, old->hiwater_rss * (PAGE_SIZE / 1024));
+		tsk->signal->maxrss_kb = max(tsk->signal->maxrss_kb, old->hiwater_rss * (PAGE_SIZE / 1024));
 		mmput(old);
 	}
 }

@@ -35,7 +35,7 @@
 
 #define RUSAGE_SELF	0
 #define RUSAGE_CHILDREN	(-1)
-#define RUSAGE_THREAD	1	/* usage is per thread here: the same as RUSAGE_SELF */
+#define RUSAGE_THREAD	1
 
 struct rusage {
 	long ru_utime[2], ru_stime[2];
@@ -68,7 +68,7 @@ static void exit_mm(struct task_struct *tsk)
 	if (!mm)
 		return;
 	exit_mm_release(tsk, mm);
-	tsk->maxrss_kb = max(tsk->maxrss_kb, mm->hiwater_rss * (PAGE_SIZE / 1024));
+	tsk->signal->maxrss_kb = max(tsk->signal->maxrss_kb, mm->hiwater_rss * (PAGE_SIZE / 1024));
 	/* Stop using the page tables before they are freed. */
 	local_irq_disable();
 	load_cr3(__pa(init_mm.pgd));
@@ -157,11 +157,20 @@ static void notify_parent(struct task_struct *tsk)
 	wake_up(parent->signal);
 }
 
-/* Take tsk off its group's thread list (Linux: __exit_signal, under siglock on SMP). */
+/*
+ * Take tsk off its group's thread list; the group keeps its usage
+ * (Linux: __exit_signal, under siglock on SMP).
+ */
 static void __exit_signal(struct task_struct *tsk)
 {
+	struct signal_struct *sig = tsk->signal;
+
+	sig->utime_ns += tsk->utime_ns;
+	sig->stime_ns += tsk->stime_ns;
+	sig->min_flt += tsk->min_flt;
+	sig->maj_flt += tsk->maj_flt;
 	list_del_init(&tsk->thread_node);
-	tsk->signal->nr_threads--;
+	sig->nr_threads--;
 }
 
 /*
@@ -294,46 +303,83 @@ static bool wait_matches(const struct task_struct *child, pid_t pid, int options
 	return (child->exit_signal != SIGCHLD) == !!(options & __WCLONE);
 }
 
-/* t's own usage (RUSAGE_SELF) or its reaped children's (RUSAGE_CHILDREN), as Linux's getrusage. */
-static void fill_rusage(struct rusage *ru, const struct task_struct *t, int who)
-{
-	bool children = who == RUSAGE_CHILDREN;
-	u64 ut = children ? t->cutime_ns : t->utime_ns;
-	u64 st = children ? t->cstime_ns : t->stime_ns;
+struct task_usage {
+	u64 utime_ns, stime_ns;
+	unsigned long min_flt, maj_flt;
+};
 
-	*ru = (struct rusage){ 0 };
-	ru->ru_utime[0] = ut / NSEC_PER_SEC;
-	ru->ru_utime[1] = (ut % NSEC_PER_SEC) / 1000;
-	ru->ru_stime[0] = st / NSEC_PER_SEC;
-	ru->ru_stime[1] = (st % NSEC_PER_SEC) / 1000;
-	ru->ru_minflt = children ? t->cmin_flt : t->min_flt;
-	if (children)
-		ru->ru_maxrss = t->cmaxrss_kb;
-	else
-		ru->ru_maxrss = max(t->maxrss_kb, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0);
-	ru->ru_majflt = children ? t->cmaj_flt : t->maj_flt;
+/* The whole group's: its released threads' and each listed thread's (Linux: thread_group_cputime). */
+static struct task_usage thread_group_usage(struct task_struct *p)
+{
+	struct signal_struct *sig = p->signal;
+	struct task_usage u = { sig->utime_ns, sig->stime_ns, sig->min_flt, sig->maj_flt };
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		u.utime_ns += t->utime_ns;
+		u.stime_ns += t->stime_ns;
+		u.min_flt += t->min_flt;
+		u.maj_flt += t->maj_flt;
+	}
+	return u;
+}
+
+u64 thread_group_cputime_ns(struct task_struct *p)
+{
+	struct task_usage u = thread_group_usage(p);
+
+	return u.utime_ns + u.stime_ns;
 }
 
 /*
- * Reap a zombie: account it to the parent, free what is left of it, then
- * report its status and usage. Like Linux, a bad pointer still reaps the
- * child (the call returns EFAULT).
+ * Linux's getrusage: RUSAGE_SELF the whole thread group, RUSAGE_THREAD the
+ * thread t, RUSAGE_CHILDREN the reaped children; ru_maxrss is the group's
+ * peak for SELF and THREAD (with its mm's current high-water mark).
+ */
+static void fill_rusage(struct rusage *ru, struct task_struct *t, int who)
+{
+	struct signal_struct *sig = t->signal;
+	struct task_usage u = { t->utime_ns, t->stime_ns, t->min_flt, t->maj_flt };
+
+	if (who == RUSAGE_SELF)
+		u = thread_group_usage(t);
+	else if (who == RUSAGE_CHILDREN)
+		u = (struct task_usage){ sig->cutime_ns, sig->cstime_ns, sig->cmin_flt, sig->cmaj_flt };
+	*ru = (struct rusage){ 0 };
+	ru->ru_utime[0] = u.utime_ns / NSEC_PER_SEC;
+	ru->ru_utime[1] = (u.utime_ns % NSEC_PER_SEC) / 1000;
+	ru->ru_stime[0] = u.stime_ns / NSEC_PER_SEC;
+	ru->ru_stime[1] = (u.stime_ns % NSEC_PER_SEC) / 1000;
+	ru->ru_minflt = u.min_flt;
+	ru->ru_majflt = u.maj_flt;
+	if (who == RUSAGE_CHILDREN)
+		ru->ru_maxrss = sig->cmaxrss_kb;
+	else
+		ru->ru_maxrss = max(sig->maxrss_kb, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0);
+}
+
+/*
+ * Reap a zombie group leader (its threads are gone): account the group to
+ * the parent's group, free what is left of it, then report its status and
+ * usage. Like Linux, a bad pointer still reaps the child (the call returns
+ * EFAULT).
  */
 static long release_task(struct task_struct *p, int *stat_addr, struct rusage *ru)
 {
-	struct task_struct *parent = current;
+	struct signal_struct *psig = current->signal, *sig = p->signal;
+	struct task_usage u = thread_group_usage(p);
 	pid_t pid = p->pid;
 	int status = task_exit_status(p);
 	struct rusage r;
 
 	fill_rusage(&r, p, RUSAGE_SELF);
-	r.ru_minflt += p->cmin_flt;
-	r.ru_majflt += p->cmaj_flt;
-	parent->cmaxrss_kb = max(parent->cmaxrss_kb, max(p->maxrss_kb, p->cmaxrss_kb));
-	parent->cmin_flt += p->min_flt + p->cmin_flt;
-	parent->cmaj_flt += p->maj_flt + p->cmaj_flt;
-	parent->cutime_ns += p->utime_ns + p->cutime_ns;
-	parent->cstime_ns += p->stime_ns + p->cstime_ns;
+	r.ru_minflt += sig->cmin_flt;
+	r.ru_majflt += sig->cmaj_flt;
+	psig->cmaxrss_kb = max(psig->cmaxrss_kb, max(sig->maxrss_kb, sig->cmaxrss_kb));
+	psig->cmin_flt += u.min_flt + sig->cmin_flt;
+	psig->cmaj_flt += u.maj_flt + sig->cmaj_flt;
+	psig->cutime_ns += u.utime_ns + sig->cutime_ns;
+	psig->cstime_ns += u.stime_ns + sig->cstime_ns;
 	list_del(&p->sibling);
 	__exit_signal(p);
 	free_task(p);

@@ -72,6 +72,13 @@ struct signal_struct {
 	unsigned int flags;		/* SIGNAL_GROUP_EXIT */
 	int group_exit_code;		/* wait status of the whole group, once SIGNAL_GROUP_EXIT */
 	struct task_struct *group_exec_task;	/* de_thread: the thread that execs, waiting for the others */
+	/* getrusage (Linux keeps them here too): the released threads' usage, */
+	u64 utime_ns, stime_ns;
+	unsigned long min_flt, maj_flt;
+	unsigned long maxrss_kb;	/* the group's peak RSS, at exit and exec */
+	/* and the reaped children's (whole groups, with their own children's) */
+	u64 cutime_ns, cstime_ns;
+	unsigned long cmin_flt, cmaj_flt, cmaxrss_kb;
 };
 
 struct task_struct {
@@ -130,12 +137,9 @@ struct task_struct {
 	} restart_block;
 	void *robust_list;		/* set_robust_list: kept for get_robust_list (no robust futex walk at exit) */
 
-	/* getrusage */
+	/* getrusage: this thread's; the group's and its children's are in signal_struct */
 	unsigned long min_flt, maj_flt;
 	u64 utime_ns, stime_ns;
-	unsigned long cmin_flt, cmaj_flt;	/* of reaped children */
-	unsigned long maxrss_kb, cmaxrss_kb;	/* peak RSS at exit; the largest of reaped children */
-	u64 cutime_ns, cstime_ns;
 };
 
 static inline struct task_struct *get_current(void) { return this_cpu()->curr; }
@@ -188,6 +192,7 @@ int init_task_signal(struct task_struct *p);	/* a new group with p as its leader
 long sys_clone3(struct pt_regs *regs);
 struct sighand_struct *sighand_alloc(void);
 void put_signal_struct(struct signal_struct *sig);
+u64 thread_group_cputime_ns(struct task_struct *p);	/* CLOCK_PROCESS_CPUTIME_ID */
 void __cleanup_sighand(struct sighand_struct *sighand);
 void start_init(const char *path);
 long do_execve(const char *path, const char *const *argv, const char *const *envp);

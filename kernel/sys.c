@@ -138,6 +138,8 @@ long sys_clock_gettime(int which, struct timespec *tp)
 		ts = ns_to_timespec(ktime_get_ns());
 		break;
 	case CLOCK_PROCESS_CPUTIME_ID:
+		ts = ns_to_timespec(thread_group_cputime_ns(current));	/* every thread's */
+		break;
 	case CLOCK_THREAD_CPUTIME_ID:
 		ts = ns_to_timespec(current->utime_ns + current->stime_ns);
 		break;

@@ -16,6 +16,8 @@
  *   thread kills them all; execve from a thread keeps the process id;
  * - a thread's child is waited for from any thread of the process, and
  *   moves to a live thread when its parent thread exits;
+ * - getrusage(RUSAGE_SELF) counts every thread's faults, RUSAGE_THREAD
+ *   the caller's only;
  * - CLONE_FILES shares the fd table and CLONE_SIGHAND the handlers;
  *   without them each has its own;
  * - clone and clone3's flag checks (EINVAL, E2BIG).
@@ -370,6 +372,38 @@ static void check_thread_children(void)
 	thread_join(&ctid);
 }
 
+/* ---- getrusage: RUSAGE_SELF is the whole process, RUSAGE_THREAD one thread ---- */
+
+#define FAULT_PAGES	64
+
+static int faulting_thread(void *arg)
+{
+	char *p = arg;
+
+	for (int i = 0; i < FAULT_PAGES; i++)
+		p[i * 4096] = 1;
+	return 0;
+}
+
+static void check_rusage(void)
+{
+	static int ctid;
+	struct rusage self0, thr0, self1, thr1;
+	char *mem = mmap(NULL, FAULT_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	sys_getrusage(RUSAGE_SELF, &self0);
+	sys_getrusage(RUSAGE_THREAD, &thr0);
+	tap_ok(thread_start(faulting_thread, mem, &ctid) > 0, "a thread faults in %d pages", FAULT_PAGES);
+	thread_join(&ctid);
+	sys_getrusage(RUSAGE_SELF, &self1);
+	sys_getrusage(RUSAGE_THREAD, &thr1);
+	tap_ok(self1.ru_minflt - self0.ru_minflt >= FAULT_PAGES, "RUSAGE_SELF counts them (+%ld)",
+	       self1.ru_minflt - self0.ru_minflt);
+	tap_ok(thr1.ru_minflt - thr0.ru_minflt < FAULT_PAGES, "RUSAGE_THREAD of the main thread does not (+%ld)",
+	       thr1.ru_minflt - thr0.ru_minflt);
+	munmap(mem, FAULT_PAGES * 4096);
+}
+
 /* ---- flag checks ---- */
 
 struct clone_args {
@@ -465,6 +499,7 @@ int main(int argc, char **argv)
 	check_group_exit();
 	check_sharing();
 	check_thread_children();
+	check_rusage();
 	check_flags();
 	return tap_done();
 }
