@@ -492,13 +492,16 @@ def mm_owner(mm_addr):
 
 
 def mm_of(arg):
-    """An mm_struct from a pid, a struct mm_struct * or a struct task_struct *."""
-    if arg is None or arg == "":
+    """An mm_struct from a pid, a struct mm_struct * or a struct task_struct * (text or a gdb.Value)."""
+    if isinstance(arg, gdb.Value):
+        value = arg
+    elif arg is None or arg == "":
         mm = current_task()["mm"]
         if not ptr(mm):
             raise gdb.GdbError("the current task has no mm (a kernel thread): give a pid")
         return mm.dereference()
-    value = gdb.parse_and_eval(arg)
+    else:
+        value = gdb.parse_and_eval(arg)
     t = value.type.strip_typedefs()
     if t.code == gdb.TYPE_CODE_PTR:
         target = t.target().strip_typedefs().tag
@@ -1016,11 +1019,7 @@ class VaPfn(gdb.Function):
         super().__init__("va_pfn")
 
     def invoke(self, who, va):
-        t = who.type.strip_typedefs()
-        if t.code == gdb.TYPE_CODE_PTR:
-            mm = who.dereference() if t.target().strip_typedefs().tag == "mm_struct" else who["mm"].dereference()
-        else:
-            mm = find_task(int(who))["mm"].dereference()
+        mm = mm_of(who)
         pfn = va_to_pfn(mm, int(va) & U64)
         return -1 if pfn is None else pfn
 
@@ -1032,11 +1031,7 @@ class VaEntry(gdb.Function):
         super().__init__("va_entry")
 
     def invoke(self, who, va):
-        t = who.type.strip_typedefs()
-        if t.code == gdb.TYPE_CODE_PTR:
-            mm = who.dereference() if t.target().strip_typedefs().tag == "mm_struct" else who["mm"].dereference()
-        else:
-            mm = find_task(int(who))["mm"].dereference()
+        mm = mm_of(who)
         entry, _ = walk_mm(mm, int(va) & U64)
         return 0 if entry is None else entry
 

@@ -4,6 +4,7 @@
  * Makefile builds only *.c.
  *
  *   hpool_read, hpool_is      /proc/meminfo HugePages_Total/Free/Rsvd/Surp,
+ *   hpool_start               the pool a test needs to start from
  *                             read and compared as one (one TAP line, with
  *                             every field in the diagnostic)
  *   knob_read_long, knob_write_long   a number in a /proc/sys or sysfs file
@@ -119,6 +120,21 @@ static inline void hugetlb_test_machine_or_skip(void)
 	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0 || !strstr(cmdline, "hugepages="))
 		tap_skip_all("no hugepages= on the kernel command line: not the test machine, "
 			     "and the test would resize this kernel's pool");
+}
+
+/*
+ * The pool a test starts from, read into *start: at least min_free free
+ * pages, none reserved or surplus (hugepages=8 on the command line).
+ * 0 if it is not so: the test reports it and stops.
+ */
+static inline int hpool_start(struct hpool *start, long min_free)
+{
+	hpool_read(start);
+	if (tap_ok(start->free >= min_free && start->rsvd == 0 && start->surp == 0,
+		   "pool: at least %ld free pages, none reserved (hugepages=8 on the command line)", min_free))
+		return 1;
+	tap_diag("Total %ld Free %ld Rsvd %ld Surp %ld", start->total, start->free, start->rsvd, start->surp);
+	return 0;
 }
 
 /* ---- numbers in /proc/sys and sysfs files ---- */
