@@ -269,10 +269,11 @@ static void run_timers(void)
 	list_for_each_entry(t, &task_list, tasks) {
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_time && t->wake_time <= now)
 			wake_up_process(t);
-		if (t->alarm_ns && t->alarm_ns <= now) {
+		/* The alarm is the process's: looked at once, through its leader. */
+		if (thread_group_leader(t) && t->signal->alarm_ns && t->signal->alarm_ns <= now) {
 			kernel_siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_KERNEL };
 
-			t->alarm_ns = 0;
+			t->signal->alarm_ns = 0;
 			send_signal(t, SIGALRM, &info, PIDTYPE_TGID);
 		}
 	}

@@ -72,6 +72,7 @@ struct signal_struct {
 	unsigned int flags;		/* SIGNAL_GROUP_EXIT */
 	int group_exit_code;		/* wait status of the whole group, once SIGNAL_GROUP_EXIT */
 	struct task_struct *group_exec_task;	/* de_thread: the thread that execs, waiting for the others */
+	u64 alarm_ns;			/* alarm(): when SIGALRM is due to the process; 0 = none */
 	/* getrusage (Linux keeps them here too): the released threads' usage, */
 	u64 utime_ns, stime_ns;
 	unsigned long min_flt, maj_flt;
@@ -114,7 +115,6 @@ struct task_struct {
 	unsigned long sas_ss_sp, sas_ss_size;	/* sigaltstack; size 0: none */
 	sigset_t saved_sigmask;			/* rt_sigsuspend: restored once a handler ran */
 	bool restore_sigmask;
-	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
 	unsigned int sas_ss_flags;		/* sigaltstack's ss_flags (mode, SS_AUTODISARM) */
 	int exit_code;			/* wait status, Linux encoding */
 	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */

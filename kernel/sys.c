@@ -258,18 +258,18 @@ long sys_time(long *tloc)
  */
 long sys_alarm(unsigned int seconds)
 {
-	struct task_struct *t = current;
+	struct signal_struct *sig = current->signal;	/* one alarm per process (Linux: real_timer) */
 	u64 now = ktime_get_ns();
 	long left = 0;
 
-	if (t->alarm_ns > now) {
-		u64 rem = t->alarm_ns - now;
+	if (sig->alarm_ns > now) {
+		u64 rem = sig->alarm_ns - now;
 
 		left = (long)((rem + NSEC_PER_SEC / 2) / NSEC_PER_SEC);
 		if (!left)
 			left = 1;
 	}
-	t->alarm_ns = seconds ? now + (u64)seconds * NSEC_PER_SEC : 0;
+	sig->alarm_ns = seconds ? now + (u64)seconds * NSEC_PER_SEC : 0;
 	return left;
 }
 

@@ -17,7 +17,7 @@
  * - a thread's child is waited for from any thread of the process, and
  *   moves to a live thread when its parent thread exits;
  * - getrusage(RUSAGE_SELF) counts every thread's faults, RUSAGE_THREAD
- *   the caller's only;
+ *   the caller's only; alarm() is one per process;
  * - CLONE_FILES shares the fd table and CLONE_SIGHAND the handlers;
  *   without them each has its own;
  * - clone and clone3's flag checks (EINVAL, E2BIG).
@@ -385,6 +385,22 @@ static int faulting_thread(void *arg)
 	return 0;
 }
 
+static int alarm_thread(void *arg)
+{
+	(void)arg;
+	return (int)syscall1(37 /* alarm */, 10);
+}
+
+/* alarm() is the process's: a thread's alarm is the one the main thread cancels. */
+static void check_alarm(void)
+{
+	static int ctid;
+
+	tap_ok(thread_start(alarm_thread, NULL, &ctid) > 0, "a thread sets alarm(10) and exits");
+	thread_join(&ctid);
+	tap_is_long(syscall1(37, 0), 10, "alarm(0) in the main thread cancels it: 10 s were left");
+}
+
 static void check_rusage(void)
 {
 	static int ctid;
@@ -500,6 +516,7 @@ int main(int argc, char **argv)
 	check_sharing();
 	check_thread_children();
 	check_rusage();
+	check_alarm();
 	check_flags();
 	return tap_done();
 }
