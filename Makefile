@@ -131,12 +131,14 @@ endef
 
 $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
 	$(call make_iso,$@,init=/bin/demo $(CMDLINE),$(BUILD)/initramfs.cpio)
-# The test ISO also carries musl_hello (built by Debian's musl-gcc) through
-# the run-your-own-program path, as /user/musl_hello: that path gets a test.
+# The test ISO also carries musl_hello (built by Debian's musl-gcc) and the
+# pthread programs (musl and glibc) through the run-your-own-program path,
+# as /user/NAME: that path gets a test.
 TEST_USER_DIR := $(BUILD)/test-user
 $(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf user boot/grub.cfg.in tools/mkcpio.py
 	rm -rf $(TEST_USER_DIR) && mkdir -p $(TEST_USER_DIR)
-	$(if $(USER_MUSL_TESTS),cp $(U)/musl/musl_hello $(TEST_USER_DIR)/)
+	$(if $(USER_MUSL_TESTS),cp $(U)/musl/musl_hello $(U)/pthread/pthread_musl $(TEST_USER_DIR)/)
+	$(if $(USER_GLIBC_TESTS),cp $(U)/pthread/pthread_glibc $(TEST_USER_DIR)/)
 	$(call stage_user_dir,$(BUILD)/initramfs-test,$(TEST_USER_DIR))
 	$(call make_iso,$@,$(TEST_CMDLINE) $(CMDLINE),$(BUILD)/initramfs-test.cpio)
 
