@@ -150,7 +150,7 @@ static void test_prot_none(void)
 	pagemap_get(0, (const void *)a, &before);
 	tap_is_long(sys_mprotect((void *)a, HPAGE_SIZE, PROT_NONE), 0, "mprotect(PROT_NONE)");
 	pagemap_get(0, (const void *)a, &after);
-	tap_ok(after & PM_PRESENT, "pagemap: still present under PROT_NONE");
+	tap_ok((after & PM_PRESENT) != 0, "pagemap: still present under PROT_NONE");
 	tap_is_ulong(after & PM_PFN_MASK, before & PM_PFN_MASK, "pagemap: the same frame");
 	tap_is_long(smaps_kb(0, (const void *)a, "Private_Hugetlb"), HPAGE_KB, "smaps: Private_Hugetlb 2048 kB under PROT_NONE");
 	sys_munmap((void *)a, HPAGE_SIZE);
