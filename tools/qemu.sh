@@ -139,9 +139,12 @@ nodes=${NODES:-2}
 cpus=${CPUS:-2}
 [[ $nodes =~ ^[1-8]$ ]] || die "NODES must be 1..8, not '$nodes'"
 mem=${MEM:-$((1024 / nodes * nodes))}
-[[ $cpus =~ ^[0-9]+$ ]] && ((cpus >= 1 && cpus <= 16)) || die "CPUS must be 1..16, not '$cpus'"
-[[ $mem =~ ^[0-9]+$ ]] && ((mem % nodes == 0 && mem / nodes >= 64)) ||
+if ! [[ $cpus =~ ^[0-9]+$ ]] || ((cpus < 1 || cpus > 16)); then
+	die "CPUS must be 1..16, not '$cpus'"
+fi
+if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem % nodes != 0 || mem / nodes < 64)); then
 	die "MEM=$mem: must split into $nodes equal whole-MB nodes of at least 64 MB"
+fi
 numa_dist_check
 
 # shellcheck disable=SC2054 # the commas are inside QEMU option values
@@ -168,6 +171,7 @@ for ((i = 0; i < nodes; i++)); do
 		args+=(-numa "dist,src=$i,dst=$j,val=$d")
 	done
 done
+# shellcheck disable=SC2054 # the commas are inside QEMU option values
 args+=(
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-no-reboot
