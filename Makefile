@@ -62,6 +62,24 @@ CMDLINE	?=
 TEST_HUGEPAGES ?= 8
 TEST_CMDLINE ?= selftest=all hugepages=$(TEST_HUGEPAGES)
 
+# The QEMU machine (tools/qemu.sh): NODES=N CPUS=M MEM=MB DIST=TABLE|ring, for
+# make run, make test, make debug and the lectures; unset, the default
+# 2 nodes x 512 MB, 2 CPUs, 10/20. make exports them to tools/qemu.sh (an
+# environment variable does as well). The tests that depend on the machine
+# learn it from the words qemu.nodes=, qemu.cpus= and qemu.dist= of the
+# kernel command line (user/tests/machine.h), which the test ISOs carry.
+export NODES CPUS MEM DIST
+machine_words = $(if $(1),qemu.nodes=$(1)) $(if $(2),qemu.cpus=$(2)) $(if $(3),qemu.dist=$(3))
+
+# make test boots a second machine, 4 nodes on a ring (distances 10/20/30)
+# with 4 CPUs and 256 MB each, and runs there only the tests about nodes and
+# CPUs (and the kernel's self-tests, per node), named numa4/NAME. The pool of
+# 8 huge pages is 2 per node there. tools/linux-oracle.sh boots Linux on the
+# same machine with the same list.
+NUMA4_MACHINE	:= NODES=4 CPUS=4 DIST=ring
+NUMA4_TESTS	:= numa_sysfs,numa_distance,cpu_sysfs,hugetlb_pool,hugetlb_resv,hugetlbfs
+NUMA4_CMDLINE	= $(TEST_CMDLINE) init.tests=$(NUMA4_TESTS) $(call machine_words,4,4,ring)
+
 .PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
 all: $(BUILD)/pagoda.iso
 
@@ -134,14 +152,24 @@ endef
 
 $(BUILD)/pagoda.iso: $(BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
 	$(call make_iso,$@,init=/bin/demo $(CMDLINE),$(BUILD)/initramfs.cpio)
-# The test ISO also carries musl_hello (built by Debian's musl-gcc) through
-# the run-your-own-program path, as /user/musl_hello: that path gets a test.
+# The test ISO also carries musl_hello (built by Debian's musl-gcc) and the
+# pthread programs (musl and glibc) through the run-your-own-program path,
+# as /user/NAME: that path gets a test.
 TEST_USER_DIR := $(BUILD)/test-user
-$(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf user boot/grub.cfg.in tools/mkcpio.py
+# Their command lines are a flag stamp: make test NODES=4 rebuilds them.
+TEST_ISO_FLAGS = $(TEST_CMDLINE) $(call machine_words,$(NODES),$(CPUS),$(DIST)) $(CMDLINE) | $(NUMA4_CMDLINE)
+TEST_ISO_STAMP := $(BUILD)/flags/test-iso
+$(TEST_ISO_STAMP): FORCE
+	$(call update_stamp,TEST_ISO_FLAGS)
+$(BUILD)/pagoda-test.iso: $(BUILD)/pagoda.elf user boot/grub.cfg.in tools/mkcpio.py $(TEST_ISO_STAMP)
 	rm -rf $(TEST_USER_DIR) && mkdir -p $(TEST_USER_DIR)
-	$(if $(USER_MUSL_TESTS),cp $(U)/musl/musl_hello $(TEST_USER_DIR)/)
+	$(if $(USER_MUSL_TESTS),cp $(U)/musl/musl_hello $(U)/pthread/pthread_musl $(TEST_USER_DIR)/)
+	$(if $(USER_GLIBC_TESTS),cp $(U)/pthread/pthread_glibc $(TEST_USER_DIR)/)
 	$(call stage_user_dir,$(BUILD)/initramfs-test,$(TEST_USER_DIR))
-	$(call make_iso,$@,$(TEST_CMDLINE) $(CMDLINE),$(BUILD)/initramfs-test.cpio)
+	$(call make_iso,$@,$(TEST_CMDLINE) $(call machine_words,$(NODES),$(CPUS),$(DIST)) $(CMDLINE),$(BUILD)/initramfs-test.cpio)
+# The second machine of make test: the same initramfs (built by the rule above).
+$(BUILD)/pagoda-numa4.iso: $(BUILD)/pagoda-test.iso
+	$(call make_iso,$@,$(NUMA4_CMDLINE) $(CMDLINE),$(BUILD)/initramfs-test.cpio)
 
 # $(1): staging directory to build, $(2): directory of the user's programs (-> /user)
 define stage_user_dir
@@ -169,7 +197,7 @@ run: deps
 # own-program targets run first; the boot runner counts their TAP with its
 # own, so the last line covers everything.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso $(BUILD)/pagoda.iso
+	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso $(BUILD)/pagoda-numa4.iso $(BUILD)/pagoda.iso
 	@echo "host unit tests (tests/run-host.sh) and the gdb lecture check (tests/gdb_lecture.sh)..."
 	@bash tests/run-host.sh > $(BUILD)/host-tests.tap 2>&1 || true
 	@bash tests/gdb_lecture.sh $(BUILD)/pagoda.iso > $(BUILD)/gdb-lecture.tap 2>&1 || true
@@ -179,7 +207,12 @@ test: deps
 	@echo "the scripted lectures in batch mode (tools/lecture.sh --batch $(LECTURES))..."
 	@$(MAKE) --no-print-directory lecture-isos
 	@bash tools/lecture.sh --batch $(LECTURES) > $(BUILD)/lectures.log 2>&1 || true
+	@echo "the NUMA and CPU tests on 4 nodes, 4 CPUs ($(NUMA4_MACHINE)), as numa4/NAME..."
+	@env $(NUMA4_MACHINE) MEM= $(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-numa4.iso \
+		--log $(BUILD)/numa4-serial.log --prefix numa4/ --tap $(BUILD)/numa4.tap > $(BUILD)/numa4.log 2>&1 || true
+	@grep '^time from QEMU start to its exit' $(BUILD)/numa4.log || true
 	$(PYTHON) tests/run-boot.py --iso $(BUILD)/pagoda-test.iso \
+		--also $(BUILD)/numa4.tap \
 		--also $(BUILD)/host-tests.tap --also $(BUILD)/gdb-lecture.tap \
 		--also $(BUILD)/run-user.tap --also $(BUILD)/gdb-user.tap \
 		$(LECTURES:%=--also $(BUILD)/lecture-%.tap)
@@ -246,6 +279,10 @@ lecture-isos:
 
 $(BUILD)/lecture-%.iso: $(LECTURE_BUILD)/pagoda.elf $(BUILD)/initramfs.cpio boot/grub.cfg.in
 	$(call make_iso,$@,init=/lectures/$* $(CMDLINE),$(BUILD)/initramfs.cpio,$(LECTURE_BUILD)/pagoda.elf)
+
+# make -s print-VAR: a variable's value (tools/linux-oracle.sh reads NUMA4_*).
+print-%:
+	@printf '%s\n' '$($*)'
 
 # Host unit tests: kernel code compiled for Linux processes (no QEMU).
 test-unit:

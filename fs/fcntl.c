@@ -20,7 +20,7 @@ long sys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	case F_DUPFD_CLOEXEC:
 		return dupfd(fd, arg, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
 	case F_GETFD:
-		return (current->close_on_exec >> fd) & 1 ? FD_CLOEXEC : 0;
+		return (current->files->close_on_exec >> fd) & 1 ? FD_CLOEXEC : 0;
 	case F_SETFD:
 		if (arg & FD_CLOEXEC)
 			__set_close_on_exec(current, fd);

@@ -4,7 +4,7 @@
  * fs/open.c, fs/read_write.c, fs/file.c, fs/namei.c, fs/stat.c,
  * fs/readdir.c, fs/ioctl.c, fs/fcntl.c).
  *
- *   task->files[fd] ---> struct file { f_op, f_count, f_flags, f_mode, f_pos, f_stat }
+ *   task->files->fd[fd] -> struct file { f_op, f_count, f_flags, f_mode, f_pos, f_stat }
  *   (64 slots,              |  shared by dup() and fork(), freed by the last fput()
  *    close_on_exec bits)    |
  *                           +-- f_op = &console_fops         /dev/console: the serial port
@@ -28,9 +28,10 @@
  *   fs/hugetlbfs/ fs/memfd.c              hugetlbfs mounts and files, memfd_create
  *   drivers/tty/n_tty.c drivers/char/mem.c  /dev/console, /dev/null, /dev/zero
  *
- * Locking: a task's fd table is changed only by the task itself (there are
- * no threads and no CLONE_FILES), by fork (the parent copies its own table
- * into a child that is not running yet) and by exit. f_count is atomic.
+ * Locking: a task's fd table (struct files_struct) is changed by the tasks
+ * that share it (CLONE_FILES threads), by fork (the parent copies its own
+ * table into a child that is not running yet) and by exit; all on one CPU
+ * without kernel preemption (Linux: files->file_lock). f_count is atomic.
  * f_pos of a file shared after fork is not locked (Linux: f_pos_lock); that
  * is safe while user code runs on one CPU.
  *
@@ -233,6 +234,7 @@ struct super_operations {
 	void (*show_options)(struct seq_file *m, struct super_block *sb);	/* ",opt=val" for /proc/mounts */
 	bool (*busy)(struct super_block *sb);		/* umount without MNT_DETACH: EBUSY if true */
 	void (*umount_begin)(struct super_block *sb);	/* leaving the tree: drop the names */
+	void (*destroy_inode)(struct inode *inode);	/* the inode is being freed (nr_inodes= counts it back) */
 };
 
 /*
@@ -363,8 +365,9 @@ void fd_install(struct task_struct *t, unsigned int fd, struct file *f, unsigned
 
 /* Called by the core: the first process's fds, fork, exit, execve. */
 void fd_install_console(struct task_struct *t);		/* fds 0, 1, 2 = one /dev/console file */
-int dup_files(struct task_struct *child, struct task_struct *parent);	/* always 0 */
-void close_files(struct task_struct *t);
+struct files_struct;
+struct files_struct *dup_fd(struct files_struct *old);
+int unshare_files(struct task_struct *t);
 void do_close_on_exec(struct task_struct *t);
 
 /*

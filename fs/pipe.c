@@ -120,7 +120,7 @@ static ssize_t pipe_write(struct file *f, const char *ubuf, size_t count, loff_t
 
 		if (!pipe->readers) {
 			info.kill.si_pid = current->pid;
-			send_signal(current, SIGPIPE, &info);
+			send_signal(current, SIGPIPE, &info, PIDTYPE_PID);
 			return done ? (ssize_t)done : -EPIPE;
 		}
 		/* A write of up to PIPE_BUF bytes goes in whole or waits. */

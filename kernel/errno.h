@@ -35,6 +35,7 @@
 #define ENOSYS		38
 #define EOVERFLOW	75
 #define EOPNOTSUPP	95
+#define ETIMEDOUT	110
 /*
  * Kernel-internal, never seen by user space: a system call interrupted by a
  * signal returns one of these, and the signal code decides (do_signal):

@@ -319,11 +319,90 @@ static int padzero(struct linux_binprm *bprm)
 	return 0;
 }
 
+/*
+ * A thread that execs takes its leader's place: the leader's pid (the
+ * process id does not change), parent and place among its siblings; the
+ * leader, a zombie by now, is freed (Linux: the !thread_group_leader part
+ * of de_thread).
+ */
+static void exchange_leader(struct task_struct *tsk)
+{
+	struct task_struct *leader = tsk->group_leader;
+	pid_t tid = tsk->pid;
+
+	tsk->pid = leader->pid;
+	leader->pid = tid;
+	tsk->parent = leader->parent;
+	tsk->pgid = leader->pgid;
+	tsk->sid = leader->sid;
+	tsk->exit_signal = SIGCHLD;
+	list_add(&tsk->sibling, &leader->sibling);
+	list_del(&leader->sibling);
+	tsk->group_leader = tsk;
+	list_del_init(&leader->thread_node);
+	tsk->signal->nr_threads--;
+	leader->state = EXIT_DEAD;
+	free_task(leader);
+}
+
+/*
+ * execve in a thread group: every other thread dies first (SIGKILL, and
+ * exit code 0 for the group: group_exec_task), then the caller is the
+ * only thread, and the leader (Linux: de_thread). -EAGAIN if the group is
+ * already exiting or the caller is killed while it waits.
+ */
+int de_thread(struct task_struct *tsk)
+{
+	struct signal_struct *sig = tsk->signal;
+
+	if (sig->live == 1 && thread_group_empty(tsk))
+		return 0;
+	if (sig->flags & SIGNAL_GROUP_EXIT)
+		return -EAGAIN;
+	sig->group_exec_task = tsk;
+	zap_other_threads(tsk);
+	/* Each thread's do_exit wakes us; other signals do not end the wait. */
+	while (sig->live > 1) {
+		if ((sig->flags & SIGNAL_GROUP_EXIT) || (tsk->sig.pending & sigmask(SIGKILL))) {
+			sig->group_exec_task = NULL;
+			return -EAGAIN;
+		}
+		local_irq_disable();
+		tsk->state = TASK_INTERRUPTIBLE;
+		tsk->wait_chan = sig;
+		schedule();
+		local_irq_enable();
+	}
+	sig->group_exec_task = NULL;
+	if (!thread_group_leader(tsk))
+		exchange_leader(tsk);
+	return 0;
+}
+
+/* execve: handlers shared with another process (CLONE_SIGHAND alone) are copied (Linux: unshare_sighand). */
+static int unshare_sighand(struct task_struct *tsk)
+{
+	struct sighand_struct *copy;
+
+	if (atomic_read(&tsk->sighand->count) == 1)
+		return 0;
+	copy = sighand_alloc();
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy->action, tsk->sighand->action, sizeof(copy->action));
+	__cleanup_sighand(tsk->sighand);
+	tsk->sighand = copy;
+	return 0;
+}
+
 /* Point of no return: the task now runs the new program's address space. */
 static void exec_mmap(struct mm_struct *mm)
 {
 	struct task_struct *tsk = current;
 	struct mm_struct *old = tsk->mm;
+
+	if (old)
+		exit_mm_release(tsk, old);	/* CLONE_CHILD_CLEARTID: a joiner in the old mm wakes */
 
 	local_irq_disable();
 	tsk->mm = mm;
@@ -331,7 +410,7 @@ static void exec_mmap(struct mm_struct *mm)
 	local_irq_enable();
 	if (old) {
 		/* The peak RSS survives execve (Linux: setmax_mm_hiwater_rss). */
-		tsk->maxrss_kb = max(tsk->maxrss_kb, old->hiwater_rss * (PAGE_SIZE / 1024));
+		tsk->signal->maxrss_kb = max(tsk->signal->maxrss_kb, old->hiwater_rss * (PAGE_SIZE / 1024));
 		mmput(old);
 	}
 }
@@ -495,6 +574,12 @@ static long do_execveat_common(const char *path, const char *const *argv, const 
 		err = copy_strings(&bprm, envp, where, &bprm.envc);
 	if (!err)
 		err = load_elf_binary(&bprm);
+	if (!err)
+		err = de_thread(tsk);
+	if (!err)
+		err = unshare_sighand(tsk);
+	if (!err)
+		err = unshare_files(tsk);
 	if (err) {
 		if (bprm.mm)
 			mmput(bprm.mm);

@@ -26,6 +26,9 @@ LIST_HEAD(task_list);
 static LIST_HEAD(run_queue);
 static DEFINE_SPINLOCK_ORDER(rq_lock, LOCK_ORDER_RQ);
 static struct task_struct idle_task;
+/* The idle task never takes a signal, but signal_pending() may look at it. */
+static struct signal_struct idle_signal;
+static struct sighand_struct idle_sighand;
 static pid_t last_pid;
 static int slice_left = TIMESLICE_TICKS;
 
@@ -36,7 +39,11 @@ struct task_struct *init_task_ptr;
 void sched_init(void)
 {
 	idle_task.state = TASK_RUNNING;
-	idle_task.pid = 0;
+	idle_task.pid = idle_task.tgid = 0;
+	idle_task.group_leader = &idle_task;
+	idle_task.signal = &idle_signal;
+	idle_task.sighand = &idle_sighand;
+	INIT_LIST_HEAD(&idle_signal.thread_head);
 	strlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
 	INIT_LIST_HEAD(&idle_task.children);
 	INIT_LIST_HEAD(&idle_task.run_list);
@@ -51,7 +58,10 @@ void sched_init(void)
 void init_idle(struct task_struct *idle, int cpu)
 {
 	idle->state = TASK_RUNNING;
-	idle->pid = 0;
+	idle->pid = idle->tgid = 0;
+	idle->group_leader = idle;
+	idle->signal = &idle_signal;	/* as CPU 0's: signal_pending() may look at it */
+	idle->sighand = &idle_sighand;
 	snprintf(idle->comm, sizeof(idle->comm), "swapper/%d", cpu);
 	INIT_LIST_HEAD(&idle->children);
 	INIT_LIST_HEAD(&idle->sibling);
@@ -67,6 +77,25 @@ struct task_struct *find_task_by_pid(pid_t pid)
 		if (t->pid == pid)
 			return t;
 	return NULL;
+}
+
+/*
+ * Is t the first task on task_list that uses its mm? Walks over every mm
+ * once although threads share them (for counters and checks; O(tasks)).
+ */
+bool task_mm_first(const struct task_struct *t)
+{
+	const struct task_struct *p;
+
+	if (!t->mm)
+		return false;
+	if (atomic_read(&t->mm->mm_users) == 1)
+		return true;	/* the common case: nobody else uses it */
+	list_for_each_entry(p, &task_list, tasks) {
+		if (p->mm == t->mm)
+			return p == t;
+	}
+	return false;
 }
 
 #define PID_MAX 32768		/* Linux's default pid_max */
@@ -107,8 +136,13 @@ struct task_struct *alloc_task(void)
 	return t;
 }
 
+/* The task_struct and stack, and its references to the shared sighand and signal_struct. */
 void free_task(struct task_struct *t)
 {
+	if (t->sighand)
+		__cleanup_sighand(t->sighand);
+	if (t->signal)
+		put_signal_struct(t->signal);
 	list_del(&t->tasks);
 	free_pages(t->stack, THREAD_SIZE_ORDER);
 	kfree(t);
@@ -236,11 +270,12 @@ static void run_timers(void)
 	list_for_each_entry(t, &task_list, tasks) {
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_time && t->wake_time <= now)
 			wake_up_process(t);
-		if (t->alarm_ns && t->alarm_ns <= now) {
+		/* The alarm is the process's: looked at once, through its leader. */
+		if (thread_group_leader(t) && t->signal->alarm_ns && t->signal->alarm_ns <= now) {
 			kernel_siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_KERNEL };
 
-			t->alarm_ns = 0;
-			send_signal(t, SIGALRM, &info);
+			t->signal->alarm_ns = 0;
+			send_signal(t, SIGALRM, &info, PIDTYPE_TGID);
 		}
 	}
 }

@@ -1,6 +1,15 @@
 /*
- * Tasks and the scheduler. One task_struct per process (Pagoda has no
- * threads yet: pid == tgid). Every task has a 16 KB kernel stack whose top
+ * Tasks and the scheduler. One task_struct per thread; the threads of a
+ * process (a thread group, clone(CLONE_THREAD)) share its tgid, the pid of
+ * the first one (the group leader), and these, as in Linux (docs/threads.md):
+ *
+ *   task->mm       struct mm_struct       CLONE_VM       mm_users
+ *   task->files    struct files_struct    CLONE_FILES    count
+ *   task->sighand  struct sighand_struct  CLONE_SIGHAND  count: the handlers
+ *   task->signal   struct signal_struct   CLONE_THREAD   sigcnt: the group's
+ *                  shared pending signals, exit code, thread list, live count
+ *
+ * Every task has a 16 KB kernel stack whose top
  * holds the user registers (struct pt_regs) while it is in the kernel.
  *
  * States: TASK_RUNNING (on the run queue or current), TASK_INTERRUPTIBLE
@@ -29,9 +38,54 @@ struct mm_struct;
 struct file;
 struct timespec;
 
+/* The fd table (Linux: struct files_struct, include/linux/fdtable.h). */
+struct files_struct {
+	atomic_t count;			/* tasks using it: CLONE_FILES shares it */
+	struct file *fd[NR_OPEN_DEFAULT];
+	unsigned long close_on_exec;	/* bit per fd < 64 */
+};
+
+/* The signal handlers (Linux: struct sighand_struct); CLONE_SIGHAND shares them. */
+struct sighand_struct {
+	atomic_t count;
+	struct k_sigaction action[_NSIG];
+};
+
+/* Signals sent to a whole thread group, and to one thread (Linux: struct sigpending). */
+struct sigpending {
+	sigset_t signal;
+	kernel_siginfo_t info[_NSIG];	/* the siginfo of each pending signal */
+};
+
+#define SIGNAL_GROUP_EXIT	0x00000004	/* exit_group or a fatal signal: every thread dies */
+
+/*
+ * The thread group (Linux: struct signal_struct), one per process, shared
+ * by CLONE_THREAD. Freed with the last task_struct that points to it.
+ */
+struct signal_struct {
+	atomic_t sigcnt;		/* task_structs pointing here */
+	int live;			/* threads that have not called do_exit yet */
+	int nr_threads;			/* threads on thread_head (Threads: in status) */
+	struct list_head thread_head;	/* every thread not yet released, leader first */
+	struct sigpending shared_pending;	/* kill(): for any thread that does not block it */
+	unsigned int flags;		/* SIGNAL_GROUP_EXIT */
+	int group_exit_code;		/* wait status of the whole group, once SIGNAL_GROUP_EXIT */
+	struct task_struct *group_exec_task;	/* de_thread: the thread that execs, waiting for the others */
+	u64 alarm_ns;			/* alarm(): when SIGALRM is due to the process; 0 = none */
+	/* getrusage (Linux keeps them here too): the released threads' usage, */
+	u64 utime_ns, stime_ns;
+	unsigned long min_flt, maj_flt;
+	unsigned long maxrss_kb;	/* the group's peak RSS, at exit and exec */
+	/* and the reaped children's (whole groups, with their own children's) */
+	u64 cutime_ns, cstime_ns;
+	unsigned long cmin_flt, cmaj_flt, cmaxrss_kb;
+};
+
 struct task_struct {
 	volatile long state;
-	pid_t pid;
+	pid_t pid;			/* the thread id (gettid) */
+	pid_t tgid;			/* the thread group's id (getpid): its leader's pid */
 	pid_t pgid, sid;		/* process group and session (inherited at fork) */
 	char comm[TASK_COMM_LEN];
 
@@ -41,12 +95,15 @@ struct task_struct {
 	u8 fpu_state[512] __attribute__((aligned(16)));	/* fxsave area: user SSE registers */
 
 	struct mm_struct *mm;
-	struct file *files[NR_OPEN_DEFAULT];
-	unsigned long close_on_exec;	/* bit per fd < 64 */
+	struct files_struct *files;
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
 
-	struct task_struct *parent;
-	struct list_head children;	/* my children */
-	struct list_head sibling;	/* in my parent's children */
+	struct task_struct *parent;	/* of a thread: its leader's parent */
+	struct task_struct *group_leader;
+	struct list_head thread_node;	/* in signal->thread_head */
+	struct list_head children;	/* my children (the group leaders I forked) */
+	struct list_head sibling;	/* in my parent's children (group leaders only) */
 	struct list_head tasks;		/* all tasks */
 	struct list_head run_list;	/* run queue, while TASK_RUNNING */
 
@@ -58,7 +115,6 @@ struct task_struct {
 	unsigned long sas_ss_sp, sas_ss_size;	/* sigaltstack; size 0: none */
 	sigset_t saved_sigmask;			/* rt_sigsuspend: restored once a handler ran */
 	bool restore_sigmask;
-	u64 alarm_ns;				/* alarm(): when SIGALRM is due; 0 = none */
 	unsigned int sas_ss_flags;		/* sigaltstack's ss_flags (mode, SS_AUTODISARM) */
 	int exit_code;			/* wait status, Linux encoding */
 	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */
@@ -73,19 +129,27 @@ struct task_struct {
 		long (*fn)(struct restart_block *restart);
 		u64 expires;			/* CLOCK_MONOTONIC ns */
 		struct timespec *rmtp;
+		struct {			/* futex_wait_restart */
+			u32 *uaddr;
+			u32 val, bitset;
+			bool shared;
+		} futex;
 	} restart_block;
-	void *robust_list;		/* set_robust_list: kept for get_robust_list (no futexes yet) */
+	void *robust_list;		/* set_robust_list: kept for get_robust_list (no robust futex walk at exit) */
 
-	/* getrusage */
+	/* getrusage: this thread's; the group's and its children's are in signal_struct */
 	unsigned long min_flt, maj_flt;
 	u64 utime_ns, stime_ns;
-	unsigned long cmin_flt, cmaj_flt;	/* of reaped children */
-	unsigned long maxrss_kb, cmaxrss_kb;	/* peak RSS at exit; the largest of reaped children */
-	u64 cutime_ns, cstime_ns;
 };
 
 static inline struct task_struct *get_current(void) { return this_cpu()->curr; }
 #define current get_current()
+
+static inline bool thread_group_leader(const struct task_struct *t) { return t->group_leader == t; }
+/* Only the leader is left on the thread list (Linux: thread_group_empty). */
+static inline bool thread_group_empty(const struct task_struct *t) { return t->signal->nr_threads == 1; }
+#define for_each_thread(p, t) \
+	list_for_each_entry(t, &(p)->signal->thread_head, thread_node)
 
 static inline struct pt_regs *task_pt_regs(struct task_struct *t)
 {
@@ -97,6 +161,9 @@ long do_no_restart_syscall(struct restart_block *restart);
 
 extern struct list_head task_list;	/* every task but the idle task */
 extern struct task_struct *init_task_ptr;	/* pid 1 */
+
+/* Is t the first task on task_list that uses its mm? (Walks every mm once although threads share them.) */
+bool task_mm_first(const struct task_struct *t);
 
 void sched_init(void);
 void init_idle(struct task_struct *idle, int cpu);	/* an AP's idle task, "swapper/N" */
@@ -114,6 +181,19 @@ __attribute__((noreturn)) void cpu_idle(void);
 /* kernel/fork.c, exec.c, exit.c */
 long do_fork(struct pt_regs *regs);
 __attribute__((noreturn)) void do_exit(int wait_status);
+__attribute__((noreturn)) void do_group_exit(int wait_status);
+void zap_other_threads(struct task_struct *p);
+int de_thread(struct task_struct *tsk);
+void exit_files(struct task_struct *tsk);
+void exit_mm_release(struct task_struct *tsk, struct mm_struct *mm);
+struct files_struct *files_alloc(void);
+struct signal_struct *signal_alloc(void);
+int init_task_signal(struct task_struct *p);	/* a new group with p as its leader */
+long sys_clone3(struct pt_regs *regs);
+struct sighand_struct *sighand_alloc(void);
+void put_signal_struct(struct signal_struct *sig);
+u64 thread_group_cputime_ns(struct task_struct *p);	/* CLOCK_PROCESS_CPUTIME_ID */
+void __cleanup_sighand(struct sighand_struct *sighand);
 void start_init(const char *path);
 long do_execve(const char *path, const char *const *argv, const char *const *envp);
 long kernel_execve(const char *path, const char *const *argv, const char *const *envp);

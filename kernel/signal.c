@@ -22,27 +22,89 @@ static bool sig_default_ignored(int sig)
 
 static bool sig_ignored(struct task_struct *t, int sig)
 {
-	void *handler = t->sig.action[sig - 1].handler;
+	void *handler = t->sighand->action[sig - 1].handler;
 
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return false;
 	return handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignored(sig));
 }
 
-bool signal_pending(struct task_struct *t)
+static sigset_t blocked_mask(const struct task_struct *t)
 {
-	return t->sig.pending & ~(t->sig.blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)));
+	return t->sig.blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 }
 
-int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info)
+/* A signal for t itself, or for its group, that t does not block. */
+bool signal_pending(struct task_struct *t)
 {
-	if ((t->state & (EXIT_ZOMBIE | EXIT_DEAD)) || sig_ignored(t, sig))
-		return 0;
-	if (!(t->sig.pending & sigmask(sig)))	/* standard signals do not queue twice */
-		t->sig.info[sig - 1] = *info;
-	t->sig.pending |= sigmask(sig);
-	if (signal_pending(t) && t->state == TASK_INTERRUPTIBLE)
+	return (t->sig.pending | t->signal->shared_pending.signal) & ~blocked_mask(t);
+}
+
+/* Can t take sig now (Linux: wants_signal)? Not if it blocks it or has exited. */
+static bool wants_signal(int sig, struct task_struct *t)
+{
+	if (t->sig.blocked & sigmask(sig) & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)))
+		return false;
+	return !(t->state & (EXIT_ZOMBIE | EXIT_DEAD));
+}
+
+static void signal_wake_up(struct task_struct *t)
+{
+	if (t->state == TASK_INTERRUPTIBLE)
 		wake_up_process(t);
+}
+
+/*
+ * Wake a thread that will take sig (Linux: complete_signal): the target
+ * itself if it can, else any thread of the group that does not block it.
+ * A fatal signal is turned into the group's exit by whichever thread
+ * dequeues it (do_signal -> do_group_exit).
+ */
+static void complete_signal(int sig, struct task_struct *p, enum pid_type type)
+{
+	struct task_struct *t;
+
+	if (wants_signal(sig, p)) {
+		signal_wake_up(p);
+		return;
+	}
+	if (type == PIDTYPE_PID)
+		return;		/* a blocked thread-directed signal waits for its thread */
+	for_each_thread(p, t) {
+		if (wants_signal(sig, t)) {
+			signal_wake_up(t);
+			return;
+		}
+	}
+}
+
+/*
+ * Queue sig for the thread t (PIDTYPE_PID: tkill, tgkill, faults, SIGPIPE)
+ * or for its thread group (PIDTYPE_TGID: kill, SIGCHLD, SIGALRM). A group
+ * that has exited, or a signal the shared handlers ignore, is dropped.
+ * Linux: __send_signal_locked under sighand->siglock; one CPU without
+ * preemption here, so no lock (SMP: take a siglock in sighand_struct).
+ */
+int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info, enum pid_type type)
+{
+	sigset_t *set;
+	kernel_siginfo_t *slot;
+
+	if (type == PIDTYPE_TGID ? !t->signal->live : (t->state & (EXIT_ZOMBIE | EXIT_DEAD)))
+		return 0;
+	if (sig_ignored(t, sig))
+		return 0;
+	if (type == PIDTYPE_TGID) {
+		set = &t->signal->shared_pending.signal;
+		slot = &t->signal->shared_pending.info[sig - 1];
+	} else {
+		set = &t->sig.pending;
+		slot = &t->sig.info[sig - 1];
+	}
+	if (!(*set & sigmask(sig)))	/* standard signals do not queue twice */
+		*slot = *info;
+	*set |= sigmask(sig);
+	complete_signal(sig, t, type);
 	return 0;
 }
 
@@ -54,7 +116,7 @@ int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info)
 void force_sig_fault(int sig, int code, unsigned long addr)
 {
 	struct task_struct *t = current;
-	struct k_sigaction *ka = &t->sig.action[sig - 1];
+	struct k_sigaction *ka = &t->sighand->action[sig - 1];
 	kernel_siginfo_t info = { .si_signo = sig, .si_code = code };
 
 	info.fault.si_addr = addr;
@@ -62,20 +124,36 @@ void force_sig_fault(int sig, int code, unsigned long addr)
 		ka->handler = SIG_DFL;
 		t->sig.blocked &= ~sigmask(sig);
 	}
-	send_signal(t, sig, &info);
+	send_signal(t, sig, &info, PIDTYPE_PID);
+}
+
+/* Kill every other thread of p's group: SIGKILL to each (Linux: zap_other_threads). */
+void zap_other_threads(struct task_struct *p)
+{
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		if (t == p || (t->state & (EXIT_ZOMBIE | EXIT_DEAD)))
+			continue;
+		t->sig.pending |= sigmask(SIGKILL);
+		t->sig.info[SIGKILL - 1] = (kernel_siginfo_t){ .si_signo = SIGKILL, .si_code = SI_KERNEL };
+		signal_wake_up(t);
+	}
 }
 
 static void sas_ss_reset(struct task_struct *t);
 
 void flush_signal_handlers(struct task_struct *t)
 {
+	struct k_sigaction *action = t->sighand->action;
+
 	sas_ss_reset(t);	/* execve: no alternate stack (SS_DISABLE, as Linux reports it) */
 	for (int i = 0; i < _NSIG; i++) {
-		if (t->sig.action[i].handler != SIG_IGN)
-			t->sig.action[i].handler = SIG_DFL;
-		t->sig.action[i].sa_flags = 0;
-		t->sig.action[i].sa_restorer = NULL;
-		t->sig.action[i].sa_mask = 0;
+		if (action[i].handler != SIG_IGN)
+			action[i].handler = SIG_DFL;
+		action[i].sa_flags = 0;
+		action[i].sa_restorer = NULL;
+		action[i].sa_mask = 0;
 	}
 }
 
@@ -328,10 +406,10 @@ long sys_rt_sigreturn(struct pt_regs *regs)
 
 /* ---- delivery ---- */
 
-static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
+/* The next signal of set not in mask, synchronous faults first, as Linux (next_signal). */
+static int __dequeue_signal(sigset_t *set, kernel_siginfo_t *infos, sigset_t mask, kernel_siginfo_t *info)
 {
-	sigset_t ready = t->sig.pending & ~(t->sig.blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)));
-	/* Synchronous faults first, as Linux does (SYNCHRONOUS_MASK). */
+	sigset_t ready = *set & ~mask;
 	sigset_t sync = ready & (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) |
 				 sigmask(SIGTRAP) | sigmask(SIGFPE) | sigmask(SIGSYS));
 	int sig;
@@ -339,9 +417,18 @@ static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
 	if (!ready)
 		return 0;
 	sig = __builtin_ctzl(sync ? sync : ready) + 1;
-	t->sig.pending &= ~sigmask(sig);
-	*info = t->sig.info[sig - 1];
+	*set &= ~sigmask(sig);
+	*info = infos[sig - 1];
 	return sig;
+}
+
+/* The thread's own signals first, then the group's (Linux: dequeue_signal). */
+static int dequeue_signal(struct task_struct *t, kernel_siginfo_t *info)
+{
+	struct sigpending *shared = &t->signal->shared_pending;
+	int sig = __dequeue_signal(&t->sig.pending, t->sig.info, blocked_mask(t), info);
+
+	return sig ? sig : __dequeue_signal(&shared->signal, shared->info, blocked_mask(t), info);
 }
 
 #define __NR_restart_syscall	219
@@ -386,19 +473,24 @@ void do_signal(struct pt_regs *regs)
 	kernel_siginfo_t info;
 	int sig;
 
+	/* Another thread ran exit_group, got a fatal signal or execs: go too (Linux: get_signal). */
+	if ((t->signal->flags & SIGNAL_GROUP_EXIT) || t->signal->group_exec_task) {
+		t->sig.pending &= ~sigmask(SIGKILL);
+		do_group_exit(SIGKILL);
+	}
 	while ((sig = dequeue_signal(t, &info))) {
-		struct k_sigaction *ka = &t->sig.action[sig - 1];
+		struct k_sigaction *ka = &t->sighand->action[sig - 1];
 
 		if (sig == SIGKILL || ka->handler == SIG_DFL) {
 			if (sig_default_ignored(sig))
 				continue;
-			do_exit(sig);	/* killed: the signal in bits 0-6 of the wait status */
+			do_group_exit(sig);	/* killed: the signal in bits 0-6 of the wait status */
 		}
 		if (ka->handler == SIG_IGN)
 			continue;
 		syscall_restart(regs, ka);
 		if (setup_rt_frame(sig, ka, &info, regs)) {
-			do_exit(SIGSEGV);	/* Linux: force_sigsegv when the frame cannot be written */
+			do_group_exit(SIGSEGV);	/* Linux: force_sigsegv when the frame cannot be written */
 		}
 		if (t->restore_sigmask) {
 			t->sig.blocked = t->saved_sigmask;	/* sigreturn would restore it anyway */
@@ -454,17 +546,21 @@ void exit_to_user_mode(struct pt_regs *regs)
  */
 static bool sig_unkillable(struct task_struct *t, int sig)
 {
-	return t == init_task_ptr && t->sig.action[sig - 1].handler == SIG_DFL;
+	return t->signal == init_task_ptr->signal && t->sighand->action[sig - 1].handler == SIG_DFL;
 }
 
-static int kill_one(struct task_struct *t, int sig, const kernel_siginfo_t *info)
+static int kill_one(struct task_struct *t, int sig, const kernel_siginfo_t *info, enum pid_type type)
 {
 	if (!sig || sig_unkillable(t, sig))
 		return 0;
-	return send_signal(t, sig, info);
+	return send_signal(t, sig, info, type);
 }
 
-/* kill: pid > 0 one process; 0 my group; -1 all but init and me; < -1 group -pid. */
+/*
+ * kill: pid > 0 one process (a thread's id names its process too); 0 my
+ * group; -1 all but init and me; < -1 group -pid. A process is a thread
+ * group: its leader stands for it, even as a zombie while threads live.
+ */
 long sys_kill(pid_t pid, int sig)
 {
 	kernel_siginfo_t info = { .si_signo = sig, .si_code = SI_USER };
@@ -474,46 +570,51 @@ long sys_kill(pid_t pid, int sig)
 
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	info.kill.si_pid = current->pid;
+	info.kill.si_pid = current->tgid;
 	if (pid > 0) {
 		t = find_task_by_pid(pid);
 		if (!t)
 			return -ESRCH;
-		return kill_one(t, sig, &info);
+		return kill_one(t, sig, &info, PIDTYPE_TGID);
 	}
 	list_for_each_entry(t, &task_list, tasks) {
-		if (t->state & (EXIT_ZOMBIE | EXIT_DEAD))
+		if (!thread_group_leader(t) || !t->signal->live)
 			continue;
-		if (pid == -1 ? (t == init_task_ptr || t == current) : t->pgid != pgrp)
+		if (pid == -1 ? (t->signal == init_task_ptr->signal || t->signal == current->signal) : t->pgid != pgrp)
 			continue;
 		found++;
-		kill_one(t, sig, &info);
+		kill_one(t, sig, &info, PIDTYPE_TGID);
 	}
 	return found ? 0 : -ESRCH;
 }
 
-/* tkill and tgkill: one thread; Pagoda's threads are its processes (abort() uses these). */
-long sys_tkill(pid_t tid, int sig)
+/* One thread, tid, of group tgid (any group if tgid is 0) (Linux: do_tkill). */
+static long do_tkill(pid_t tgid, pid_t tid, int sig)
 {
 	kernel_siginfo_t info = { .si_signo = sig, .si_code = -6 /* SI_TKILL */ };
 	struct task_struct *t;
 
-	if (tid <= 0 || sig < 0 || sig > _NSIG)
+	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	t = find_task_by_pid(tid);
-	if (!t || (t->state & (EXIT_ZOMBIE | EXIT_DEAD)))
+	if (!t || (t->state & (EXIT_ZOMBIE | EXIT_DEAD)) || (tgid > 0 && t->tgid != tgid))
 		return -ESRCH;
-	info.kill.si_pid = current->pid;
-	return kill_one(t, sig, &info);
+	info.kill.si_pid = current->tgid;
+	return kill_one(t, sig, &info, PIDTYPE_PID);
+}
+
+long sys_tkill(pid_t tid, int sig)
+{
+	if (tid <= 0)
+		return -EINVAL;
+	return do_tkill(0, tid, sig);
 }
 
 long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
-	if (tgid <= 0)
+	if (tid <= 0 || tgid <= 0)
 		return -EINVAL;
-	if (tgid != tid && find_task_by_pid(tid))
-		return -ESRCH;		/* no thread tid in group tgid */
-	return sys_tkill(tid, sig);
+	return do_tkill(tgid, tid, sig);
 }
 
 /* pause: sleep until a signal handler runs (or the signal kills). */
@@ -544,7 +645,7 @@ long sys_rt_sigsuspend(const sigset_t *umask, size_t sigsetsize)
 
 long sys_rt_sigpending(sigset_t *uset, size_t sigsetsize)
 {
-	sigset_t pending = current->sig.pending & current->sig.blocked;
+	sigset_t pending = (current->sig.pending | current->signal->shared_pending.signal) & current->sig.blocked;
 
 	if (sigsetsize > sizeof(sigset_t))
 		return -EINVAL;
@@ -562,7 +663,7 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 		return -EINVAL;
 	if (act && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
-	k = &current->sig.action[sig - 1];
+	k = &current->sighand->action[sig - 1];
 	if (act && copy_from_user(&new, act, sizeof(new)))
 		return -EFAULT;
 	if (oact && copy_to_user(oact, k, sizeof(*k)))
@@ -571,8 +672,13 @@ long sys_rt_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction
 		new.sa_mask &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 		*k = new;
 		/* Setting SIG_IGN (or SIG_DFL for a default-ignored signal) discards it if pending. */
-		if (sig_ignored(current, sig))
-			current->sig.pending &= ~sigmask(sig);
+		if (sig_ignored(current, sig)) {
+			struct task_struct *t;
+
+			current->signal->shared_pending.signal &= ~sigmask(sig);
+			for_each_thread(current, t)
+				t->sig.pending &= ~sigmask(sig);
+		}
 	}
 	return 0;
 }

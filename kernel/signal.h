@@ -104,17 +104,19 @@ struct k_sigaction {
 	sigset_t sa_mask;
 };
 
+/* One thread's signals; the handlers are in task->sighand, the group's pending set in task->signal. */
 struct signal_state {
-	sigset_t pending;
+	sigset_t pending;		/* sent to this thread: tkill, tgkill, its own faults */
 	sigset_t blocked;
 	kernel_siginfo_t info[_NSIG];	/* the siginfo of each pending signal */
-	struct k_sigaction action[_NSIG];
 };
 
 struct task_struct;
 struct pt_regs;
 
-int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info);
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID };
+/* To the thread t (PIDTYPE_PID) or to its whole group (PIDTYPE_TGID, any thread that does not block it). */
+int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info, enum pid_type type);
 void force_sig_fault(int sig, int code, unsigned long addr);
 bool signal_pending(struct task_struct *t);
 void do_signal(struct pt_regs *regs);

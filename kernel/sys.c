@@ -11,26 +11,26 @@
 #include <mm/mm.h>
 #include <kernel/smp.h>
 
-long sys_getpid(void) { return current->pid; }
+/* The process id is the thread group's (tgid); gettid is this thread's own. */
+long sys_getpid(void) { return current->tgid; }
 long sys_gettid(void) { return current->pid; }
-long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+long sys_getppid(void) { return current->parent ? current->parent->tgid : 0; }
 long sys_getuid(void) { return 0; }
 
 /* Process groups and sessions (Linux: kernel/sys.c). */
 long sys_setpgid(pid_t pid, pid_t pgid)
 {
-	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current, *t;
 
 	if (pgid < 0)
 		return -EINVAL;
-	if (!p || (p != current && p->parent != current))
+	if (!p || (p->signal != current->signal && p->parent->signal != current->signal))
 		return -ESRCH;
-	if (p->sid == p->pid)
+	if (p->sid == p->tgid)
 		return -EPERM;			/* a session leader cannot move */
 	if (!pgid)
-		pgid = p->pid;
-	if (pgid != p->pid) {
-		struct task_struct *t;
+		pgid = p->tgid;
+	if (pgid != p->tgid) {
 		bool exists = false;
 
 		list_for_each_entry(t, &task_list, tasks)
@@ -38,7 +38,9 @@ long sys_setpgid(pid_t pid, pid_t pgid)
 		if (!exists)
 			return -EPERM;
 	}
-	p->pgid = pgid;
+	/* The group is the process's: every thread moves (Linux keeps it in signal_struct). */
+	for_each_thread(p, t)
+		t->pgid = pgid;
 	return 0;
 }
 
@@ -57,9 +59,10 @@ long sys_setsid(void)
 
 	/* A group leader cannot start a session: its group would be split. */
 	list_for_each_entry(t, &task_list, tasks)
-		if (t->pgid == current->pid)
+		if (t->pgid == current->tgid)
 			return -EPERM;
-	current->sid = current->pgid = current->pid;
+	for_each_thread(current, t)
+		t->sid = t->pgid = current->tgid;
 	return current->sid;
 }
 
@@ -135,6 +138,8 @@ long sys_clock_gettime(int which, struct timespec *tp)
 		ts = ns_to_timespec(ktime_get_ns());
 		break;
 	case CLOCK_PROCESS_CPUTIME_ID:
+		ts = ns_to_timespec(thread_group_cputime_ns(current));	/* every thread's */
+		break;
 	case CLOCK_THREAD_CPUTIME_ID:
 		ts = ns_to_timespec(current->utime_ns + current->stime_ns);
 		break;
@@ -253,18 +258,18 @@ long sys_time(long *tloc)
  */
 long sys_alarm(unsigned int seconds)
 {
-	struct task_struct *t = current;
+	struct signal_struct *sig = current->signal;	/* one alarm per process (Linux: real_timer) */
 	u64 now = ktime_get_ns();
 	long left = 0;
 
-	if (t->alarm_ns > now) {
-		u64 rem = t->alarm_ns - now;
+	if (sig->alarm_ns > now) {
+		u64 rem = sig->alarm_ns - now;
 
 		left = (long)((rem + NSEC_PER_SEC / 2) / NSEC_PER_SEC);
 		if (!left)
 			left = 1;
 	}
-	t->alarm_ns = seconds ? now + (u64)seconds * NSEC_PER_SEC : 0;
+	sig->alarm_ns = seconds ? now + (u64)seconds * NSEC_PER_SEC : 0;
 	return left;
 }
 

@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
+#include <kernel/futex.h>
 #include <fs/fs.h>
 #include <arch/x86_64/ptrace.h>
 
@@ -17,6 +18,7 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 /* Calls that need the saved user registers get them from the kernel stack. */
 static long sys_fork_regs(void) { return sys_fork(task_pt_regs(current)); }
 static long sys_clone_regs(void) { return sys_clone(task_pt_regs(current)); }
+static long sys_clone3_regs(void) { return sys_clone3(task_pt_regs(current)); }
 static long sys_rt_sigreturn_regs(void) { return sys_rt_sigreturn(task_pt_regs(current)); }
 
 /* Every handler reads its arguments from the registers it declares: the cast is the ABI. */
@@ -97,6 +99,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(186, sys_gettid),
 	SYSCALL(200, sys_tkill),
 	SYSCALL(201, sys_time),
+	SYSCALL(202, sys_futex),
 	SYSCALL(204, sys_sched_getaffinity),
 	SYSCALL(217, sys_getdents64),
 	SYSCALL(218, sys_set_tid_address),
@@ -120,6 +123,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(309, sys_getcpu),
 	SYSCALL(318, sys_getrandom),
 	SYSCALL(319, sys_memfd_create),
+	SYSCALL(435, sys_clone3_regs),
 	SYSCALL(439, sys_faccessat2),
 };
 

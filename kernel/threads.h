@@ -2,6 +2,6 @@
 #ifndef _KERNEL_THREADS_H
 #define _KERNEL_THREADS_H
 
-#define NR_CPUS	8
+#define NR_CPUS	16
 
 #endif

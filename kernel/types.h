@@ -35,6 +35,7 @@ static inline int atomic_add_return(int i, atomic_t *v) { return __atomic_add_fe
 static inline void atomic_add(int i, atomic_t *v) { __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }
 
 #define LONG_MAX	((long)(~0UL >> 1))
+#define ULONG_MAX	(~0UL)
 #define LLONG_MAX	((long long)(~0ULL >> 1))
 
 #endif

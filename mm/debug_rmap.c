@@ -472,8 +472,8 @@ int pagoda_mm_check(char *buf, size_t size)
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
 		pfn_to_page(pfn)->__reserved = 0;
 	list_for_each_entry(t, &task_list, tasks) {
-		if (!t->mm)
-			continue;
+		if (!task_mm_first(t))
+			continue;	/* no mm, or another thread of it was counted */
 		count_pte_maps(t);
 		check_avcs(&r, t, &errors);
 	}

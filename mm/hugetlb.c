@@ -451,8 +451,13 @@ static void set_max_huge_pages(struct hstate *h, unsigned long count, int nid)
 
 	spin_lock(&hugetlb_lock);
 	/* A node's file sets that node's count: the global target is the other nodes' plus it. */
-	if (nid != NUMA_NO_NODE)
+	if (nid != NUMA_NO_NODE) {
+		unsigned long old_count = count;
+
 		count += h->nr_huge_pages - h->nr_huge_pages_node[nid];
+		if (count < old_count)
+			count = ULONG_MAX;	/* wrapped: as many as there is room for */
+	}
 	while (h->surplus_huge_pages && count > persistent_huge_pages(h))
 		if (!adjust_pool_surplus(h, mask, -1))
 			break;
@@ -495,9 +500,11 @@ void free_huge_page(struct page *page)
 	int nid = page_to_nid(page);
 	bool restore_reserve = HPageRestoreReserve(page);
 
+	VM_BUG_ON(page_mapcount(page), "hugetlb pfn %lx freed while mapped %d times",
+		  page_to_pfn(page), page_mapcount(page));
 	ClearHPageRestoreReserve(page);
+	ClearPageAnonExclusive(page);
 	page->mapping = NULL;
-	atomic_set(&page[1].compound_mapcount, -1);
 	spin_lock(&hugetlb_lock);
 	if (restore_reserve)
 		h->resv_huge_pages++;
@@ -793,6 +800,18 @@ long hugetlb_unreserve_pages(struct inode *inode, long start, long end, long fre
 	inode->i_blocks -= blocks_per_huge_page(hstate_inode(inode)) * freed;
 	hugetlb_acct_memory(hstate_inode(inode), -(chg - freed));
 	return 0;
+}
+
+/*
+ * A hole punch freed page idx but could not take idx out of the file's map
+ * (no memory to split a region): the map still shows a reservation there,
+ * so count one, that the next fault or truncation consumes (Linux:
+ * hugetlb_fix_reserve_counts).
+ */
+void hugetlb_fix_reserve_counts(struct inode *inode)
+{
+	if (hugetlb_acct_memory(hstate_inode(inode), 1))
+		printk(KERN_WARNING "hugetlb: Huge Page Reserved count may go negative.\n");
 }
 
 /* A split of a private owner VMA: both halves share the map (Linux: hugetlb_vm_op_open). */

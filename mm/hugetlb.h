@@ -80,6 +80,7 @@ long hugetlb_total_pages(void);
 bool hugetlb_reserve_pages(struct inode *inode, long from, long to,
 			   struct vm_area_struct *vma, unsigned long vm_flags);
 long hugetlb_unreserve_pages(struct inode *inode, long start, long end, long freed);
+void hugetlb_fix_reserve_counts(struct inode *inode);
 vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 			 unsigned long address, unsigned int flags);
 int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,

@@ -99,7 +99,7 @@ static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned
 		vma->vm_flags |= VM_DONTCOPY;
 		return 0;
 	case MADV_WIPEONFORK:
-		if (vma->vm_flags & VM_SHARED)
+		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
 			return -EINVAL;		/* Linux: private anonymous memory only */
 		vma->vm_flags |= VM_WIPEONFORK;
 		return 0;
@@ -118,6 +118,10 @@ static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		return madvise_populate(vma, start, end, behavior);
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		/* No LRU to move pages on in Pagoda; the VMAs Linux refuses (can_madv_lru_vma) are refused. */
+		return (vma->vm_flags & (VM_LOCKED | VM_HUGETLB)) ? -EINVAL : 0;
 	default:
 		return 0;	/* hints Pagoda has no use for */
 	}

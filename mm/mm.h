@@ -19,13 +19,12 @@
  *   (c)  constant after creation: set before the object is visible to any
  *        other path (linked into a tree or list, or its task started)
  *   (m)  Linux's mmap_lock: written to change the VMAs, read for lookups
- *        and faults. Pagoda has no mmap_lock yet. Single-threaded today:
- *        an mm has one task (no CLONE_VM threads; vfork's parent sleeps
- *        while its child borrows the mm), which changes these in its
- *        system calls and faults; other tasks only read them (/proc, the
- *        debug files), and the kernel runs on one CPU without preemption,
- *        so a reader never sees a half-done change. SMP (and threads)
- *        need a real mmap_lock (an rwsem).
+ *        and faults. Pagoda has no mmap_lock yet. The tasks of an mm (its
+ *        CLONE_VM threads) change these in their system calls and faults;
+ *        other tasks only read them (/proc, the debug files). All of them
+ *        run on one CPU and the kernel is not preemptible, so a reader
+ *        never sees a half-done change and two threads' changes never
+ *        interleave. SMP needs a real mmap_lock (an rwsem).
  *   (p)  mm->page_table_lock
  *   (a)  the anon_vma root's lock (anon_vma->root->lock), mm/rmap.c
  *   (A)  atomic operations only
@@ -91,7 +90,8 @@ struct vm_area_struct {
 	/*
 	 * (m) set on the first anonymous fault (anon_vma_prepare), cleared by
 	 * unlink_anon_vmas. Linux also holds page_table_lock to set it, since
-	 * two threads may fault at once; Pagoda has no threads.
+	 * two threads may fault at once; Pagoda's threads all run on one CPU
+	 * without kernel preemption, so two faults never interleave (yet).
 	 */
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain; /* (m) AVCs of this VMA (mm/rmap.c) */

@@ -432,6 +432,9 @@ void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 {
 	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
 
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return;		/* PROT_NONE: GUP takes nothing there (Linux: populate_vma_page_range) */
+
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
 		pte_t *pte = follow_pte(vma->vm_mm, addr);
 
@@ -538,18 +541,27 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 
 /*
  * The vm_flags of a file mapping from the file's open mode (Linux: the
- * file switch of do_mmap): a shared writable mapping needs a writable
- * file, every mapping a readable one. -EACCES as an unsigned long if not.
+ * file switch of do_mmap): MAP_SHARED_VALIDATE refuses flags it does not
+ * know (-EOPNOTSUPP; no file of Pagoda's supports more than the legacy
+ * ones); a shared writable mapping needs a writable file, every mapping a
+ * readable one (-EACCES); a file never grows down (-EINVAL). The error as
+ * an unsigned long.
  */
-static unsigned long file_mmap_flags(struct file *file, unsigned long prot, unsigned long type,
+static unsigned long file_mmap_flags(struct file *file, unsigned long prot, unsigned long flags,
 				     unsigned long vm_flags)
 {
+	unsigned long type = flags & MAP_TYPE;
+
+	if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;
 	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
 		return -EACCES;
 	if (type != MAP_PRIVATE && !(file->f_mode & FMODE_WRITE))
 		vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 	if (!(file->f_mode & FMODE_READ))
 		return -EACCES;
+	if (vm_flags & VM_GROWSDOWN)
+		return -EINVAL;		/* only anonymous memory grows down (a stack) */
 	return vm_flags;
 }
 
@@ -587,7 +599,7 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return -EEXIST;
 	vm_flags = calc_vm_flags(prot, type == MAP_SHARED_VALIDATE ? (flags & ~MAP_TYPE) | MAP_SHARED : flags);
 	if (file) {
-		vm_flags = file_mmap_flags(file, prot, type, vm_flags);
+		vm_flags = file_mmap_flags(file, prot, flags, vm_flags);
 		if (IS_ERR_VALUE(vm_flags))
 			return vm_flags;
 	} else {

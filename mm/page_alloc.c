@@ -567,27 +567,71 @@ void free_area_init(void)
 }
 
 /*
+ * Linux's scale of a distance against a node's load: it multiplies by its
+ * MAX_NUMNODES (1024 in Debian's config), more than any node_load can reach,
+ * so that a load only breaks ties. Pagoda's MAX_NUMNODES (8) could be
+ * reached by a load; the order must be Linux's for the same SLIT.
+ */
+#define NODE_LOAD_SCALE	1024
+
+/* How often a node came first in its distance group of a list built so far. */
+static int node_load[MAX_NUMNODES];
+
+/*
+ * The nearest node to node not in used, then marked used (Linux:
+ * find_next_best_node): by distance, then nodes above node before those
+ * below ("prefer the next node"), then the least loaded, then the lowest id.
+ * Linux also adds PENALTY_FOR_NODE_WITH_CPUS for a node whose cpumask is
+ * not empty; at boot, when it builds the lists, no CPU has been added to
+ * its node's mask yet (numa_add_cpu runs from identify_cpu, later), so the
+ * penalty is never taken then: the orders here are Linux 6.1's (checked on
+ * a 4-node ring with 4 CPUs and with 2).
+ */
+static int find_next_best_node(int node, bool *used)
+{
+	int best_node = NUMA_NO_NODE, min_val = 0;
+
+	if (!used[node]) {
+		used[node] = true;
+		return node;
+	}
+	for (int n = 0; n < nr_node_ids; n++) {
+		int val;
+
+		if (used[n])
+			continue;
+		val = node_distance(node, n) + (n < node);
+		val = val * NODE_LOAD_SCALE + node_load[n];
+		if (best_node == NUMA_NO_NODE || val < min_val) {
+			min_val = val;
+			best_node = n;
+		}
+	}
+	if (best_node != NUMA_NO_NODE)
+		used[best_node] = true;
+	return best_node;
+}
+
+/*
  * Nodes by distance from pgdat's node, nearest first (itself, at
- * LOCAL_DISTANCE). Linux's find_next_best_node also breaks ties by node
- * load and CPUs; here a tie goes to the lower node id.
+ * LOCAL_DISTANCE), as Linux's build_zonelists orders them: the first node
+ * of each new distance gets a load, so that of two nodes at the same
+ * distance the next list starts with the other one (round robin).
  */
 static void build_zonelists(pg_data_t *pgdat)
 {
 	bool used[MAX_NUMNODES] = { false };
+	int local_node = pgdat->node_id, prev_node = local_node;
+	int node, n = 0, len;
 	char line[96];
-	int n, len;
 
-	len = snprintf(line, sizeof(line), "Fallback order for Node %d:", pgdat->node_id);
-	for (n = 0; n < nr_node_ids; n++) {
-		int best = NUMA_NO_NODE;
-
-		for (int nid = 0; nid < nr_node_ids; nid++)
-			if (!used[nid] && (best == NUMA_NO_NODE ||
-			    node_distance(pgdat->node_id, nid) < node_distance(pgdat->node_id, best)))
-				best = nid;
-		used[best] = true;
-		pgdat->fallback[n] = best;
-		len += snprintf(line + len, sizeof(line) - len, " %d", best);
+	len = snprintf(line, sizeof(line), "Fallback order for Node %d:", local_node);
+	while ((node = find_next_best_node(local_node, used)) != NUMA_NO_NODE) {
+		if (node_distance(local_node, node) != node_distance(local_node, prev_node))
+			node_load[node] += 1;
+		pgdat->fallback[n++] = node;
+		prev_node = node;
+		len += snprintf(line + len, sizeof(line) - len, " %d", node);
 	}
 	if (n < MAX_NUMNODES)
 		pgdat->fallback[n] = NUMA_NO_NODE;
@@ -598,6 +642,8 @@ static void build_zonelists(pg_data_t *pgdat)
 void build_all_zonelists(void)
 {
 	unsigned long present = 0;
+
+	memset(node_load, 0, sizeof(node_load));
 
 	for (int nid = 0; nid < nr_node_ids; nid++) {
 		build_zonelists(NODE_DATA(nid));

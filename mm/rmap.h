@@ -12,7 +12,7 @@
  * range so a walk visits only the VMAs that cover the page.
  *
  * What guards each field, in mm/mm.h's letters: (c) constant after
- * creation, (m) the mmap lock Pagoda does not have yet (single-threaded
+ * creation, (m) the mmap lock Pagoda does not have yet (one CPU
  * today), (a) the root anon_vma's lock, (A) atomic operations only.
  *
  * Where Pagoda falls short of (a) today, safe only on one CPU with a

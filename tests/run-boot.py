@@ -10,6 +10,7 @@ file, follows the log while QEMU runs, and prints
           # expected 0x40000000, got 0x0          <- diagnostics before a failure
     SKIP  numa_move_pages # SKIP one node only
     time from QEMU start to /init: 1.42 s (host wall clock); guest clock at /init: 0.91 s
+    time from QEMU start to its exit: 80.31 s (host wall clock)
     41 passed, 1 failed
 
 A test is a line `ok N - name` or `not ok N - name` (TAP) printed by the
@@ -44,6 +45,11 @@ Options:
                     which tools/linux-oracle.sh compares Linux's results with)
   --compare FILE    a --results file from another kernel: fail if any test
                     both ran (neither skipped) has a different outcome
+  --prefix P        name every test P + its name ("numa4/" for make test's
+                    4-node boot), in the report, --results and --compare
+  --tap FILE        write the results as TAP ("ok N - name"), ending with a
+                    test P + "boot" that fails if the boot itself went wrong
+                    (the errors listed below): make test reads it with --also
   -v, --verbose     echo the serial console as it arrives
 """
 
@@ -73,8 +79,9 @@ LOCK_BUG_RE = re.compile(r"^BUG: (spinlock|lock) ")
 class Report:
     """Everything learned from the log, fed one line at a time."""
 
-    def __init__(self, prefix, out, show_output=False):
+    def __init__(self, prefix, out, show_output=False, rename=""):
         self.prefix = prefix
+        self.rename = rename            # --prefix: prepended to every test's name
         self.out = out
         self.show_output = show_output  # print every test's console output, not just diagnostics
         self.tests = []                 # (status, name, directive)
@@ -84,6 +91,7 @@ class Report:
         self.running = None             # (number, name) from "# init: run N name"
         self.init_started_ns = None
         self.init_started_wall = None
+        self.qemu_wall = None           # seconds from starting QEMU to its exit
         self.init_summary = None        # (passed, failed) as /init counted them
         self.init_tap_lines = 0         # TAP lines seen after /init started
         self.panic_line = None
@@ -142,7 +150,7 @@ class Report:
         if self.init_started_ns is not None:
             self.init_tap_lines += 1
         name, _, directive = desc.partition(" # ")
-        name, directive = name.strip(), directive.strip()
+        name, directive = self.rename + name.strip(), directive.strip()
         if not name.startswith(self.prefix):
             return
         kind = directive.split(" ")[0].upper() if directive else ""
@@ -228,6 +236,7 @@ def boot_and_follow(args, report):
                     print(line.replace("\r", ""), flush=True)
                 report.feed(line, time.monotonic() - start)
             if rc is not None:
+                report.qemu_wall = time.monotonic() - start
                 return rc
             time.sleep(0.02)
     except KeyboardInterrupt:
@@ -268,6 +277,25 @@ def compare(report, path):
     return diffs, compared, skipped, unmatched
 
 
+def write_tap(path, report, boot_name, errors):
+    """The report as TAP, then boot_name: ok unless the boot had errors."""
+    with open(path, "w") as f:
+        n = 0
+        for status, name, directive in report.tests:
+            n += 1
+            ok = "not ok" if status == "FAIL" else "ok"
+            if status in ("SKIP", "TODO"):
+                directive = directive if directive.upper().startswith(status) else f"{status} {directive}"
+            f.write(f"{ok} {n} - {name}" + (f" # {directive}" if directive else "") + "\n")
+        n += 1
+        if errors:
+            for e in errors:
+                f.write(f"# {e}\n")
+            f.write(f"not ok {n} - {boot_name} # {len(errors)} errors\n")
+        else:
+            f.write(f"ok {n} - {boot_name}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.split("Usage:\n")[1].split("Options:")[0])
     ap.add_argument("--iso", default=os.path.join(ROOT, "build", "pagoda-test.iso"))
@@ -282,6 +310,8 @@ def main():
     ap.add_argument("--show-output", action="store_true")
     ap.add_argument("--results")
     ap.add_argument("--compare")
+    ap.add_argument("--prefix", default="")
+    ap.add_argument("--tap", metavar="FILE")
     ap.add_argument("--also", action="append", default=[], metavar="TAPFILE",
                     help="count the TAP lines of another test run (host tests) in the summary")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -294,7 +324,7 @@ def main():
     if args.results is None and not (args.parse or args.kernel or args.filter):
         args.results = os.path.join(ROOT, "build", "test-results.txt")
 
-    report = Report(args.filter, sys.stdout, args.show_output)
+    report = Report(args.filter, sys.stdout, args.show_output, args.prefix)
     errors = []
     for path in args.also:
         before = len(report.tests)
@@ -336,6 +366,8 @@ def main():
             print(f"# warning: /init counted {counted} tests, the log has "
                   f"{report.init_tap_lines} TAP lines after /init started")
 
+    if args.tap:
+        write_tap(args.tap, report, args.prefix + "boot", errors)
     if args.results:
         with open(args.results, "w") as f:
             for status, name, _ in report.tests:
@@ -361,6 +393,8 @@ def main():
             print(guest)
     else:
         print("time from QEMU start to /init: n/a (no 'pagoda-init: started at' line)")
+    if report.qemu_wall is not None:
+        print(f"time from QEMU start to its exit: {report.qemu_wall:.2f} s (host wall clock)")
 
     failed_names = [n for s, n, _ in report.tests if s == "FAIL"]
     if failed_names:

@@ -3,6 +3,8 @@
 # and the benchmarks all boot through here, so every kernel sees the same
 # machine: q35, 1 GB, two NUMA nodes of 512 MB with one CPU each (distance
 # 10/20), isa-debug-exit for the exit status, no reboot, no display.
+# NODES=, CPUS=, MEM= and DIST= give another NUMA machine (below); without
+# them the QEMU command line is exactly that default.
 #
 # Usage:
 #   tools/qemu.sh [options] [-- extra qemu arguments]
@@ -30,6 +32,17 @@
 #   GDBPORT=N        gdb port (default 26000 + uid % 1000)
 #   QEMU=PATH        QEMU binary (default qemu-system-x86_64)
 #   QEMU_EXTRA=ARGS  extra QEMU arguments, split on spaces
+# The NUMA machine (the oracle gets the same one: it boots through here too):
+#   NODES=N          NUMA nodes, 1..8 (default 2)
+#   CPUS=M           CPUs, 1..16 (default 2); CPU i is on node i % N (round
+#                    robin), one socket each
+#   MEM=MB           total memory in MB, split evenly over the nodes: each
+#                    node's share a whole number of MB, at least 64 (default
+#                    1024, or just under it for 3, 5, 6 or 7 nodes)
+#   DIST=TABLE       the SLIT: N*N comma-separated distances, row-major, 10 on
+#                    the diagonal and 11..254 elsewhere ("10,20,20,10");
+#                    "ring": nodes on a ring, 10 + 10 * hops (4 nodes: 0-1 20,
+#                    0-2 30); default: Linux's 10 local, 20 remote
 #
 # Exit status:
 #   0    clean power-off: the guest wrote 0x10 to isa-debug-exit (QEMU exits 33),
@@ -78,18 +91,88 @@ if ! command -v "$qemu" >/dev/null 2>&1; then
 	exit 1
 fi
 
+die() {
+	echo "qemu.sh: $*" >&2
+	exit 1
+}
+
+# "1024" -> "1G", "256" -> "256M": QEMU's size suffixes, as the default spells them.
+mb_size() {
+	if (($1 % 1024 == 0)); then echo "$(($1 / 1024))G"; else echo "$1M"; fi
+}
+
+# The distance from node i to node j, from DIST (checked by numa_dist_check).
+dist=()
+numa_distance() {
+	local i=$1 j=$2 hops
+	case "${DIST:-}" in
+		"") if ((i == j)); then echo 10; else echo 20; fi ;;
+		ring)
+			hops=$(((i - j + nodes) % nodes))
+			((nodes - hops < hops)) && hops=$((nodes - hops))
+			echo $((10 + 10 * hops))
+			;;
+		*) echo "${dist[i * nodes + j]}" ;;
+	esac
+}
+
+numa_dist_check() {
+	local i j d
+	[[ -z ${DIST:-} || $DIST == ring ]] && return
+	IFS=, read -r -a dist <<<"$DIST"
+	((${#dist[@]} == nodes * nodes)) ||
+		die "DIST has ${#dist[@]} entries, NODES=$nodes needs $((nodes * nodes))"
+	for ((i = 0; i < nodes; i++)); do
+		for ((j = 0; j < nodes; j++)); do
+			d=${dist[i * nodes + j]}
+			[[ $d =~ ^[0-9]+$ ]] || die "DIST entry '$d' is not a number"
+			if ((i == j)); then
+				((d == 10)) || die "DIST: node $i to itself must be 10, not $d"
+			else
+				((d > 10 && d < 255)) || die "DIST: node $i to $j must be 11..254, not $d"
+			fi
+		done
+	done
+}
+
+nodes=${NODES:-2}
+cpus=${CPUS:-2}
+[[ $nodes =~ ^[1-8]$ ]] || die "NODES must be 1..8, not '$nodes'"
+mem=${MEM:-$((1024 / nodes * nodes))}
+if ! [[ $cpus =~ ^[0-9]+$ ]] || ((cpus < 1 || cpus > 16)); then
+	die "CPUS must be 1..16, not '$cpus'"
+fi
+if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem % nodes != 0 || mem / nodes < 64)); then
+	die "MEM=$mem: must split into $nodes equal whole-MB nodes of at least 64 MB"
+fi
+numa_dist_check
+
 # shellcheck disable=SC2054 # the commas are inside QEMU option values
 args=(
 	-machine q35
-	-m 1G
-	-smp 2,sockets=2,cores=1,threads=1
-	-object memory-backend-ram,id=m0,size=512M
-	-object memory-backend-ram,id=m1,size=512M
-	-numa node,nodeid=0,memdev=m0
-	-numa node,nodeid=1,memdev=m1
-	-numa cpu,node-id=0,socket-id=0
-	-numa cpu,node-id=1,socket-id=1
-	-numa dist,src=0,dst=1,val=20
+	-m "$(mb_size "$mem")"
+	-smp "$cpus,sockets=$cpus,cores=1,threads=1"
+)
+for ((n = 0; n < nodes; n++)); do
+	args+=(-object "memory-backend-ram,id=m$n,size=$(mb_size $((mem / nodes)))")
+done
+for ((n = 0; n < nodes; n++)); do
+	args+=(-numa "node,nodeid=$n,memdev=m$n")
+done
+for ((c = 0; c < cpus; c++)); do
+	args+=(-numa "cpu,node-id=$((c % nodes)),socket-id=$c")
+done
+# QEMU takes a distance given one way for both; an asymmetric DIST needs both.
+for ((i = 0; i < nodes; i++)); do
+	for ((j = 0; j < nodes; j++)); do
+		((i == j)) && continue
+		d=$(numa_distance "$i" "$j")
+		((i > j)) && [[ $d == "$(numa_distance "$j" "$i")" ]] && continue
+		args+=(-numa "dist,src=$i,dst=$j,val=$d")
+	done
+done
+# shellcheck disable=SC2054 # the commas are inside QEMU option values
+args+=(
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-no-reboot
 	-display none

@@ -119,8 +119,7 @@ static void remove_inode_hugepages(struct inode *inode, loff_t lstart, loff_t le
 		put_page(page);		/* the cache's reference: back to the pool if unmapped */
 		freed++;
 		if (!truncate_op && hugetlb_unreserve_pages(inode, index, index + 1, 1))
-			printk("hugetlbfs: ino %lu: reservation map of index %lu not updated\n",
-			       inode->i_ino, index);
+			hugetlb_fix_reserve_counts(inode);
 	}
 	if (truncate_op)
 		hugetlb_unreserve_pages(inode, start, LONG_MAX, freed);
@@ -152,6 +151,8 @@ static void hugetlbfs_evict_inode(struct inode *inode)
 
 	remove_inode_hugepages(inode, 0, LLONG_MAX);
 	resv_map_release(inode->i_mapping->private_data);
+	if (sb->s_op && sb->s_op->destroy_inode)
+		sb->s_op->destroy_inode(inode);
 	kfree(inode);
 	put_super(sb);			/* a lazily unmounted super block goes with its last file */
 }

@@ -121,6 +121,13 @@ static void hugetlbfs_dirent_drop(struct hugetlbfs_sb_info *sbi, struct hugetlbf
 	d->d_inode->i_nlink = 0;
 	iput(d->d_inode);		/* frees it unless a file or mapping still holds it */
 	kfree(d);
+}
+
+/* An inode of this mount is freed: nr_inodes= has room for one more (Linux: hugetlbfs_inc_free_inodes). */
+static void hugetlbfs_destroy_inode(struct inode *inode)
+{
+	struct hugetlbfs_sb_info *sbi = HUGETLBFS_SB(inode->i_sb);
+
 	if (sbi->free_inodes >= 0)
 		sbi->free_inodes++;
 }
@@ -264,6 +271,7 @@ static const struct super_operations hugetlbfs_ops = {
 	.show_options = hugetlbfs_show_options,
 	.busy = hugetlbfs_busy,
 	.umount_begin = hugetlbfs_umount_begin,
+	.destroy_inode = hugetlbfs_destroy_inode,
 };
 
 /*

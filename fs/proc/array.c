@@ -45,22 +45,23 @@ int proc_pid_status(struct seq_file *m, struct proc_file *pf)
 	}
 	seq_printf(m, "\nUmask:\t0022\nState:\t%s\n", task_state_name(t));
 	seq_printf(m, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-		   t->pid, t->pid, t->parent && t->parent != t ? t->parent->pid : 0);
+		   t->tgid, t->pid, t->parent && t->parent != t ? t->parent->tgid : 0);
 	seq_puts(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-	seq_printf(m, "FDSize:\t%d\nGroups:\t \nNStgid:\t%d\nNSpid:\t%d\n", NR_OPEN_DEFAULT, t->pid, t->pid);
+	seq_printf(m, "FDSize:\t%d\nGroups:\t \nNStgid:\t%d\nNSpid:\t%d\n", NR_OPEN_DEFAULT, t->tgid, t->pid);
 	if (t->mm && t->state != EXIT_ZOMBIE)
 		task_mem(m, t->mm);
-	seq_puts(m, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t1\n");
+	/* Threads: the group's, whichever thread is asked (Linux: get_nr_threads). */
+	seq_printf(m, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%d\n", t->signal->nr_threads);
 	for (int sig = 1; sig <= _NSIG; sig++) {
-		void *h = t->sig.action[sig - 1].handler;
+		void *h = t->sighand->action[sig - 1].handler;
 
 		if (h == SIG_IGN)
 			ign |= sigmask(sig);
 		else if (h != SIG_DFL)
 			cgt |= sigmask(sig);
 	}
-	seq_sigmask(m, "SigPnd", 0);
-	seq_sigmask(m, "ShdPnd", t->sig.pending);
+	seq_sigmask(m, "SigPnd", t->sig.pending);
+	seq_sigmask(m, "ShdPnd", t->signal->shared_pending.signal);
 	seq_sigmask(m, "SigBlk", t->sig.blocked);
 	seq_sigmask(m, "SigIgn", ign);
 	seq_sigmask(m, "SigCgt", cgt);

@@ -17,14 +17,14 @@ int proc_pid_comm(struct seq_file *m, struct proc_file *pf)
 	return 0;
 }
 
-/* Linux lets a task rename itself only (comm_write); the text is cut to 15 bytes. */
+/* Linux lets a task rename only itself or its own threads (comm_write); the text is cut to 15 bytes. */
 int proc_pid_comm_write(struct proc_file *pf, const char *req)
 {
 	struct task_struct *t = find_task_by_pid(pf->node.pid);
 
 	if (!t)
 		return -ESRCH;
-	if (t != current)
+	if (t->signal != current->signal)
 		return -EINVAL;
 	strlcpy(t->comm, req, sizeof(t->comm));
 	return 0;

@@ -84,8 +84,17 @@ static bool component_match(const char *pat, size_t plen, const char *c, size_t 
 	clen -= pre + post;
 	if (!memcmp(tok, "<pid>", 5)) {
 		if (clen == 4 && !memcmp(c, "self", 4))
-			v = current->pid;
+			v = current->tgid;
 		else if ((v = parse_decimal(c, clen)) < 0 || !find_task_by_pid(v))
+			return false;
+		n->pid = v;
+		return true;
+	}
+	if (!memcmp(tok, "<tid>", 5)) {
+		/* A thread of <pid>'s group; the files below it show that thread. */
+		struct task_struct *g = find_task_by_pid(n->pid), *t;
+
+		if (!g || (v = parse_decimal(c, clen)) < 0 || !(t = find_task_by_pid(v)) || t->signal != g->signal)
 			return false;
 		n->pid = v;
 		return true;
@@ -380,8 +389,13 @@ static int proc_dir_add(struct proc_dir *dir, const char *path, const char *name
 	return 0;
 }
 
-/* The names pattern component pc (of length plen) produces in directory path. */
-static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *pc, size_t plen, u8 type)
+/*
+ * The names pattern component pc (of length plen) produces in directory
+ * path: <pid> lists the processes (thread group leaders, as Linux's
+ * /proc lists tgids), <tid> the threads of process pid.
+ */
+static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *pc, size_t plen, u8 type,
+			   int pid)
 {
 	char name[32];
 	struct task_struct *t;
@@ -406,8 +420,25 @@ static int proc_dir_expand(struct proc_dir *dir, const char *path, const char *p
 
 			if (err)
 				break;
+			if (!thread_group_leader(t))
+				continue;
 			memcpy(name + n, tok + 5, post);
 			err = proc_dir_add(dir, path, name, n + post, type);
+		}
+		return err;
+	}
+	if (!memcmp(tok, "<tid>", 5)) {
+		struct task_struct *g = find_task_by_pid(pid);
+
+		if (!g)
+			return 0;
+		for_each_thread(g, t) {
+			int n = pre + snprintf(name + pre, sizeof(name) - pre, "%d", t->pid);
+
+			memcpy(name + n, tok + 5, post);
+			err = proc_dir_add(dir, path, name, n + post, type);
+			if (err)
+				break;
 		}
 		return err;
 	}
@@ -451,7 +482,7 @@ static int proc_dir_fill(struct proc_dir *dir, const char *path)
 			p++;
 		if (!*p && !entry_visible(&proc_entries[i], &n))
 			continue;	/* a hidden file of this directory */
-		err = proc_dir_expand(dir, path, pc, plen, *p ? DT_DIR : DT_REG);
+		err = proc_dir_expand(dir, path, pc, plen, *p ? DT_DIR : DT_REG, n.pid);
 		if (err)
 			return err;
 	}

@@ -90,7 +90,7 @@ unsigned long nr_page_table_pages(void)
 	unsigned long pages = 0;
 
 	list_for_each_entry(t, &task_list, tasks)
-		if (t->mm)
+		if (task_mm_first(t))	/* threads share one mm: count it once */
 			pages += READ_ONCE(t->mm->pgtables_bytes) >> PAGE_SHIFT;
 	return pages;
 }

@@ -4,7 +4,8 @@
  *
  * A new file is one line below. In a pattern, "<pid>" matches a live pid
  * or "self" (Linux's /proc/self is a symlink; here it is the same
- * directory), "node<nid>" matches node0 .. node<nr_node_ids - 1> and
+ * directory), "<tid>" a thread of that <pid>'s group (/proc/PID/task/TID),
+ * "node<nid>" matches node0 .. node<nr_node_ids - 1> and
  * "cpu<cpu>" each possible CPU. VISIBLE entries hide their file where
  * their is_visible says so (the directory stays).
  * Directories are implied: every proper prefix of a pattern is one, and
@@ -31,6 +32,10 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write, NULL },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
+	/* One directory per thread (Linux: proc_task_operations); <tid> is a thread of <pid>. */
+	SHOW("/proc/<pid>/task/<tid>/status", 0444, proc_pid_status),
+	{ "/proc/<pid>/task/<tid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write, NULL },
+	SHOW("/proc/<pid>/task/<tid>/maps", 0444, proc_pid_maps),
 	SHOW("/proc/<pid>/mounts", 0444, proc_mounts_show),
 
 	SHOW("/sys/devices/system/cpu/online", 0444, cpu_online_show),

@@ -294,6 +294,11 @@ static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats 
 		pmd_t *pmd = pmd_lookup(vma->vm_mm, addr, &next);
 
 		next = min(next, vma->vm_end);
+		/* A hugetlb entry counts even under PROT_NONE, as on Linux (pte_present sees PROTNONE). */
+		if (pmd && (vma->vm_flags & VM_HUGETLB) && pmd_huge(*pmd)) {
+			smaps_pmd_entry(mss, vma, *pmd);
+			continue;
+		}
 		if (!pmd || !pmd_present(*pmd))
 			continue;
 		if (pmd_leaf(*pmd)) {
@@ -351,7 +356,7 @@ static const struct {
 } vma_flag_names[] = {
 	{ VM_READ, "rd" }, { VM_WRITE, "wr" }, { VM_EXEC, "ex" }, { VM_SHARED, "sh" },
 	{ VM_MAYREAD, "mr" }, { VM_MAYWRITE, "mw" }, { VM_MAYEXEC, "me" }, { VM_MAYSHARE, "ms" },
-	{ VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" }, { VM_DONTCOPY, "dc" }, { VM_NORESERVE, "nr" },
+	{ VM_GROWSDOWN, "gd" }, { VM_LOCKED, "lo" }, { VM_DONTCOPY, "dc" }, { VM_DONTEXPAND, "de" }, { VM_NORESERVE, "nr" },
 	{ VM_HUGETLB, "ht" }, { VM_WIPEONFORK, "wf" }, { VM_HUGEPAGE, "hg" }, { VM_NOHUGEPAGE, "nh" },
 };
 
@@ -482,6 +487,8 @@ static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 	if (!vma || vma->vm_start > addr)
 		return 0;
 	pmd = pmd_lookup(mm, addr, &next);
+	if (pmd && (vma->vm_flags & VM_HUGETLB) && pmd_huge(*pmd))
+		return pagemap_pmd_entry(vma, *pmd, addr);	/* PROT_NONE too, as Linux */
 	if (!pmd || !pmd_present(*pmd))
 		return 0;
 	if (pmd_leaf(*pmd))

@@ -920,6 +920,33 @@ static void plain_table_checks(const struct machine *m)
 	common_checks();
 }
 
+/*
+ * NODES=4 CPUS=4 DIST=ring MEM=1024 (tools/qemu.sh; make test's second
+ * machine): four 256 MB nodes, distances 10/20/30. The fallback lists are
+ * the ones Linux 6.1 logs on that machine, ties broken by find_next_best_node.
+ */
+static void ring4_checks(const struct machine *m)
+{
+	check(nr_node_ids == 4, "nr_node_ids", "%d", nr_node_ids);
+	check(node_distance(0, 1) == 20 && node_distance(0, 2) == 30 && node_distance(0, 3) == 20 &&
+	      node_distance(1, 3) == 30 && node_distance(3, 2) == 20, "node_distance", "%d %d %d %d %d",
+	      node_distance(0, 1), node_distance(0, 2), node_distance(0, 3), node_distance(1, 3),
+	      node_distance(3, 2));
+	check(cpu_to_node(0) == 0 && cpu_to_node(1) == 1 && cpu_to_node(2) == 2 && cpu_to_node(3) == 3,
+	      "cpu_to_node", "%d %d %d %d", cpu_to_node(0), cpu_to_node(1), cpu_to_node(2), cpu_to_node(3));
+	check(phys_to_nid(0x0fffffff) == 0 && phys_to_nid(0x10000000) == 1 && phys_to_nid(0x2fffffff) == 2 &&
+	      phys_to_nid(0x30000000) == 3, "phys_to_nid", "0x10000000 -> %d, 0x30000000 -> %d",
+	      phys_to_nid(0x10000000), phys_to_nid(0x30000000));
+	check_log("Fallback order for Node 0: 0 1 3 2\n");
+	check_log("Fallback order for Node 1: 1 2 0 3\n");
+	check_log("Fallback order for Node 2: 2 3 1 0\n");
+	check_log("Fallback order for Node 3: 3 0 2 1\n");
+	check(NODE_DATA(1)->fallback[0] == 1 && NODE_DATA(1)->fallback[1] == 2 && NODE_DATA(1)->fallback[2] == 0 &&
+	      NODE_DATA(1)->fallback[3] == 3, "fallback", "node 1: %d %d %d %d", NODE_DATA(1)->fallback[0],
+	      NODE_DATA(1)->fallback[1], NODE_DATA(1)->fallback[2], NODE_DATA(1)->fallback[3]);
+	common_checks();
+}
+
 static const struct machine machines[] = {
 	{ .name = "qemu2", QEMU_E820, .fw = { QEMU_TWO_NODES, .slit_n = 2, .slit = { 10, 20, 20, 10 },
 	  .bad_checksum_hpet = true }, .checks = qemu2_checks },
@@ -949,6 +976,16 @@ static const struct machine machines[] = {
 		   { 0x1ff40000, 0x200c0000, 1, ACPI_SRAT_MEM_ENABLED } } }, .checks = odd_boundary_checks },
 	{ .name = "bad-srat", QEMU_E820, .fw = { QEMU_TWO_NODES, .srat_short_cpu_entry = true },
 	  .checks = bad_srat_checks },
+	{ .name = "ring4", QEMU_E820, .fw = {
+		.nr_cpus = 4, .cpus = { { 0, 0 }, { 1, 1 }, { 2, 2 }, { 3, 3 } },
+		.nr_mem = 5, .mem = {
+			{ 0, 0xa0000, 0, ACPI_SRAT_MEM_ENABLED },
+			{ 0x100000, 0xff00000, 0, ACPI_SRAT_MEM_ENABLED },
+			{ 0x10000000, 0x10000000, 1, ACPI_SRAT_MEM_ENABLED },
+			{ 0x20000000, 0x10000000, 2, ACPI_SRAT_MEM_ENABLED },
+			{ 0x30000000, 0x10000000, 3, ACPI_SRAT_MEM_ENABLED } },
+		.slit_n = 4, .slit = { 10, 20, 30, 20,  20, 10, 20, 30,  30, 20, 10, 20,  20, 30, 20, 10 } },
+	  .checks = ring4_checks },
 	{ .name = "plain-table", QEMU_E820, .table = &plain_table, .checks = plain_table_checks },
 	{ .name = "uncovered", QEMU_E820, .fw = { .nr_cpus = 1, .nr_mem = 1,
 	  .mem = { { 0x100000, 0x1ff00000, 0, ACPI_SRAT_MEM_ENABLED } } }, .checks = uncovered_checks },

@@ -44,7 +44,9 @@
  *   --timeout=SEC    per-test watchdog (default 300 s)
  *   --tests=all|user which programs: all (default) or only /user's
  * The kernel command line word init.tests=all|user does what --tests= does
- * (make run-user and make debug DIR= boot with init.tests=user).  Linux
+ * (make run-user and make debug DIR= boot with init.tests=user);
+ * init.tests=NAME,NAME,... (or one NAME) does what NAME... does (make test's
+ * second boot on a 4-node machine runs its NUMA tests so).  Linux
  * takes a dotted word for a module parameter and does not pass it to init,
  * so init reads it from /proc/cmdline, and only as pid 1: never a host's.
  * reboot is only ever called as pid 1 or on Pagoda, so running this on a
@@ -429,6 +431,11 @@ static __attribute__((noinline)) void stack_pretouch(void)
 		buf[i] = 0;
 }
 
+static int tests_option_known(const char *val, size_t len)
+{
+	return (len == 3 && !strncmp(val, "all", 3)) || (len == 4 && !strncmp(val, "user", 4));
+}
+
 /* "all" (1) or "user" (0): whether the built-in tests in /tests run; all if unknown. */
 static int tests_option(const char *val, size_t len)
 {
@@ -438,6 +445,36 @@ static int tests_option(const char *val, size_t len)
 		return 0;
 	printf("# init: unknown tests option '%.*s' (all or user), running all\n", (int)len, val);
 	return 1;
+}
+
+/*
+ * init.tests=a,b,c: only these built-in tests (as NAME... does). The names
+ * are copied out of cmdline_buf, which the caller goes on searching.
+ */
+static void tests_list_option(const char *val, size_t len)
+{
+	static char names[sizeof(cmdline_buf)];
+	static size_t used;
+	char *name;
+
+	if (used + len + 1 > sizeof(names))
+		return;
+	name = names + used;
+	memcpy(name, val, len);
+	name[len] = '\0';
+	used += len + 1;
+	for (char *p = name; ; p++) {
+		int end = *p == '\0';
+
+		if (*p != ',' && !end)
+			continue;
+		*p = '\0';
+		if (*name && opt_nonly < MAX_ONLY)
+			opt_only[opt_nonly++] = name;
+		if (end)
+			return;
+		name = p + 1;
+	}
 }
 
 /* init.tests= on the kernel command line; words are separated by spaces. */
@@ -455,7 +492,10 @@ static void cmdline_options(void)
 		if (p == cmdline_buf || p[-1] == ' ') {
 			while (val[len] && val[len] != ' ' && val[len] != '\n')
 				len++;
-			opt_builtin = tests_option(val, len);
+			if (!tests_option_known(val, len))
+				tests_list_option(val, len);
+			else
+				opt_builtin = tests_option(val, len);
 		}
 		p = val;
 	}

@@ -119,6 +119,7 @@
 #define MAP_TYPE                0x0f
 #define MAP_FIXED               0x10
 #define MAP_ANONYMOUS           0x20
+#define MAP_GROWSDOWN           0x0100
 #define MAP_NORESERVE           0x4000
 #define MAP_POPULATE            0x8000
 #define MAP_HUGETLB             0x40000
@@ -133,6 +134,9 @@
 #define MADV_DONTNEED           4
 #define MADV_DONTFORK           10
 #define MADV_DOFORK             11
+#define MADV_WIPEONFORK         18
+#define MADV_COLD               20
+#define MADV_PAGEOUT            21
 #define MADV_HUGEPAGE           14
 #define MADV_NOHUGEPAGE         15
 #define MADV_COLLAPSE           25

@@ -133,6 +133,29 @@ static void test_shared(void)
 	sys_munmap((void *)p, 2 * HPAGE_SIZE);
 }
 
+/*
+ * A PROT_NONE hugetlb page keeps its frame: Linux's pagemap shows it
+ * present (x86's pte_present counts PROTNONE) and smaps counts it in
+ * Private_Hugetlb. Its VmFlags have "de" (VM_DONTEXPAND) and "ht".
+ */
+static void test_prot_none(void)
+{
+	long a = huge_mmap(NULL, HPAGE_SIZE, MAP_PRIVATE);
+	uint64_t before, after;
+
+	if (!tap_ok(a > 0, "prot_none: a private hugetlb page"))
+		return;
+	*(volatile char *)a = 1;
+	tap_ok(smaps_vmflag((void *)a, "de") && smaps_vmflag((void *)a, "ht"), "VmFlags has de and ht");
+	pagemap_get(0, (const void *)a, &before);
+	tap_is_long(sys_mprotect((void *)a, HPAGE_SIZE, PROT_NONE), 0, "mprotect(PROT_NONE)");
+	pagemap_get(0, (const void *)a, &after);
+	tap_ok((after & PM_PRESENT) != 0, "pagemap: still present under PROT_NONE");
+	tap_is_ulong(after & PM_PFN_MASK, before & PM_PFN_MASK, "pagemap: the same frame");
+	tap_is_long(smaps_kb(0, (const void *)a, "Private_Hugetlb"), HPAGE_KB, "smaps: Private_Hugetlb 2048 kB under PROT_NONE");
+	sys_munmap((void *)a, HPAGE_SIZE);
+}
+
 int main(void)
 {
 	struct hpool p;
@@ -143,5 +166,6 @@ int main(void)
 		return tap_done();
 	test_private();
 	test_shared();
+	test_prot_none();
 	return tap_done();
 }

@@ -2,19 +2,21 @@
  * hugetlb_pool: the 2 MB huge page pool and its files, as Linux 6.1 has them.
  *
  * Starting from the boot pool (hugepages=8: T pages, all free, none
- * reserved or surplus; Linux spreads it over the two nodes round robin):
+ * reserved or surplus; Linux spreads it over the nodes round robin; the
+ * machine's N nodes are tools/qemu.sh's, read from user/tests/machine.h):
  *
  * - the files agree: /proc/sys/vm/nr_hugepages, the hstate's nr_hugepages
  *   and free_hugepages read T, resv_hugepages and surplus_hugepages 0,
  *   nr_overcommit_hugepages 0; meminfo Hugepagesize 2048 kB and Hugetlb
- *   T * 2048 kB; the nodes' nr_hugepages add up to T, and each node's
+ *   T * 2048 kB; the N nodes' nr_hugepages add up to T, and each node's
  *   meminfo "Node N HugePages_Total/Free/Surp" equals its files.
  * - /proc/sys/vm/nr_hugepages = T + 2 grows the pool (Total, Free, Hugetlb
- *   follow), spread over both nodes (they differ by at most one, as the
+ *   follow), spread over all nodes (they differ by at most one, as the
  *   round robin of hstate_next_node_to_alloc leaves them); the hstate's
- *   nr_hugepages = T shrinks it back, from both nodes again.
+ *   nr_hugepages = T shrinks it back, from all nodes again.
  * - a node's nr_hugepages changes that node only: node 1 + 1, then node 0
- *   - 1, each seen in the global files and in that node's meminfo.
+ *   - 1, then the last node + 1 and - 1 (on more than 2 nodes), each seen
+ *   in the global files and in that node's meminfo.
  * - "abc" gives EINVAL and changes nothing.
  * - shrinking below the pages in use keeps them (set_max_huge_pages never
  *   frees a page in use): with 2 pages mapped and written, nr_hugepages = 0
@@ -29,27 +31,35 @@
  * pool after the test).
  */
 #include "hugetlb.h"
+#include "machine.h"
 
 static long start_total;
+static int nr_nodes;			/* the machine's, from machine.h */
 
-/* The files of the global pool and of both nodes must show total pages, free of them free. */
+/* The files of the global pool and of every node must show total pages, free of them free. */
 static void check_files(long total, long free, const char *what)
 {
-	long n0 = knob_read_long(node_hstate_path(0, "nr_hugepages"));
-	long n1 = knob_read_long(node_hstate_path(1, "nr_hugepages"));
-	long f0 = knob_read_long(node_hstate_path(0, "free_hugepages"));
-	long f1 = knob_read_long(node_hstate_path(1, "free_hugepages"));
+	long n[MACHINE_MAX_NODES], f[MACHINE_MAX_NODES], n_sum = 0, f_sum = 0;
+
+	for (int nid = 0; nid < nr_nodes; nid++) {
+		n[nid] = knob_read_long(node_hstate_path(nid, "nr_hugepages"));
+		f[nid] = knob_read_long(node_hstate_path(nid, "free_hugepages"));
+		n_sum += n[nid];
+		f_sum += f[nid];
+	}
 
 	tap_is_long(knob_read_long(hstate_path("nr_hugepages")), total, "%s: hstate nr_hugepages", what);
 	tap_is_long(knob_read_long(hstate_path("free_hugepages")), free, "%s: free_hugepages", what);
 	tap_is_long(knob_read_long(hstate_path("resv_hugepages")), 0, "%s: resv_hugepages", what);
 	tap_is_long(meminfo_kb("Hugetlb"), total * HPAGE_KB, "%s: meminfo Hugetlb kB", what);
-	tap_is_long(n0 + n1, total, "%s: node0 + node1 nr_hugepages (%ld + %ld)", what, n0, n1);
-	tap_is_long(f0 + f1, free, "%s: node0 + node1 free_hugepages (%ld + %ld)", what, f0, f1);
-	for (int nid = 0; nid < 2; nid++) {
-		tap_is_long(node_meminfo_long(nid, "HugePages_Total"), nid ? n1 : n0,
+	tap_is_long(n_sum, total, "%s: the %d nodes' nr_hugepages add up (node0 %ld, node1 %ld)", what,
+		    nr_nodes, n[0], nr_nodes > 1 ? n[1] : 0);
+	tap_is_long(f_sum, free, "%s: the %d nodes' free_hugepages add up (node0 %ld, node1 %ld)", what,
+		    nr_nodes, f[0], nr_nodes > 1 ? f[1] : 0);
+	for (int nid = 0; nid < nr_nodes; nid++) {
+		tap_is_long(node_meminfo_long(nid, "HugePages_Total"), n[nid],
 			    "%s: Node %d HugePages_Total is its nr_hugepages", what, nid);
-		tap_is_long(node_meminfo_long(nid, "HugePages_Free"), nid ? f1 : f0,
+		tap_is_long(node_meminfo_long(nid, "HugePages_Free"), f[nid],
 			    "%s: Node %d HugePages_Free is its free_hugepages", what, nid);
 		tap_is_long(node_meminfo_long(nid, "HugePages_Surp"), 0, "%s: Node %d HugePages_Surp", what, nid);
 	}
@@ -58,6 +68,30 @@ static void check_files(long total, long free, const char *what)
 static long node_nr(int nid)
 {
 	return knob_read_long(node_hstate_path(nid, "nr_hugepages"));
+}
+
+/* Node N HugePages_Surp summed over every node (the pages in use may be on any). */
+static long nodes_surplus(void)
+{
+	long sum = 0;
+
+	for (int nid = 0; nid < nr_nodes; nid++)
+		sum += node_meminfo_long(nid, "HugePages_Surp");
+	return sum;
+}
+
+/* The largest minus the smallest node's nr_hugepages: at most 1 after a round robin. */
+static long node_spread(void)
+{
+	long lo = node_nr(0), hi = lo;
+
+	for (int nid = 1; nid < nr_nodes; nid++) {
+		long v = node_nr(nid);
+
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+	}
+	return hi - lo;
 }
 
 static void test_start_state(void)
@@ -69,46 +103,49 @@ static void test_start_state(void)
 	tap_is_long(knob_read_long("/proc/sys/vm/nr_overcommit_hugepages"), 0,
 		    "/proc/sys/vm/nr_overcommit_hugepages");
 	tap_is_long(meminfo_kb("Hugepagesize"), HPAGE_KB, "meminfo Hugepagesize 2048 kB");
-	tap_ok(hl_abs(node_nr(0) - node_nr(1)) <= 1, "the boot pool is spread over both nodes (%ld, %ld)",
-	       node_nr(0), node_nr(1));
+	tap_ok(node_spread() <= 1, "the boot pool is spread over the %d nodes (node0 %ld, node1 %ld)",
+	       nr_nodes, node_nr(0), node_nr(1));
 }
 
 static void test_global_resize(void)
 {
-	long n0, n1;
-
 	tap_ok(knob_write_long(NR_HUGEPAGES_SYSCTL, start_total + 2) > 0, "nr_hugepages sysctl = %ld",
 	       start_total + 2);
 	hpool_is(start_total + 2, start_total + 2, 0, 0, "grown by the sysctl");
 	check_files(start_total + 2, start_total + 2, "grown");
 	tap_is_long(knob_read_long(NR_HUGEPAGES_SYSCTL), start_total + 2, "the sysctl reads it back");
-	n0 = node_nr(0);
-	n1 = node_nr(1);
-	tap_ok(hl_abs(n0 - n1) <= 1, "grown pool spread over both nodes (%ld, %ld)", n0, n1);
+	tap_ok(node_spread() <= 1, "grown pool spread over the %d nodes (node0 %ld, node1 %ld)", nr_nodes,
+	       node_nr(0), node_nr(1));
 
 	tap_ok(knob_write_long(hstate_path("nr_hugepages"), start_total) > 0, "hstate nr_hugepages = %ld",
 	       start_total);
 	hpool_is(start_total, start_total, 0, 0, "shrunk by the hstate file");
 	check_files(start_total, start_total, "shrunk");
-	tap_ok(hl_abs(node_nr(0) - node_nr(1)) <= 1, "shrunk from both nodes (%ld, %ld)", node_nr(0), node_nr(1));
+	tap_ok(node_spread() <= 1, "shrunk from all nodes (node0 %ld, node1 %ld)", node_nr(0), node_nr(1));
 }
 
 /* nid's nr_hugepages += delta: that node only moves. */
 static void node_resize(int nid, long delta)
 {
-	long before[2] = { node_nr(0), node_nr(1) };
-	long want = before[nid] + delta;
+	long before[MACHINE_MAX_NODES], before_sum = 0, want;
 	struct hpool p;
 
+	for (int n = 0; n < nr_nodes; n++) {
+		before[n] = node_nr(n);
+		before_sum += before[n];
+	}
+	want = before[nid] + delta;
 	tap_ok(knob_write_long(node_hstate_path(nid, "nr_hugepages"), want) > 0,
 	       "node%d nr_hugepages = %ld", nid, want);
 	tap_is_long(node_nr(nid), want, "node%d has %ld pages", nid, want);
-	tap_is_long(node_nr(!nid), before[!nid], "node%d keeps %ld pages", !nid, before[!nid]);
+	for (int n = 0; n < nr_nodes; n++)
+		if (n != nid)
+			tap_is_long(node_nr(n), before[n], "node%d keeps %ld pages", n, before[n]);
 	tap_is_long(node_meminfo_long(nid, "HugePages_Total"), want, "Node %d HugePages_Total", nid);
 	tap_is_long(node_meminfo_long(nid, "HugePages_Free"), want, "Node %d HugePages_Free", nid);
 	hpool_read(&p);
-	tap_is_long(p.total, before[0] + before[1] + delta, "meminfo HugePages_Total follows node%d", nid);
-	tap_is_long(knob_read_long(NR_HUGEPAGES_SYSCTL), before[0] + before[1] + delta,
+	tap_is_long(p.total, before_sum + delta, "meminfo HugePages_Total follows node%d", nid);
+	tap_is_long(knob_read_long(NR_HUGEPAGES_SYSCTL), before_sum + delta,
 		    "the sysctl follows node%d", nid);
 }
 
@@ -118,6 +155,10 @@ static void test_node_resize(void)
 	node_resize(1, -1);
 	node_resize(0, -1);
 	node_resize(0, +1);
+	if (nr_nodes > 2) {
+		node_resize(nr_nodes - 1, +1);
+		node_resize(nr_nodes - 1, -1);
+	}
 	hpool_is(start_total, start_total, 0, 0, "after the per-node writes");
 }
 
@@ -144,8 +185,7 @@ static void test_shrink_in_use(void)
 	tap_is_long(knob_read_long(NR_HUGEPAGES_SYSCTL), 0, "the sysctl reads 0 (max_huge_pages)");
 	tap_is_long(knob_read_long(hstate_path("nr_hugepages")), 2, "hstate nr_hugepages reads 2 (surplus included)");
 	tap_is_long(knob_read_long(hstate_path("surplus_hugepages")), 2, "surplus_hugepages 2");
-	tap_is_long(node_meminfo_long(0, "HugePages_Surp") + node_meminfo_long(1, "HugePages_Surp"), 2,
-		    "the nodes' HugePages_Surp add up to 2");
+	tap_is_long(nodes_surplus(), 2, "the nodes' HugePages_Surp add up to 2");
 	tap_ok(p[0] == 0x5a && p[HPAGE_SIZE + 7] == 0xa5, "the data in them is intact");
 
 	tap_is_long(sys_munmap(p, 2 * HPAGE_SIZE), 0, "munmap them");
@@ -153,7 +193,7 @@ static void test_shrink_in_use(void)
 
 	tap_ok(knob_write_long(NR_HUGEPAGES_SYSCTL, start_total) > 0, "nr_hugepages = %ld again", start_total);
 	hpool_is(start_total, start_total, 0, 0, "pool back");
-	tap_ok(hl_abs(node_nr(0) - node_nr(1)) <= 1, "spread over both nodes again (%ld, %ld)", node_nr(0), node_nr(1));
+	tap_ok(node_spread() <= 1, "spread over all nodes again (node0 %ld, node1 %ld)", node_nr(0), node_nr(1));
 }
 
 static void test_overcommit(void)
@@ -178,8 +218,11 @@ static void test_overcommit(void)
 int main(void)
 {
 	struct hpool p;
+	struct machine m;
 
 	hugetlb_test_machine_or_skip();
+	machine_get(&m);
+	nr_nodes = m.nodes;
 	hpool_read(&p);
 	start_total = p.total;
 	if (!tap_ok(p.total >= 4 && p.free == p.total && p.rsvd == 0 && p.surp == 0,

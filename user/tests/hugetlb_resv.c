@@ -248,6 +248,36 @@ static void test_split_alignment(void)
 	hpool_is(start.total, start.free, 0, 0, "split: pool back");
 }
 
+/*
+ * ---- what a hugetlb mapping refuses (Linux 6.1) ----
+ * MAP_GROWSDOWN: EINVAL for every file mapping, and MAP_HUGETLB is one;
+ * MADV_WIPEONFORK: private anonymous memory only (vm_file: EINVAL);
+ * MADV_COLD, MADV_PAGEOUT: not on hugetlb (can_madv_lru_vma: EINVAL);
+ * MAP_POPULATE of a PROT_NONE mapping populates nothing: the page stays
+ * reserved, not taken.
+ */
+static void test_refused(void)
+{
+	long a;
+
+	tap_is_err(huge_mmap(NULL, HPAGE_SIZE, MAP_PRIVATE | MAP_GROWSDOWN), EINVAL,
+		   "MAP_GROWSDOWN with MAP_HUGETLB: EINVAL");
+	hpool_is(start.total, start.free, 0, 0, "MAP_GROWSDOWN: nothing reserved");
+	a = huge_mmap(NULL, HPAGE_SIZE, MAP_PRIVATE);
+	if (tap_ok(a > 0, "a private hugetlb mapping")) {
+		tap_is_err(sys_madvise((void *)a, HPAGE_SIZE, MADV_WIPEONFORK), EINVAL, "MADV_WIPEONFORK: EINVAL");
+		tap_is_err(sys_madvise((void *)a, HPAGE_SIZE, MADV_COLD), EINVAL, "MADV_COLD: EINVAL");
+		tap_is_err(sys_madvise((void *)a, HPAGE_SIZE, MADV_PAGEOUT), EINVAL, "MADV_PAGEOUT: EINVAL");
+		sys_munmap((void *)a, HPAGE_SIZE);
+	}
+	a = sys_mmap(NULL, HPAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+	if (tap_ok(a > 0, "PROT_NONE | MAP_POPULATE maps")) {
+		hpool_is(start.total, start.free, 1, 0, "PROT_NONE | MAP_POPULATE: reserved, no page taken");
+		sys_munmap((void *)a, HPAGE_SIZE);
+	}
+	hpool_is(start.total, start.free, 0, 0, "refused: pool back");
+}
+
 int main(void)
 {
 	hugetlb_test_machine_or_skip();
@@ -262,5 +292,6 @@ int main(void)
 	test_round_up();
 	test_fixed_unaligned();
 	test_split_alignment();
+	test_refused();
 	return tap_done();
 }
