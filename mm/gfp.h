@@ -41,8 +41,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid);
 /*
  * The last put_page() of a PG_hugetlb head page calls this to return the
  * page to its pool instead of the buddy allocator (Linux: the compound page
- * destructor). mm/hugetlb.c, which comes with the hugetlb issue, will
- * define it; until then page_alloc.c's weak reference is NULL.
+ * destructor), in mm/hugetlb.c.
  */
 void free_huge_page(struct page *page);
 

@@ -60,9 +60,6 @@ typedef unsigned int fpi_t;
 	((1UL << PG_locked) | (1UL << PG_reserved) | (1UL << PG_buddy) | \
 	 (1UL << PG_slab) | (1UL << PG_zero))
 
-/* NULL until mm/hugetlb.c exists to define it (see mm/gfp.h). */
-extern void free_huge_page(struct page *page) __attribute__((weak));
-
 /* ---- the free lists ---- */
 
 static inline unsigned int buddy_order(const struct page *page)
@@ -436,7 +433,7 @@ void get_page(struct page *page)
 /* The last reference is gone: a compound page goes back whole, a hugetlb page to its pool. */
 static void __put_page(struct page *page)
 {
-	if (PageHugeTLB(page) && free_huge_page) {
+	if (PageHugeTLB(page)) {
 		free_huge_page(page);
 		return;
 	}

@@ -100,6 +100,12 @@ void host_deadlock(const spinlock_t *lock)
 	panic("host: spinlock %p taken while held (self-deadlock)", (const void *)lock);
 }
 
+/* No hugetlb pool here (mm/hugetlb.c is not linked): no page reaches it. */
+void free_huge_page(struct page *page)
+{
+	panic("host: free_huge_page(pfn %lx): no hugetlb pool in the buddy host test", page_to_pfn(page));
+}
+
 /* ---- results ---- */
 
 struct totals {

@@ -187,23 +187,6 @@ static long fault_2m(void)
 	return t / 8 / 1000;
 }
 
-/* The value of /proc/vmstat counter name, or -1 if absent. */
-static long vmstat_get(const char *name)
-{
-	static char buf[16384];
-	size_t len = strlen(name);
-
-	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
-		return -1;
-	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			return strtol(line + len + 1, NULL, 10);
-	}
-	return -1;
-}
-
 /*
  * As the first process on Linux nothing is mounted; Pagoda's /proc and /sys
  * are built in (the same as user/init/init.c does).
@@ -225,18 +208,6 @@ static void mounts_setup(void)
 		sys_mkdirat(AT_FDCWD, "/sys", 0555);
 		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
-}
-
-static long knob_write(const char *path, const char *val)
-{
-	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_write((int)fd, val, strlen(val));
-	sys_close((int)fd);
-	return r;
 }
 
 /*

@@ -25,31 +25,6 @@
 #define COPY_ADDR	0x41000000UL
 #define POLICY		"/sys/kernel/mm/transparent_hugepage/pagoda_cow_policy"
 
-static long policy_write(const char *val)
-{
-	long fd = sys_openat(AT_FDCWD, POLICY, O_WRONLY, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_write((int)fd, val, strlen(val));
-	sys_close((int)fd);
-	return r;
-}
-
-/* The bracketed name of "[split] copy\n" into out (16 bytes); 0 or -1. */
-static int policy_read(char *out)
-{
-	char buf[64], *l, *r;
-
-	if (read_file(POLICY, buf, sizeof(buf)) < 0 || !(l = strchr(buf, '[')) ||
-	    !(r = strchr(l, ']')) || r - l - 1 >= 16)
-		return -1;
-	memcpy(out, l + 1, (size_t)(r - l - 1));
-	out[r - l - 1] = '\0';
-	return 0;
-}
-
 static unsigned char *map_2mb(unsigned long addr)
 {
 	unsigned char *p = lecture_map(addr, THP_SIZE);
@@ -70,7 +45,7 @@ static void cow_round(unsigned long addr, const char *policy)
 		return;
 	p[0] = 'P';
 	p[PAGE_SIZE] = 'p';
-	if (policy_write(policy) < 0)
+	if (knob_write(POLICY, policy) < 0)
 		printf("lecture thp-fault: cannot write %s to %s\n", policy, POLICY);
 	pid = sys_fork();
 	if (pid == 0) {
@@ -88,7 +63,7 @@ int main(void)
 	unsigned char *p;
 
 	lecture_setup();
-	if (policy_read(saved) < 0) {
+	if (knob_selected(POLICY, saved, sizeof(saved)) < 0) {
 		printf("lecture thp-fault: cannot read %s\n", POLICY);
 		lecture_done("thp-fault");
 	}
@@ -103,7 +78,7 @@ int main(void)
 		p[0] = 'N';					/* 3. 4 KB */
 	cow_round(SPLIT_ADDR, "split");				/* 4. */
 	cow_round(COPY_ADDR, "copy");				/* 5. */
-	policy_write(saved);
+	knob_write(POLICY, saved);
 	printf("lecture thp-fault: policy restored to %s\n", saved);
 	lecture_done("thp-fault");
 }

@@ -92,6 +92,8 @@ void free(void *p);
 const char *errno_name(int e);               /* "EFAULT", or "E?" */
 long meminfo_kb(const char *field);          /* e.g. "MemFree"; -1 if absent */
 long read_file(const char *path, char *buf, size_t size);   /* NUL-terminated; bytes or -errno */
+long vmstat_get(const char *name);           /* a /proc/vmstat counter; -1 if absent */
+long knob_write(const char *path, const char *val);   /* bytes written or -errno */
 int is_pagoda(void);                         /* uname().sysname == "Pagoda" */
 long now_ns(void);                           /* CLOCK_MONOTONIC in ns */
 void prefault_image(void);                   /* read every page of the program's file image */

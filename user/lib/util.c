@@ -68,6 +68,40 @@ long meminfo_kb(const char *field)
 	return -1;
 }
 
+/*
+ * Value of counter name in /proc/vmstat, or -1 if absent.  One static
+ * buffer, so that reading twice in a row touches the same pages: a test
+ * measuring COW faults must not take any of its own between two reads.
+ */
+long vmstat_get(const char *name)
+{
+	static char buf[16384];
+	size_t len = strlen(name);
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		if (!strncmp(line, name, len) && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	}
+	return -1;
+}
+
+/* Write val to a /proc or /sys knob; bytes written or -errno. */
+long knob_write(const char *path, const char *val)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_write((int)fd, val, strlen(val));
+	sys_close((int)fd);
+	return r;
+}
+
 int is_pagoda(void)
 {
 	static int cached = -1;

@@ -7,7 +7,7 @@
  *   kpageflags_get, KPF_*      /proc/kpageflags: what backs a frame
  *   smaps_kb, smaps_rollup_kb  one "Name:  N kB" field of a VMA's smaps
  *                              record, or of smaps_rollup
- *   vmstat_get                 one /proc/vmstat counter
+ *   vmstat_get, knob_write     (user/lib/util.c) a /proc/vmstat counter, a knob write
  *   mailbox_*                  a MAP_SHARED page for talking to children,
  *                              polled with sched_yield
  *   debug_query, report_*      Pagoda's /sys/kernel/debug/pagoda/ files
@@ -165,27 +165,6 @@ static inline long smaps_rollup_kb(const char *name)
 }
 
 /* ---- /proc/vmstat ---- */
-
-/*
- * The value of counter name, or -1 if absent.  One static buffer, so that
- * reading twice in a row touches the same pages: a test measuring COW
- * faults must not take any of its own between two reads.
- */
-static inline long vmstat_get(const char *name)
-{
-	static char buf[16384];
-	size_t len = strlen(name);
-
-	if (read_file("/proc/vmstat", buf, sizeof(buf)) < 0)
-		return -1;
-	for (char *line = buf; line && *line; line = strchr(line, '\n')) {
-		if (*line == '\n')
-			line++;
-		if (!strncmp(line, name, len) && line[len] == ' ')
-			return strtol(line + len + 1, NULL, 10);
-	}
-	return -1;
-}
 
 /* Pagoda's do_wp_page counters: copied, and reused, a write-protected page. */
 struct cow_counters {
@@ -457,19 +436,6 @@ static inline long sigaction_install(int sig, void (*fn)(int, struct k_siginfo *
 /* ---- transparent huge pages ---- */
 
 #define THP_SIZE	(2UL << 20)
-
-/* Write val to a sysfs knob; bytes written or -errno. */
-static inline long knob_write(const char *path, const char *val)
-{
-	long fd = sys_openat(AT_FDCWD, path, O_WRONLY, 0);
-	long r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_write((int)fd, val, strlen(val));
-	sys_close((int)fd);
-	return r;
-}
 
 /* The selected word of a "[a] b c" knob into out; 0 or -1. */
 static inline int knob_selected(const char *path, char *out, size_t size)
