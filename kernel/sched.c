@@ -151,7 +151,7 @@ void free_task(struct task_struct *t)
 void wake_up_process(struct task_struct *t)
 {
 	spin_lock(&rq_lock);
-	if (t->state == TASK_INTERRUPTIBLE) {
+	if (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE) {
 		t->state = TASK_RUNNING;
 		t->wait_chan = NULL;
 		t->wake_time = 0;

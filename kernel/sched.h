@@ -13,8 +13,9 @@
  * holds the user registers (struct pt_regs) while it is in the kernel.
  *
  * States: TASK_RUNNING (on the run queue or current), TASK_INTERRUPTIBLE
- * (sleeping on wait_chan or until wake_time; a signal wakes it), EXIT_ZOMBIE
- * (exited, waiting for wait4 in its parent).
+ * (sleeping on wait_chan or until wake_time; a signal wakes it),
+ * TASK_UNINTERRUPTIBLE (sleeping until wake_up_process: a sleeping lock),
+ * EXIT_ZOMBIE (exited, waiting for wait4 in its parent).
  */
 #ifndef _KERNEL_SCHED_H
 #define _KERNEL_SCHED_H
@@ -26,6 +27,7 @@
 
 #define TASK_RUNNING		0
 #define TASK_INTERRUPTIBLE	1
+#define TASK_UNINTERRUPTIBLE	2	/* sleeping; only wake_up_process ends it (a lock's wait list) */
 #define EXIT_ZOMBIE		16
 #define EXIT_DEAD		32	/* exited, reaped by nobody: freed after the switch away */
 
@@ -168,7 +170,18 @@ bool task_mm_first(const struct task_struct *t);
 void sched_init(void);
 void init_idle(struct task_struct *idle, int cpu);	/* an AP's idle task, "swapper/N" */
 void schedule(void);
+/* Makes a TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE task runnable. */
 void wake_up_process(struct task_struct *t);
+/*
+ * Sleeping without a channel (a lock's own wait list): set the state with
+ * interrupts off, recheck the condition, schedule(); the waker calls
+ * wake_up_process. A wake-up between the two cannot be lost: it sets the
+ * state back to TASK_RUNNING and schedule() then keeps the task.
+ */
+static inline void set_current_state(long state)
+{
+	__atomic_store_n(&current->state, state, __ATOMIC_SEQ_CST);
+}
 /* Sleep on chan until woken, a signal arrives (-ERESTARTSYS) or timeout_ns passes (0 = none). */
 int sleep_on(void *chan, u64 timeout_ns);
 void wake_up(void *chan);

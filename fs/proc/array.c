@@ -14,6 +14,8 @@ static const char *task_state_name(const struct task_struct *t)
 	switch (t->state) {
 	case TASK_RUNNING:
 		return "R (running)";
+	case TASK_UNINTERRUPTIBLE:
+		return "D (disk sleep)";
 	case EXIT_ZOMBIE:
 		return "Z (zombie)";
 	default:
