@@ -66,17 +66,27 @@ struct kernel_clone_args {
 };
 
 /* Copy every VMA of oldmm (except MADV_DONTFORK ones) and its page tables. */
+/*
+ * Copy every VMA of oldmm into mm, and their page-table entries. Both
+ * mmap_locks are held for writing, the parent's first (Linux: dup_mmap):
+ * no thread of the parent changes a VMA or faults one in meanwhile, so
+ * the copy is a snapshot; the page-table locks inside copy_page_range.
+ */
 static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 {
 	struct vm_area_struct *mpnt, *tmp;
-	int err;
+	int err = 0;
 
+	mmap_write_lock(oldmm);
+	mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING);
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;
 		tmp = vm_area_dup(mpnt);
-		if (!tmp)
-			return -ENOMEM;
+		if (!tmp) {
+			err = -ENOMEM;
+			break;
+		}
 		tmp->vm_mm = mm;
 		tmp->anon_vma = NULL;
 		/* The child owns no hugetlb reservation: its COW copies take unreserved pages. */
@@ -86,16 +96,18 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		err = (tmp->vm_flags & VM_WIPEONFORK) ? 0 : anon_vma_fork(tmp, mpnt);
 		if (err) {
 			vm_area_free(tmp);
-			return err;
+			break;
 		}
 		vma_link_tail(mm, tmp);
 		if (tmp->vm_flags & VM_WIPEONFORK)
 			continue;
 		err = copy_page_range(tmp, mpnt);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	mmap_write_unlock(mm);
+	mmap_write_unlock(oldmm);
+	return err;
 }
 
 static struct mm_struct *dup_mm(struct mm_struct *oldmm)

@@ -101,9 +101,13 @@ static int get_futex_key(u32 *uaddr, bool shared, struct futex_key *key)
 		*key = (struct futex_key){ mm, address, 0 };
 		return 0;
 	}
+	/* The VMA is read under mmap_lock (Linux finds the page with GUP, which takes it). */
+	mmap_read_lock(mm);
 	vma = find_vma(mm, address);
-	if (!vma || vma->vm_start > address)
+	if (!vma || vma->vm_start > address) {
+		mmap_read_unlock(mm);
 		return -EFAULT;
+	}
 	if (vma->vm_shm || vma->vm_file) {
 		void *obj = vma->vm_shm ? (void *)vma->vm_shm : (void *)vma->vm_file->f_mapping;
 
@@ -111,9 +115,10 @@ static int get_futex_key(u32 *uaddr, bool shared, struct futex_key *key)
 		unsigned long pgoff = vma->vm_pgoff + ((address - vma->vm_start) >> PAGE_SHIFT);
 
 		*key = (struct futex_key){ obj, pgoff, address % PAGE_SIZE };
-		return 0;
+	} else {
+		*key = (struct futex_key){ mm, address, FUT_OFF_MMSHARED };
 	}
-	*key = (struct futex_key){ mm, address, FUT_OFF_MMSHARED };
+	mmap_read_unlock(mm);
 	return 0;
 }
 

@@ -559,11 +559,50 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 }
 
 /*
+ * The fault handler's first step (Linux 6.1.37+: lock_mm_and_find_vma):
+ * take mm->mmap_lock for reading and find the VMA that covers addr. An
+ * address just below a stack grows the stack down to it; that changes the
+ * VMA's range, so it is done under the write lock (dropping the read lock
+ * and looking the VMA up again), which is then downgraded. Returns the VMA
+ * with mmap_lock held for reading, or NULL (a hole, a refused growth) with
+ * no lock held.
+ */
+struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (likely(vma && vma->vm_start <= addr))
+		return vma;
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) {
+		mmap_read_unlock(mm);
+		return NULL;
+	}
+	/* No upgrade in place (Linux has none either): drop, retake, look again. */
+	mmap_read_unlock(mm);
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		goto fail;
+	if (vma->vm_start <= addr)
+		goto success;
+	if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, addr))
+		goto fail;
+success:
+	mmap_write_downgrade(mm);
+	return vma;
+fail:
+	mmap_write_unlock(mm);
+	return NULL;
+}
+
+/*
  * The entry point from the architecture's fault handler: a hugetlb VMA's
  * faults go to hugetlb_fault (mm/hugetlb.c), the rest down the page
  * tables here. The caller has
- * checked that the VMA allows the access and holds no lock (Linux: the
- * mmap_lock for reading). Returns VM_FAULT_OK or an error the caller turns
+ * checked that the VMA allows the access and holds mmap_lock for reading
+ * (or writing), and no spinlock. Returns VM_FAULT_OK or an error the caller turns
  * into a signal; on error nothing is left half-mapped (page tables
  * allocated on the way stay, and are freed at exit).
  */
@@ -572,6 +611,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 {
 	vm_fault_t ret;
 
+	mmap_assert_locked(vma->vm_mm);
 	count_vm_event(PGFAULT);
 	if (is_vm_hugetlb_page(vma))
 		ret = hugetlb_fault(vma->vm_mm, vma, address, flags);
@@ -646,8 +686,9 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 
 /*
  * fork: copy src_vma's page-table entries into dst_vma's mm, write-protecting
- * private writable pages in both (see copy_present_pte). Called with no lock
- * held; takes the page-table locks one PTE table at a time. Returns 0, or
+ * private writable pages in both (see copy_present_pte). Called with both
+ * mms' mmap_lock held for writing (dup_mmap) and no spinlock; takes the
+ * page-table locks one PTE table at a time. Returns 0, or
  * -ENOMEM with the child half copied: every entry copied so far holds its
  * page reference and mapcount, so the caller's mmput() of the child undoes
  * them (Linux: dup_mmap fails and the child mm is torn down the same way).
@@ -657,6 +698,7 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
+	mmap_assert_write_locked(src_mm);	/* dup_mmap: no fault changes the parent meanwhile */
 	if (is_vm_hugetlb_page(src_vma)) {
 		/* Linux 6.1 (vma_needs_copy): no anonymous page, nothing to copy; the child faults the file in. */
 		if (!src_vma->anon_vma)

@@ -9,7 +9,8 @@
  *                           not an exclusive anonymous page (one still shared
  *                           with another process, a file page) stays read-only (COW)
  *
- * Lock order: the page-table lock inside change_protection, as in mm/mmap.c.
+ * Lock order: mm->mmap_lock for writing (sys_mprotect), then the page-table
+ * lock inside change_protection.
  */
 #include <mm/mm.h>
 #include <mm/internal.h>
@@ -89,23 +90,15 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
  * mprotect(2): 0 or -errno. As in Linux, a failure part-way (EACCES at a
  * later VMA, ENOMEM at a hole) keeps the VMAs already changed before it.
  */
-long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+/* mprotect's work on the VMAs, mmap_lock held for writing. */
+static long do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned long prot)
 {
-	struct mm_struct *mm = current->mm;
-	unsigned long end, newflags;
+	unsigned long newflags;
 	struct vm_area_struct *vma, *next;
 	int err;
 
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end <= start)
-		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
-		return -EINVAL;
+	mmap_assert_write_locked(mm);
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start > start)
 		return -ENOMEM;
@@ -126,4 +119,27 @@ long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* mprotect(2) (Linux: do_mprotect_pkey, under mmap_write_lock). */
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end;
+	long ret;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	mmap_write_lock(mm);
+	ret = do_mprotect(mm, start, end, prot);
+	mmap_write_unlock(mm);
+	return ret;
 }

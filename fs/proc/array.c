@@ -50,8 +50,19 @@ int proc_pid_status(struct seq_file *m, struct proc_file *pf)
 		   t->tgid, t->pid, t->parent && t->parent != t ? t->parent->tgid : 0);
 	seq_puts(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
 	seq_printf(m, "FDSize:\t%d\nGroups:\t \nNStgid:\t%d\nNSpid:\t%d\n", NR_OPEN_DEFAULT, t->tgid, t->pid);
-	if (t->mm && t->state != EXIT_ZOMBIE)
-		task_mem(m, t->mm);
+	if (t->mm && t->state != EXIT_ZOMBIE) {
+		struct mm_struct *mm = get_task_mm(t);
+
+		/* Pagoda's task_mem walks the VMAs (Linux keeps counters): under mmap_lock. */
+		mmap_read_lock(mm);
+		task_mem(m, mm);
+		mmap_read_unlock(mm);
+		mmput(mm);
+		/* The lock may have slept, and t exited meanwhile: find it again (no task refcount). */
+		t = find_task_by_pid(pf->node.pid);
+		if (!t)
+			return -ESRCH;
+	}
 	/* Threads: the group's, whichever thread is asked (Linux: get_nr_threads). */
 	seq_printf(m, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%d\n", t->signal->nr_threads);
 	for (int sig = 1; sig <= _NSIG; sig++) {
