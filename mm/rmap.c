@@ -14,21 +14,27 @@
  * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
  * Pagoda has; depth means acquisition order):
  *
- *   mapping->i_mmap               (a hugetlb file's VMAs: unmap_ref_private,
+ *   mm->mmap_lock                 (a sleeping rw-semaphore, kernel/rwsem.c:
+ *                                  read for faults and VMA walks, write for
+ *                                  VMA changes; fork: the parent's, then the
+ *                                  child's. Never under any spinlock below,
+ *                                  never held across a uaccess to its mm)
+ *     mapping->i_mmap             (a hugetlb file's VMAs: unmap_ref_private,
  *                                  truncation; Linux's i_mmap_rwsem, not yet a lock)
- *     anon_vma->root->lock        (anon_vma_prepare/fork/unlink, rmap_walk)
- *       mm->page_table_lock       (PTE changes: fault, zap, try_to_unmap_one;
+ *       anon_vma->root->lock      (anon_vma_prepare/fork/unlink, rmap_walk)
+ *         mm->page_table_lock     (PTE changes: fault, zap, try_to_unmap_one;
  *                                  fork: the child's, then the parent's;
  *                                  also the huge-PTE lock of hugetlb mappings)
- *         hugetlb_lock            (the hugetlb pool, mm/hugetlb.c: a put_page
+ *           hugetlb_lock          (the hugetlb pool, mm/hugetlb.c: a put_page
  *                                  under a PTE lock may free a hugetlb page)
- *           pgdat->lock           (buddy allocator, mm/page_alloc.c)
- *             rq_lock             (scheduler, kernel/sched.c)
+ *             pgdat->lock         (buddy allocator, mm/page_alloc.c)
+ *               rq_lock           (scheduler, kernel/sched.c)
  *
- * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
- * one CPU and is not preemptible, so a system call or fault already owns
- * its mm; the locks above are taken where Linux takes them, except for
- * the single-CPU shortcuts listed in mm/rmap.h and mm/memory.c.
+ * The spinlock checker (kernel/spinlock.h) checks the spinlocks' order;
+ * kernel/rwsem.c reports a down_read/down_write under any ranked spinlock.
+ * docs/smp.md, "mmap_lock and the page-table lock", says which path takes
+ * which. The rmap walk needs no mmap_lock (nor does Linux's): it reaches
+ * other mms' PTEs through the anon_vma and takes their page-table locks.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().
