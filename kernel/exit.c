@@ -307,13 +307,8 @@ static bool wait_matches(const struct task_struct *child, pid_t pid, int options
 	return (child->exit_signal != SIGCHLD) == !!(options & __WCLONE);
 }
 
-struct task_usage {
-	u64 utime_ns, stime_ns;
-	unsigned long min_flt, maj_flt;
-};
-
 /* The whole group's: its released threads' and each listed thread's (Linux: thread_group_cputime). */
-static struct task_usage thread_group_usage(struct task_struct *p)
+struct task_usage thread_group_usage(struct task_struct *p)
 {
 	struct signal_struct *sig = p->signal;
 	struct task_usage u = { sig->utime_ns, sig->stime_ns, sig->min_flt, sig->maj_flt };

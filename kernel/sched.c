@@ -174,6 +174,7 @@ struct task_struct *alloc_task(void)
 		return NULL;
 	}
 	t->pid = pid;
+	t->start_time = ktime_get_ns();
 	t->state = TASK_INTERRUPTIBLE;	/* not runnable until wake_up_process */
 	t->cpu = smp_processor_id();
 	t->cpus_mask = current->cpus_mask & __cpu_possible_mask;

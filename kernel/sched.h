@@ -148,6 +148,7 @@ struct task_struct {
 	/* getrusage: this thread's; the group's and its children's are in signal_struct */
 	unsigned long min_flt, maj_flt;
 	u64 utime_ns, stime_ns;
+	u64 start_time;			/* ns since boot, at fork (/proc/PID/stat's starttime) */
 };
 
 static inline struct task_struct *get_current(void) { return this_cpu()->curr; }
@@ -217,6 +218,11 @@ long sys_clone3(struct pt_regs *regs);
 struct sighand_struct *sighand_alloc(void);
 void put_signal_struct(struct signal_struct *sig);
 u64 thread_group_cputime_ns(struct task_struct *p);	/* CLOCK_PROCESS_CPUTIME_ID */
+struct task_usage {
+	u64 utime_ns, stime_ns;
+	unsigned long min_flt, maj_flt;
+};
+struct task_usage thread_group_usage(struct task_struct *p);	/* the group's, released threads included */
 void __cleanup_sighand(struct sighand_struct *sighand);
 void start_init(const char *path);
 long do_execve(const char *path, const char *const *argv, const char *const *envp);
