@@ -53,13 +53,19 @@ struct rusage {
  */
 void exit_mm_release(struct task_struct *tsk, struct mm_struct *mm)
 {
-	if (!tsk->clear_child_tid)
-		return;
-	if (atomic_read(&mm->mm_users) > 1) {
+	if (tsk->clear_child_tid && atomic_read(&mm->mm_users) > 1) {
 		put_user(0, (int *)tsk->clear_child_tid);
 		do_futex((u32 *)tsk->clear_child_tid, FUTEX_WAKE, 1, NULL, NULL, 0, 0);
 	}
 	tsk->clear_child_tid = NULL;
+	/* A vfork parent waits for this: its memory is its own again (Linux: complete_vfork_done). */
+	if (tsk->vfork_done) {
+		struct task_struct *parent = tsk->vfork_parent;
+
+		__atomic_store_n(tsk->vfork_done, 1, __ATOMIC_RELEASE);
+		tsk->vfork_done = NULL;
+		wake_up_process(parent);
+	}
 }
 
 static void exit_mm(struct task_struct *tsk)

@@ -128,6 +128,8 @@ struct task_struct {
 	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */
 	int *set_child_tid;		/* CLONE_CHILD_SETTID: the child writes its tid here as it starts */
 	unsigned long *clear_child_tid;	/* set_tid_address */
+	int *vfork_done;		/* CLONE_VFORK: set at exec or exit, in the waiting parent's kernel_clone */
+	struct task_struct *vfork_parent;	/* who waits on it */
 	/*
 	 * How restart_syscall goes on with a call that returned
 	 * -ERESTART_RESTARTBLOCK (Linux: struct restart_block): nanosleep's
@@ -205,6 +207,7 @@ long sched_setaffinity(pid_t pid, unsigned long mask);
 
 /* kernel/fork.c, exec.c, exit.c */
 long do_fork(struct pt_regs *regs);
+long sys_vfork(struct pt_regs *regs);
 __attribute__((noreturn)) void do_exit(int wait_status);
 __attribute__((noreturn)) void do_group_exit(int wait_status);
 void zap_other_threads(struct task_struct *p);

@@ -19,6 +19,7 @@ typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 
 /* Calls that need the saved user registers get them from the kernel stack. */
 static long sys_fork_regs(void) { return sys_fork(task_pt_regs(current)); }
+static long sys_vfork_regs(void) { return sys_vfork(task_pt_regs(current)); }
 static long sys_clone_regs(void) { return sys_clone(task_pt_regs(current)); }
 static long sys_clone3_regs(void) { return sys_clone3(task_pt_regs(current)); }
 static long sys_rt_sigreturn_regs(void) { return sys_rt_sigreturn(task_pt_regs(current)); }
@@ -59,7 +60,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(39, sys_getpid),
 	SYSCALL(56, sys_clone_regs),
 	SYSCALL(57, sys_fork_regs),
-	SYSCALL(58, sys_fork_regs),	/* vfork: a full fork is a correct vfork */
+	SYSCALL(58, sys_vfork_regs),
 	SYSCALL(59, sys_execve),
 	SYSCALL(60, sys_exit),
 	SYSCALL(61, sys_wait4),
