@@ -13,9 +13,11 @@
  * Waiters are struct futex_q on the waiter's kernel stack, in a hash of
  * buckets (Linux: futex_hash_bucket). The bucket lock is taken around
  * every change of a chain. The waiter queues itself, unlocks, then sleeps:
- * on this single CPU without kernel preemption nothing can wake it in
- * between; SMP needs the waiter's state set to sleeping before the unlock
- * (Linux: futex_wait_queue's set_current_state under hb->lock).
+ * every futex call runs under the big kernel lock (kernel/smp_lock.h),
+ * which the waiter gives up only inside schedule(), asleep, so no waker
+ * comes in between. Without that lock the state must be set to sleeping
+ * before the unlock (Linux: futex_wait_queue's set_current_state under
+ * hb->lock).
  */
 #include <kernel/futex.h>
 #include <kernel/sched.h>

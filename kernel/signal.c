@@ -86,8 +86,9 @@ static void complete_signal(int sig, struct task_struct *p, enum pid_type type)
  * Queue sig for the thread t (PIDTYPE_PID: tkill, tgkill, faults, SIGPIPE)
  * or for its thread group (PIDTYPE_TGID: kill, SIGCHLD, SIGALRM). A group
  * that has exited, or a signal the shared handlers ignore, is dropped.
- * Linux: __send_signal_locked under sighand->siglock; one CPU without
- * preemption here, so no lock (SMP: take a siglock in sighand_struct).
+ * Linux: __send_signal_locked under sighand->siglock; here every sender
+ * and every reader of the pending sets holds the big kernel lock
+ * (kernel/smp_lock.h), which stands in for the siglock.
  */
 int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info, enum pid_type type)
 {
