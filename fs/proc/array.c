@@ -109,14 +109,12 @@ static unsigned long nsec_to_clock_t(u64 ns)
  * them only for a core dump), arg/env addresses 0 (exec does not record
  * them yet). Field 39 is the CPU the task runs on or last ran on.
  */
-static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole)
+static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole, unsigned long vsize)
 {
 	struct signal_struct *sig = t->signal;
 	struct mm_struct *mm = t->state == EXIT_ZOMBIE ? NULL : t->mm;
 	struct task_usage u = { t->utime_ns, t->stime_ns, t->min_flt, t->maj_flt };
 	sigset_t ign = 0, cgt = 0;
-	unsigned long vsize = 0;
-	struct vm_area_struct *vma;
 
 	/* wchan: only "is it asleep", and not for a process of several threads. */
 	int wchan = (!whole || sig->nr_threads < 2) &&
@@ -132,9 +130,6 @@ static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole)
 		else if (h != SIG_DFL)
 			cgt |= sigmask(s);
 	}
-	if (mm)
-		for_each_vma(mm, vma)
-			vsize += vma->vm_end - vma->vm_start;
 	char comm[TASK_COMM_LEN + 1];
 
 	strlcpy(comm, t->comm, sizeof(comm));
@@ -160,16 +155,41 @@ static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole)
 	return 0;
 }
 
+/*
+ * The task pid and its vsize (field 23: the sum of its VMAs, walked under
+ * mmap_lock; Linux reads its total_vm counter instead). The lock may
+ * sleep and the task exit meanwhile (there is no task refcount): the task
+ * is looked up again afterwards. NULL if it is gone.
+ */
+static struct task_struct *find_task_vsize(pid_t pid, unsigned long *vsize)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+	struct mm_struct *mm = t && t->state != EXIT_ZOMBIE ? get_task_mm(t) : NULL;
+	struct vm_area_struct *vma;
+
+	*vsize = 0;
+	if (!mm)
+		return t;
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma)
+		*vsize += vma->vm_end - vma->vm_start;
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return find_task_by_pid(pid);
+}
+
 int proc_tgid_stat(struct seq_file *m, struct proc_file *pf)
 {
-	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	unsigned long vsize;
+	struct task_struct *t = find_task_vsize(pf->node.pid, &vsize);
 
-	return t ? do_task_stat(m, t, true) : -ESRCH;
+	return t ? do_task_stat(m, t, true, vsize) : -ESRCH;
 }
 
 int proc_tid_stat(struct seq_file *m, struct proc_file *pf)
 {
-	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	unsigned long vsize;
+	struct task_struct *t = find_task_vsize(pf->node.pid, &vsize);
 
-	return t ? do_task_stat(m, t, false) : -ESRCH;
+	return t ? do_task_stat(m, t, false, vsize) : -ESRCH;
 }
