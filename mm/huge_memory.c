@@ -226,6 +226,7 @@ bool transparent_hugepage_active(struct vm_area_struct *vma, unsigned long addr)
 /* Keep pgtable for a later split of the huge PMD being made (Linux: pgtable_trans_huge_deposit). (p) */
 static void pgtable_trans_huge_deposit(struct mm_struct *mm, struct page *pgtable)
 {
+	lockdep_assert_held(&mm->page_table_lock);
 	if (!mm->pmd_huge_pte)
 		INIT_LIST_HEAD(&pgtable->lru);
 	else
@@ -238,6 +239,7 @@ static struct page *pgtable_trans_huge_withdraw(struct mm_struct *mm)
 {
 	struct page *pgtable = mm->pmd_huge_pte;
 
+	lockdep_assert_held(&mm->page_table_lock);
 	VM_BUG_ON(!pgtable, "mm %p: no page table deposited for a huge PMD", mm);
 	if (list_empty(&pgtable->lru)) {
 		mm->pmd_huge_pte = NULL;
