@@ -199,27 +199,26 @@ static void rwsem_mark_wake(struct rw_semaphore *sem)
 
 /*
  * wait_lock held on entry, dropped on return: queue as type and sleep until
- * granted. The flag is read under wait_lock, which rwsem_grant holds until
- * it has woken us: our stack frame outlives its use of w. A wake-up that
- * comes between set_current_state and schedule() makes schedule() return at
- * once (kernel/sched.h); a spurious one just loops.
+ * granted. The flag is read, and the task marked asleep, under wait_lock,
+ * which rwsem_grant holds while it sets the flag and wakes us: a grant
+ * cannot fall between the test and the sleep, and our stack frame outlives
+ * the granter's use of w. A wake-up that comes between the unlock and
+ * schedule() makes schedule() return at once (kernel/sched.h); a spurious
+ * one (a signal's wake_up_process) just loops.
  */
 static void rwsem_wait(struct rw_semaphore *sem, enum rwsem_waiter_type type)
 {
 	struct rwsem_waiter w = { .task = current, .type = type, .granted = false };
-	bool granted;
 
 	list_add_tail(&w.list, &sem->wait_list);
-	for (;;) {
+	while (!w.granted) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
-		granted = w.granted;
 		spin_unlock(&sem->wait_lock);
-		if (granted)
-			break;
 		schedule();
 		spin_lock(&sem->wait_lock);
 	}
-	set_current_state(TASK_RUNNING);
+	spin_unlock(&sem->wait_lock);
+	set_current_state(TASK_RUNNING);	/* already so (schedule returned: we were woken); as Linux, to be sure */
 }
 
 /* ---- the API ---- */
