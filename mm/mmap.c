@@ -248,19 +248,28 @@ static void remove_vma(struct vm_area_struct *vma)
 /*
  * Change a VMA's range or page offset (Linux: vma_adjust). They are its key
  * in mm_rb and its AVCs' key in the anon_vma trees: out, change, back in.
- * mmap_lock held for writing: no fault or walk reads them meanwhile.
+ * mmap_lock held for writing: no fault or walk of this mm reads them
+ * meanwhile; the anon_vma root lock keeps rmap walks out of the trees.
  */
 static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long pgoff)
 {
+	/* Every AVC of a VMA is in a tree of one family: one root lock covers them all. */
+	spinlock_t *root_lock = vma->anon_vma ? &vma->anon_vma->root->lock : NULL;
+
 	mmap_assert_write_locked(vma->vm_mm);
 	vma_rb_erase(vma->vm_mm, vma);
 	__vma_unlink_file(vma);
+	/* rmap walks of other mms read the anon_vma trees under the root lock only (Linux: anon_vma_lock_write). */
+	if (root_lock)
+		spin_lock(root_lock);
 	anon_vma_interval_tree_pre_update_vma(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
 	anon_vma_interval_tree_post_update_vma(vma);
+	if (root_lock)
+		spin_unlock(root_lock);
 	__vma_link_file(vma);
 	vma_rb_insert(vma->vm_mm, vma);
 }

@@ -142,8 +142,8 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 }
 
 /*
- * ...and put them back, keyed by the new range. Linux holds the anon_vma
- * lock across both halves; Pagoda does not yet (see mm/rmap.h).
+ * ...and put them back, keyed by the new range. The caller (vma_adjust)
+ * holds the root anon_vma lock across both halves, as Linux.
  */
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {

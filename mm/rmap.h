@@ -12,15 +12,15 @@
  * range so a walk visits only the VMAs that cover the page.
  *
  * What guards each field, in mm/mm.h's letters: (c) constant after
- * creation, (m) the mmap lock Pagoda does not have yet (one CPU
- * today), (a) the root anon_vma's lock, (A) atomic operations only.
+ * creation, (m) mm->mmap_lock, (a) the root anon_vma's lock, (A)
+ * atomic operations only.
  *
  * Where Pagoda falls short of (a) today, safe only on one CPU with a
  * kernel that is not preemptible (Linux holds the root lock for each):
  * anon_vma_clone tests num_children and num_active_vmas and raises
  * num_active_vmas after dropping it; unlink_anon_vmas lowers
- * num_active_vmas after dropping it; vma_adjust moves AVCs in the trees
- * (anon_vma_interval_tree_pre/post_update_vma) without it.
+ * num_active_vmas after dropping it. (vma_adjust, mm/mmap.c, holds it
+ * around anon_vma_interval_tree_pre/post_update_vma.)
  */
 #ifndef _MM_RMAP_H
 #define _MM_RMAP_H
