@@ -67,7 +67,7 @@ static struct anon_vma *anon_vma_alloc(void)
 	spin_lock_set_order(&anon_vma->lock, LOCK_ORDER_ANON_VMA);
 	anon_vma->root = anon_vma;
 	anon_vma->parent = anon_vma;
-	anon_vma->id = ++next_anon_vma_id;
+	anon_vma->id = __atomic_add_fetch(&next_anon_vma_id, 1, __ATOMIC_RELAXED);	/* faults on two CPUs */
 	return anon_vma;
 }
 
@@ -159,11 +159,18 @@ void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
  * First anonymous fault in a VMA: give it an anon_vma. Pagoda does not look
  * for a neighbour's anon_vma to share (Linux: find_mergeable_anon_vma); every
  * VMA without one gets a new root. Returns 0 or -ENOMEM.
+ *
+ * Faults run under mmap_lock for reading: two threads may fault in the
+ * same VMA at once and both get here. As Linux, vma->anon_vma is set under
+ * the page-table lock, only if it is still NULL; the loser frees what it
+ * allocated and uses the winner's.
  */
 static int __anon_vma_prepare(struct vm_area_struct *vma)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	struct anon_vma_chain *avc;
 	struct anon_vma *anon_vma;
+	bool won;
 
 	avc = anon_vma_chain_alloc();
 	if (!avc)
@@ -174,10 +181,20 @@ static int __anon_vma_prepare(struct vm_area_struct *vma)
 	anon_vma->num_children++;	/* self-parent link for new root */
 
 	anon_vma_lock(anon_vma);
-	vma->anon_vma = anon_vma;
-	anon_vma_chain_link(vma, avc, anon_vma);
-	anon_vma->num_active_vmas++;
+	spin_lock(&mm->page_table_lock);	/* against another thread's fault (Linux too) */
+	won = !vma->anon_vma;
+	if (likely(won)) {
+		vma->anon_vma = anon_vma;
+		anon_vma_chain_link(vma, avc, anon_vma);
+		anon_vma->num_active_vmas++;
+	}
+	spin_unlock(&mm->page_table_lock);
 	anon_vma_unlock(anon_vma);
+	if (unlikely(!won)) {
+		/* Another fault set vma->anon_vma first: ours was never used. */
+		anon_vma_chain_free(avc);
+		put_anon_vma(anon_vma);
+	}
 	return 0;
 
 out_enomem_free_avc:
@@ -188,8 +205,8 @@ out_enomem:
 
 /*
  * Make sure vma has an anon_vma before its first anonymous page is mapped.
- * Called from the fault path with no lock held; 0, or -ENOMEM with vma
- * unchanged.
+ * Called from the fault path with mmap_lock held (for reading) and no
+ * spinlock; 0, or -ENOMEM with vma unchanged.
  */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
