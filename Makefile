@@ -77,7 +77,7 @@ machine_words = $(if $(1),qemu.nodes=$(1)) $(if $(2),qemu.cpus=$(2)) $(if $(3),q
 # 8 huge pages is 2 per node there. tools/linux-oracle.sh boots Linux on the
 # same machine with the same list.
 NUMA4_MACHINE	:= NODES=4 CPUS=4 DIST=ring
-NUMA4_TESTS	:= numa_sysfs,numa_distance,cpu_sysfs,hugetlb_pool,hugetlb_resv,hugetlbfs,smp_local_alloc,smp_munmap_race,smp_mprotect_race,smp_cow_race
+NUMA4_TESTS	:= numa_sysfs,numa_distance,cpu_sysfs,hugetlb_pool,hugetlb_resv,hugetlbfs,smp_local_alloc,smp_munmap_race,smp_mprotect_race,smp_cow_race,smp_stress
 NUMA4_CMDLINE	= $(TEST_CMDLINE) init.tests=$(NUMA4_TESTS) $(call machine_words,4,4,ring)
 
 .PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
