@@ -13,6 +13,7 @@
  *                -> wake_up_process
  */
 #include <kernel/sched.h>
+#include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -367,10 +368,12 @@ static long kernel_clone(struct pt_regs *regs, struct kernel_clone_args *args)
 	p = copy_process(regs, args, &err);
 	if (!p)
 		return err;
+	pid_t pid = p->pid;
+
 	if (args->flags & CLONE_PARENT_SETTID)
-		put_user((int)p->pid, args->parent_tid);
-	wake_up_process(p);
-	return p->pid;
+		put_user((int)pid, args->parent_tid);
+	wake_up_new_task(p);
+	return pid;
 }
 
 long do_fork(struct pt_regs *regs)
@@ -499,7 +502,11 @@ static void init_exec(void *path)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
 	const char *argv[] = { path, NULL };
-	long err = kernel_execve(path, argv, envp);
+	long err;
+
+	lock_kernel();		/* as a system call would: released on the way to user mode */
+	err = kernel_execve(path, argv, envp);
+	unlock_kernel();
 
 	if (err)
 		panic("cannot run %s: error %ld", (const char *)path, err);

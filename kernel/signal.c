@@ -6,6 +6,7 @@
  * Linux's rt_sigframe, which rt_sigreturn undoes.
  */
 #include <kernel/sched.h>
+#include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -48,10 +49,13 @@ static bool wants_signal(int sig, struct task_struct *t)
 	return !(t->state & (EXIT_ZOMBIE | EXIT_DEAD));
 }
 
+/* A sleeper wakes; a thread running on another CPU is made to look (Linux: signal_wake_up_state). */
 static void signal_wake_up(struct task_struct *t)
 {
 	if (t->state == TASK_INTERRUPTIBLE)
 		wake_up_process(t);
+	else
+		kick_process(t);
 }
 
 /*
@@ -528,10 +532,14 @@ void exit_to_user_mode(struct pt_regs *regs)
 		local_irq_enable();
 		if (this_cpu()->need_resched)
 			schedule();
-		if (signal_pending(current))
-			do_signal(regs);
-		if (user_regs_bad(regs))
-			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+		if (signal_pending(current) || user_regs_bad(regs)) {
+			lock_kernel();
+			if (signal_pending(current))
+				do_signal(regs);
+			if (user_regs_bad(regs))
+				force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+			unlock_kernel();
+		}
 		local_irq_disable();
 		if (!this_cpu()->need_resched && !signal_pending(current))
 			return;
