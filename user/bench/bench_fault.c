@@ -130,10 +130,13 @@ static long fault_4k(void)
 
 /*
  * fault_4k_smp: the helper thread's side.  Each round it maps its pages,
- * says so, waits for go, writes them and reports its ns.
+ * says so, waits for go, writes them and reports its ns and its mapping,
+ * which the main thread unmaps once both are timed: a munmap (a TLB
+ * shootdown to the other CPU) must not fall inside the other's timing.
  */
 static struct {
 	volatile long round, ready, go, done, ns;
+	unsigned char *volatile pages;
 	volatile long pin_err;
 	int rounds;
 } smp;
@@ -155,7 +158,7 @@ static int smp_fault_helper(void *arg)
 		t = now_ns();
 		touch(p, FAULT_PAGES * PAGE_SIZE);
 		smp.ns = now_ns() - t;
-		sys_munmap(p, FAULT_PAGES * PAGE_SIZE);
+		smp.pages = p;
 		smp.done = r;
 	}
 	return 0;
@@ -194,6 +197,7 @@ static long fault_4k_smp(long *v, int rounds)
 		while (smp.done < r)
 			sys_sched_yield();
 		sys_munmap(p, FAULT_PAGES * PAGE_SIZE);
+		sys_munmap(smp.pages, FAULT_PAGES * PAGE_SIZE);
 		v[r - 1] = (t + smp.ns) / 2 / (long)FAULT_PAGES;
 	}
 	thread_join(&ctid);
