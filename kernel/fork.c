@@ -326,6 +326,11 @@ static struct task_struct *copy_process(struct pt_regs *regs, struct kernel_clon
 	*err = clone_flags_valid(clone_flags);
 	if (*err)
 		return NULL;
+	/* Signals that came before the fork are handled before it (Linux 6.1). */
+	if (signal_pending(current)) {
+		*err = -ERESTARTNOINTR;
+		return NULL;
+	}
 	p = alloc_task();
 	if (!p) {
 		*err = -EAGAIN;		/* no pid or no memory for a task: Linux says EAGAIN too */
@@ -338,7 +343,18 @@ static struct task_struct *copy_process(struct pt_regs *regs, struct kernel_clon
 		*err = copy_files(clone_flags, p);
 	if (!*err)
 		*err = copy_mm(clone_flags, p);
+	/*
+	 * A signal that came while we copied (copy_mm may sleep, and then
+	 * the big kernel lock is free): the fork is undone and restarts
+	 * after it, so that kill(-pgrp) never misses a child forked at the
+	 * same time (Linux: the task_sigpending and fatal_signal_pending
+	 * checks of copy_process).
+	 */
+	if (!*err && signal_pending(current))
+		*err = -ERESTARTNOINTR;
 	if (*err) {
+		if (p->mm)
+			mmput(p->mm);
 		exit_files(p);
 		if (p->signal) {
 			p->signal->live--;

@@ -5,6 +5,11 @@
  * on Linux in the same QEMU setup.
  *
  *   fault_4k    first write to a 4 KB page of a fresh private mapping
+ *   fault_4k_smp  the same while the other CPU faults in the same mm: two
+ *               threads pinned to CPUs 0 and 1, each writing its own
+ *               fresh mapping, started together; the mean of the two
+ *               threads' ns per fault (skipped, with a "# bench:" line,
+ *               where sched_setaffinity cannot place them)
  *   fork_64mb   fork + child exit + wait4, with 64 MB of 4 KB pages mapped
  *   cow_4k      a write to a page shared with a live child (copy)
  *   cow_reuse_4k a write to a write-protected page nobody else maps (reuse)
@@ -56,6 +61,7 @@
  * it powers the machine off when done, on Pagoda and on Linux alike.
  */
 #include "ulib.h"
+#include "../tests/smptest.h"		/* pin_to_cpu, thread_start / thread_join */
 
 #define MB              (1UL << 20)
 #define FAULT_PAGES     4096UL                  /* 16 MB */
@@ -120,6 +126,83 @@ static long fault_4k(void)
 	t0 = now_ns() - t0;
 	sys_munmap(p, FAULT_PAGES * PAGE_SIZE);
 	return t0 / (long)FAULT_PAGES;
+}
+
+/*
+ * fault_4k_smp: the helper thread's side.  Each round it maps its pages,
+ * says so, waits for go, writes them and reports its ns and its mapping,
+ * which the main thread unmaps once both are timed: a munmap (a TLB
+ * shootdown to the other CPU) must not fall inside the other's timing.
+ */
+static struct {
+	volatile long round, ready, go, done, ns;
+	unsigned char *volatile pages;
+	volatile long pin_err;
+	int rounds;
+} smp;
+
+static int smp_fault_helper(void *arg)
+{
+	(void)arg;
+	smp.pin_err = pin_to_cpu(1);
+	for (long r = 1; r <= smp.rounds; r++) {
+		unsigned char *p;
+		long t;
+
+		while (smp.round < r)
+			sys_sched_yield();
+		p = map(FAULT_PAGES * PAGE_SIZE, MADV_NOHUGEPAGE);
+		smp.ready = r;
+		while (smp.go < r)
+			;
+		t = now_ns();
+		touch(p, FAULT_PAGES * PAGE_SIZE);
+		smp.ns = now_ns() - t;
+		smp.pages = p;
+		smp.done = r;
+	}
+	return 0;
+}
+
+/*
+ * ns per 4 KB first-touch fault on CPU 0 and CPU 1 at once, in one mm: the
+ * mean of the two threads' per-fault times, one value per round into v[].
+ * Returns 0, or -errno when the threads could not be placed.
+ */
+static long fault_4k_smp(long *v, int rounds)
+{
+	static int ctid;
+	unsigned long all = 0;
+	long err, tid;
+
+	sys_sched_getaffinity(0, sizeof(all), &all);
+	err = pin_to_cpu(0);
+	if (err)
+		return err;
+	smp.rounds = rounds;
+	tid = thread_start(smp_fault_helper, NULL, &ctid);
+	if (tid < 0)
+		return tid;
+	for (long r = 1; r <= rounds; r++) {
+		unsigned char *p = map(FAULT_PAGES * PAGE_SIZE, MADV_NOHUGEPAGE);
+		long t;
+
+		smp.round = r;
+		while (smp.ready < r)
+			sys_sched_yield();
+		smp.go = r;
+		t = now_ns();
+		touch(p, FAULT_PAGES * PAGE_SIZE);
+		t = now_ns() - t;
+		while (smp.done < r)
+			sys_sched_yield();
+		sys_munmap(p, FAULT_PAGES * PAGE_SIZE);
+		sys_munmap(smp.pages, FAULT_PAGES * PAGE_SIZE);
+		v[r - 1] = (t + smp.ns) / 2 / (long)FAULT_PAGES;
+	}
+	thread_join(&ctid);
+	sys_sched_setaffinity(0, sizeof(all), &all);
+	return smp.pin_err;
 }
 
 /* us per fork + exit + wait with 64 MB mapped */
@@ -624,7 +707,7 @@ static void hugetlb_rows(int rounds)
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5;
-	long v[MAX_ROUNDS];
+	long v[MAX_ROUNDS], err;
 	unsigned char *big;
 
 	if (rounds < 1 || rounds > MAX_ROUNDS)
@@ -639,6 +722,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < rounds; i++)
 		v[i] = fault_4k();
 	printf("bench: fault_4k %ld ns\n", median(v, rounds));
+	if ((err = fault_4k_smp(v, rounds)) == 0)
+		printf("bench: fault_4k_smp %ld ns\n", median(v, rounds));
+	else
+		printf("# bench: fault_4k_smp: threads not placed on CPUs 0 and 1 (%s): skipped\n",
+		       errno_name((int)-err));
 
 	big = map(FORK_BYTES, MADV_NOHUGEPAGE);
 	touch(big, FORK_BYTES);

@@ -312,25 +312,39 @@ static enum test_result test_run(struct test *t, char *reason, size_t size)
 }
 
 /*
- * MemFree after a test must equal the baseline.  Re-read a few times in
- * case the kernel frees an exited task's memory a little later.  Returns
- * the change in kB (positive: leaked) and moves the baseline, so that one
- * leak fails one test, not every test after it.
+ * Between re-reads: reap the orphans a test left behind (killed
+ * grandchildren are mine), then let the other CPUs finish what they are
+ * doing: a task killed there may still be on its way out, and a thread's
+ * stack is freed by the CPU that ran it, after its last switch. At most
+ * SETTLE_TRIES * 10 ms; a test that leaks waits that long, no other does.
+ */
+#define SETTLE_TRIES	100
+
+static void settle(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int st;
+
+	while (sys_wait4(-1, &st, 1 /* WNOHANG */, NULL) > 0)
+		;
+	sys_nanosleep(&ts, NULL);
+}
+
+/*
+ * MemFree after a test must equal the baseline, once the memory of every
+ * task the test created has come back (settle).  Returns the change in kB
+ * (positive: leaked) and moves the baseline, so that one leak fails one
+ * test, not every test after it.
  */
 static long leak_check(long *baseline)
 {
 	long now = -1, leaked;
 
-	for (int i = 0; i < 5; i++) {
-		int st;
-
+	for (int i = 0; i < SETTLE_TRIES; i++) {
 		now = meminfo_kb("MemFree");
 		if (now == *baseline)
 			return 0;
-		/* Orphans a test left behind (killed grandchildren) are mine to reap. */
-		while (sys_wait4(-1, &st, 1 /* WNOHANG */, NULL) > 0)
-			;
-		sys_sched_yield();
+		settle();
 	}
 	leaked = *baseline - now;
 	*baseline = now;
@@ -366,8 +380,8 @@ static size_t pool_field_diff(char *buf, size_t size, size_t len, const char *na
 /*
  * Both kernels: the pool after a test must equal the pool before it (a
  * test that resizes it restores it; every huge page a test mapped is free
- * again when it exits).  Re-read a few times, as leak_check does, for an
- * orphan that still holds pages.  Returns 1 if unchanged, else 0 with
+ * again when it exits).  Re-read while things settle, as leak_check does,
+ * for an orphan that still holds pages.  Returns 1 if unchanged, else 0 with
  * "hugetlb pool changed: Free 8 -> 7" in why, and moves the baseline.
  */
 static int hugetlb_pool_check(struct hugetlb_pool *baseline, char *why, size_t size)
@@ -375,15 +389,11 @@ static int hugetlb_pool_check(struct hugetlb_pool *baseline, char *why, size_t s
 	struct hugetlb_pool now;
 	size_t len;
 
-	for (int i = 0; i < 5; i++) {
-		int st;
-
+	for (int i = 0; i < SETTLE_TRIES; i++) {
 		hugetlb_pool_read(&now);
 		if (hugetlb_pool_equal(&now, baseline))
 			return 1;
-		while (sys_wait4(-1, &st, 1 /* WNOHANG */, NULL) > 0)
-			;
-		sys_sched_yield();
+		settle();
 	}
 	len = snprintf(why, size, "hugetlb pool changed:");
 	len = pool_field_diff(why, size, len, "Total", baseline->total, now.total);
