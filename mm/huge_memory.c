@@ -795,7 +795,8 @@ void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 /*
  * The 4 KB page a huge PMD maps at addr, with *pmdval the PMD; NULL (and
  * *pmdval none) if addr is not in a huge PMD, or it is the huge zero page
- * (*pmdval set). For readers (pagemap, the debug files); no lock, single CPU.
+ * (*pmdval set). For readers (pagemap, the debug files) under mmap_lock;
+ * no page-table lock: the answer may be stale as soon as it is given.
  */
 struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd_t *pmdval)
 {

@@ -88,10 +88,10 @@ struct vm_area_struct {
 	struct list_head vm_list;	/* (m) in mm->mmap, sorted by address */
 	struct interval_node vm_rb;	/* (m) in mm->mm_rb: [vm_start, vm_end - 1] */
 	/*
-	 * (m) set on the first anonymous fault (anon_vma_prepare), cleared by
-	 * unlink_anon_vmas. Linux also holds page_table_lock to set it, since
-	 * two threads may fault at once; Pagoda's threads all run on one CPU
-	 * without kernel preemption, so two faults never interleave (yet).
+	 * (m) and (p): set on the first anonymous fault (anon_vma_prepare)
+	 * under the page-table lock, since two threads may fault at once under
+	 * the read lock (Linux too); cleared by unlink_anon_vmas under the
+	 * write lock.
 	 */
 	struct anon_vma *anon_vma;
 	struct list_head anon_vma_chain; /* (m) AVCs of this VMA (mm/rmap.c) */

@@ -157,9 +157,11 @@ int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
  *   Referenced the PTE's accessed bit
  *   AnonHugePages  2048 kB per PMD-mapped anonymous THP
  *
- * The page tables are read without the page-table lock, as pagemap reads
- * them: the kernel runs on one CPU and does not preempt, so no PTE changes
- * under the walk. SMP needs Linux's pte_offset_map_lock / pmd_trans_huge_lock.
+ * The page tables are read under mmap_lock (read) but without the
+ * page-table lock, as pagemap reads them: the tables stay, but a fault or
+ * MADV_DONTNEED on another CPU may change a PTE under the walk, and a page
+ * just unmapped may be counted (a snapshot, slightly stale). Linux takes
+ * pte_offset_map_lock / pmd_trans_huge_lock per table.
  */
 #define PSS_SHIFT	12
 
