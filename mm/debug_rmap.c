@@ -268,7 +268,8 @@ static void report_anon_vma(struct report *r, struct anon_vma *av)
 /*
  * pid's anon_vma chains and trees: the report's length, or -ESRCH. The
  * mm's mmap_lock for reading; the anon_vma trees are read without their
- * lock (another mm's fork may change them: single CPU).
+ * root lock, so another mm's fork or exit on another CPU may change them
+ * under the report (a debugging view, meant for a quiet system).
  */
 int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size)
 {
