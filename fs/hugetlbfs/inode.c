@@ -65,7 +65,7 @@ struct inode *hugetlbfs_get_inode(struct super_block *sb, unsigned int mode)
 	inode->i_fop = &hugetlbfs_file_operations;
 	inode->i_mapping = &inode->i_data;
 	inode->i_data.host = inode;
-	INIT_LIST_HEAD(&inode->i_data.i_pages);
+	address_space_init_once(&inode->i_data);
 	return inode;
 }
 
