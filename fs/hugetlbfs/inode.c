@@ -131,7 +131,7 @@ static bool remove_inode_single_page(struct inode *inode, struct page *page, uns
 	struct hstate *h = hstate_inode(inode);
 	struct address_space *mapping = inode->i_mapping;
 
-	if (page_mapcount(page) || compound_mapcount(page) > 0) {
+	if (page_mapcount(page)) {	/* Linux: folio_mapped */
 		unsigned long pgoff = index << huge_page_order(h);
 
 		i_mmap_lock_write(mapping);
