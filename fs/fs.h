@@ -233,6 +233,7 @@ static inline void address_space_init_once(struct address_space *mapping)
 {
 	init_rwsem(&mapping->i_mmap_rwsem);
 	spin_lock_init(&mapping->i_pages_lock);
+	spin_lock_set_order(&mapping->i_pages_lock, LOCK_ORDER_PAGECACHE);
 	INIT_LIST_HEAD(&mapping->i_pages);
 }
 

@@ -63,6 +63,7 @@ enum lock_order {
 	LOCK_ORDER_PTL,			/* mm->page_table_lock */
 	LOCK_ORDER_HUGETLB,		/* hugetlb_lock */
 	LOCK_ORDER_PGDAT,		/* pgdat->lock */
+	LOCK_ORDER_PAGECACHE,		/* mapping->i_pages_lock, resv_map->lock, shmem's obj->lock: leaves */
 	LOCK_ORDER_RQ,			/* rq_lock */
 	NR_LOCK_ORDERS
 };

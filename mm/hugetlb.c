@@ -142,6 +142,7 @@ struct resv_map *resv_map_alloc(void)
 		return NULL;
 	atomic_set(&resv->refs, 1);
 	spin_lock_init(&resv->lock);
+	spin_lock_set_order(&resv->lock, LOCK_ORDER_PAGECACHE);
 	INIT_LIST_HEAD(&resv->regions);
 	return resv;
 }

@@ -12,23 +12,35 @@
  *   finds only VMA_P1 (and P1's descendants).
  *
  * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
- * Pagoda has; depth means acquisition order):
+ * Pagoda has; depth means acquisition order). Sleeping locks (rwsem,
+ * mutex: kernel/rwsem.h, kernel/mutex.h) come before every spinlock; the
+ * spinlocks with a level are checked by CONFIG_DEBUG_SPINLOCK
+ * (enum lock_order, kernel/spinlock.h):
  *
- *   mapping->i_mmap               (a hugetlb file's VMAs: unmap_ref_private,
- *                                  truncation; Linux's i_mmap_rwsem, not yet a lock)
- *     anon_vma->root->lock        (anon_vma_prepare/fork/unlink, rmap_walk)
- *       mm->page_table_lock       (PTE changes: fault, zap, try_to_unmap_one;
+ *   mm->mmap_lock                 (rwsem: read around a fault, write around
+ *                                  VMA changes)
+ *     hugetlb_fault_mutex_table[] (mutex: one (mapping, index) of a hugetlb
+ *                                  file: its fault, fallocate, truncation;
+ *                                  mm/hugetlb.c)
+ *       mapping->i_mmap_rwsem     (rwsem: a file's VMAs, i_mmap; write to
+ *                                  link/unlink/adjust a VMA, for truncation
+ *                                  and unmap_ref_private)
+ *         anon_vma->root->lock    (1: anon_vma_prepare/clone/fork/unlink,
+ *                                  vma_adjust, rmap_walk)
+ *           mm->page_table_lock   (2: PTE changes: fault, zap, try_to_unmap_one;
  *                                  fork: the child's, then the parent's;
- *                                  also the huge-PTE lock of hugetlb mappings)
- *         hugetlb_lock            (the hugetlb pool, mm/hugetlb.c: a put_page
+ *                                  also the huge-PTE lock of hugetlb mappings;
+ *                                  anon_vma_prepare: vma->anon_vma)
+ *             hugetlb_lock        (3: the hugetlb pool, mm/hugetlb.c: a put_page
  *                                  under a PTE lock may free a hugetlb page)
- *           pgdat->lock           (buddy allocator, mm/page_alloc.c)
- *             rq_lock             (scheduler, kernel/sched.c)
+ *               pgdat->lock       (4: buddy allocator, mm/page_alloc.c)
+ *                 mapping->i_pages_lock, resv_map->lock, shmem's obj->lock
+ *                                 (5: page caches and reservation maps;
+ *                                  leaves: nothing above is taken under them)
+ *                   rq_lock       (6: scheduler, kernel/sched.c)
  *
- * Linux also takes mmap_lock above all of these. Pagoda's kernel runs on
- * one CPU and is not preemptible, so a system call or fault already owns
- * its mm; the locks above are taken where Linux takes them, except for
- * the single-CPU shortcuts listed in mm/rmap.h and mm/memory.c.
+ * A mutex's or rwsem's own wait_lock is held only inside mutex_lock /
+ * down_* and their unlocks (wake_up_process takes rq_lock under it).
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().

@@ -43,6 +43,7 @@ struct shmem_object *shmem_object_create(unsigned long nr_pages)
 	atomic_set(&obj->refcount, 1);
 	obj->nr_pages = nr_pages;
 	spin_lock_init(&obj->lock);
+	spin_lock_set_order(&obj->lock, LOCK_ORDER_PAGECACHE);
 	return obj;
 }
 
