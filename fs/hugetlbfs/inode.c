@@ -16,6 +16,12 @@
  *   fallocate     hugetlbfs_fallocate: allocate pages into the cache, or punch a hole
  *   last iput     hugetlbfs_evict_inode: every page and reservation back
  *
+ * Locks (docs/hugetlb.md "Locking"): i_mmap_lock_write around every walk
+ * of i_mmap that unmaps; each index's hugetlb fault mutex around
+ * fallocate and around each page's removal; i_pages_lock around the cache
+ * (mm/hugetlb.c's find_get_huge_page, huge_add/remove_from_page_cache)
+ * and around every change of i_size, which a fault checks under it.
+ *
  * Files made by MAP_HUGETLB and memfd_create(MFD_HUGETLB) live on an
  * internal mount, with no name in any directory (Linux: hugetlb_file_setup).
  * Mounts, directories and names are fs/hugetlbfs/super.c's.
@@ -68,6 +74,19 @@ struct inode *hugetlbfs_get_inode(struct super_block *sb, unsigned int mode)
 	inode->i_data.host = inode;
 	address_space_init_once(&inode->i_data);
 	return inode;
+}
+
+/*
+ * i_size changes under i_pages_lock (Linux: i_size_write under the inode
+ * lock): a fault inserts a page into the cache only below i_size, checked
+ * under the same lock, so a truncation that lowered it never misses a page
+ * a racing fault adds.
+ */
+static void hugetlbfs_set_size(struct inode *inode, loff_t size)
+{
+	spin_lock(&inode->i_mapping->i_pages_lock);
+	WRITE_ONCE(inode->i_size, size);
+	spin_unlock(&inode->i_mapping->i_pages_lock);
 }
 
 /*
@@ -195,9 +214,7 @@ static void hugetlb_vmtruncate(struct inode *inode, loff_t offset)
 {
 	struct address_space *mapping = inode->i_mapping;
 
-	spin_lock(&mapping->i_pages_lock);
-	WRITE_ONCE(inode->i_size, offset);
-	spin_unlock(&mapping->i_pages_lock);
+	hugetlbfs_set_size(inode, offset);
 	i_mmap_lock_write(mapping);
 	hugetlb_vmdelete_list(mapping, offset >> PAGE_SHIFT, 0);
 	i_mmap_unlock_write(mapping);
@@ -258,7 +275,7 @@ static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)
 				   len >> huge_page_shift(h), vma, vma->vm_flags))
 		return -ENOMEM;
 	if ((vma->vm_flags & VM_WRITE) && inode->i_size < len)
-		inode->i_size = len;
+		hugetlbfs_set_size(inode, len);
 	return 0;
 }
 
@@ -331,7 +348,7 @@ static long hugetlbfs_fallocate(struct file *file, int mode, loff_t offset, loff
 		mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 	}
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > inode->i_size)
-		inode->i_size = offset + len;
+		hugetlbfs_set_size(inode, offset + len);
 	return 0;
 }
 
