@@ -98,6 +98,8 @@ int cmdline_proc_show(struct seq_file *m, struct proc_file *pf);
 ssize_t kpagecount_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
 ssize_t kpageflags_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);
 int proc_pid_status(struct seq_file *m, struct proc_file *pf);
+int proc_tgid_stat(struct seq_file *m, struct proc_file *pf);	/* /proc/PID/stat */
+int proc_tid_stat(struct seq_file *m, struct proc_file *pf);	/* /proc/PID/task/TID/stat */
 int proc_pid_comm(struct seq_file *m, struct proc_file *pf);
 int proc_pid_comm_write(struct proc_file *pf, const char *req);
 ssize_t pagemap_bin_read(struct proc_file *pf, char *ubuf, size_t count, loff_t pos);

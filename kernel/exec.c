@@ -261,22 +261,12 @@ static int setup_arg_pages(struct linux_binprm *bprm)
 	return 0;
 }
 
-static int load_elf_binary(struct linux_binprm *bprm)
+/* load_elf_binary's mappings: the PT_LOAD segments, the bss and brk, the stack. */
+static int map_elf_segments(struct linux_binprm *bprm, const Elf64_Ehdr *eh, const Elf64_Phdr *phdrs)
 {
-	const Elf64_Ehdr *eh = bprm->file->data;
-	const Elf64_Phdr *phdrs;
-	int err = check_elf_header(bprm, eh);
+	int err;
 
-	if (err)
-		return err;
-	phdrs = (const Elf64_Phdr *)((const u8 *)eh + eh->e_phoff);
-	for (int i = 0; i < eh->e_phnum; i++)
-		if (phdrs[i].p_type == PT_INTERP)
-			return -ENOEXEC;	/* only static programs: there is no dynamic loader */
-	bprm->load_bias = eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
-	bprm->mm = mm_alloc();
-	if (!bprm->mm)
-		return -ENOMEM;
+	mmap_assert_write_locked(bprm->mm);
 	for (int i = 0; i < eh->e_phnum; i++) {
 		const Elf64_Phdr *ph = &phdrs[i];
 
@@ -304,6 +294,33 @@ static int load_elf_binary(struct linux_binprm *bprm)
 	bprm->mm->start_code = bprm->start_code;
 	bprm->mm->end_code = bprm->end_code;
 	return setup_arg_pages(bprm);
+}
+
+static int load_elf_binary(struct linux_binprm *bprm)
+{
+	const Elf64_Ehdr *eh = bprm->file->data;
+	const Elf64_Phdr *phdrs;
+	int err = check_elf_header(bprm, eh);
+
+	if (err)
+		return err;
+	phdrs = (const Elf64_Phdr *)((const u8 *)eh + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (phdrs[i].p_type == PT_INTERP)
+			return -ENOEXEC;	/* only static programs: there is no dynamic loader */
+	bprm->load_bias = eh->e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+	bprm->mm = mm_alloc();
+	if (!bprm->mm)
+		return -ENOMEM;
+	/*
+	 * Nobody else sees the new mm until exec_mmap, but its VMAs are
+	 * made as every mm's are: under its mmap_lock, for writing (Linux
+	 * takes it in setup_arg_pages and vm_mmap, once the mm is current).
+	 */
+	mmap_write_lock(bprm->mm);
+	err = map_elf_segments(bprm, eh, phdrs);
+	mmap_write_unlock(bprm->mm);
+	return err;
 }
 
 /*

@@ -16,6 +16,7 @@
  * Pagoda never writes one).
  */
 #include <kernel/sched.h>
+#include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <fs/fs.h>
@@ -52,13 +53,19 @@ struct rusage {
  */
 void exit_mm_release(struct task_struct *tsk, struct mm_struct *mm)
 {
-	if (!tsk->clear_child_tid)
-		return;
-	if (atomic_read(&mm->mm_users) > 1) {
+	if (tsk->clear_child_tid && atomic_read(&mm->mm_users) > 1) {
 		put_user(0, (int *)tsk->clear_child_tid);
 		do_futex((u32 *)tsk->clear_child_tid, FUTEX_WAKE, 1, NULL, NULL, 0, 0);
 	}
 	tsk->clear_child_tid = NULL;
+	/* A vfork parent waits for this: its memory is its own again (Linux: complete_vfork_done). */
+	if (tsk->vfork_done) {
+		struct task_struct *parent = tsk->vfork_parent;
+
+		__atomic_store_n(tsk->vfork_done, 1, __ATOMIC_RELEASE);
+		tsk->vfork_done = NULL;
+		wake_up_process(parent);
+	}
 }
 
 static void exit_mm(struct task_struct *tsk)
@@ -201,6 +208,7 @@ static void exit_notify(struct task_struct *tsk)
 	if (!thread_group_leader(tsk)) {
 		/* A thread is nobody's child: released now, freed after the switch away. */
 		__exit_signal(tsk);
+		unhash_task(tsk);
 		tsk->state = EXIT_DEAD;
 		this_cpu()->dead_task = tsk;
 		if (leader->state == EXIT_ZOMBIE && thread_group_empty(leader))
@@ -210,6 +218,7 @@ static void exit_notify(struct task_struct *tsk)
 	} else if (parent_autoreaps(tsk)) {
 		/* Nobody waits: the task is freed once the CPU has left its stack. */
 		__exit_signal(tsk);
+		unhash_task(tsk);
 		tsk->state = EXIT_DEAD;
 		list_del(&tsk->sibling);
 		this_cpu()->dead_task = tsk;
@@ -227,6 +236,7 @@ __attribute__((noreturn)) void do_exit(int wait_status)
 
 	if (tsk == init_task_ptr)
 		panic("Attempted to kill init! exitcode=0x%08x", wait_status);
+	lock_kernel();		/* held to the last schedule(), which drops it */
 	/*
 	 * The last thread to go gives the group its exit code, unless
 	 * exit_group or a fatal signal already did: a leader that exit()ed
@@ -303,13 +313,8 @@ static bool wait_matches(const struct task_struct *child, pid_t pid, int options
 	return (child->exit_signal != SIGCHLD) == !!(options & __WCLONE);
 }
 
-struct task_usage {
-	u64 utime_ns, stime_ns;
-	unsigned long min_flt, maj_flt;
-};
-
 /* The whole group's: its released threads' and each listed thread's (Linux: thread_group_cputime). */
-static struct task_usage thread_group_usage(struct task_struct *p)
+struct task_usage thread_group_usage(struct task_struct *p)
 {
 	struct signal_struct *sig = p->signal;
 	struct task_usage u = { sig->utime_ns, sig->stime_ns, sig->min_flt, sig->maj_flt };

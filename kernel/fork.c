@@ -13,6 +13,7 @@
  *                -> wake_up_process
  */
 #include <kernel/sched.h>
+#include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -66,17 +67,27 @@ struct kernel_clone_args {
 };
 
 /* Copy every VMA of oldmm (except MADV_DONTFORK ones) and its page tables. */
+/*
+ * Copy every VMA of oldmm into mm, and their page-table entries. Both
+ * mmap_locks are held for writing, the parent's first (Linux: dup_mmap):
+ * no thread of the parent changes a VMA or faults one in meanwhile, so
+ * the copy is a snapshot; the page-table locks inside copy_page_range.
+ */
 static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 {
 	struct vm_area_struct *mpnt, *tmp;
-	int err;
+	int err = 0;
 
+	mmap_write_lock(oldmm);
+	mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING);
 	for_each_vma(oldmm, mpnt) {
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;
 		tmp = vm_area_dup(mpnt);
-		if (!tmp)
-			return -ENOMEM;
+		if (!tmp) {
+			err = -ENOMEM;
+			break;
+		}
 		tmp->vm_mm = mm;
 		tmp->anon_vma = NULL;
 		/* The child owns no hugetlb reservation: its COW copies take unreserved pages. */
@@ -86,16 +97,18 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 		err = (tmp->vm_flags & VM_WIPEONFORK) ? 0 : anon_vma_fork(tmp, mpnt);
 		if (err) {
 			vm_area_free(tmp);
-			return err;
+			break;
 		}
 		vma_link_tail(mm, tmp);
 		if (tmp->vm_flags & VM_WIPEONFORK)
 			continue;
 		err = copy_page_range(tmp, mpnt);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	mmap_write_unlock(mm);
+	mmap_write_unlock(oldmm);
+	return err;
 }
 
 static struct mm_struct *dup_mm(struct mm_struct *oldmm)
@@ -299,9 +312,9 @@ static int clone_flags_valid(u64 flags)
  * The new task is not yet runnable. Returns it, or an ERR_PTR-style NULL
  * with *err set.
  *
- * CLONE_VFORK: the child gets a copy of the mm even with CLONE_VM, and the
- * parent does not wait: a full fork is a correct vfork for a child that
- * only execs or exits (posix_spawn).
+ * CLONE_VFORK: the parent waits in kernel_clone until the child execs or
+ * exits (with CLONE_VM, as vfork and posix_spawn pass it, the child runs
+ * in the parent's memory meanwhile).
  * CLONE_FS (Pagoda has no cwd) and CLONE_SYSVSEM (no SysV semaphores) are
  * accepted with nothing to share.
  */
@@ -313,8 +326,6 @@ static struct task_struct *copy_process(struct pt_regs *regs, struct kernel_clon
 	*err = clone_flags_valid(clone_flags);
 	if (*err)
 		return NULL;
-	if (clone_flags & CLONE_VFORK)
-		clone_flags &= ~CLONE_VM;
 	p = alloc_task();
 	if (!p) {
 		*err = -EAGAIN;		/* no pid or no memory for a task: Linux says EAGAIN too */
@@ -352,6 +363,22 @@ static struct task_struct *copy_process(struct pt_regs *regs, struct kernel_clon
 }
 
 /*
+ * vfork: sleep until the child lets go of our memory (mm_release: it
+ * execs or exits). Linux's wait is killable; Pagoda's is not, and ends
+ * when the child goes, which a SIGKILL to the child ensures.
+ */
+static void wait_for_vfork_done(int *done)
+{
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
+			break;
+		schedule();
+	}
+	set_current_state(TASK_RUNNING);
+}
+
+/*
  * Create the task and start it (Linux: kernel_clone). CLONE_PARENT_SETTID
  * writes the new tid in the parent's memory before the child runs (in
  * the child's too when they share the mm); a bad pointer is the caller's loss.
@@ -364,13 +391,23 @@ static long kernel_clone(struct pt_regs *regs, struct kernel_clone_args *args)
 	if ((args->flags & CLONE_PIDFD) && (args->flags & CLONE_PARENT_SETTID) &&
 	    args->pidfd == args->parent_tid)
 		return -EINVAL;
+	int vfork_done = 0;
+	pid_t pid;
+
 	p = copy_process(regs, args, &err);
 	if (!p)
 		return err;
+	pid = p->pid;
+	if (args->flags & CLONE_VFORK) {
+		p->vfork_done = &vfork_done;
+		p->vfork_parent = current;
+	}
 	if (args->flags & CLONE_PARENT_SETTID)
-		put_user((int)p->pid, args->parent_tid);
-	wake_up_process(p);
-	return p->pid;
+		put_user((int)pid, args->parent_tid);
+	wake_up_new_task(p);
+	if (args->flags & CLONE_VFORK)
+		wait_for_vfork_done(&vfork_done);
+	return pid;
 }
 
 long do_fork(struct pt_regs *regs)
@@ -383,6 +420,17 @@ long do_fork(struct pt_regs *regs)
 long sys_fork(struct pt_regs *regs)
 {
 	return do_fork(regs);
+}
+
+/* vfork: the child borrows our memory, and we wait until it execs or exits. */
+long sys_vfork(struct pt_regs *regs)
+{
+	struct kernel_clone_args args = {
+		.flags = CLONE_VFORK | CLONE_VM,
+		.exit_signal = SIGCHLD,
+	};
+
+	return kernel_clone(regs, &args);
 }
 
 /*
@@ -499,7 +547,11 @@ static void init_exec(void *path)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=linux", NULL };
 	const char *argv[] = { path, NULL };
-	long err = kernel_execve(path, argv, envp);
+	long err;
+
+	lock_kernel();		/* as a system call would: released on the way to user mode */
+	err = kernel_execve(path, argv, envp);
+	unlock_kernel();
 
 	if (err)
 		panic("cannot run %s: error %ld", (const char *)path, err);

@@ -13,9 +13,11 @@
  * Waiters are struct futex_q on the waiter's kernel stack, in a hash of
  * buckets (Linux: futex_hash_bucket). The bucket lock is taken around
  * every change of a chain. The waiter queues itself, unlocks, then sleeps:
- * on this single CPU without kernel preemption nothing can wake it in
- * between; SMP needs the waiter's state set to sleeping before the unlock
- * (Linux: futex_wait_queue's set_current_state under hb->lock).
+ * every futex call runs under the big kernel lock (kernel/smp_lock.h),
+ * which the waiter gives up only inside schedule(), asleep, so no waker
+ * comes in between. Without that lock the state must be set to sleeping
+ * before the unlock (Linux: futex_wait_queue's set_current_state under
+ * hb->lock).
  */
 #include <kernel/futex.h>
 #include <kernel/sched.h>
@@ -101,9 +103,13 @@ static int get_futex_key(u32 *uaddr, bool shared, struct futex_key *key)
 		*key = (struct futex_key){ mm, address, 0 };
 		return 0;
 	}
+	/* The VMA is read under mmap_lock (Linux finds the page with GUP, which takes it). */
+	mmap_read_lock(mm);
 	vma = find_vma(mm, address);
-	if (!vma || vma->vm_start > address)
+	if (!vma || vma->vm_start > address) {
+		mmap_read_unlock(mm);
 		return -EFAULT;
+	}
 	if (vma->vm_shm || vma->vm_file) {
 		void *obj = vma->vm_shm ? (void *)vma->vm_shm : (void *)vma->vm_file->f_mapping;
 
@@ -111,9 +117,10 @@ static int get_futex_key(u32 *uaddr, bool shared, struct futex_key *key)
 		unsigned long pgoff = vma->vm_pgoff + ((address - vma->vm_start) >> PAGE_SHIFT);
 
 		*key = (struct futex_key){ obj, pgoff, address % PAGE_SIZE };
-		return 0;
+	} else {
+		*key = (struct futex_key){ mm, address, FUT_OFF_MMSHARED };
 	}
-	*key = (struct futex_key){ mm, address, FUT_OFF_MMSHARED };
+	mmap_read_unlock(mm);
 	return 0;
 }
 
@@ -313,8 +320,9 @@ static int sign_extend12(u32 v)
  * WAKE_OP's operation on *uaddr: the new value is stored, then the old one
  * compared with cmparg; returns the comparison (0 or 1), -EFAULT, or
  * -ENOSYS for an unknown op or comparison (Linux: futex_atomic_op_inuser;
- * an unknown comparison comes after the store, as there). Atomic on one
- * CPU without preemption; SMP needs a locked cmpxchg loop on the user word.
+ * an unknown comparison comes after the store, as there). A locked
+ * cmpxchg loop: a thread on another CPU may change the word meanwhile
+ * with its own atomic instructions, and neither update may be lost.
  */
 static int futex_atomic_op_inuser(u32 encoded_op, u32 *uaddr)
 {
@@ -326,18 +334,28 @@ static int futex_atomic_op_inuser(u32 encoded_op, u32 *uaddr)
 
 	if (encoded_op & (FUTEX_OP_OPARG_SHIFT << 28))
 		oparg = 1 << (oparg & 31);	/* Linux masks a shift out of 0..31 */
+	if (!access_ok((unsigned long)uaddr, sizeof(u32)))
+		return -EFAULT;
+	if (op > FUTEX_OP_XOR)
+		return -ENOSYS;
 	if (get_user(oldval, uaddr))
 		return -EFAULT;
-	switch (op) {
-	case FUTEX_OP_SET: newval = oparg; break;
-	case FUTEX_OP_ADD: newval = oldval + oparg; break;
-	case FUTEX_OP_OR: newval = oldval | oparg; break;
-	case FUTEX_OP_ANDN: newval = oldval & ~oparg; break;
-	case FUTEX_OP_XOR: newval = oldval ^ oparg; break;
-	default: return -ENOSYS;
+	for (;;) {
+		u32 found;
+
+		switch (op) {
+		case FUTEX_OP_SET: newval = oparg; break;
+		case FUTEX_OP_ADD: newval = oldval + oparg; break;
+		case FUTEX_OP_OR: newval = oldval | oparg; break;
+		case FUTEX_OP_ANDN: newval = oldval & ~oparg; break;
+		default: newval = oldval ^ oparg; break;	/* FUTEX_OP_XOR */
+		}
+		if (futex_atomic_cmpxchg_inatomic(&found, uaddr, oldval, newval))
+			return -EFAULT;
+		if (found == oldval)
+			break;
+		oldval = found;
 	}
-	if (put_user(newval, uaddr))
-		return -EFAULT;
 	switch (cmp) {
 	case 0: return (int)oldval == cmparg;
 	case 1: return (int)oldval != cmparg;

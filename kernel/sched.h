@@ -31,6 +31,8 @@
 #define EXIT_ZOMBIE		16
 #define EXIT_DEAD		32	/* exited, reaped by nobody: freed after the switch away */
 
+#define TIMESLICE_TICKS		2	/* 20 ms at HZ = 100 */
+
 #define THREAD_SIZE_ORDER	2
 #define THREAD_SIZE		(4096UL << THREAD_SIZE_ORDER)
 #define TASK_COMM_LEN		16
@@ -106,8 +108,12 @@ struct task_struct {
 	struct list_head thread_node;	/* in signal->thread_head */
 	struct list_head children;	/* my children (the group leaders I forked) */
 	struct list_head sibling;	/* in my parent's children (group leaders only) */
-	struct list_head tasks;		/* all tasks */
-	struct list_head run_list;	/* run queue, while TASK_RUNNING */
+	struct list_head tasks;		/* all tasks (task_list: under the big kernel lock) */
+	struct list_head run_list;	/* on cpu's run queue, under its lock; empty when not queued */
+	int cpu;			/* the run queue it is on, or was last on (task_cpu) */
+	int on_cpu;			/* a CPU runs it or still stands on its stack (set and cleared by the scheduler) */
+	unsigned long cpus_mask;	/* where it may run: sched_setaffinity (Linux: cpus_mask) */
+	int lock_depth;			/* the big kernel lock: how often this task holds it; 0 = not */
 
 	void *wait_chan;		/* what a TASK_INTERRUPTIBLE task sleeps on */
 	u64 wake_time;			/* ns; 0 = no timeout */
@@ -122,6 +128,8 @@ struct task_struct {
 	int exit_signal;		/* sent to the parent at exit: SIGCHLD, clone's low byte, 0: none */
 	int *set_child_tid;		/* CLONE_CHILD_SETTID: the child writes its tid here as it starts */
 	unsigned long *clear_child_tid;	/* set_tid_address */
+	int *vfork_done;		/* CLONE_VFORK: set at exec or exit, in the waiting parent's kernel_clone */
+	struct task_struct *vfork_parent;	/* who waits on it */
 	/*
 	 * How restart_syscall goes on with a call that returned
 	 * -ERESTART_RESTARTBLOCK (Linux: struct restart_block): nanosleep's
@@ -142,6 +150,7 @@ struct task_struct {
 	/* getrusage: this thread's; the group's and its children's are in signal_struct */
 	unsigned long min_flt, maj_flt;
 	u64 utime_ns, stime_ns;
+	u64 start_time;			/* ns since boot, at fork (/proc/PID/stat's starttime) */
 };
 
 static inline struct task_struct *get_current(void) { return this_cpu()->curr; }
@@ -161,7 +170,7 @@ static inline struct pt_regs *task_pt_regs(struct task_struct *t)
 /* kernel/sys.c: restart_syscall with nothing to restart gives EINTR. */
 long do_no_restart_syscall(struct restart_block *restart);
 
-extern struct list_head task_list;	/* every task but the idle task */
+extern struct list_head task_list;	/* every task but the idle tasks: under the big kernel lock */
 extern struct task_struct *init_task_ptr;	/* pid 1 */
 
 /* Is t the first task on task_list that uses its mm? (Walks every mm once although threads share them.) */
@@ -188,11 +197,17 @@ void wake_up(void *chan);
 void scheduler_tick(void);
 struct task_struct *find_task_by_pid(pid_t pid);
 struct task_struct *alloc_task(void);		/* zeroed, with a kernel stack and a pid */
-void free_task(struct task_struct *t);
+void unhash_task(struct task_struct *t);	/* off task_list: no longer found by pid */
+void free_task(struct task_struct *t);		/* waits until no CPU stands on its stack */
 __attribute__((noreturn)) void cpu_idle(void);
+static inline int task_cpu(const struct task_struct *t) { return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED); }
+void wake_up_new_task(struct task_struct *p);	/* fork: first placement, on the least busy allowed CPU */
+void kick_process(struct task_struct *p);	/* if p runs on another CPU, make it enter the kernel */
+long sched_setaffinity(pid_t pid, unsigned long mask);
 
 /* kernel/fork.c, exec.c, exit.c */
 long do_fork(struct pt_regs *regs);
+long sys_vfork(struct pt_regs *regs);
 __attribute__((noreturn)) void do_exit(int wait_status);
 __attribute__((noreturn)) void do_group_exit(int wait_status);
 void zap_other_threads(struct task_struct *p);
@@ -206,6 +221,11 @@ long sys_clone3(struct pt_regs *regs);
 struct sighand_struct *sighand_alloc(void);
 void put_signal_struct(struct signal_struct *sig);
 u64 thread_group_cputime_ns(struct task_struct *p);	/* CLOCK_PROCESS_CPUTIME_ID */
+struct task_usage {
+	u64 utime_ns, stime_ns;
+	unsigned long min_flt, maj_flt;
+};
+struct task_usage thread_group_usage(struct task_struct *p);	/* the group's, released threads included */
 void __cleanup_sighand(struct sighand_struct *sighand);
 void start_init(const char *path);
 long do_execve(const char *path, const char *const *argv, const char *const *envp);

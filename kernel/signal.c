@@ -6,6 +6,7 @@
  * Linux's rt_sigframe, which rt_sigreturn undoes.
  */
 #include <kernel/sched.h>
+#include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -48,10 +49,13 @@ static bool wants_signal(int sig, struct task_struct *t)
 	return !(t->state & (EXIT_ZOMBIE | EXIT_DEAD));
 }
 
+/* A sleeper wakes; a thread running on another CPU is made to look (Linux: signal_wake_up_state). */
 static void signal_wake_up(struct task_struct *t)
 {
 	if (t->state == TASK_INTERRUPTIBLE)
 		wake_up_process(t);
+	else
+		kick_process(t);
 }
 
 /*
@@ -82,8 +86,9 @@ static void complete_signal(int sig, struct task_struct *p, enum pid_type type)
  * Queue sig for the thread t (PIDTYPE_PID: tkill, tgkill, faults, SIGPIPE)
  * or for its thread group (PIDTYPE_TGID: kill, SIGCHLD, SIGALRM). A group
  * that has exited, or a signal the shared handlers ignore, is dropped.
- * Linux: __send_signal_locked under sighand->siglock; one CPU without
- * preemption here, so no lock (SMP: take a siglock in sighand_struct).
+ * Linux: __send_signal_locked under sighand->siglock; here every sender
+ * and every reader of the pending sets holds the big kernel lock
+ * (kernel/smp_lock.h), which stands in for the siglock.
  */
 int send_signal(struct task_struct *t, int sig, const kernel_siginfo_t *info, enum pid_type type)
 {
@@ -528,10 +533,14 @@ void exit_to_user_mode(struct pt_regs *regs)
 		local_irq_enable();
 		if (this_cpu()->need_resched)
 			schedule();
-		if (signal_pending(current))
-			do_signal(regs);
-		if (user_regs_bad(regs))
-			force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+		if (signal_pending(current) || user_regs_bad(regs)) {
+			lock_kernel();
+			if (signal_pending(current))
+				do_signal(regs);
+			if (user_regs_bad(regs))
+				force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+			unlock_kernel();
+		}
 		local_irq_disable();
 		if (!this_cpu()->need_resched && !signal_pending(current))
 			return;

@@ -143,6 +143,26 @@ static void flush_smp_call_function_queue(void)
 	}
 }
 
+/*
+ * A CPU that spins (on a spinlock, the big kernel lock, a task leaving
+ * another CPU) with interrupts off serves its queue meanwhile: the CPU it
+ * waits for may itself wait, interrupts off, for a TLB flush here. Not
+ * re-entered: the queue's own lock is one of those it may spin on.
+ */
+void smp_poll_function_queue(void)
+{
+	struct cpu_info *ci = this_cpu();
+	unsigned long flags;
+
+	if (ci->polling_calls || list_empty(&call_queue[ci->cpu].list))
+		return;
+	flags = local_irq_save();
+	ci->polling_calls = true;
+	flush_smp_call_function_queue();
+	ci->polling_calls = false;
+	local_irq_restore(flags);
+}
+
 void generic_smp_call_function_interrupt(void)
 {
 	this_cpu()->irq_call_count++;

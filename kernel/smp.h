@@ -67,6 +67,7 @@ typedef void (*smp_call_func_t)(void *info);
 int smp_call_function_single(int cpu, smp_call_func_t func, void *info, bool wait);
 void smp_call_function_many(unsigned long mask, smp_call_func_t func, void *info, bool wait);
 void generic_smp_call_function_interrupt(void);	/* the IPI's handler */
+void smp_poll_function_queue(void);	/* while spinning: run the calls queued for this CPU */
 void smp_send_reschedule(int cpu);			/* RESCHEDULE_VECTOR: need_resched there */
 void scheduler_ipi(void);				/* its handler */
 

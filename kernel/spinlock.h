@@ -136,13 +136,22 @@ static inline void debug_spin_unlock(spinlock_t *l)
 	l->owner_cpu = -1;
 }
 
-/* The lock itself; interrupts are the caller's business. */
+void smp_poll_function_queue(void);	/* kernel/smp.c */
+
+/*
+ * The lock itself; interrupts are the caller's business. While it spins
+ * (read-only: no cache-line ping-pong) the CPU serves its function-call
+ * IPIs: the holder may wait for this CPU's TLB flush, and Pagoda's
+ * spin_lock keeps interrupts off.
+ */
 static inline void do_raw_spin_lock_nested(spinlock_t *l, int subclass)
 {
 	debug_spin_lock_before(l, subclass);
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			cpu_relax();	/* read-only while it is held: no cache-line ping-pong */
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			smp_poll_function_queue();
+			cpu_relax();
+		}
 	debug_spin_lock_after(l);
 }
 static inline void do_raw_spin_lock(spinlock_t *l) { do_raw_spin_lock_nested(l, 0); }

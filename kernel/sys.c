@@ -288,22 +288,38 @@ long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused)
 
 /*
  * sched_getaffinity: the CPUs pid may run on, as Linux reports them: its
- * allowed mask and'ed with the active (online) CPUs. Every task may run
- * on every CPU (no sched_setaffinity yet), so that is the online mask;
- * tasks still run on CPU 0 only in this step (docs/smp.md). Returns the
- * bytes written: one long, the size of Pagoda's cpumask (NR_CPUS <= 64).
+ * allowed mask and'ed with the active (online) CPUs. Returns the bytes
+ * written: one long, the size of Pagoda's cpumask (NR_CPUS <= 64).
  */
 long sys_sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr)
 {
-	unsigned long mask = cpu_online_mask();
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+	unsigned long mask;
 
 	if (len * 8UL < (unsigned long)nr_cpu_ids() || (len & (sizeof(unsigned long) - 1)))
 		return -EINVAL;
-	if (pid && !find_task_by_pid(pid))
+	if (!p)
 		return -ESRCH;
+	mask = p->cpus_mask & cpu_online_mask();
 	if (copy_to_user(user_mask_ptr, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
+}
+
+/*
+ * sched_setaffinity (Linux: get_user_cpu_mask, then sched_setaffinity):
+ * a shorter mask is zero-extended, a longer one cut to the cpumask; bits
+ * of CPUs that do not exist are dropped. EFAULT, then ESRCH, then EINVAL
+ * if no online CPU is left. The caller itself is on an allowed CPU when
+ * this returns; another running task moves at its next switch.
+ */
+long sys_sched_setaffinity(pid_t pid, unsigned int len, const unsigned long *user_mask_ptr)
+{
+	unsigned long mask = 0;
+
+	if (copy_from_user(&mask, user_mask_ptr, len < sizeof(mask) ? len : sizeof(mask)))
+		return -EFAULT;
+	return sched_setaffinity(pid, mask);
 }
 
 /* set_robust_list: glibc registers its list at startup; Linux checks the size. */

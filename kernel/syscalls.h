@@ -50,6 +50,7 @@ long sys_gettimeofday(struct timeval *tv, void *tz);
 long sys_time(long *tloc);
 long sys_alarm(unsigned int seconds);
 long sys_sched_getaffinity(pid_t pid, unsigned int len, unsigned long *user_mask_ptr);
+long sys_sched_setaffinity(pid_t pid, unsigned int len, const unsigned long *user_mask_ptr);
 long sys_getcpu(unsigned int *cpu, unsigned int *node, void *unused);
 long sys_set_robust_list(void *head, size_t len);
 long sys_getrandom(char *ubuf, size_t count, unsigned int flags);

@@ -11,6 +11,9 @@
  *             its anon_vma's tree; every VMA found by the mm's VMA tree
  *
  * Each report is text in a caller's buffer; the return value is its length.
+ * The reports on one pid hold a reference on its mm (get_task_mm) and its
+ * mmap_lock for reading while they walk it; the buffer is the kernel's, so
+ * no uaccess happens under the lock.
  */
 #include <mm/debug_rmap.h>
 #include <mm/rmap.h>
@@ -92,6 +95,7 @@ static bool report_one(struct page *page, struct vm_area_struct *vma, unsigned l
 }
 
 static bool count_mapped(struct page *page, struct vm_area_struct *vma, unsigned long addr, void *arg);
+static int rmap_report(pid_t pid, struct mm_struct *mm, unsigned long addr, char *buf, size_t size);
 
 /* The cost of one walk that checks each VMA's PTE, as try_to_unmap would, without printing. */
 static u64 timed_walk_ns(struct page *page)
@@ -106,23 +110,36 @@ static u64 timed_walk_ns(struct page *page)
 
 /*
  * The rmap report of the page pid maps at addr: its length, -ESRCH (no such
- * pid, or no mm) or -ENOENT (nothing present at addr). rmap_walk takes the
- * anon_vma lock; the PTE reads take none (single CPU).
+ * pid, or no mm) or -ENOENT (nothing present at addr). The mm's mmap_lock
+ * is held for reading (the page stays mapped meanwhile, but for a
+ * concurrent MADV_DONTNEED); rmap_walk takes the anon_vma lock; the PTE
+ * reads take no page-table lock.
  */
 int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 {
-	struct report r = { buf, size, 0 };
 	struct task_struct *t = find_task_by_pid(pid);
+	struct mm_struct *mm = t ? get_task_mm(t) : NULL;
+	int ret;
+
+	if (!mm)
+		return -ESRCH;
+	mmap_read_lock(mm);
+	ret = rmap_report(pid, mm, addr & PAGE_MASK, buf, size);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
+static int rmap_report(pid_t pid, struct mm_struct *mm, unsigned long addr, char *buf, size_t size)
+{
+	struct report r = { buf, size, 0 };
 	struct rmap_report_arg arg = { &r, 0 };
 	struct rmap_walk_control rwc = { .arg = &arg, .rmap_one = report_one };
 	struct anon_vma *av;
 	struct page *page;
 	unsigned long pfn;
 
-	if (!t || !t->mm)
-		return -ESRCH;
-	addr &= PAGE_MASK;
-	if (!mapped_pfn(t->mm, addr, &pfn))
+	if (!mapped_pfn(mm, addr, &pfn))
 		return -ENOENT;
 	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
 	if (page && PageHugeTLB(compound_head(page)))
@@ -148,28 +165,52 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	return r.len;
 }
 
-/* The anonymous page pid maps at addr, with a reference held; or an error pointer. */
-static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
+/* The anonymous page mm maps at addr, with a reference held; or an error pointer. mmap_lock held. */
+static struct page *__get_user_anon_page(struct mm_struct *mm, unsigned long addr)
 {
-	struct task_struct *t = find_task_by_pid(pid);
-	struct vm_area_struct *vma;
-	struct page *page;
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	struct page *page = ERR_PTR(-ENOENT);
+	spinlock_t *ptl;
 	pte_t *ptep;
 
-	if (!t || !t->mm)
-		return ERR_PTR(-ESRCH);
-	vma = find_vma(t->mm, addr);
 	if (vma && vma->vm_start <= addr && is_vm_hugetlb_page(vma))
 		return ERR_PTR(-EINVAL);	/* Linux never reclaims a hugetlb page */
 	if (vma && vma->vm_start <= addr)
 		split_huge_pmd_address(vma, addr);	/* a THP: unmap or age one 4 KB page of it */
-	ptep = follow_pte(t->mm, addr & PAGE_MASK);
-	if (!ptep || !pte_present(*ptep))
-		return ERR_PTR(-ENOENT);
-	page = vm_normal_page(*ptep);
-	if (!page || !PageAnon(page))
-		return ERR_PTR(-EINVAL);	/* the zero page or shared memory: not in the anon rmap */
-	get_page(page);
+	ptep = follow_pte(mm, addr & PAGE_MASK);
+	if (!ptep)
+		return page;
+	ptl = &mm->page_table_lock;
+	spin_lock(ptl);
+	if (pte_present(*ptep)) {
+		page = vm_normal_page(*ptep);
+		if (!page || !PageAnon(page))
+			page = ERR_PTR(-EINVAL);	/* the zero page or shared memory: not in the anon rmap */
+		else
+			get_page(page);
+	}
+	spin_unlock(ptl);
+	return page;
+}
+
+/*
+ * The anonymous page pid maps at addr, with a reference held; or an error
+ * pointer. The lookup holds the mm's mmap_lock for reading; the caller's
+ * rmap operation (try_to_unmap, page_referenced) then needs only the page
+ * reference and the anon_vma lock, as in Linux.
+ */
+static struct page *get_user_anon_page(pid_t pid, unsigned long addr)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+	struct mm_struct *mm = t ? get_task_mm(t) : NULL;
+	struct page *page;
+
+	if (!mm)
+		return ERR_PTR(-ESRCH);
+	mmap_read_lock(mm);
+	page = __get_user_anon_page(mm, addr);
+	mmap_read_unlock(mm);
+	mmput(mm);
 	return page;
 }
 
@@ -224,16 +265,22 @@ static void report_anon_vma(struct report *r, struct anon_vma *av)
 	emit(r, "\n");
 }
 
-/* pid's anon_vma chains and trees: the report's length, or -ESRCH. No lock taken (single CPU). */
+/*
+ * pid's anon_vma chains and trees: the report's length, or -ESRCH. The
+ * mm's mmap_lock for reading; the anon_vma trees are read without their
+ * lock (another mm's fork may change them: single CPU).
+ */
 int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size)
 {
 	struct report r = { buf, size, 0 };
 	struct task_struct *t = find_task_by_pid(pid);
+	struct mm_struct *mm = t ? get_task_mm(t) : NULL;
 	struct vm_area_struct *vma;
 
-	if (!t || !t->mm)
+	if (!mm)
 		return -ESRCH;
-	for_each_vma(t->mm, vma) {
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma) {
 		struct anon_vma_chain *avc;
 
 		if (!vma->anon_vma)
@@ -243,6 +290,8 @@ int pagoda_anon_vma_report(pid_t pid, char *buf, size_t size)
 		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 			report_anon_vma(&r, avc->anon_vma);
 	}
+	mmap_read_unlock(mm);
+	mmput(mm);
 	return r.len;
 }
 
@@ -460,8 +509,12 @@ static void check_page(struct report *r, struct page *page, int *errors)
 /*
  * Check every mm's mapcounts, refcounts and rmap against its page tables:
  * the report's length; the text ends in "ok" or "errors N". Counts in
- * page->__reserved, so it must not sleep, and it reads other tasks' mms
- * without their locks: both safe only on one CPU.
+ * page->__reserved, so it must not sleep: each mm's mmap_lock is only
+ * tried (mmap_read_trylock) and held while its VMAs and page tables are
+ * walked; an mm whose lock is busy (a writer at work, or queued) cannot be
+ * vouched for and counts as an error. The rmap walks and the page counts
+ * are read without the page-table locks: exact only while nothing else
+ * runs (the tests check a quiet system).
  */
 int pagoda_mm_check(char *buf, size_t size)
 {
@@ -474,8 +527,14 @@ int pagoda_mm_check(char *buf, size_t size)
 	list_for_each_entry(t, &task_list, tasks) {
 		if (!task_mm_first(t))
 			continue;	/* no mm, or another thread of it was counted */
+		if (!mmap_read_trylock(t->mm)) {
+			emit(&r, "pid %d: mmap_lock busy, not checked\n", t->pid);
+			errors++;
+			continue;
+		}
 		count_pte_maps(t);
 		check_avcs(&r, t, &errors);
+		mmap_read_unlock(t->mm);
 	}
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);

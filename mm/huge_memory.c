@@ -30,8 +30,13 @@
  * unmapped 4 KB pages return to the allocator. Linux queues it instead
  * (deferred_split_huge_page) and splits under memory pressure.
  *
- * Lock: mm->page_table_lock guards the PMD, as the PTEs (Linux: the split
- * PMD lock, pmd_lock). Linux also locks the page (lock_page) to split it.
+ * Lock: mm->mmap_lock (the fault path: for reading), then
+ * mm->page_table_lock, which guards the PMD, as the PTEs (Linux: the split
+ * PMD lock, pmd_lock). Each fault path reads the PMD unlocked and rechecks
+ * it under the lock (pmd_none before mapping a THP, pmd_same before a COW,
+ * a reuse or a split), since another thread's fault may have changed it.
+ * huge_zero_lock guards the huge zero page's count. Linux also locks the
+ * page (lock_page) to split it.
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
@@ -247,6 +252,13 @@ static struct page *pgtable_trans_huge_withdraw(struct mm_struct *mm)
 
 /* ---- the huge zero page ---- */
 
+/*
+ * huge_zero_lock guards the two below and every mm's huge_zero_page flag:
+ * faults on two CPUs (of one mm or of two) may ask for it at once, and an
+ * exit may drop the last reference meanwhile (Linux: an atomic count and a
+ * cmpxchg). Not ranked: nothing else is taken under it.
+ */
+static DEFINE_SPINLOCK(huge_zero_lock);
 static struct page *huge_zero_page;
 static int huge_zero_refcount;		/* mms that map it (Linux: huge_zero_refcount) */
 
@@ -260,37 +272,56 @@ static bool is_huge_zero_pmd(pmd_t pmd)
  * mm holds it (Linux: mm_get_huge_zero_page, MMF_HUGE_ZERO_PAGE: one
  * reference per mm). Linux's shrinker frees it when unused; Pagoda frees
  * it at the last mm's exit, so a test's memory comes back exactly.
- * NULL if no order-9 block is free.
+ * NULL if no order-9 block is free. The page is allocated and cleared
+ * without the lock; if another CPU installed one meanwhile, ours is freed.
  */
 static struct page *mm_get_huge_zero_page(struct mm_struct *mm)
 {
-	if (mm->huge_zero_page)
-		return huge_zero_page;
-	if (!huge_zero_refcount) {
-		struct page *page = alloc_pages(GFP_TRANSHUGE | __GFP_ZERO, HPAGE_PMD_ORDER);
+	struct page *page = NULL, *zero;
 
+	spin_lock(&huge_zero_lock);
+	while (!mm->huge_zero_page && !huge_zero_page && !page) {
+		spin_unlock(&huge_zero_lock);
+		page = alloc_pages(GFP_TRANSHUGE | __GFP_ZERO, HPAGE_PMD_ORDER);
 		if (!page)
 			return NULL;	/* Linux counts thp_zero_page_alloc_failed */
+		spin_lock(&huge_zero_lock);
+	}
+	if (!huge_zero_page) {
 		count_vm_event(THP_ZERO_PAGE_ALLOC);
 		SetPageZero(page);
 		huge_zero_page = page;
+		page = NULL;
 	}
-	huge_zero_refcount++;
-	mm->huge_zero_page = true;
-	return huge_zero_page;
+	if (!mm->huge_zero_page) {
+		huge_zero_refcount++;
+		mm->huge_zero_page = true;
+	}
+	zero = huge_zero_page;
+	spin_unlock(&huge_zero_lock);
+	if (page)
+		__free_pages(page, HPAGE_PMD_ORDER);	/* another CPU's went in first */
+	return zero;
 }
 
 /* exit_mmap: mm no longer maps the huge zero page (Linux: mm_put_huge_zero_page). */
 void mm_put_huge_zero_page(struct mm_struct *mm)
 {
-	if (!mm->huge_zero_page)
-		return;
-	mm->huge_zero_page = false;
-	if (--huge_zero_refcount)
-		return;
-	ClearPageZero(huge_zero_page);
-	__free_pages(huge_zero_page, HPAGE_PMD_ORDER);
-	huge_zero_page = NULL;
+	struct page *page = NULL;
+
+	spin_lock(&huge_zero_lock);
+	if (mm->huge_zero_page) {
+		mm->huge_zero_page = false;
+		if (!--huge_zero_refcount) {
+			page = huge_zero_page;
+			huge_zero_page = NULL;
+		}
+	}
+	spin_unlock(&huge_zero_lock);
+	if (page) {
+		ClearPageZero(page);
+		__free_pages(page, HPAGE_PMD_ORDER);
+	}
 }
 
 /* ---- the fault path ---- */
@@ -446,19 +477,24 @@ static vm_fault_t do_huge_pmd_wp_page_split(struct vm_fault *vmf)
  * gets a new THP holding a copy of all 2 MB, or a cleared one for the huge
  * zero page (thp_fault_alloc). With no order-9 block free, Linux 4.x
  * copied 512 4 KB pages (do_huge_pmd_wp_page_fallback); Pagoda splits
- * instead and counts thp_fault_fallback. Called without the lock.
+ * instead and counts thp_fault_fallback. Called without the lock, holding
+ * a reference on old (NULL: the huge zero page), which it drops on every
+ * path: the copy reads old unlocked, while a zap on another CPU may unmap it.
  */
-static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf)
+static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf, struct page *old)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long haddr = vmf->address & PMD_MASK;
-	struct page *old = is_huge_zero_pmd(vmf->orig_pmd) ? NULL : pfn_to_page(pmd_pfn(vmf->orig_pmd));
 	struct page *new = alloc_hugepage_vma(GFP_TRANSHUGE, vma, haddr, HPAGE_PMD_ORDER);
+	vm_fault_t ret;
 
 	if (!new) {
 		count_vm_event(THP_FAULT_FALLBACK);
-		return do_huge_pmd_wp_page_split(vmf);
+		ret = do_huge_pmd_wp_page_split(vmf);
+		if (old)
+			put_page(old);
+		return ret;
 	}
 	if (old)
 		memcpy(page_address(new), page_address(old), HPAGE_PMD_NR << PAGE_SHIFT);
@@ -466,6 +502,8 @@ static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf)
 	if (!pmd_same(*vmf->pmd, vmf->orig_pmd)) {
 		spin_unlock(&mm->page_table_lock);
 		put_page(new);
+		if (old)
+			put_page(old);
 		return VM_FAULT_OK;
 	}
 	pmdp_get_and_clear(vmf->pmd);
@@ -474,13 +512,15 @@ static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf)
 	set_pmd(vmf->pmd, maybe_pmd_mkwrite(pmd_mkdirty(mk_huge_pmd(new, vma->vm_page_prot)), vma));
 	if (old) {
 		page_remove_compound_rmap(old);
-		put_page(old);
-		thp_page_unmapped(old, NULL);	/* the other side may hold only part of it by PTEs */
+		put_page(old);			/* the PMD's reference; ours goes below */
+		thp_page_unmapped(old, old);	/* the other side may hold only part of it by PTEs */
 		count_vm_event(PAGODA_THP_COW_COPY);
 	} else {
 		add_mm_counter(mm, MM_ANONPAGES, HPAGE_PMD_NR);	/* the huge zero page was not RSS */
 	}
 	spin_unlock(&mm->page_table_lock);
+	if (old)
+		put_page(old);
 	count_vm_event(THP_FAULT_ALLOC);
 	return VM_FAULT_OK;
 }
@@ -516,9 +556,14 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_fault *vmf)
 		return VM_FAULT_OK;
 	}
 fallback:
+	if (thp_cow_policy == THP_COW_COPY) {
+		page = is_huge_zero_pmd(vmf->orig_pmd) ? NULL : pfn_to_page(pmd_pfn(vmf->orig_pmd));
+		if (page)
+			get_page(page);	/* the copy reads it with the lock dropped (Linux: get_page too) */
+		spin_unlock(&mm->page_table_lock);
+		return do_huge_pmd_wp_page_copy(vmf, page);
+	}
 	spin_unlock(&mm->page_table_lock);
-	if (thp_cow_policy == THP_COW_COPY)
-		return do_huge_pmd_wp_page_copy(vmf);
 	return do_huge_pmd_wp_page_split(vmf);
 }
 

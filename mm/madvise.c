@@ -9,6 +9,11 @@
  *                             (madvise_populate: EINVAL where the access is forbidden)
  *
  * Holes in the range are skipped and reported as ENOMEM at the end, as in Linux.
+ *
+ * Lock order: mm->mmap_lock, for writing if the advice changes the VMAs,
+ * for reading if it only works on their pages (madvise_need_mmap_write:
+ * DONTNEED and FREE zap under the read lock, racing faults, which the
+ * page-table lock orders); then the page-table lock inside zap_page_range.
  */
 #include <mm/mm.h>
 #include <mm/internal.h>
@@ -138,23 +143,35 @@ static bool madvise_changes_flags(int behavior)
  * madvise(2): 0 or -errno. The VMAs are advised in turn, so an error
  * part-way keeps what was done before it, as in Linux.
  */
-long sys_madvise(unsigned long start, size_t len, int behavior)
+/*
+ * Which advice changes the VMAs (their flags, or splits them) and so needs
+ * mmap_lock for writing; the rest only read the VMAs and work on the page
+ * tables under the page-table lock. Linux 6.1's madvise_need_mmap_write,
+ * with its list of exceptions (the default is write, to be safe).
+ */
+static bool madvise_need_mmap_write(int behavior)
 {
-	struct mm_struct *mm = current->mm;
+	switch (behavior) {
+	case MADV_WILLNEED:
+	case MADV_DONTNEED:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_FREE:
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* madvise's walk over the VMAs of [start, end), under mmap_lock. */
+static long do_madvise(struct mm_struct *mm, unsigned long start, unsigned long end, int behavior)
+{
 	struct vm_area_struct *vma, *next;
-	unsigned long end, pos = start;
+	unsigned long pos = start;
 	int unmapped = 0, err;
 
-	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
-		return -EINVAL;
-	if (len && !PAGE_ALIGN(len))
-		return -EINVAL;		/* the length wrapped when rounded up */
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
 	if (madvise_changes_flags(behavior)) {
 		err = split_at_boundaries(mm, start, end);
 		if (err)
@@ -173,4 +190,33 @@ long sys_madvise(unsigned long start, size_t len, int behavior)
 	if (pos < end)
 		unmapped = 1;
 	return unmapped ? -ENOMEM : 0;
+}
+
+long sys_madvise(unsigned long start, size_t len, int behavior)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end;
+	bool write = madvise_need_mmap_write(behavior);
+	long ret;
+
+	if (!madvise_behavior_valid(behavior) || (start & ~PAGE_MASK))
+		return -EINVAL;
+	if (len && !PAGE_ALIGN(len))
+		return -EINVAL;		/* the length wrapped when rounded up */
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (write)
+		mmap_write_lock(mm);
+	else
+		mmap_read_lock(mm);
+	ret = do_madvise(mm, start, end, behavior);
+	if (write)
+		mmap_write_unlock(mm);
+	else
+		mmap_read_unlock(mm);
+	return ret;
 }

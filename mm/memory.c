@@ -17,23 +17,28 @@
  * flush_tlb_mm_range) before the old frame can be freed: this CPU's entry,
  * and a shootdown IPI, waited for, to every other CPU in mm_cpumask(mm).
  *
- * Lock order: mm->page_table_lock, then the node lock inside the page
- * allocator. fork's copy_pte_range holds two: the child's page-table lock,
- * then the parent's (the child is not visible to any fault yet). Page-table
- * pages are freed at munmap (free_pgd_range: PTE tables) and at exit (free_pgtables).
+ * Lock order: mm->mmap_lock (the fault path holds it for reading, the
+ * VMA changers for writing), then mm->page_table_lock, then the node lock
+ * inside the page allocator. fork's copy_pte_range holds two page-table
+ * locks: the child's, then the parent's (the child is not visible to any
+ * fault yet). Page-table pages are freed at munmap (free_pgd_range: PTE
+ * tables, under the write lock) and at exit (free_pgtables).
  *
- * A present PTE is handled as Linux does: handle_pte_fault takes the lock,
- * rechecks the PTE with pte_same, and do_wp_page runs under it (the reuse
- * in place, or wp_page_copy, which drops it to allocate and copy, then
- * retakes it and rechecks); the spurious-fault path too. The zap, mprotect
- * and fork paths assert the lock (lockdep_assert_held).
- *
- * Single-CPU shortcuts, which SMP must remove: a none PTE is read without
- * the lock and the zero-page map (do_anonymous_page) writes it without the
- * lock; only the paths that allocate recheck the PTE under it. Page tables
- * are allocated without it too (Linux installs them under it: pmd_install).
- * do_wp_page takes no reference on the old page before dropping the lock
- * for wp_page_copy (Linux's get_page): safe while one CPU runs user code.
+ * The fault path runs under the read lock only, so two threads of an mm
+ * may fault at the same address at once, and MADV_DONTNEED may zap under
+ * them. As in Linux, the PTE is read without the page-table lock and every
+ * change is made under it after a recheck: pte_none for a first touch
+ * (finish_fault, the zero-page map), pte_same for a present PTE
+ * (handle_pte_fault locks and rechecks; do_wp_page runs under it: the reuse
+ * in place, or wp_page_copy, which holds a reference on the old page,
+ * drops the lock to allocate and copy, then retakes it and rechecks). A
+ * new page table is installed under the lock (pmd_install and its upper
+ * twins), and freed if another CPU installed one first. Once a PMD points
+ * at a PTE table it keeps doing so while the read lock is held (only
+ * munmap, under the write lock, frees tables; nothing collapses them), so
+ * the PTE pointer stays valid without the lock. The zap, mprotect and fork
+ * walks take the lock one PTE table at a time and assert it
+ * (lockdep_assert_held) where a helper needs it.
  *
  * Start reading at handle_mm_fault().
  */
@@ -92,7 +97,8 @@ static void *pgtable_alloc(struct mm_struct *mm)
 	if (!page)
 		return NULL;
 	SetPageTable(page);
-	mm->pgtables_bytes += PAGE_SIZE;
+	/* Atomic: faults on two CPUs allocate tables under the read lock (Linux: mm_inc_nr_ptes). */
+	__atomic_add_fetch(&mm->pgtables_bytes, PAGE_SIZE, __ATOMIC_RELAXED);
 	return page_address(page);
 }
 
@@ -101,7 +107,7 @@ static void pgtable_free(struct mm_struct *mm, phys_addr_t pa)
 	struct page *page = pfn_to_page(pa >> PAGE_SHIFT);
 
 	ClearPageTable(page);
-	mm->pgtables_bytes -= PAGE_SIZE;
+	__atomic_sub_fetch(&mm->pgtables_bytes, PAGE_SIZE, __ATOMIC_RELAXED);
 	__free_page(page);
 }
 
@@ -141,6 +147,12 @@ void pgd_free(struct mm_struct *mm)
 	mm->pgd = NULL;
 }
 
+/*
+ * A new table goes in under the page-table lock, and only if the entry is
+ * still empty: another thread's fault may have filled it since we looked
+ * (then ours is freed). The table is allocated before, without the lock
+ * (Linux: __pud_alloc, __pmd_alloc, __pte_alloc with pmd_install).
+ */
 static pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
 {
 	if (pgd_none(*pgd)) {
@@ -148,7 +160,14 @@ static pud_t *pud_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr)
 
 		if (!new)
 			return NULL;
-		pgd_populate(mm, pgd, new);
+		spin_lock(&mm->page_table_lock);
+		if (pgd_none(*pgd)) {
+			pgd_populate(mm, pgd, new);
+			new = NULL;
+		}
+		spin_unlock(&mm->page_table_lock);
+		if (new)
+			pgtable_free(mm, __pa(new));
 	}
 	return pud_offset(pgd, addr);
 }
@@ -160,11 +179,38 @@ static pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 
 		if (!new)
 			return NULL;
-		pud_populate(mm, pud, new);
+		spin_lock(&mm->page_table_lock);
+		if (pud_none(*pud)) {
+			pud_populate(mm, pud, new);
+			new = NULL;
+		}
+		spin_unlock(&mm->page_table_lock);
+		if (new)
+			pgtable_free(mm, __pa(new));
 	}
 	return pmd_offset(pud, addr);
 }
 
+/*
+ * Point *pmd at the PTE table *new, unless it is no longer none (another
+ * fault put a table or a THP there): then *new stays for the caller to
+ * free. Sets *new to NULL when the table went in (Linux: pmd_install).
+ */
+static void pmd_install(struct mm_struct *mm, pmd_t *pmd, pte_t **new)
+{
+	spin_lock(&mm->page_table_lock);
+	if (pmd_none(*pmd)) {
+		pmd_populate(mm, pmd, *new);
+		*new = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+/*
+ * Make sure *pmd is not none: a new PTE table if it is (Linux: pte_alloc).
+ * false if out of memory. The PMD may then be a THP another fault mapped
+ * meanwhile: the caller checks.
+ */
 static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 {
 	if (pmd_none(*pmd)) {
@@ -172,7 +218,9 @@ static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 
 		if (!new)
 			return false;
-		pmd_populate(mm, pmd, new);
+		pmd_install(mm, pmd, &new);
+		if (new)
+			pgtable_free(mm, __pa(new));
 	}
 	return true;
 }
@@ -180,7 +228,8 @@ static bool pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 /*
  * The PMD entry for addr, allocating the PUD and PMD tables above it as
  * needed; NULL if out of memory (Linux: pud_alloc + pmd_alloc; for
- * hugetlb, huge_pte_alloc). No lock: (m).
+ * hugetlb, huge_pte_alloc). mmap_lock held; takes the page-table lock to
+ * install a table.
  */
 pmd_t *pmd_walk_alloc(struct mm_struct *mm, unsigned long addr)
 {
@@ -204,6 +253,11 @@ pte_t *get_locked_pte(struct mm_struct *mm, unsigned long addr, spinlock_t **ptl
 		return NULL;
 	*ptl = &mm->page_table_lock;
 	spin_lock(*ptl);
+	if (unlikely(pmd_trans_huge(*pmd))) {
+		/* Our callers map 4 KB pages where no THP can be (fork's child, before any fault). */
+		spin_unlock(*ptl);
+		return NULL;
+	}
 	return pte_offset_kernel(pmd, addr);
 }
 
@@ -258,8 +312,9 @@ pte_t *pte_table_range(struct mm_struct *mm, unsigned long addr, unsigned long e
 /*
  * The PTE slot for addr in mm (it may be none), or NULL if an upper level
  * is empty or addr is inside a 2 MB leaf. Allocates nothing and, unlike
- * Linux's follow_pte, takes no lock: a caller that changes the PTE holds
- * mm->page_table_lock; one that only reads it relies on the single CPU.
+ * Linux's follow_pte, takes no lock: the caller holds mmap_lock (so the
+ * table stays), and mm->page_table_lock to change the PTE or to rely on
+ * what it reads there.
  */
 pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
 {
@@ -272,14 +327,17 @@ pte_t *follow_pte(struct mm_struct *mm, unsigned long addr)
 
 /* ---- the fault path ---- */
 
-static vm_fault_t wp_page_copy(struct vm_fault *vmf);
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old);
 
 /*
  * Write to a present, read-only PTE in a writable VMA: copy-on-write.
  * An anonymous page that only this mapping uses is reused in place;
  * anything else (the zero page, a page still shared after fork) is copied.
  * Called with mm->page_table_lock held (vmf->orig_pte checked under it);
- * returns with it released.
+ * returns with it released. The reuse test and the reuse are one step
+ * under the lock: no other PTE of this mm can map the page meanwhile, and
+ * a fork (which would share it again) holds this mm's mmap_lock for
+ * writing. Linux also locks the page (trylock_page) for the rmap move.
  */
 static vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
@@ -298,24 +356,42 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		count_vm_event(PAGODA_COW_REUSE);
 		return VM_FAULT_OK;
 	}
-	spin_unlock(&vma->vm_mm->page_table_lock);	/* anon_vma_prepare and the allocator come first */
-	return wp_page_copy(vmf);
+	/*
+	 * The copy reads the old page with the lock dropped (anon_vma_prepare
+	 * and the allocator come first): our reference keeps it from being
+	 * freed meanwhile by a zap on another CPU (Linux: get_page(vmf->page)).
+	 */
+	if (page)
+		get_page(page);
+	spin_unlock(&vma->vm_mm->page_table_lock);
+	return wp_page_copy(vmf, page);
 }
 
-/* Give this mapping its own copy of the page (zeroed, for the zero page). */
-static vm_fault_t wp_page_copy(struct vm_fault *vmf)
+/*
+ * Give this mapping its own copy of old (zeroed, for the zero page: old
+ * NULL). Called without the page-table lock, holding a reference on old,
+ * which it drops on every path. Retakes the lock and installs the copy
+ * only if the PTE is still the one the fault saw (pte_same); otherwise
+ * another thread resolved the fault, or a zap removed the page: the copy
+ * is freed and the access retried.
+ */
+static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *old = vm_normal_page(vmf->orig_pte);
+	vm_fault_t ret = VM_FAULT_OK;
 	struct page *new;
 	pte_t entry;
 
-	if (anon_vma_prepare(vma))
-		return VM_FAULT_OOM;
+	if (anon_vma_prepare(vma)) {
+		ret = VM_FAULT_OOM;
+		goto out;
+	}
 	new = alloc_page(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
-	if (!new)
-		return VM_FAULT_OOM;
+	if (!new) {
+		ret = VM_FAULT_OOM;
+		goto out;
+	}
 	if (old)
 		memcpy(page_address(new), page_address(old), PAGE_SIZE);
 
@@ -323,7 +399,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	if (!pte_same(*vmf->pte, vmf->orig_pte)) {
 		spin_unlock(&mm->page_table_lock);
 		__free_page(new);
-		return VM_FAULT_OK;	/* someone else resolved it: retry the access */
+		goto out;	/* someone else resolved it: retry the access */
 	}
 	entry = pte_mkdirty(pte_mkyoung(pte_mkwrite(mk_pte(new, vma->vm_page_prot))));
 	ptep_clear_flush(vmf->pte, vmf->address);	/* this CPU's entry; the others' below */
@@ -339,14 +415,17 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 			inc_mm_counter(mm, MM_ANONPAGES);
 		}
 		page_remove_rmap(old, vma);
-		put_page(old);
+		put_page(old);		/* the PTE's reference; ours is dropped below */
 		if (PageCompound(old))
-			thp_page_unmapped(old, NULL);	/* a subpage of a THP: free what nothing maps */
+			thp_page_unmapped(old, old);	/* a subpage of a THP: free what nothing maps; ours pins old */
 	} else {
 		inc_mm_counter(mm, MM_ANONPAGES);
 	}
 	spin_unlock(&mm->page_table_lock);
-	return VM_FAULT_OK;
+out:
+	if (old)
+		put_page(old);
+	return ret;
 }
 
 /*
@@ -388,8 +467,12 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	pte_t entry;
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
-		entry = pte_mkspecial(pfn_pte(page_to_pfn(zero_page), vma->vm_page_prot));
-		set_pte(vmf->pte, pte_wrprotect(entry));
+		/* Under the lock, and only if no other fault filled the PTE first (Linux: the same recheck). */
+		entry = pte_wrprotect(pte_mkspecial(pfn_pte(page_to_pfn(zero_page), vma->vm_page_prot)));
+		spin_lock(&vma->vm_mm->page_table_lock);
+		if (pte_none(*vmf->pte))
+			set_pte(vmf->pte, entry);
+		spin_unlock(&vma->vm_mm->page_table_lock);
 		return VM_FAULT_OK;
 	}
 	if (anon_vma_prepare(vma))
@@ -480,8 +563,17 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 
 	if (!pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
+	/*
+	 * Another thread mapped a THP here since __handle_mm_fault read the
+	 * PMD: retry the access (Linux: pmd_devmap_trans_unstable). Otherwise
+	 * the PMD points at a PTE table and keeps doing so while we hold
+	 * mmap_lock, so the PTE can be read without the page-table lock; every
+	 * path below rechecks it under the lock before changing it.
+	 */
+	if (pmd_trans_huge(READ_ONCE(*vmf->pmd)))
+		return VM_FAULT_OK;
 	vmf->pte = pte_offset_kernel(vmf->pmd, vmf->address);
-	vmf->orig_pte = *vmf->pte;
+	vmf->orig_pte = READ_ONCE(*vmf->pte);
 
 	if (pte_none(vmf->orig_pte)) {
 		if (vma_is_anonymous(vmf->vma))
@@ -559,11 +651,50 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 }
 
 /*
+ * The fault handler's first step (Linux 6.1.37+: lock_mm_and_find_vma):
+ * take mm->mmap_lock for reading and find the VMA that covers addr. An
+ * address just below a stack grows the stack down to it; that changes the
+ * VMA's range, so it is done under the write lock (dropping the read lock
+ * and looking the VMA up again), which is then downgraded. Returns the VMA
+ * with mmap_lock held for reading, or NULL (a hole, a refused growth) with
+ * no lock held.
+ */
+struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (likely(vma && vma->vm_start <= addr))
+		return vma;
+	if (!vma || !(vma->vm_flags & VM_GROWSDOWN)) {
+		mmap_read_unlock(mm);
+		return NULL;
+	}
+	/* No upgrade in place (Linux has none either): drop, retake, look again. */
+	mmap_read_unlock(mm);
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		goto fail;
+	if (vma->vm_start <= addr)
+		goto success;
+	if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, addr))
+		goto fail;
+success:
+	mmap_write_downgrade(mm);
+	return vma;
+fail:
+	mmap_write_unlock(mm);
+	return NULL;
+}
+
+/*
  * The entry point from the architecture's fault handler: a hugetlb VMA's
  * faults go to hugetlb_fault (mm/hugetlb.c), the rest down the page
  * tables here. The caller has
- * checked that the VMA allows the access and holds no lock (Linux: the
- * mmap_lock for reading). Returns VM_FAULT_OK or an error the caller turns
+ * checked that the VMA allows the access and holds mmap_lock for reading
+ * (or writing), and no spinlock. Returns VM_FAULT_OK or an error the caller turns
  * into a signal; on error nothing is left half-mapped (page tables
  * allocated on the way stay, and are freed at exit).
  */
@@ -572,6 +703,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 {
 	vm_fault_t ret;
 
+	mmap_assert_locked(vma->vm_mm);
 	count_vm_event(PGFAULT);
 	if (is_vm_hugetlb_page(vma))
 		ret = hugetlb_fault(vma->vm_mm, vma, address, flags);
@@ -646,8 +778,9 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 
 /*
  * fork: copy src_vma's page-table entries into dst_vma's mm, write-protecting
- * private writable pages in both (see copy_present_pte). Called with no lock
- * held; takes the page-table locks one PTE table at a time. Returns 0, or
+ * private writable pages in both (see copy_present_pte). Called with both
+ * mms' mmap_lock held for writing (dup_mmap) and no spinlock; takes the
+ * page-table locks one PTE table at a time. Returns 0, or
  * -ENOMEM with the child half copied: every entry copied so far holds its
  * page reference and mapcount, so the caller's mmput() of the child undoes
  * them (Linux: dup_mmap fails and the child mm is torn down the same way).
@@ -657,6 +790,7 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	struct mm_struct *src_mm = src_vma->vm_mm;
 	unsigned long addr = src_vma->vm_start, end = src_vma->vm_end, next;
 
+	mmap_assert_write_locked(src_mm);	/* dup_mmap: no fault changes the parent meanwhile */
 	if (is_vm_hugetlb_page(src_vma)) {
 		/* Linux 6.1 (vma_needs_copy): no anonymous page, nothing to copy; the child faults the file in. */
 		if (!src_vma->anon_vma)
@@ -707,38 +841,67 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 }
 
 /*
+ * A huge PMD at addr, with [addr, *next) the part of it to zap: the whole
+ * PMD goes (zap_huge_pmd), or it is split so that the PTE walk takes the
+ * part. Rechecked under the lock: a fault on another CPU may have split it
+ * (the COW of a shared THP) since the walk looked. True if nothing is left
+ * for the PTE walk.
+ */
+static bool zap_huge_pmd_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr,
+			       unsigned long *next)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	bool done = false;
+
+	spin_lock(&mm->page_table_lock);
+	if (pmd_trans_huge(*pmd)) {
+		if (!(addr & ~PMD_MASK) && *next - addr == PMD_SIZE) {
+			zap_huge_pmd(vma, pmd, addr);
+			done = true;
+		} else {
+			__split_huge_pmd_locked(vma, pmd, addr);	/* part of it: MADV_DONTNEED of a range */
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+	return done;
+}
+
+/*
  * Unmap [start, end) of vma: clear each PTE and drop its page's mapcount,
- * rss count and reference. Takes mm->page_table_lock (the caller holds no
- * lock). The page tables stay until exit (free_pgtables).
+ * rss count and reference. The caller holds mmap_lock (for writing, or for
+ * reading: MADV_DONTNEED) and no spinlock; mm->page_table_lock is taken
+ * one PTE table (or huge PMD) at a time, as Linux's zap_pte_range, so a
+ * large zap lets faults on other CPUs in between. The page tables stay
+ * until munmap's free_pgd_range or exit's free_pgtables.
  */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = start, next;
 
+	mmap_assert_locked(mm);
 	if (is_vm_hugetlb_page(vma)) {
 		unmap_hugepage_range(vma, start, end, NULL);
 		return;
 	}
-	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
 		pmd_t *pmd = mm_find_pmd(mm, addr);
 		pte_t *ptep;
 
-		if (pmd && pmd_trans_huge(*pmd)) {
+		if (pmd && pmd_trans_huge(READ_ONCE(*pmd))) {
 			next = min((addr & PMD_MASK) + PMD_SIZE, end);
-			if (!(addr & ~PMD_MASK) && next - addr == PMD_SIZE) {
-				zap_huge_pmd(vma, pmd, addr);
+			if (zap_huge_pmd_range(vma, pmd, addr, &next))
 				continue;
-			}
-			__split_huge_pmd_locked(vma, pmd, addr);	/* part of it: MADV_DONTNEED of a range */
 		}
 		ptep = pte_table_range(mm, addr, end, &next);
-		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++)
+		if (!ptep)
+			continue;
+		spin_lock(&mm->page_table_lock);
+		for (; addr < next; addr += PAGE_SIZE, ptep++)
 			if (!pte_none(*ptep))
 				zap_pte(vma, ptep, addr);
+		spin_unlock(&mm->page_table_lock);
 	}
-	spin_unlock(&mm->page_table_lock);
 }
 
 /*

@@ -18,13 +18,12 @@
  *
  *   (c)  constant after creation: set before the object is visible to any
  *        other path (linked into a tree or list, or its task started)
- *   (m)  Linux's mmap_lock: written to change the VMAs, read for lookups
- *        and faults. Pagoda has no mmap_lock yet. The tasks of an mm (its
- *        CLONE_VM threads) change these in their system calls and faults;
- *        other tasks only read them (/proc, the debug files). All of them
- *        run on one CPU and the kernel is not preemptible, so a reader
- *        never sees a half-done change and two threads' changes never
- *        interleave. SMP needs a real mmap_lock (an rwsem).
+ *   (m)  mm->mmap_lock, a sleeping rw-semaphore (kernel/rwsem.h):
+ *        held for writing to change the VMAs (mmap, munmap, mprotect, brk,
+ *        madvise that changes flags, fork's copy, exec's new mm, exit),
+ *        for reading to look them up and walk them (the fault path, /proc,
+ *        the debug files, MADV_DONTNEED). See mmap_read_lock() below and
+ *        docs/smp.md, "mmap_lock and the page-table lock".
  *   (p)  mm->page_table_lock
  *   (a)  the anon_vma root's lock (anon_vma->root->lock), mm/rmap.c
  *   (A)  atomic operations only
@@ -35,6 +34,7 @@
 #include <mm/gfp.h>
 #include <lib/list.h>
 #include <kernel/spinlock.h>
+#include <kernel/rwsem.h>
 #include <lib/interval_tree.h>
 #include <arch/x86_64/pgtable.h>
 
@@ -132,17 +132,22 @@ enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 struct mm_struct {
 	pgd_t *pgd;			/* (c) from mm_alloc to the last mmput */
+	/*
+	 * The VMAs' lock (Linux: mmap_lock, include/linux/mmap_lock.h), the
+	 * outermost lock of mm/rmap.c's order: it sleeps, so it is never
+	 * taken under a spinlock, and never held across a uaccess to this
+	 * mm's user memory (the fault would take it again).
+	 */
+	struct rw_semaphore mmap_lock;
 	struct list_head mmap;		/* (m) VMAs, sorted by vm_start: for walking them in order */
 	struct interval_root mm_rb;	/* (m) the same VMAs in a tree: find_vma in O(log n) */
 	int map_count;			/* (m) */
 	/*
-	 * (p) guards the PTEs (set, cleared, write-protected, aged) and the
-	 * rss counters below. Not everywhere yet: the fault path reads the PTE
-	 * and makes some changes without it (see mm/memory.c's header), and
-	 * the upper levels (PGD, PUD and PMD entries that point at a new
-	 * table) are filled without it, (m). Linux takes it for all of these
-	 * (pte_offset_map_lock, __pud_alloc, pmd_install) so that two threads'
-	 * faults cannot race; SMP will need the same.
+	 * (p) guards the PTEs and huge PMDs (set, cleared, write-protected,
+	 * aged), the upper levels' entries that point at a new table (filled
+	 * under it: __pud_alloc, __pmd_alloc, pmd_install), the deposited
+	 * tables and the rss counters below. Taken under mmap_lock (either
+	 * mode). One per mm: Linux splits it per PTE table (split ptlocks).
 	 */
 	spinlock_t page_table_lock;
 	atomic_t mm_users;		/* (A) */
@@ -153,7 +158,7 @@ struct mm_struct {
 	unsigned long start_stack;	/* (c) execve or fork */
 	unsigned long rss_stat[NR_MM_COUNTERS];	/* (p) pages mapped, by kind: use inc/dec_mm_counter */
 	unsigned long hiwater_rss;	/* (p) the most get_mm_rss() has been (VmHWM, ru_maxrss) */
-	unsigned long pgtables_bytes;	/* (m) page-table pages (Linux: an atomic_long_t) */
+	unsigned long pgtables_bytes;	/* (A) page-table pages (Linux: an atomic_long_t): faults add them under the read lock */
 	unsigned long hugetlb_usage;	/* (p) 4 KB pages mapped by hugetlb PMDs: HugetlbPages (not in RSS, as Linux) */
 	/*
 	 * (p) page tables deposited with huge PMDs, one per huge PMD, linked by
@@ -161,7 +166,7 @@ struct mm_struct {
 	 * split takes one and so never fails for memory.
 	 */
 	struct page *pmd_huge_pte;
-	bool huge_zero_page;		/* (m) holds a reference on the huge zero page (Linux: MMF_HUGE_ZERO_PAGE) */
+	bool huge_zero_page;		/* huge_zero_lock (mm/huge_memory.c): holds a reference on the huge zero page (Linux: MMF_HUGE_ZERO_PAGE) */
 	/*
 	 * (A) mm_cpumask: the CPUs that may hold TLB entries of this mm. A CPU
 	 * sets its bit when it loads the mm's CR3 and clears it when it loads
@@ -180,6 +185,43 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 extern struct mm_struct init_mm;	/* the kernel's page tables */
 
 #define for_each_vma(mm, vma) list_for_each_entry(vma, &(mm)->mmap, vm_list)
+
+/*
+ * mmap_lock (Linux: include/linux/mmap_lock.h). Read: the fault path and
+ * every walk of the VMAs; write: every change to them. Sleeps: never
+ * under a spinlock. The order: mmap_lock, then everything in mm/rmap.c's
+ * list. A task never holds it across a copy_to_user/copy_from_user/
+ * get_user/put_user of the same mm's memory: the fault would take it again
+ * (for writing, at once a deadlock; for reading, one when a writer queues
+ * in between). Copy through a kernel buffer, as Linux does.
+ */
+static inline void mmap_init_lock(struct mm_struct *mm) { init_rwsem(&mm->mmap_lock); }
+static inline void mmap_read_lock(struct mm_struct *mm) { down_read(&mm->mmap_lock); }
+static inline bool mmap_read_trylock(struct mm_struct *mm) { return down_read_trylock(&mm->mmap_lock); }
+static inline void mmap_read_unlock(struct mm_struct *mm) { up_read(&mm->mmap_lock); }
+static inline void mmap_write_lock(struct mm_struct *mm) { down_write(&mm->mmap_lock); }
+/* A second mm's lock, knowingly (fork: the child's under the parent's; Linux's lockdep annotation). */
+static inline void mmap_write_lock_nested(struct mm_struct *mm, int subclass)
+{
+	(void)subclass;
+	down_write(&mm->mmap_lock);
+}
+static inline void mmap_write_unlock(struct mm_struct *mm) { up_write(&mm->mmap_lock); }
+/* The writer keeps the lock for reading, letting waiting readers (faults) in. */
+static inline void mmap_write_downgrade(struct mm_struct *mm) { downgrade_write(&mm->mmap_lock); }
+/* Held, in either mode (by someone: readers are not tracked per task). */
+#define mmap_assert_locked(mm) rwsem_assert_held(&(mm)->mmap_lock)
+/* Held for writing by this task. */
+#define mmap_assert_write_locked(mm) lockdep_assert_held_write(&(mm)->mmap_lock)
+
+/*
+ * Another task's mm, for a reader that may sleep (/proc, the debug files):
+ * a reference on mm_users keeps it, its VMAs and page tables alive until
+ * mmput (Linux: get_task_mm, under task_lock; here under the big kernel
+ * lock, which exit holds while it clears task->mm). NULL if t has none.
+ */
+struct task_struct;
+struct mm_struct *get_task_mm(struct task_struct *t);	/* mm/mmap.c */
 
 /*
  * RSS accounting (Linux: inc_mm_counter / dec_mm_counter, get_mm_rss). The
@@ -251,7 +293,11 @@ struct vm_area_struct *vma_create(struct mm_struct *mm, unsigned long start, uns
 /* The PTE bits for a VMA's pages: protection_map[] in arch/x86_64/pgprot.c. */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
-		      unsigned long prot, unsigned long flags, unsigned long pgoff);
+		      unsigned long prot, unsigned long flags, unsigned long pgoff,
+		      unsigned long *populate);
+unsigned long vm_mmap_pgoff(struct file *file, unsigned long addr, unsigned long len,
+			    unsigned long prot, unsigned long flags, unsigned long pgoff);
+void mm_populate(unsigned long start, unsigned long len);
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags);
 void exit_mmap(struct mm_struct *mm);
@@ -293,6 +339,7 @@ struct vm_fault {
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+struct vm_area_struct *lock_mm_and_find_vma(struct mm_struct *mm, unsigned long addr);
 /* mm/huge_memory.c */
 bool thp_vma_eligible(struct vm_area_struct *vma);
 bool transparent_hugepage_active(struct vm_area_struct *vma, unsigned long addr);

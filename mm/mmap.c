@@ -10,8 +10,14 @@
  * step when a split or a merge moves vm_start or vm_end. Linux 6.1 keeps a
  * maple tree; Linux 2.6 to 6.0 kept exactly this pair, an rb-tree and a list.
  *
- * Lock order: callers run in process context on one CPU; the page-table
- * lock is taken inside zap_page_range and the fault path.
+ * Lock order: mm->mmap_lock first (a sleeping rw-semaphore: the system
+ * calls here take it for writing, and every function that changes the
+ * VMAs asserts that with mmap_assert_write_locked; find_vma asserts it is
+ * held at all), then the page-table lock inside zap_page_range and the
+ * fault path, then the anon_vma lock (mm/rmap.c's order). No uaccess to
+ * the mm's own memory happens under mmap_lock: MAP_POPULATE faults the
+ * pages in after the write lock is dropped, under the read lock (Linux:
+ * vm_mmap_pgoff then mm_populate).
  */
 #include <mm/mm.h>
 #include <mm/rmap.h>
@@ -26,6 +32,7 @@
 #include <kernel/mman.h>
 
 struct mm_struct init_mm = {
+	.mmap_lock = __RWSEM_INITIALIZER(init_mm.mmap_lock),
 	.mmap = LIST_HEAD_INIT(init_mm.mmap),
 	.mm_users = { 2 },
 };
@@ -50,6 +57,7 @@ struct mm_struct *mm_alloc(void)
 	if (!mm)
 		return NULL;
 	INIT_LIST_HEAD(&mm->mmap);
+	__init_rwsem(&mm->mmap_lock, "mm->mmap_lock");
 	spin_lock_init(&mm->page_table_lock);
 	spin_lock_set_order(&mm->page_table_lock, LOCK_ORDER_PTL);
 	atomic_set(&mm->mm_users, 1);
@@ -76,6 +84,21 @@ void mmput(struct mm_struct *mm)
 	VM_BUG_ON(mm->pgtables_bytes != 0, "mm %p leaks %lu bytes of page tables",
 		  mm, mm->pgtables_bytes);
 	kmem_cache_free(mm_cachep, mm);
+}
+
+/*
+ * t's mm with a reference on it (Linux: get_task_mm), or NULL for a task
+ * without one (a zombie). The caller is a system call, so it holds the big
+ * kernel lock, which exit holds too while it clears t->mm and drops its
+ * reference (Linux: task_lock). Release with mmput, without mmap_lock held.
+ */
+struct mm_struct *get_task_mm(struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	if (mm)
+		atomic_inc(&mm->mm_users);
+	return mm;
 }
 
 /* A zeroed VMA of mm, on no list or tree; NULL if out of memory. */
@@ -184,10 +207,13 @@ static void vma_rb_erase(struct mm_struct *mm, struct vm_area_struct *vma)
 	interval_tree_remove(&vma->vm_rb, &mm->mm_rb);
 }
 
-/* The first VMA that ends above addr (it may start above addr too), or NULL. */
+/* The first VMA that ends above addr (it may start above addr too), or NULL. mmap_lock held. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	struct interval_node *n = interval_tree_iter_first(&mm->mm_rb, addr, ~0UL);
+	struct interval_node *n;
+
+	mmap_assert_locked(mm);
+	n = interval_tree_iter_first(&mm->mm_rb, addr, ~0UL);
 
 	return n ? container_of(n, struct vm_area_struct, vm_rb) : NULL;
 }
@@ -195,6 +221,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 /* fork: link vma after every VMA of mm (the copies arrive in address order). */
 void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(mm);
 	list_add_tail(&vma->vm_list, &mm->mmap);
 	vma_rb_insert(mm, vma);
 	vma_link_file(vma);
@@ -227,6 +254,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next = find_vma(mm, vma->vm_start);
 
+	mmap_assert_write_locked(mm);
 	if (next && next->vm_start < vma->vm_end)
 		return -ENOMEM;
 	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap);
@@ -239,6 +267,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 /* Take vma out of mm and its file, let its file know (vm_ops->close), and free it. */
 static void remove_vma(struct vm_area_struct *vma)
 {
+	mmap_assert_write_locked(vma->vm_mm);
 	list_del(&vma->vm_list);
 	vma_rb_erase(vma->vm_mm, vma);
 	vma_unlink_file(vma);
@@ -252,12 +281,15 @@ static void remove_vma(struct vm_area_struct *vma)
 /*
  * Change a VMA's range or page offset (Linux: vma_adjust). They are its key
  * in mm_rb, in its file's i_mmap and its AVCs' key in the anon_vma trees:
- * out, change, back in, under i_mmap_lock_write and the anon_vma lock, as
- * Linux's vma_adjust, so that no rmap walk or truncation finds it missing.
+ * out, change, back in. mmap_lock held for writing: no fault or walk of
+ * this mm reads them meanwhile; i_mmap_lock_write and the anon_vma lock
+ * keep other processes' walks (truncation, unmap_ref_private, rmap_walk)
+ * from finding it missing, as Linux's vma_adjust.
  */
 static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long pgoff)
 {
+	mmap_assert_write_locked(vma->vm_mm);
 	vma_i_mmap_lock_write(vma);
 	vma_rb_erase(vma->vm_mm, vma);
 	__vma_unlink_file(vma);
@@ -287,6 +319,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 {
 	struct vm_area_struct *new;
 
+	mmap_assert_write_locked(mm);
 	if (vma->vm_ops && vma->vm_ops->may_split) {
 		int err = vma->vm_ops->may_split(vma, addr);
 
@@ -374,11 +407,18 @@ static unsigned long vm_start_gap(const struct vm_area_struct *vma)
  * vma->vm_start. Refused (-ENOMEM) when the stack would exceed
  * RLIMIT_STACK, or come within STACK_GUARD_GAP of an accessible mapping
  * below it. 0 on success, with vma's AVCs rekeyed to the new range.
+ * mmap_lock held for writing: the VMA's range is its key in mm_rb, which
+ * faults on other CPUs search under the read lock (Linux 6.1.37+:
+ * expand_stack_locked, called from lock_mm_and_find_vma, which upgrades
+ * the fault's lock to write for it, after the StackRot bug of a stack
+ * growing under the read lock).
  */
 int expand_stack(struct vm_area_struct *vma, unsigned long address)
 {
 	struct vm_area_struct *prev = vma_prev(vma);
 	unsigned long grow;
+
+	mmap_assert_write_locked(vma->vm_mm);
 
 	address &= PAGE_MASK;
 	if (address < PAGE_SIZE * 16)
@@ -468,11 +508,16 @@ unsigned long calc_vm_flags(unsigned long prot, unsigned long flags)
 	return vm_flags;
 }
 
-/* Fault in every page of a new mapping (MAP_POPULATE); errors are ignored, as in Linux. */
+/*
+ * Fault in every page of [start, end) of vma (MAP_POPULATE); errors are
+ * ignored, as in Linux. mmap_lock held, for reading will do (Linux:
+ * populate_vma_page_range).
+ */
 void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	unsigned int flags = (vma->vm_flags & VM_WRITE) ? FAULT_FLAG_WRITE : 0;
 
+	mmap_assert_locked(vma->vm_mm);
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return;		/* PROT_NONE: GUP takes nothing there (Linux: populate_vma_page_range) */
 
@@ -566,6 +611,7 @@ static unsigned long mmap_region(struct file *file, unsigned long addr, unsigned
 	struct vm_area_struct *vma;
 	long err = -ENOMEM;
 
+	mmap_assert_write_locked(mm);
 	if (find_vma_intersection(mm, addr, addr + len) && do_munmap(mm, addr, len))
 		return -ENOMEM;
 	if (mm->map_count >= MAX_MAP_COUNT)
@@ -609,14 +655,20 @@ static unsigned long file_mmap_flags(struct file *file, unsigned long prot, unsi
 /*
  * mmap of anonymous memory or of a file (a hugetlb file: hugetlbfs, or the
  * one behind MAP_HUGETLB), with Linux's checks in Linux's order
- * (do_mmap). pgoff: the file offset in pages. Returns the address or -errno.
+ * (do_mmap). pgoff: the file offset in pages. Returns the address or
+ * -errno. The caller holds current->mm's mmap_lock for writing; *populate
+ * is set to the length to fault in (MAP_POPULATE) once it has dropped it
+ * (mm_populate), else 0.
  */
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
-		      unsigned long prot, unsigned long flags, unsigned long pgoff)
+		      unsigned long prot, unsigned long flags, unsigned long pgoff,
+		      unsigned long *populate)
 {
 	unsigned long type = flags & MAP_TYPE;
 	unsigned long ret, vm_flags;
 
+	*populate = 0;
+	mmap_assert_write_locked(current->mm);
 	if (!len)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
@@ -651,11 +703,33 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		pgoff = type == MAP_PRIVATE ? addr >> PAGE_SHIFT : 0;
 	}
 	ret = mmap_region(file, addr, len, vm_flags, pgoff);
-	if (!IS_ERR_VALUE(ret) && (flags & MAP_POPULATE)) {
-		struct vm_area_struct *vma = find_vma(current->mm, addr);
-		populate_range(vma, addr, addr + len);
-	}
+	if (!IS_ERR_VALUE(ret) && (flags & MAP_POPULATE))
+		*populate = len;
 	return ret;
+}
+
+/*
+ * Fault in [start, start + len) of current->mm, VMA by VMA, under the read
+ * lock (Linux: mm_populate after vm_mmap_pgoff dropped the write lock).
+ * The range may have changed since mmap returned (another thread's munmap):
+ * whatever is mapped there now is populated, holes skipped, as in Linux.
+ */
+void mm_populate(unsigned long start, unsigned long len)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end = start + len, next;
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	for (; start < end; start = next) {
+		vma = find_vma(mm, start);
+		if (!vma || vma->vm_start >= end)
+			break;
+		start = max(start, vma->vm_start);
+		next = min(end, vma->vm_end);
+		populate_range(vma, start, next);
+	}
+	mmap_read_unlock(mm);
 }
 
 /*
@@ -700,6 +774,7 @@ static void free_unmapped_pgtables(struct mm_struct *mm, unsigned long start, un
  * Unmap [start, start + len) of mm: split the VMAs at both ends, then zap
  * and remove the VMAs inside. 0, also when nothing was mapped; -EINVAL for
  * a bad range; -ENOMEM if a split failed, with nothing unmapped.
+ * mmap_lock held for writing.
  */
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
@@ -707,6 +782,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	struct vm_area_struct *vma, *next;
 	int err;
 
+	mmap_assert_write_locked(mm);
 	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
@@ -730,20 +806,30 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	return 0;
 }
 
-/* The last mmput(): every VMA zapped and removed, then every page table freed. */
+/*
+ * The last mmput(): every VMA zapped, then removed, then every page table
+ * freed. As Linux 6.1's exit_mmap: the zap under the read lock, the
+ * teardown under the write lock. Nobody else uses mm any more, but a
+ * reader that found it just before (get_task_mm) may still hold the lock.
+ */
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
 
-	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma)
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
+	mmap_read_unlock(mm);
+
+	mmap_write_lock(mm);
+	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list)
 		remove_vma(vma);
-	}
 	mm_put_huge_zero_page(mm);
 	free_pgtables(mm);
+	mmap_write_unlock(mm);
 }
 
-/* Grow the heap: a new anonymous VMA, merged into the brk VMA below it. */
+/* Grow the heap: a new anonymous VMA, merged into the brk VMA below it. mmap_lock held for writing. */
 int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags)
 {
 	unsigned long ret = mmap_region(NULL, addr, len,
@@ -753,10 +839,9 @@ int do_brk_flags(unsigned long addr, unsigned long len, unsigned long flags)
 	return IS_ERR_VALUE(ret) ? (int)ret : 0;
 }
 
-/* brk returns the new break, or the old one on failure: never -errno. */
-unsigned long sys_brk(unsigned long brk)
+/* brk's work, mmap_lock held for writing: the new break, or the old one. */
+static unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 {
-	struct mm_struct *mm = current->mm;
 	unsigned long newbrk, oldbrk;
 
 	/* Linux: check_brk_limits; a break past user space would wrap PAGE_ALIGN. */
@@ -781,6 +866,18 @@ unsigned long sys_brk(unsigned long brk)
 		return mm->brk;
 	mm->brk = brk;
 	return brk;
+}
+
+/* brk returns the new break, or the old one on failure: never -errno. */
+unsigned long sys_brk(unsigned long brk)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long ret;
+
+	mmap_write_lock(mm);
+	ret = do_brk(mm, brk);
+	mmap_write_unlock(mm);
+	return ret;
 }
 
 /*
@@ -830,14 +927,38 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		if (IS_ERR(file))
 			return PTR_ERR(file);
 	}
-	ret = do_mmap(file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	ret = vm_mmap_pgoff(file, addr, len, prot, flags, off >> PAGE_SHIFT);
 	if (file)
 		fput(file);	/* the VMA holds its own reference */
 	return ret;
 }
 
-/* munmap(2) in the caller's mm: 0 or -errno. */
+/*
+ * do_mmap under current->mm's mmap_lock, taken for writing, then
+ * MAP_POPULATE's faults under the read lock (Linux: vm_mmap_pgoff).
+ */
+unsigned long vm_mmap_pgoff(struct file *file, unsigned long addr, unsigned long len,
+			    unsigned long prot, unsigned long flags, unsigned long pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long ret, populate;
+
+	mmap_write_lock(mm);
+	ret = do_mmap(file, addr, len, prot, flags, pgoff, &populate);
+	mmap_write_unlock(mm);
+	if (!IS_ERR_VALUE(ret) && populate)
+		mm_populate(ret, populate);
+	return ret;
+}
+
+/* munmap(2) in the caller's mm: 0 or -errno (Linux: __vm_munmap). */
 long sys_munmap(unsigned long addr, size_t len)
 {
-	return do_munmap(current->mm, addr, len);
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	mmap_write_lock(mm);
+	ret = do_munmap(mm, addr, len);
+	mmap_write_unlock(mm);
+	return ret;
 }

@@ -9,7 +9,8 @@
  *                           not an exclusive anonymous page (one still shared
  *                           with another process, a file page) stays read-only (COW)
  *
- * Lock order: the page-table lock inside change_protection, as in mm/mmap.c.
+ * Lock order: mm->mmap_lock for writing (sys_mprotect), then the page-table
+ * lock inside change_protection, one PTE table at a time.
  */
 #include <mm/mm.h>
 #include <mm/internal.h>
@@ -37,17 +38,46 @@ static bool can_change_pte_writable(struct vm_area_struct *vma, pte_t pte)
 	return page && PageAnon(page) && page_mapcount(page) == 1;
 }
 
-/* Change the PTEs of [start, end) in vma to its new protection. */
+/*
+ * The PTEs of [addr, next), in one PTE table: the VMA's new protection.
+ * mm->page_table_lock held.
+ */
+static void change_pte_range(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
+			     unsigned long next)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	for (; addr < next; addr += PAGE_SIZE, ptep++) {
+		pte_t pte;
+
+		if (pte_none(*ptep))
+			continue;
+		pte = pte_modify(*ptep, vma->vm_page_prot);
+		/* A private page shared with another process stays read-only: COW. */
+		if (can_change_pte_writable(vma, pte))
+			pte = pte_mkwrite(pte);
+		set_pte(ptep, pte);
+		flush_tlb_mm_page(mm, addr);
+	}
+}
+
+/*
+ * Rewrite the present entries of [start, end) of vma with its new
+ * vm_page_prot. mmap_lock held for writing (no fault runs in this mm);
+ * the page-table lock is taken one PTE table (or huge PMD) at a time,
+ * as Linux's change_pte_range, against the rmap walks of other mms.
+ */
 static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = start, next;
 
+	mmap_assert_write_locked(mm);
 	if (is_vm_hugetlb_page(vma)) {
 		hugetlb_change_protection(vma, start, end, vma->vm_page_prot);
 		return;
 	}
-	spin_lock(&mm->page_table_lock);
 	for (; addr < end; addr = next) {
 		pmd_t *pmd = mm_find_pmd(mm, addr);
 		pte_t *ptep;
@@ -59,53 +89,34 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 		 * PROT_NONE entry); Pagoda's pmd_leaf needs the present bit.
 		 */
 		if (pmd && pmd_trans_huge(*pmd)) {
+			spin_lock(&mm->page_table_lock);
 			if (!(addr & ~PMD_MASK) && addr + PMD_SIZE <= end && (vma->vm_flags & VM_ACCESS_FLAGS)) {
 				change_huge_pmd(vma, pmd, addr);
+				spin_unlock(&mm->page_table_lock);
 				next = addr + PMD_SIZE;
 				continue;
 			}
 			__split_huge_pmd_locked(vma, pmd, addr);
+			spin_unlock(&mm->page_table_lock);
 		}
 		ptep = pte_table_range(mm, addr, end, &next);
-
-		for (; ptep && addr < next; addr += PAGE_SIZE, ptep++) {
-			pte_t pte;
-
-			if (pte_none(*ptep))
-				continue;
-			pte = pte_modify(*ptep, vma->vm_page_prot);
-			/* A private page shared with another process stays read-only: COW. */
-			if (can_change_pte_writable(vma, pte))
-				pte = pte_mkwrite(pte);
-			lockdep_assert_held(&mm->page_table_lock);
-			set_pte(ptep, pte);
-			flush_tlb_mm_page(mm, addr);
-		}
+		if (!ptep)
+			continue;
+		spin_lock(&mm->page_table_lock);
+		change_pte_range(vma, ptep, addr, next);
+		spin_unlock(&mm->page_table_lock);
 	}
-	spin_unlock(&mm->page_table_lock);
 }
 
-/*
- * mprotect(2): 0 or -errno. As in Linux, a failure part-way (EACCES at a
- * later VMA, ENOMEM at a hole) keeps the VMAs already changed before it.
- */
-long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+/* mprotect's work on the VMAs, mmap_lock held for writing. */
+static long do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned long prot)
 {
-	struct mm_struct *mm = current->mm;
-	unsigned long end, newflags;
+	unsigned long newflags;
 	struct vm_area_struct *vma, *next;
 	int err;
 
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end <= start)
-		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
-		return -EINVAL;
+	mmap_assert_write_locked(mm);
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start > start)
 		return -ENOMEM;
@@ -126,4 +137,27 @@ long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+/* mprotect(2) (Linux: do_mprotect_pkey, under mmap_write_lock). */
+long sys_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long end;
+	long ret;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	mmap_write_lock(mm);
+	ret = do_mprotect(mm, start, end, prot);
+	mmap_write_unlock(mm);
+	return ret;
 }

@@ -17,8 +17,10 @@
  * spinlocks with a level are checked by CONFIG_DEBUG_SPINLOCK
  * (enum lock_order, kernel/spinlock.h):
  *
- *   mm->mmap_lock                 (rwsem: read around a fault, write around
- *                                  VMA changes)
+ *   mm->mmap_lock                 (rwsem, kernel/rwsem.c: read for faults and
+ *                                  VMA walks, write for VMA changes; fork: the
+ *                                  parent's, then the child's. Never held
+ *                                  across a uaccess to its mm)
  *     hugetlb_fault_mutex_table[] (mutex: one (mapping, index) of a hugetlb
  *                                  file: its fault, fallocate, truncation;
  *                                  mm/hugetlb.c)
@@ -39,8 +41,13 @@
  *                                  leaves: nothing above is taken under them)
  *                   rq_lock       (6: scheduler, kernel/sched.c)
  *
- * A mutex's or rwsem's own wait_lock is held only inside mutex_lock /
- * down_* and their unlocks (wake_up_process takes rq_lock under it).
+ * The spinlock checker (kernel/spinlock.h) checks the spinlocks' order;
+ * kernel/rwsem.c and kernel/mutex.c report a sleeping lock taken under a
+ * spinlock. A mutex's or rwsem's own wait_lock is held only inside its
+ * lock and unlock (wake_up_process takes rq_lock under it). docs/smp.md,
+ * "mmap_lock and the page-table lock", says which path takes which. The
+ * rmap walk needs no mmap_lock (nor does Linux's): it reaches other mms'
+ * PTEs through the anon_vma and takes their page-table locks.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().

@@ -85,19 +85,19 @@ void lapic_timer_init(void)
 /*
  * A secondary CPU's local APIC (Linux: apic_ap_setup -> setup_local_APIC):
  * software-enabled with the spurious vector, all priorities accepted, and
- * the timer masked. The timer stays masked on purpose in this step: its
- * tick runs scheduler_tick(), which counts jiffies, wakes sleepers and
- * walks the task list without the run-queue lock; on a CPU with no run
- * queue of its own that would only race CPU 0. docs/smp.md has the plan.
+ * the timer periodic at HZ with the boot CPU's calibration (QEMU gives
+ * every LAPIC the same bus clock): scheduler_tick on this CPU's queue.
  */
 void apic_ap_setup(void)
 {
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1 << 11));
 	lapic_write(APIC_TASKPRI, 0);
 	lapic_write(APIC_SVR, 0x100 | SPURIOUS_APIC_VECTOR);
-	lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
 	lapic_write(APIC_ESR, 0);
 	lapic_write(APIC_ESR, 0);
+	lapic_write(APIC_TDCR, 0x3);		/* divide by 16, as lapic_timer_init */
+	lapic_write(APIC_LVT_TIMER, LOCAL_TIMER_VECTOR | APIC_LVT_PERIODIC);
+	lapic_write(APIC_TMICT, lapic_ticks_per_jiffy);
 }
 
 /* Wait for the previous IPI to leave; false after timeout_us (Linux: safe_apic_wait_icr_idle). */

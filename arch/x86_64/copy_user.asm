@@ -70,3 +70,23 @@ SYM_FUNC_START __strncpy_from_user
 	ret
 SYM_FUNC_END __strncpy_from_user
 EX_ENTRY __strncpy_from_user.load, __strncpy_from_user.str_fault
+
+; int __futex_atomic_cmpxchg(u32 *uaddr, u32 old, u32 new, u32 *cur)
+; One locked compare-and-exchange on a user word (Linux:
+; futex_atomic_cmpxchg_inatomic): *cur gets the value found, which equals
+; old if new was stored. 0, or -EFAULT.
+SYM_FUNC_START __futex_atomic_cmpxchg
+	mov eax, esi
+	stac
+.cmpxchg:
+	lock cmpxchg [rdi], edx
+	clac
+	mov [rcx], eax
+	xor eax, eax
+	ret
+.cmpxchg_fault:
+	clac
+	mov rax, -14
+	ret
+SYM_FUNC_END __futex_atomic_cmpxchg
+EX_ENTRY __futex_atomic_cmpxchg.cmpxchg, __futex_atomic_cmpxchg.cmpxchg_fault

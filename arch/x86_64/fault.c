@@ -2,10 +2,16 @@
  * The page-fault handler (Linux: arch/x86/mm/fault.c):
  *   1. read CR2;
  *   2. turn the error code into FAULT_FLAG_WRITE / USER / INSTRUCTION;
- *   3. find the VMA (growing a stack down to the address: expand_stack)
+ *   3. take mm->mmap_lock for reading and find the VMA (growing a stack
+ *      down to the address under the write lock: lock_mm_and_find_vma)
  *      and check that it allows the access;
- *   4. call handle_mm_fault;
- *   5. turn a failure into a signal (user mode, or a uaccess fixup) or die.
+ *   4. call handle_mm_fault, then drop mmap_lock;
+ *   5. turn a failure into a signal (user mode, or a uaccess fixup) or die,
+ *      with mmap_lock dropped (Linux: bad_area_nosemaphore).
+ *
+ * A fault in the kernel inside a uaccess helper takes mmap_lock as one from
+ * user mode does (Linux too): so the kernel never holds mmap_lock across a
+ * uaccess to the same mm (see mmap_read_lock, mm/mm.h).
  */
 #include <arch/x86_64/traps.h>
 #include <arch/x86_64/pgtable.h>
@@ -69,22 +75,19 @@ static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
 		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
 		return;
 	}
-	vma = find_vma(mm, address);
+	/* Returns with mmap_lock held for reading, or with no lock and NULL: a hole. */
+	vma = lock_mm_and_find_vma(mm, address);
 	if (!vma) {
 		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
 		return;
 	}
-	/* Below a stack: grow it down to address, or it is a plain hole. */
-	if (vma->vm_start > address &&
-	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, address))) {
-		bad_area(regs, error_code, address, SIGSEGV, SEGV_MAPERR);
-		return;
-	}
 	if (access_error(error_code, vma)) {
+		mmap_read_unlock(mm);
 		bad_area(regs, error_code, address, SIGSEGV, SEGV_ACCERR);
 		return;
 	}
 	fault = handle_mm_fault(vma, address, fault_flags(error_code));
+	mmap_read_unlock(mm);
 	if (fault == VM_FAULT_OK)
 		return;
 	if (fault & VM_FAULT_OOM) {

@@ -18,6 +18,7 @@ struct cpu_info {
 	int node;			/* NUMA node of this CPU */
 	u32 apic_id;
 	bool need_resched;
+	bool polling_calls;		/* in smp_poll_function_queue (kernel/smp.c) */
 	struct task_struct *dead_task;	/* an EXIT_DEAD task whose stack we just left */
 	struct mm_struct *loaded_mm;	/* whose page tables CR3 holds (Linux: cpu_tlbstate.loaded_mm) */
 	/* Interrupts have this CPU's interrupts off: only it writes these. */

@@ -283,15 +283,6 @@ int __cpu_up(int cpu)
 	return err;
 }
 
-/* The AP's idle loop: interrupts on, halted until one comes (an IPI: kernel/smp.c). */
-static __noreturn void cpu_idle_secondary(void)
-{
-	for (;;) {
-		local_irq_disable();
-		safe_halt();
-	}
-}
-
 /*
  * The first C code of an AP, on its idle task's stack (Linux:
  * start_secondary). The GDT goes first: the trampoline's sits at a low
@@ -318,5 +309,5 @@ __noreturn void start_secondary(void)
 		for (;;)
 			halt();
 	set_cpu_online(cpu, true);
-	cpu_idle_secondary();
+	cpu_idle();		/* its run queue: kernel/sched.c */
 }

@@ -16,6 +16,7 @@
 #include <kernel/kallsyms.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
+#include <kernel/smp_lock.h>
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "int3", "overflow", "bounds",
@@ -151,7 +152,9 @@ void do_trap(struct pt_regs *regs)
 	unsigned long vec = regs->trapnr;
 
 	if (vec == PAGE_FAULT_VECTOR) {
+		lock_kernel();
 		do_page_fault(regs, regs->orig_rax);
+		unlock_kernel();
 		return;
 	}
 	if (vec == LOCAL_TIMER_VECTOR) {
@@ -177,7 +180,9 @@ void do_trap(struct pt_regs *regs)
 		return;
 	}
 	if (user_mode(regs)) {
+		lock_kernel();		/* a signal to send: the big kernel lock's */
 		do_user_exception(regs);
+		unlock_kernel();
 		return;
 	}
 	if (fixup_exception(regs))

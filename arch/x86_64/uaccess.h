@@ -44,6 +44,16 @@ static inline unsigned long clear_user(void *udst, unsigned long n)
  */
 long strncpy_from_user(char *dst, const char *usrc, long n);
 
+int __futex_atomic_cmpxchg(u32 *uaddr, u32 old, u32 new, u32 *cur);
+
+/* A locked cmpxchg on a user word that another CPU's user code may change at once. */
+static inline int futex_atomic_cmpxchg_inatomic(u32 *cur, u32 *uaddr, u32 old, u32 new)
+{
+	if (!access_ok((unsigned long)uaddr, sizeof(u32)))
+		return -14;
+	return __futex_atomic_cmpxchg(uaddr, old, new, cur);
+}
+
 #define get_user(x, uptr) \
 	(copy_from_user(&(x), (uptr), sizeof(*(uptr))) ? -14 : 0)
 #define put_user(x, uptr) ({ \

@@ -27,6 +27,7 @@ const struct proc_entry proc_entries[] = {
 	BINARY("/proc/kpagecount", 0400, kpagecount_bin_read),
 	BINARY("/proc/kpageflags", 0400, kpageflags_bin_read),
 	SHOW("/proc/<pid>/status", 0444, proc_pid_status),
+	SHOW("/proc/<pid>/stat", 0444, proc_tgid_stat),
 	SHOW("/proc/<pid>/maps", 0444, proc_pid_maps),
 	SHOW("/proc/<pid>/smaps", 0444, proc_pid_smaps),
 	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
@@ -34,6 +35,7 @@ const struct proc_entry proc_entries[] = {
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
 	/* One directory per thread (Linux: proc_task_operations); <tid> is a thread of <pid>. */
 	SHOW("/proc/<pid>/task/<tid>/status", 0444, proc_pid_status),
+	SHOW("/proc/<pid>/task/<tid>/stat", 0444, proc_tid_stat),
 	{ "/proc/<pid>/task/<tid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write, NULL },
 	SHOW("/proc/<pid>/task/<tid>/maps", 0444, proc_pid_maps),
 	SHOW("/proc/<pid>/mounts", 0444, proc_mounts_show),

@@ -7,6 +7,12 @@
  * present, bits 0-54 the frame number (each 4 KB of a 2 MB mapping its
  * own), bit 56 the page is mapped exactly once, bit 61 file-backed or
  * shared-anonymous page.
+ *
+ * Locks: each reader takes a reference on the task's mm (get_task_mm) and
+ * walks its VMAs under mmap_read_lock, as Linux's; the text goes into the
+ * seq_file's kernel buffer, and pagemap gathers entries into a kernel
+ * buffer, copied to the user with the lock dropped (the copy may fault,
+ * and the fault takes mmap_lock: the reader may be reading its own mm).
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
@@ -17,12 +23,13 @@
 #include <arch/x86_64/uaccess.h>
 #include <mm/mm.h>
 
-/* The Vm* lines (Linux: task_mem in fs/proc/task_mmu.c). */
+/* The Vm* lines (Linux: task_mem in fs/proc/task_mmu.c). mmap_lock held. */
 void task_mem(struct seq_file *m, struct mm_struct *mm)
 {
 	unsigned long total = 0, data = 0, stack = 0, exec = 0, text, lib;
 	struct vm_area_struct *vma;
 
+	mmap_assert_locked(mm);
 	for_each_vma(mm, vma) {
 		unsigned long pages = vma_pages(vma), f = vma->vm_flags;
 
@@ -121,13 +128,18 @@ int proc_pid_maps(struct seq_file *m, struct proc_file *pf)
 {
 	struct task_struct *t = find_task_by_pid(pf->node.pid);
 	struct vm_area_struct *vma;
+	struct mm_struct *mm;
 
 	if (!t)
 		return -ESRCH;
-	if (!t->mm)
+	mm = get_task_mm(t);
+	if (!mm)
 		return 0;
-	for_each_vma(t->mm, vma)
-		show_map_vma(m, t->mm, vma);
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma)
+		show_map_vma(m, mm, vma);
+	mmap_read_unlock(mm);
+	mmput(mm);
 	return 0;
 }
 
@@ -394,13 +406,18 @@ int proc_pid_smaps(struct seq_file *m, struct proc_file *pf)
 {
 	struct task_struct *t = find_task_by_pid(pf->node.pid);
 	struct vm_area_struct *vma;
+	struct mm_struct *mm;
 
 	if (!t)
 		return -ESRCH;
-	if (!t->mm)
+	mm = get_task_mm(t);
+	if (!mm)
 		return 0;
-	for_each_vma(t->mm, vma)
-		show_smap(m, t->mm, vma);
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma)
+		show_smap(m, mm, vma);
+	mmap_read_unlock(mm);
+	mmput(mm);
 	return 0;
 }
 
@@ -416,18 +433,23 @@ int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf)
 	struct task_struct *t = find_task_by_pid(pf->node.pid);
 	struct mem_size_stats mss;
 	struct vm_area_struct *vma;
+	struct mm_struct *mm;
 	unsigned long start = 0, end = 0;
 	size_t line = m->count;
 
-	if (!t || !t->mm)
+	mm = t ? get_task_mm(t) : NULL;
+	if (!mm)
 		return -ESRCH;
 	memset(&mss, 0, sizeof(mss));
-	for_each_vma(t->mm, vma) {
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma) {
 		if (!start)
 			start = vma->vm_start;
 		smap_gather_stats(vma, &mss);
 		end = vma->vm_end;
 	}
+	mmap_read_unlock(mm);
+	mmput(mm);
 	show_vma_header_prefix(m, start, end, 0, 0, 0, 0);
 	show_vma_name(m, line, "[rollup]", false);
 	__show_smap(m, &mss, true);
@@ -496,32 +518,54 @@ static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 	return pagemap_pte_entry(*pte_offset_kernel(pmd, addr));
 }
 
+#define PAGEMAP_WALK_ENTRIES	64	/* entries gathered per mmap_lock hold (Linux: PAGEMAP_WALK_SIZE) */
+
+/*
+ * Up to n entries of mm's pagemap from page index idx into kbuf, under
+ * mmap_read_lock; how many (fewer at the end of user space).
+ */
+static size_t pagemap_gather(struct mm_struct *mm, u64 idx, u64 *kbuf, size_t n)
+{
+	size_t i;
+
+	mmap_read_lock(mm);
+	for (i = 0; i < n && ((idx + i) << PAGE_SHIFT) < TASK_SIZE; i++)
+		kbuf[i] = pagemap_entry(mm, (idx + i) << PAGE_SHIFT);
+	mmap_read_unlock(mm);
+	return i;
+}
+
 /*
  * Read count bytes of pagemap at offset pos. Like Linux, the offset and the
  * count must be multiples of 8 (else EINVAL); the copy stops at the end of
- * user space.
+ * user space. Entries are gathered under mmap_lock into a kernel buffer and
+ * copied out with the lock dropped (Linux: pagemap_read).
  */
 static ssize_t pagemap_read(pid_t pid, u64 pos, char *ubuf, size_t count)
 {
 	struct task_struct *t = find_task_by_pid(pid);
+	u64 kbuf[PAGEMAP_WALK_ENTRIES];
+	struct mm_struct *mm;
 	size_t done = 0;
 
-	if (!t || !t->mm)
-		return -ESRCH;
 	if ((pos % 8) || (count % 8))
-		return -EINVAL;
+		return t && t->mm ? -EINVAL : -ESRCH;
+	mm = t ? get_task_mm(t) : NULL;
+	if (!mm)
+		return -ESRCH;
 	while (done < count) {
-		unsigned long addr = (pos / 8) << PAGE_SHIFT;
-		u64 e;
+		size_t n = pagemap_gather(mm, pos / 8, kbuf, min((count - done) / 8, (size_t)PAGEMAP_WALK_ENTRIES));
 
-		if (addr >= TASK_SIZE)
+		if (!n)
 			break;
-		e = pagemap_entry(t->mm, addr);
-		if (copy_to_user(ubuf + done, &e, sizeof(e)))
+		if (copy_to_user(ubuf + done, kbuf, n * 8)) {
+			mmput(mm);
 			return done ? (ssize_t)done : -EFAULT;
-		done += 8;
-		pos += 8;
+		}
+		done += n * 8;
+		pos += n * 8;
 	}
+	mmput(mm);
 	return done;
 }
 

@@ -358,6 +358,7 @@ const struct selftest_suite kpageflags_selftest_suite = { .name = "kpageflags" }
 const struct selftest_suite smp_selftest_suite = { .name = "smp", .after_smp = true };
 const struct selftest_suite lockcheck_selftest_suite = { .name = "lockcheck", .after_smp = true };
 const struct selftest_suite mutex_selftest_suite = { .name = "mutex", .after_smp = true };
+const struct selftest_suite rwsem_selftest_suite = { .name = "rwsem", .after_smp = true };
 
 /*
  * The boot self-test, read back from the log: one "ok" line per case of

@@ -17,6 +17,7 @@ static const struct selftest_suite *const selftest_suites[] = {
 	&lockcheck_selftest_suite,
 	&smp_selftest_suite,
 	&mutex_selftest_suite,
+	&rwsem_selftest_suite,
 };
 
 /* The case being run: why it failed or was skipped. */
