@@ -1254,6 +1254,12 @@ int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,
 			return -ENOMEM;
 		dst_ptl = huge_pte_lock(dst);
 		spin_lock_nested(&src->page_table_lock, SINGLE_DEPTH_NESTING);	/* the child's is held */
+		/* Truncation (through i_mmap, not our mmap_lock) may have cleared it meanwhile: look again. */
+		if (huge_pte_none(huge_ptep_get(src_pte))) {
+			spin_unlock(&src->page_table_lock);
+			spin_unlock(dst_ptl);
+			continue;
+		}
 		if (cow)
 			huge_ptep_set_wrprotect(src, addr, src_pte);
 		entry = huge_ptep_get(src_pte);
