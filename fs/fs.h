@@ -43,6 +43,7 @@
 #include <kernel/types.h>
 #include <lib/list.h>
 #include <lib/interval_tree.h>
+#include <kernel/rwsem.h>
 
 typedef s64 loff_t;
 
@@ -208,17 +209,39 @@ struct super_block;
  *                          |  i_pages: the file's pages by index
  *                          '  private_data: hugetlbfs's resv_map
  *
- * Locks (one CPU today, see mm/mm.h): i_mmap and i_pages change in process
- * context only (mmap, munmap, fault, truncate), like the VMAs (m); Linux
- * guards them with i_mmap_rwsem and the xarray lock.
+ * Locks (Linux's, see docs/hugetlb.md "Locking"):
+ *   i_mmap_rwsem   (sleeping) i_mmap: written where a VMA joins or leaves
+ *                  the tree or changes its range (mm/mmap.c), read by the
+ *                  walks that reach other processes' VMAs through it
+ *                  (hugetlb's unmap_ref_private; truncation writes, as Linux)
+ *   i_pages_lock   (spinlock, Linux: xa_lock(&mapping->i_pages)) i_pages
+ *                  and nrpages: lookup takes a reference under it, insert
+ *                  fails if another CPU inserted the index first
  */
 struct address_space {
 	struct inode *host;
+	struct rw_semaphore i_mmap_rwsem;	/* guards i_mmap */
 	struct interval_root i_mmap;	/* VMAs by [vm_pgoff, vm_pgoff + pages - 1] (Linux: i_mmap) */
+	spinlock_t i_pages_lock;	/* guards i_pages and nrpages */
 	struct list_head i_pages;	/* the pages, by ascending page->index (Linux: an xarray) */
 	unsigned long nrpages;
 	void *private_data;		/* hugetlbfs: struct resv_map of shared reservations */
 };
+
+/* The address_space's locks, at the inode's creation (Linux: address_space_init_once). */
+static inline void address_space_init_once(struct address_space *mapping)
+{
+	init_rwsem(&mapping->i_mmap_rwsem);
+	spin_lock_init(&mapping->i_pages_lock);
+	spin_lock_set_order(&mapping->i_pages_lock, LOCK_ORDER_PAGECACHE);
+	INIT_LIST_HEAD(&mapping->i_pages);
+}
+
+/* Linux's names (include/linux/fs.h). */
+static inline void i_mmap_lock_write(struct address_space *mapping) { down_write(&mapping->i_mmap_rwsem); }
+static inline void i_mmap_unlock_write(struct address_space *mapping) { up_write(&mapping->i_mmap_rwsem); }
+static inline void i_mmap_lock_read(struct address_space *mapping) { down_read(&mapping->i_mmap_rwsem); }
+static inline void i_mmap_unlock_read(struct address_space *mapping) { up_read(&mapping->i_mmap_rwsem); }
 
 /* What ftruncate changes (Linux: struct iattr; only the size so far). */
 #define ATTR_SIZE	(1 << 3)

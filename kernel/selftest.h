@@ -37,6 +37,7 @@ extern const struct selftest_suite buddy_selftest_suite;
 extern const struct selftest_suite kpageflags_selftest_suite;	/* tests/kernel/test_kpageflags.c */
 extern const struct selftest_suite lockcheck_selftest_suite;	/* tests/kernel/test_lockcheck.c, after_smp */
 extern const struct selftest_suite smp_selftest_suite;		/* tests/kernel/test_smp.c, after_smp */
+extern const struct selftest_suite mutex_selftest_suite;	/* tests/kernel/test_mutex.c, after_smp */
 extern const struct selftest_suite rwsem_selftest_suite;	/* tests/kernel/test_rwsem.c, after_smp */
 
 __printf(1, 2) bool selftest_fail(const char *fmt, ...);

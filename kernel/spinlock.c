@@ -25,6 +25,9 @@
  */
 int lock_bugs_expected, lock_bugs_caught;
 
+/* Each CPU writes only its own entry, with interrupts off (a spinlock is being taken or dropped). */
+unsigned int spinlocks_held[NR_CPUS];
+
 static bool report_expected(void)
 {
 	if (lock_bugs_expected <= 0)

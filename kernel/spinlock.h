@@ -47,6 +47,7 @@
 #include <kernel/kernel.h>
 #include <arch/x86_64/processor.h>
 #include <arch/x86_64/percpu.h>
+#include <kernel/threads.h>
 
 #ifndef CONFIG_DEBUG_SPINLOCK
 #define CONFIG_DEBUG_SPINLOCK 0
@@ -62,6 +63,7 @@ enum lock_order {
 	LOCK_ORDER_PTL,			/* mm->page_table_lock */
 	LOCK_ORDER_HUGETLB,		/* hugetlb_lock */
 	LOCK_ORDER_PGDAT,		/* pgdat->lock */
+	LOCK_ORDER_PAGECACHE,		/* mapping->i_pages_lock, resv_map->lock, shmem's obj->lock: leaves */
 	LOCK_ORDER_RQ,			/* rq_lock */
 	NR_LOCK_ORDERS
 };
@@ -94,6 +96,8 @@ static inline void __spin_lock_init(spinlock_t *l, const char *name)
 /* kernel/spinlock.c: the reports (print, backtrace; recursion then panics). */
 extern int lock_bugs_expected;	/* self-test: > 0 means count the next reports, do not print them */
 extern int lock_bugs_caught;
+/* Debug: spinlocks each CPU holds now (mutex_lock must find 0: kernel/mutex.c). */
+extern unsigned int spinlocks_held[NR_CPUS];
 void spin_bug(spinlock_t *l, const char *msg);
 void lock_order_acquire(spinlock_t *l, int subclass);	/* subclass -1: record only (trylock) */
 void lock_order_release(spinlock_t *l);
@@ -111,8 +115,10 @@ static inline void debug_spin_lock_before(spinlock_t *l, int subclass)
 }
 static inline void debug_spin_lock_after(spinlock_t *l)
 {
-	if (CONFIG_DEBUG_SPINLOCK)
-		l->owner_cpu = smp_processor_id();
+	if (!CONFIG_DEBUG_SPINLOCK)
+		return;
+	l->owner_cpu = smp_processor_id();
+	spinlocks_held[l->owner_cpu]++;
 }
 static inline void debug_spin_unlock(spinlock_t *l)
 {
@@ -122,8 +128,11 @@ static inline void debug_spin_unlock(spinlock_t *l)
 		spin_bug(l, "already unlocked");
 	else if (unlikely(l->owner_cpu != smp_processor_id()))
 		spin_bug(l, "wrong CPU");
-	else if (l->order)
-		lock_order_release(l);
+	else {
+		if (l->order)
+			lock_order_release(l);
+		spinlocks_held[smp_processor_id()]--;
+	}
 	l->owner_cpu = -1;
 }
 
@@ -223,12 +232,28 @@ static inline bool spin_is_locked_here(spinlock_t *l)
 }
 
 /*
- * The caller's contract says l is held (by this CPU). Linux's lockdep
- * WARNs and goes on; so does this: "BUG: lock not held", then a backtrace.
+ * The caller's contract says l is held: a spinlock by this CPU, a mutex
+ * (kernel/mutex.h) by the running task. Linux's lockdep WARNs and goes
+ * on; so does this: "BUG: lock not held", then a backtrace.
  */
-#define lockdep_assert_held(l) do { \
-	if (unlikely(!spin_is_locked_here(l))) \
-		lock_not_held_bug((l), #l, __FILE__, __LINE__, __func__); \
-} while (0)
+struct mutex;
+bool mutex_is_locked_by_current(struct mutex *m);
+void mutex_not_held_bug(struct mutex *m, const char *expr, const char *file, int line, const char *func);
+
+static inline void spin_lockdep_assert_held(spinlock_t *l, const char *expr, const char *file, int line,
+					    const char *func)
+{
+	if (unlikely(!spin_is_locked_here(l)))
+		lock_not_held_bug(l, expr, file, line, func);
+}
+static inline void mutex_lockdep_assert_held(struct mutex *m, const char *expr, const char *file, int line,
+					     const char *func)
+{
+	if (unlikely(!mutex_is_locked_by_current(m)))
+		mutex_not_held_bug(m, expr, file, line, func);
+}
+#define lockdep_assert_held(l) _Generic((l), \
+	struct mutex *: mutex_lockdep_assert_held((struct mutex *)(l), #l, __FILE__, __LINE__, __func__), \
+	default: spin_lockdep_assert_held((spinlock_t *)(l), #l, __FILE__, __LINE__, __func__))
 
 #endif

@@ -36,14 +36,26 @@
  * against a reservation carries HPG_restore_reserve until it is mapped,
  * so that an error path that frees it puts the reservation back.
  *
- * Lock order (see mm/rmap.c): mm->page_table_lock (the huge PTE lock),
- * then hugetlb_lock, then the buddy allocator's node lock. hugetlb_lock
- * is dropped around calls into the buddy allocator that may take long
- * (Linux drops it too). A put_page under a page-table lock may free a
- * hugetlb page: free_huge_page takes hugetlb_lock, which is allowed.
- * Linux also serializes faults on one index with hugetlb_fault_mutex; on
- * Pagoda's one CPU a fault is never interleaved with another, so there is
- * no such mutex yet (SMP must add it, with the pte_same rechecks kept).
+ * Locks (Linux 6.1's, docs/hugetlb.md "Locking"; the order is mm/rmap.c's):
+ *
+ *   mm->mmap_lock                    (read: the fault; write: mmap, munmap)
+ *     hugetlb_fault_mutex_table[hash(mapping, idx)]   one index of one file:
+ *                                    its fault, fallocate, truncation
+ *       mapping->i_mmap_rwsem        i_mmap: VMAs join and leave (write);
+ *                                    unmap_ref_private and truncation reach
+ *                                    other processes' VMAs through it (write)
+ *         mm->page_table_lock        the huge PTE lock (huge_pte_lock)
+ *           hugetlb_lock             every (h) count of struct hstate, the
+ *                                    free lists (a put_page under a PTE lock
+ *                                    may free a hugetlb page)
+ *             pgdat->lock            the buddy allocator
+ *   resv_map->lock, mapping->i_pages_lock: innermost, nothing taken under them
+ *
+ * hugetlb_lock is dropped around calls into the buddy allocator (Linux
+ * drops it too), so what was counted before is counted again after
+ * (gather_surplus_pages, alloc_surplus_huge_page). A free page and the
+ * reservation it consumes change in one hugetlb_lock section. hugetlb_cow
+ * drops the fault mutex around unmap_ref_private, as Linux 6.1.
  */
 #include <mm/hugetlb.h>
 #include <mm/rmap.h>
@@ -55,10 +67,29 @@
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
+#include <kernel/mutex.h>
 #include <lib/string.h>
 
 struct hstate default_hstate;
 static DEFINE_SPINLOCK_ORDER(hugetlb_lock, LOCK_ORDER_HUGETLB);	/* guards every (h) count of struct hstate */
+
+/*
+ * Serializes the faults on one (mapping, index), and truncation, hole
+ * punch and fallocate there, so that two CPUs never both allocate a page
+ * for one index (the loser would fail for want of a page the reservation
+ * promised only once). Linux: roundup_pow_of_two(8 * num_possible_cpus()).
+ */
+#define NUM_FAULT_MUTEXES	(8 * NR_CPUS)
+struct mutex hugetlb_fault_mutex_table[NUM_FAULT_MUTEXES];
+
+/* Which mutex guards idx of mapping (Linux: jhash2 of the pair). */
+u32 hugetlb_fault_mutex_hash(struct address_space *mapping, unsigned long idx)
+{
+	u64 key = ((u64)(unsigned long)mapping >> 6) ^ (idx * 0x9e3779b97f4a7c15ULL);
+
+	key *= 0x9e3779b97f4a7c15ULL;
+	return (u32)(key >> 40) & (NUM_FAULT_MUTEXES - 1);
+}
 static bool hugetlb_enabled;		/* hugetlb_init ran: the pool exists */
 
 /*
@@ -91,8 +122,14 @@ struct file_region {
 	long from, to;
 };
 
+/*
+ * lock guards regions (Linux: resv_map->lock). The region_* functions take
+ * it themselves; a region they may need is allocated before, outside it,
+ * and freed if unused (Linux keeps a cache of them, region_cache).
+ */
 struct resv_map {
 	atomic_t refs;			/* the file, or the private VMAs split from one mmap */
+	spinlock_t lock;
 	struct list_head regions;	/* struct file_region, sorted, disjoint, not adjacent */
 };
 
@@ -104,6 +141,8 @@ struct resv_map *resv_map_alloc(void)
 	if (!resv)
 		return NULL;
 	atomic_set(&resv->refs, 1);
+	spin_lock_init(&resv->lock);
+	spin_lock_set_order(&resv->lock, LOCK_ORDER_PAGECACHE);
 	INIT_LIST_HEAD(&resv->regions);
 	return resv;
 }
@@ -120,19 +159,35 @@ void resv_map_release(struct resv_map *resv)
 	kfree(resv);
 }
 
-/* How many of [f, t) the map covers. */
-static long region_count(struct resv_map *resv, long f, long t)
+/* How many of [f, t) the map covers. resv->lock held. */
+static long __region_count(struct resv_map *resv, long f, long t)
 {
 	struct file_region *rg;
 	long n = 0;
 
+	lockdep_assert_held(&resv->lock);
 	list_for_each_entry(rg, &resv->regions, link)
 		if (rg->from < t && rg->to > f)
 			n += min(rg->to, t) - max(rg->from, f);
 	return n;
 }
 
-/* How many of [f, t) the map lacks: what region_add(f, t) would add. */
+static long region_count(struct resv_map *resv, long f, long t)
+{
+	long n;
+
+	spin_lock(&resv->lock);
+	n = __region_count(resv, f, t);
+	spin_unlock(&resv->lock);
+	return n;
+}
+
+/*
+ * How many of [f, t) the map lacks: what region_add(f, t) would add, if
+ * nothing changes it in between (the caller holds the fault mutex of the
+ * index, or mmap_write_lock for mmap's reservation; region_add returns
+ * what it really added).
+ */
 static long region_chg(struct resv_map *resv, long f, long t)
 {
 	return (t - f) - region_count(resv, f, t);
@@ -144,9 +199,13 @@ static long region_chg(struct resv_map *resv, long f, long t)
  */
 static long region_add(struct resv_map *resv, long f, long t)
 {
+	struct file_region *spare = kmalloc(sizeof(*spare), GFP_KERNEL);	/* outside the lock */
 	struct file_region *rg, *next, *nrg = NULL;
-	long added = region_chg(resv, f, t);
 	struct list_head *pos = &resv->regions;
+	long added;
+
+	spin_lock(&resv->lock);
+	added = (t - f) - __region_count(resv, f, t);
 
 	list_for_each_entry_safe(rg, next, &resv->regions, link) {
 		if (rg->to < f) {
@@ -167,13 +226,18 @@ static long region_add(struct resv_map *resv, long f, long t)
 		}
 	}
 	if (!nrg) {
-		nrg = kmalloc(sizeof(*nrg), GFP_KERNEL);
-		if (!nrg)
+		if (!spare) {
+			spin_unlock(&resv->lock);	/* nothing merged: nrg is NULL only if no region was touched */
 			return -ENOMEM;
+		}
+		nrg = spare;
+		spare = NULL;
 	}
 	nrg->from = f;
 	nrg->to = t;
 	list_add(&nrg->link, pos);
+	spin_unlock(&resv->lock);
+	kfree(spare);
 	return added;
 }
 
@@ -183,29 +247,36 @@ static long region_add(struct resv_map *resv, long f, long t)
  */
 static long region_del(struct resv_map *resv, long f, long t)
 {
-	struct file_region *rg, *next;
+	struct file_region *spare = kmalloc(sizeof(*spare), GFP_KERNEL);	/* for a split, outside the lock */
+	struct file_region *rg, *next, *dead;
+	LIST_HEAD(freed);
 	long del = 0;
 
+	spin_lock(&resv->lock);
 	list_for_each_entry_safe(rg, next, &resv->regions, link) {
 		if (rg->to <= f)
 			continue;
 		if (rg->from >= t)
 			break;
 		if (rg->from < f && rg->to > t) {	/* a hole in the middle: split */
-			struct file_region *nrg = kmalloc(sizeof(*nrg), GFP_KERNEL);
+			struct file_region *nrg = spare;
 
-			if (!nrg)
+			if (!nrg) {
+				spin_unlock(&resv->lock);
 				return -ENOMEM;
+			}
+			spare = NULL;
 			nrg->from = t;
 			nrg->to = rg->to;
 			list_add(&nrg->link, &rg->link);
 			rg->to = f;
-			return t - f;
+			del = t - f;
+			break;
 		}
 		if (rg->from >= f && rg->to <= t) {
 			del += rg->to - rg->from;
 			list_del(&rg->link);
-			kfree(rg);
+			list_add(&rg->link, &freed);	/* kfree'd after the unlock */
 		} else if (rg->from < f) {
 			del += rg->to - f;
 			rg->to = f;
@@ -214,6 +285,10 @@ static long region_del(struct resv_map *resv, long f, long t)
 			rg->from = t;
 		}
 	}
+	spin_unlock(&resv->lock);
+	list_for_each_entry_safe(dead, next, &freed, link)
+		kfree(dead);
+	kfree(spare);
 	return del;
 }
 
@@ -539,6 +614,17 @@ static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
 	if (!page)
 		return NULL;
 	spin_lock(&hugetlb_lock);
+	/*
+	 * Another CPU may have taken the last surplus slot meanwhile, or the
+	 * limit was lowered (Linux: "We could have raced with the pool size
+	 * change"): give the new page back instead of overcommitting.
+	 */
+	if (h->surplus_huge_pages >= h->nr_overcommit_huge_pages) {
+		remove_hugetlb_page(h, page, false);
+		spin_unlock(&hugetlb_lock);
+		update_and_free_page(h, page);
+		return NULL;
+	}
 	h->surplus_huge_pages++;
 	h->surplus_huge_pages_node[page_to_nid(page)]++;
 	spin_unlock(&hugetlb_lock);
@@ -549,44 +635,61 @@ static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
  * Reserve delta more pages (Linux: gather_surplus_pages): from the free
  * pages not yet reserved, and if they are too few, from new surplus pages
  * put on the free lists. -ENOMEM (nothing reserved) if the pool cannot
- * cover delta. Called and returns with hugetlb_lock held.
+ * cover delta. Called and returns with hugetlb_lock held; drops it to
+ * allocate, so it counts again after (a fault on another CPU may have
+ * taken free pages meanwhile, or freed some), as Linux does.
  */
 static int gather_surplus_pages(struct hstate *h, long delta)
 {
 	LIST_HEAD(surplus_list);
 	struct page *page, *next;
-	long needed = (long)(h->resv_huge_pages + delta) - (long)h->free_huge_pages;
-	long allocated = 0;
+	long needed, allocated = 0;
+	bool alloc_ok = true;
 	int ret = -ENOMEM;
 
+	lockdep_assert_held(&hugetlb_lock);
+	needed = (long)(h->resv_huge_pages + delta) - (long)h->free_huge_pages;
 	if (needed <= 0) {
 		h->resv_huge_pages += delta;
 		return 0;
 	}
+retry:
 	spin_unlock(&hugetlb_lock);
-	for (; allocated < needed; allocated++) {
+	for (long i = 0; i < needed; i++) {
 		page = alloc_surplus_huge_page(h, numa_node_id());
-		if (!page)
+		if (!page) {
+			alloc_ok = false;
 			break;
+		}
 		list_add(&page->lru, &surplus_list);
+		allocated++;
 	}
 	spin_lock(&hugetlb_lock);
-	if (allocated >= needed) {
-		h->resv_huge_pages += delta;
-		ret = 0;
+	needed = (long)(h->resv_huge_pages + delta) - (long)(h->free_huge_pages + allocated);
+	if (needed > 0) {
+		if (alloc_ok)
+			goto retry;
+		goto out_free;
 	}
+	/* Enough: reserve, and put on the free lists only the new pages needed. */
+	needed += allocated;
+	h->resv_huge_pages += delta;
+	ret = 0;
+	list_for_each_entry_safe(page, next, &surplus_list, lru) {
+		if (--needed < 0)
+			break;
+		list_del(&page->lru);
+		set_page_count(page, 0);
+		enqueue_huge_page(h, page);
+	}
+out_free:
+	/* The rest go back: free_huge_page hands each new surplus page to the buddy allocator. */
+	spin_unlock(&hugetlb_lock);
 	list_for_each_entry_safe(page, next, &surplus_list, lru) {
 		list_del(&page->lru);
-		if (!ret) {
-			set_page_count(page, 0);
-			enqueue_huge_page(h, page);
-			continue;
-		}
-		/* Not enough: free_huge_page gives each new surplus page back to the buddy allocator. */
-		spin_unlock(&hugetlb_lock);
 		put_page(page);
-		spin_lock(&hugetlb_lock);
 	}
+	spin_lock(&hugetlb_lock);
 	return ret;
 }
 
@@ -772,9 +875,21 @@ bool hugetlb_reserve_pages(struct inode *inode, long from, long to,
 	}
 	if (hugetlb_acct_memory(h, chg) < 0)
 		goto out_err;
-	if ((!vma || (vm_flags & VM_MAYSHARE)) && region_add(resv, from, to) < 0) {
-		hugetlb_acct_memory(h, -chg);
-		goto out_err;
+	if (!vma || (vm_flags & VM_MAYSHARE)) {
+		long added = region_add(resv, from, to);
+
+		if (added < 0) {
+			hugetlb_acct_memory(h, -chg);
+			goto out_err;
+		}
+		/*
+		 * A fault through another mapping of the file (under its fault
+		 * mutex, not our mmap_lock) added indices since region_chg: it
+		 * charged them itself, so give back what we charged twice
+		 * (Linux 6.1: "if (unlikely(chg > add))").
+		 */
+		if (added < chg)
+			hugetlb_acct_memory(h, -(chg - added));
 	}
 	return true;
 out_err:
@@ -797,7 +912,9 @@ long hugetlb_unreserve_pages(struct inode *inode, long start, long end, long fre
 
 	if (chg < 0)
 		return chg;
+	spin_lock(&inode->i_mapping->i_pages_lock);	/* i_blocks, as huge_add_to_page_cache (Linux: i_lock) */
 	inode->i_blocks -= blocks_per_huge_page(hstate_inode(inode)) * freed;
+	spin_unlock(&inode->i_mapping->i_pages_lock);
 	hugetlb_acct_memory(hstate_inode(inode), -(chg - freed));
 	return 0;
 }
@@ -882,20 +999,31 @@ struct page *alloc_huge_page(struct vm_area_struct *vma, unsigned long addr, int
 		return ERR_PTR(-ENOMEM);
 	gbl_chg = (map_chg || avoid_reserve) ? 1 : 0;
 	use_reserve = !avoid_reserve && vma_has_reserves(vma, gbl_chg);
+	/*
+	 * The free page and the reservation it consumes change in one
+	 * hugetlb_lock section (Linux: dequeue_huge_page_vma): else another
+	 * CPU could see free_huge_pages lowered but resv_huge_pages not yet,
+	 * and take a page that was promised.
+	 */
 	spin_lock(&hugetlb_lock);
 	/* Without a reservation, only a page nobody reserved will do. */
 	if (use_reserve || h->free_huge_pages > h->resv_huge_pages)
 		page = dequeue_huge_page_nodemask(h, numa_node_id());
-	spin_unlock(&hugetlb_lock);
-	if (!page)
-		page = alloc_surplus_huge_page(h, numa_node_id());
-	if (!page)
-		return ERR_PTR(-ENOSPC);
-	if (use_reserve) {
-		spin_lock(&hugetlb_lock);
+	if (page && use_reserve) {
 		SetHPageRestoreReserve(page);
 		h->resv_huge_pages--;
-		spin_unlock(&hugetlb_lock);
+	}
+	spin_unlock(&hugetlb_lock);
+	if (!page) {
+		page = alloc_surplus_huge_page(h, numa_node_id());
+		if (!page)
+			return ERR_PTR(-ENOSPC);
+		if (use_reserve) {
+			spin_lock(&hugetlb_lock);
+			SetHPageRestoreReserve(page);
+			h->resv_huge_pages--;
+			spin_unlock(&hugetlb_lock);
+		}
 	}
 	if (vma_commit_reservation(h, vma, addr) < 0) {
 		put_page(page);
@@ -918,11 +1046,12 @@ static void copy_user_huge_page(struct page *dst, struct page *src)
 
 /* ---- the page cache of a hugetlbfs file ---- */
 
-/* The page at huge-page index idx of the file, or NULL (Linux: find_lock_page). */
-struct page *find_huge_page(struct address_space *mapping, unsigned long idx)
+/* The page at idx, or NULL. i_pages_lock held. */
+static struct page *__find_huge_page(struct address_space *mapping, unsigned long idx)
 {
 	struct page *page;
 
+	lockdep_assert_held(&mapping->i_pages_lock);
 	list_for_each_entry(page, &mapping->i_pages, lru) {
 		if (page->index == idx)
 			return page;
@@ -933,16 +1062,49 @@ struct page *find_huge_page(struct address_space *mapping, unsigned long idx)
 }
 
 /*
+ * The page at huge-page index idx of the file with a reference for the
+ * caller (put_page when done), or NULL (Linux: find_get_page; its
+ * find_lock_page also locks the page, which the fault mutex does here).
+ * The reference is taken under i_pages_lock: truncation cannot free the
+ * page in between.
+ */
+struct page *find_get_huge_page(struct address_space *mapping, unsigned long idx)
+{
+	struct page *page;
+
+	spin_lock(&mapping->i_pages_lock);
+	page = __find_huge_page(mapping, idx);
+	if (page)
+		get_page(page);
+	spin_unlock(&mapping->i_pages_lock);
+	return page;
+}
+
+/*
  * A new page becomes the file's page idx (Linux: hugetlb_add_to_page_cache).
  * The cache takes its own reference; the page's reservation (the file's,
- * at idx) is now consumed for good.
+ * at idx) is now consumed for good. -EEXIST if the file has a page there
+ * already; with HUGE_CACHE_BELOW_EOF (a fault), -EFAULT if idx is past
+ * i_size, which truncation lowers under the same lock. On error page is
+ * untouched.
  */
-void huge_add_to_page_cache(struct page *page, struct address_space *mapping, unsigned long idx)
+int huge_add_to_page_cache(struct page *page, struct address_space *mapping, unsigned long idx,
+			   enum huge_cache_limit limit)
 {
 	struct list_head *pos = &mapping->i_pages;
 	struct page *p;
 
+	spin_lock(&mapping->i_pages_lock);
+	if (limit == HUGE_CACHE_BELOW_EOF &&
+	    idx >= (unsigned long)(mapping->host->i_size >> huge_page_shift(&default_hstate))) {
+		spin_unlock(&mapping->i_pages_lock);
+		return -EFAULT;
+	}
 	list_for_each_entry(p, &mapping->i_pages, lru) {
+		if (p->index == idx) {
+			spin_unlock(&mapping->i_pages_lock);
+			return -EEXIST;
+		}
 		if (p->index > idx) {
 			pos = &p->lru;
 			break;
@@ -953,8 +1115,10 @@ void huge_add_to_page_cache(struct page *page, struct address_space *mapping, un
 	page->index = idx;
 	get_page(page);
 	mapping->nrpages++;
-	mapping->host->i_blocks += blocks_per_huge_page(&default_hstate);
+	mapping->host->i_blocks += blocks_per_huge_page(&default_hstate);	/* Linux: inode->i_lock */
 	ClearHPageRestoreReserve(page);
+	spin_unlock(&mapping->i_pages_lock);
+	return 0;
 }
 
 /* Take page out of its file's cache (truncation); the caller drops the cache's reference. */
@@ -962,9 +1126,11 @@ void huge_remove_from_page_cache(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
 
+	spin_lock(&mapping->i_pages_lock);
 	list_del(&page->lru);
 	mapping->nrpages--;
 	page->mapping = NULL;
+	spin_unlock(&mapping->i_pages_lock);
 }
 
 /* ---- huge page-table entries: on x86-64, PMD leaves ---- */
@@ -1040,15 +1206,20 @@ static void hugetlb_count_add(long pages, struct mm_struct *mm)
 
 /*
  * The 4 KB frame a hugetlb mapping maps at addr, or NULL (for readers:
- * pagemap, the debug files; no lock, one CPU).
+ * pagemap, the debug files): one read of the entry, a snapshot; no
+ * reference is taken.
  */
 struct page *follow_huge_pmd_page(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *ptep = huge_pte_offset(mm, addr);
+	pmd_t pte;
 
-	if (!ptep || !pmd_huge(*ptep))
+	if (!ptep)
 		return NULL;
-	return huge_pte_page(*ptep) + pte_index(addr);
+	pte = huge_ptep_get(ptep);
+	if (!pmd_huge(pte))
+		return NULL;
+	return huge_pte_page(pte) + pte_index(addr);
 }
 
 /* ---- fork ---- */
@@ -1083,6 +1254,12 @@ int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,
 			return -ENOMEM;
 		dst_ptl = huge_pte_lock(dst);
 		spin_lock_nested(&src->page_table_lock, SINGLE_DEPTH_NESTING);	/* the child's is held */
+		/* Truncation (through i_mmap, not our mmap_lock) may have cleared it meanwhile: look again. */
+		if (huge_pte_none(huge_ptep_get(src_pte))) {
+			spin_unlock(&src->page_table_lock);
+			spin_unlock(dst_ptl);
+			continue;
+		}
 		if (cow)
 			huge_ptep_set_wrprotect(src, addr, src_pte);
 		entry = huge_ptep_get(src_pte);
@@ -1181,6 +1358,12 @@ static void unmap_ref_private(struct mm_struct *mm, struct vm_area_struct *vma,
 	struct interval_node *node;
 
 	(void)mm;
+	/*
+	 * The other VMAs are other processes': i_mmap_rwsem keeps each in the
+	 * tree (so alive) while we unmap from it under its mm's page-table
+	 * lock. Linux 6.1 takes it for writing here.
+	 */
+	i_mmap_lock_write(mapping);
 	for (node = interval_tree_iter_first(&mapping->i_mmap, pgoff, pgoff); node;
 	     node = interval_tree_iter_next(&mapping->i_mmap, node, pgoff, pgoff)) {
 		struct vm_area_struct *iter_vma = container_of(node, struct vm_area_struct, shared_rb);
@@ -1191,12 +1374,14 @@ static void unmap_ref_private(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (!is_vma_resv_set(iter_vma, HPAGE_RESV_OWNER))
 			unmap_hugepage_range(iter_vma, address, address + huge_page_size(h), page);
 	}
+	i_mmap_unlock_write(mapping);
 }
 
 /*
  * A write to a read-only huge PTE of a private mapping: copy-on-write
  * (seed 000's hugetlb_cow; Linux 6.1: hugetlb_wp). Called and returns with
- * the huge-PTE lock ptl held; drops it to allocate and copy.
+ * the index's fault mutex and the huge-PTE lock ptl held; drops ptl to
+ * allocate and copy, and both around unmap_ref_private.
  * pagecache_page: the file's page at this index, if any.
  */
 static vm_fault_t hugetlb_cow(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -1240,8 +1425,18 @@ retry_avoidcopy:
 		 * killed if they touch it again.
 		 */
 		if (outside_reserve) {
+			struct address_space *mapping = vma->vm_file->f_mapping;
+			u32 hash = hugetlb_fault_mutex_hash(mapping, vma_hugecache_offset(h, vma, haddr));
+
 			put_page(old_page);
+			/*
+			 * Linux 6.1 drops the fault mutex to unmap (i_mmap_rwsem
+			 * comes before it in fs/hugetlbfs's order) and retakes
+			 * both; the PTE is rechecked below.
+			 */
+			mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 			unmap_ref_private(mm, vma, old_page, haddr);
+			mutex_lock(&hugetlb_fault_mutex_table[hash]);
 			spin_lock(ptl);
 			ptep = huge_pte_offset(mm, haddr);
 			if (ptep && pmd_same(huge_ptep_get(ptep), pte))
@@ -1280,11 +1475,24 @@ out_release_old:
 	return ret;
 }
 
+/* The file's size in huge pages (Linux: i_size_read; i_pages_lock orders it with the cache). */
+static unsigned long hugetlb_file_pages(struct hstate *h, struct address_space *mapping)
+{
+	return (unsigned long)(READ_ONCE(mapping->host->i_size) >> huge_page_shift(h));
+}
+
 /*
  * First touch of a huge page of vma (seed 000's hugetlb_no_page): the
  * file's page if the cache has one, else a new zeroed page from the pool:
  * added to the file's cache for a shared mapping, anonymous for a private
  * one. A write to a private mapping then goes straight on to hugetlb_cow.
+ * Called with the index's fault mutex held and no spinlock; returns so.
+ *
+ * Against truncation (fs/hugetlbfs/inode.c), which first lowers i_size,
+ * then unmaps, then empties the cache taking each index's fault mutex:
+ * a page enters the cache only below i_size (checked under i_pages_lock,
+ * which truncation holds to lower it), and is mapped only below i_size
+ * (checked again under the huge-PTE lock, which truncation's unmap takes).
  */
 static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *vma,
 				  struct address_space *mapping, unsigned long idx,
@@ -1305,11 +1513,12 @@ static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *v
 		printk_ratelimited(KERN_WARNING "PID %d killed due to inadequate hugepage pool\n", current->pid);
 		return VM_FAULT_SIGBUS;
 	}
-	page = find_huge_page(mapping, idx);
-	if (page) {
-		get_page(page);		/* the PTE's reference */
-	} else {
-		if (idx >= (unsigned long)(mapping->host->i_size >> huge_page_shift(h)))
+retry:
+	page = find_get_huge_page(mapping, idx);	/* its reference is the PTE's */
+	if (!page) {
+		int err;
+
+		if (idx >= hugetlb_file_pages(h, mapping))
 			return VM_FAULT_SIGBUS;		/* past the end of the file */
 		page = alloc_huge_page(vma, haddr, 0);
 		if (IS_ERR(page))
@@ -1317,7 +1526,15 @@ static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *v
 		clear_huge_page(page);
 		new_page = true;
 		if (vma->vm_flags & VM_MAYSHARE) {
-			huge_add_to_page_cache(page, mapping, idx);
+			err = huge_add_to_page_cache(page, mapping, idx, HUGE_CACHE_BELOW_EOF);
+			if (err) {
+				/* The reservation was not consumed: give it back with the page. */
+				restore_reserve_on_error(h, vma, haddr, page);
+				put_page(page);
+				if (err == -EEXIST)
+					goto retry;	/* fallocate put one there first */
+				return VM_FAULT_SIGBUS;	/* truncated meanwhile */
+			}
 		} else {
 			if (anon_vma_prepare(vma)) {
 				ret = VM_FAULT_OOM;
@@ -1327,10 +1544,13 @@ static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *v
 		}
 	}
 	ptl = huge_pte_lock(mm);
+	if (idx >= hugetlb_file_pages(h, mapping)) {
+		ret = VM_FAULT_SIGBUS;	/* truncated meanwhile: its unmap has passed here */
+		goto backout;
+	}
 	if (!huge_pte_none(huge_ptep_get(ptep))) {
 		ret = VM_FAULT_OK;	/* someone else mapped it first */
-		spin_unlock(ptl);
-		goto backout_unlocked;
+		goto backout;
 	}
 	if (anon_rmap) {
 		ClearHPageRestoreReserve(page);
@@ -1348,6 +1568,8 @@ static vm_fault_t hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct *v
 	spin_unlock(ptl);
 	return ret;
 
+backout:
+	spin_unlock(ptl);
 backout_unlocked:
 	if (new_page && !(vma->vm_flags & VM_MAYSHARE))
 		restore_reserve_on_error(h, vma, haddr, page);
@@ -1358,7 +1580,11 @@ backout_unlocked:
 /*
  * A fault in a hugetlb VMA (Linux: hugetlb_fault; handle_mm_fault sends
  * every fault of a VM_HUGETLB VMA here). The caller checked the access
- * against the VMA and holds no lock.
+ * against the VMA and holds mmap_read_lock, no spinlock. Faults on one
+ * index of the file are serialized by its fault mutex, so that two CPUs
+ * faulting it at once do not both allocate (Linux: "Serialize hugepage
+ * allocation and instantiation"); the huge-PTE lock and pmd_same
+ * rechecks guard the entry itself.
  */
 vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 			 unsigned long address, unsigned int flags)
@@ -1367,22 +1593,28 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	unsigned long haddr = address & huge_page_mask(h);
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	unsigned long idx = vma_hugecache_offset(h, vma, haddr);
+	u32 hash = hugetlb_fault_mutex_hash(mapping, idx);
 	struct page *pagecache_page = NULL;
 	vm_fault_t ret = VM_FAULT_OK;
 	spinlock_t *ptl;
 	pmd_t *ptep, entry;
 
+	mutex_lock(&hugetlb_fault_mutex_table[hash]);
 	ptep = pmd_walk_alloc(mm, haddr);	/* Linux: huge_pte_alloc */
-	if (!ptep)
-		return VM_FAULT_OOM;
+	if (!ptep) {
+		ret = VM_FAULT_OOM;
+		goto out_mutex;
+	}
 	entry = huge_ptep_get(ptep);
-	if (huge_pte_none(entry))
-		return hugetlb_no_page(mm, vma, mapping, idx, address, ptep, flags);
+	if (huge_pte_none(entry)) {
+		ret = hugetlb_no_page(mm, vma, mapping, idx, address, ptep, flags);
+		goto out_mutex;
+	}
 	VM_BUG_ON(!pmd_huge(entry), "hugetlb vma %lx-%lx: page table at %lx",
 		  vma->vm_start, vma->vm_end, haddr);
 	/* A COW of a private mapping needs to know whether the page is the file's. */
 	if ((flags & FAULT_FLAG_WRITE) && !pmd_write(entry) && !(vma->vm_flags & VM_MAYSHARE))
-		pagecache_page = find_huge_page(mapping, idx);
+		pagecache_page = find_get_huge_page(mapping, idx);
 	ptl = huge_pte_lock(mm);
 	if (!pmd_same(entry, huge_ptep_get(ptep)))
 		goto out_ptl;	/* changed under us: the retried access will tell */
@@ -1396,6 +1628,10 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	set_huge_pte_at(mm, haddr, ptep, pmd_mkyoung(entry));
 out_ptl:
 	spin_unlock(ptl);
+	if (pagecache_page)
+		put_page(pagecache_page);
+out_mutex:
+	mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 	return ret;
 }
 
@@ -1584,6 +1820,8 @@ void hugetlb_init(void)
 {
 	struct hstate *h = &default_hstate;
 
+	for (int i = 0; i < NUM_FAULT_MUTEXES; i++)
+		__mutex_init(&hugetlb_fault_mutex_table[i], "hugetlb_fault_mutex_table[]");
 	h->order = HPAGE_PMD_ORDER;
 	h->mask = ~(huge_page_size(h) - 1);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)

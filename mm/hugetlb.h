@@ -8,6 +8,7 @@
 
 #include <mm/mm.h>
 #include <fs/fs.h>
+#include <kernel/mutex.h>
 
 /*
  * One size of huge page and its pool (Linux: struct hstate). Pagoda has one,
@@ -76,6 +77,14 @@ void hugetlb_setup_cmdline(const char *hugepages, const char *hugepagesz);
 bool hugetlb_size_supported(unsigned long size);
 long hugetlb_total_pages(void);
 
+/*
+ * Faults on one index of one file, and what may race them there
+ * (fallocate, truncation, hole punch), take the index's mutex (Linux:
+ * hugetlb_fault_mutex_table, hashed by (mapping, idx)).
+ */
+extern struct mutex hugetlb_fault_mutex_table[];
+u32 hugetlb_fault_mutex_hash(struct address_space *mapping, unsigned long idx);
+
 /* mm/hugetlb.c: mappings */
 bool hugetlb_reserve_pages(struct inode *inode, long from, long to,
 			   struct vm_area_struct *vma, unsigned long vm_flags);
@@ -92,8 +101,10 @@ void hugetlb_change_protection(struct vm_area_struct *vma, unsigned long start,
 void hugetlb_dup_vma_private(struct vm_area_struct *vma);
 struct page *alloc_huge_page(struct vm_area_struct *vma, unsigned long addr, int avoid_reserve);
 struct page *alloc_huge_page_noresv(int nid);
-struct page *find_huge_page(struct address_space *mapping, unsigned long idx);
-void huge_add_to_page_cache(struct page *page, struct address_space *mapping, unsigned long idx);
+struct page *find_get_huge_page(struct address_space *mapping, unsigned long idx);
+enum huge_cache_limit { HUGE_CACHE_ANY, HUGE_CACHE_BELOW_EOF };
+int huge_add_to_page_cache(struct page *page, struct address_space *mapping, unsigned long idx,
+			   enum huge_cache_limit limit);
 void huge_remove_from_page_cache(struct page *page);
 void clear_huge_page(struct page *page);
 struct page *follow_huge_pmd_page(struct mm_struct *mm, unsigned long addr);

@@ -145,21 +145,54 @@ void vm_area_free(struct vm_area_struct *vma)
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
-/* A file VMA joins its file's i_mmap tree, keyed by the page offsets it maps (Linux: __vma_link_file). */
+/*
+ * A file VMA joins its file's i_mmap tree, keyed by the page offsets it
+ * maps (Linux: __vma_link_file). The caller holds i_mmap_lock_write.
+ */
 static void __vma_link_file(struct vm_area_struct *vma)
 {
 	if (!vma->vm_file)
 		return;
+	lockdep_assert_held_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
 	vma->shared_rb.start = vma->vm_pgoff;
 	vma->shared_rb.last = vma->vm_pgoff + vma_pages(vma) - 1;
 	interval_tree_insert(&vma->shared_rb, &vma->vm_file->f_mapping->i_mmap);
 }
 
-/* Linux: __remove_shared_vm_struct. */
+/* Linux: __remove_shared_vm_struct. The caller holds i_mmap_lock_write. */
 static void __vma_unlink_file(struct vm_area_struct *vma)
 {
+	if (!vma->vm_file)
+		return;
+	lockdep_assert_held_write(&vma->vm_file->f_mapping->i_mmap_rwsem);
+	interval_tree_remove(&vma->shared_rb, &vma->vm_file->f_mapping->i_mmap);
+}
+
+/* The file's i_mmap lock, for writing, if vma maps a file (Linux: vma_link, unlink_file_vma). */
+static void vma_i_mmap_lock_write(struct vm_area_struct *vma)
+{
 	if (vma->vm_file)
-		interval_tree_remove(&vma->shared_rb, &vma->vm_file->f_mapping->i_mmap);
+		i_mmap_lock_write(vma->vm_file->f_mapping);
+}
+
+static void vma_i_mmap_unlock_write(struct vm_area_struct *vma)
+{
+	if (vma->vm_file)
+		i_mmap_unlock_write(vma->vm_file->f_mapping);
+}
+
+static void vma_link_file(struct vm_area_struct *vma)
+{
+	vma_i_mmap_lock_write(vma);
+	__vma_link_file(vma);
+	vma_i_mmap_unlock_write(vma);
+}
+
+static void vma_unlink_file(struct vm_area_struct *vma)
+{
+	vma_i_mmap_lock_write(vma);
+	__vma_unlink_file(vma);
+	vma_i_mmap_unlock_write(vma);
 }
 
 static void vma_rb_insert(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -191,7 +224,7 @@ void vma_link_tail(struct mm_struct *mm, struct vm_area_struct *vma)
 	mmap_assert_write_locked(mm);
 	list_add_tail(&vma->vm_list, &mm->mmap);
 	vma_rb_insert(mm, vma);
-	__vma_link_file(vma);
+	vma_link_file(vma);
 	mm->map_count++;
 }
 
@@ -226,7 +259,7 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 		return -ENOMEM;
 	list_add_tail(&vma->vm_list, next ? &next->vm_list : &mm->mmap);
 	vma_rb_insert(mm, vma);
-	__vma_link_file(vma);
+	vma_link_file(vma);
 	mm->map_count++;
 	return 0;
 }
@@ -237,7 +270,7 @@ static void remove_vma(struct vm_area_struct *vma)
 	mmap_assert_write_locked(vma->vm_mm);
 	list_del(&vma->vm_list);
 	vma_rb_erase(vma->vm_mm, vma);
-	__vma_unlink_file(vma);
+	vma_unlink_file(vma);
 	vma->vm_mm->map_count--;
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
@@ -247,31 +280,31 @@ static void remove_vma(struct vm_area_struct *vma)
 
 /*
  * Change a VMA's range or page offset (Linux: vma_adjust). They are its key
- * in mm_rb and its AVCs' key in the anon_vma trees: out, change, back in.
- * mmap_lock held for writing: no fault or walk of this mm reads them
- * meanwhile; the anon_vma root lock keeps rmap walks out of the trees.
+ * in mm_rb, in its file's i_mmap and its AVCs' key in the anon_vma trees:
+ * out, change, back in. mmap_lock held for writing: no fault or walk of
+ * this mm reads them meanwhile; i_mmap_lock_write and the anon_vma lock
+ * keep other processes' walks (truncation, unmap_ref_private, rmap_walk)
+ * from finding it missing, as Linux's vma_adjust.
  */
 static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long pgoff)
 {
-	/* Every AVC of a VMA is in a tree of one family: one root lock covers them all. */
-	spinlock_t *root_lock = vma->anon_vma ? &vma->anon_vma->root->lock : NULL;
-
 	mmap_assert_write_locked(vma->vm_mm);
+	vma_i_mmap_lock_write(vma);
 	vma_rb_erase(vma->vm_mm, vma);
 	__vma_unlink_file(vma);
-	/* rmap walks of other mms read the anon_vma trees under the root lock only (Linux: anon_vma_lock_write). */
-	if (root_lock)
-		spin_lock(root_lock);
+	if (vma->anon_vma)
+		anon_vma_lock_write(vma->anon_vma);
 	anon_vma_interval_tree_pre_update_vma(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
 	anon_vma_interval_tree_post_update_vma(vma);
-	if (root_lock)
-		spin_unlock(root_lock);
+	if (vma->anon_vma)
+		anon_vma_unlock_write(vma->anon_vma);
 	__vma_link_file(vma);
 	vma_rb_insert(vma->vm_mm, vma);
+	vma_i_mmap_unlock_write(vma);
 }
 
 /*
@@ -318,7 +351,7 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
 		list_add(&new->vm_list, &vma->vm_list);
 	}
 	vma_rb_insert(mm, new);
-	__vma_link_file(new);
+	vma_link_file(new);
 	mm->map_count++;
 	return 0;
 }

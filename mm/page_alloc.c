@@ -27,8 +27,17 @@
  *
  * Lock order:
  *   kmem_cache.lock            (mm/slab.c, while it creates or frees a slab)
- *     pg_data_t.lock           free_area[] and nr_free of one node;
+ *     pg_data_t.lock           free_area[] and nr_free of one node, and
+ *                              PG_buddy/private of its free blocks' heads;
  *                              never two node locks at once
+ *
+ * Two CPUs allocate and free at once: every free-list change holds the
+ * node's lock (add_to_free_list, del_page_from_free_list assert it); the
+ * checks and the zeroing of a page outside it touch only frames the
+ * caller owns. The counters the fault path bumps are atomic (pgalloc,
+ * pgfree: count_vm_events; numa_*: zone_statistics; mm/vmstat.c) and the
+ * refcount is an atomic_t (put_page: only the CPU whose decrement reaches
+ * zero frees). Readers of nr_free take a snapshot without the lock.
  *
  * Linux also splits each node into zones and keeps per-CPU page lists,
  * migrate types, watermarks, reclaim and compaction. Pagoda has none of
@@ -67,10 +76,12 @@ static inline unsigned int buddy_order(const struct page *page)
 	return page->private;
 }
 
+/* Every change of a free list and of nr_free holds the node's lock. */
 static void add_to_free_list(struct page *page, pg_data_t *pgdat, unsigned int order)
 {
 	struct free_area *area = &pgdat->free_area[order];
 
+	lockdep_assert_held(&pgdat->lock);
 	page->private = order;
 	SetPageBuddy(page);
 	list_add(&page->lru, &area->free_list);
@@ -80,6 +91,7 @@ static void add_to_free_list(struct page *page, pg_data_t *pgdat, unsigned int o
 
 static void del_page_from_free_list(struct page *page, pg_data_t *pgdat, unsigned int order)
 {
+	lockdep_assert_held(&pgdat->lock);
 	list_del(&page->lru);		/* lru.next = NULL: compound_head reads "not a tail" */
 	ClearPageBuddy(page);
 	page->private = 0;

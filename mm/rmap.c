@@ -12,29 +12,44 @@
  *   finds only VMA_P1 (and P1's descendants).
  *
  * Lock ordering in Pagoda's mm (the subset of Linux's mm/rmap.c list that
- * Pagoda has; depth means acquisition order):
+ * Pagoda has; depth means acquisition order). Sleeping locks (rwsem,
+ * mutex: kernel/rwsem.h, kernel/mutex.h) come before every spinlock; the
+ * spinlocks with a level are checked by CONFIG_DEBUG_SPINLOCK
+ * (enum lock_order, kernel/spinlock.h):
  *
- *   mm->mmap_lock                 (a sleeping rw-semaphore, kernel/rwsem.c:
- *                                  read for faults and VMA walks, write for
- *                                  VMA changes; fork: the parent's, then the
- *                                  child's. Never under any spinlock below,
- *                                  never held across a uaccess to its mm)
- *     mapping->i_mmap             (a hugetlb file's VMAs: unmap_ref_private,
- *                                  truncation; Linux's i_mmap_rwsem, not yet a lock)
- *       anon_vma->root->lock      (anon_vma_prepare/fork/unlink, rmap_walk)
- *         mm->page_table_lock     (PTE changes: fault, zap, try_to_unmap_one;
+ *   the big kernel lock           (kernel/smp_lock.h: system calls, not the
+ *                                  fault path; a task that sleeps drops it)
+ *   mm->mmap_lock                 (rwsem, kernel/rwsem.c: read for faults and
+ *                                  VMA walks, write for VMA changes; fork: the
+ *                                  parent's, then the child's. Never held
+ *                                  across a uaccess to its mm)
+ *     hugetlb_fault_mutex_table[] (mutex: one (mapping, index) of a hugetlb
+ *                                  file: its fault, fallocate, truncation;
+ *                                  mm/hugetlb.c)
+ *       mapping->i_mmap_rwsem     (rwsem: a file's VMAs, i_mmap; write to
+ *                                  link/unlink/adjust a VMA, for truncation
+ *                                  and unmap_ref_private)
+ *         anon_vma->root->lock    (1: anon_vma_prepare/clone/fork/unlink,
+ *                                  vma_adjust, rmap_walk)
+ *           mm->page_table_lock   (2: PTE changes: fault, zap, try_to_unmap_one;
  *                                  fork: the child's, then the parent's;
- *                                  also the huge-PTE lock of hugetlb mappings)
- *           hugetlb_lock          (the hugetlb pool, mm/hugetlb.c: a put_page
+ *                                  also the huge-PTE lock of hugetlb mappings;
+ *                                  anon_vma_prepare: vma->anon_vma)
+ *             hugetlb_lock        (3: the hugetlb pool, mm/hugetlb.c: a put_page
  *                                  under a PTE lock may free a hugetlb page)
- *             pgdat->lock         (buddy allocator, mm/page_alloc.c)
- *               rq_lock           (scheduler, kernel/sched.c)
+ *               pgdat->lock       (4: buddy allocator, mm/page_alloc.c)
+ *                 mapping->i_pages_lock, resv_map->lock, shmem's obj->lock
+ *                                 (5: page caches and reservation maps;
+ *                                  leaves: nothing above is taken under them)
+ *                   rq_lock       (6: scheduler, kernel/sched.c)
  *
  * The spinlock checker (kernel/spinlock.h) checks the spinlocks' order;
- * kernel/rwsem.c reports a down_read/down_write under any ranked spinlock.
- * docs/smp.md, "mmap_lock and the page-table lock", says which path takes
- * which. The rmap walk needs no mmap_lock (nor does Linux's): it reaches
- * other mms' PTEs through the anon_vma and takes their page-table locks.
+ * kernel/rwsem.c and kernel/mutex.c report a sleeping lock taken under a
+ * spinlock. A mutex's or rwsem's own wait_lock is held only inside its
+ * lock and unlock (wake_up_process takes rq_lock under it). docs/smp.md,
+ * "mmap_lock and the page-table lock", says which path takes which. The
+ * rmap walk needs no mmap_lock (nor does Linux's): it reaches other mms'
+ * PTEs through the anon_vma and takes their page-table locks.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
  * (fork), then rmap_walk().
@@ -67,7 +82,7 @@ static struct anon_vma *anon_vma_alloc(void)
 	spin_lock_set_order(&anon_vma->lock, LOCK_ORDER_ANON_VMA);
 	anon_vma->root = anon_vma;
 	anon_vma->parent = anon_vma;
-	anon_vma->id = __atomic_add_fetch(&next_anon_vma_id, 1, __ATOMIC_RELAXED);	/* faults on two CPUs */
+	anon_vma->id = __atomic_add_fetch(&next_anon_vma_id, 1, __ATOMIC_RELAXED);	/* two CPUs may allocate at once */
 	return anon_vma;
 }
 
@@ -106,8 +121,32 @@ static void anon_vma_chain_free(struct anon_vma_chain *avc)
 	kmem_cache_free(anon_vma_chain_cachep, avc);
 }
 
-static void anon_vma_lock(struct anon_vma *anon_vma) { spin_lock(&anon_vma->root->lock); }
-static void anon_vma_unlock(struct anon_vma *anon_vma) { spin_unlock(&anon_vma->root->lock); }
+/* The family's lock: the root's (Linux: anon_vma_lock_write, a rwsem there). */
+void anon_vma_lock_write(struct anon_vma *anon_vma) { spin_lock(&anon_vma->root->lock); }
+void anon_vma_unlock_write(struct anon_vma *anon_vma) { spin_unlock(&anon_vma->root->lock); }
+
+/*
+ * Hold the root lock of anon_vma's family, keeping the one held (root) if
+ * it is the same (Linux: lock_anon_vma_root). NULL root: none held yet.
+ */
+static struct anon_vma *lock_anon_vma_root(struct anon_vma *root, struct anon_vma *anon_vma)
+{
+	struct anon_vma *new_root = anon_vma->root;
+
+	if (new_root != root) {
+		if (root)
+			spin_unlock(&root->lock);
+		root = new_root;
+		spin_lock(&root->lock);
+	}
+	return root;
+}
+
+static void unlock_anon_vma_root(struct anon_vma *root)
+{
+	if (root)
+		spin_unlock(&root->lock);
+}
 
 static void avc_set_range(struct anon_vma_chain *avc)
 {
@@ -137,13 +176,16 @@ void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 
+	if (vma->anon_vma)
+		lockdep_assert_held(&vma->anon_vma->root->lock);
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
 		interval_tree_remove(&avc->rb, &avc->anon_vma->rb_root);
 }
 
 /*
  * ...and put them back, keyed by the new range. The caller (vma_adjust)
- * holds the root anon_vma lock across both halves, as Linux.
+ * holds anon_vma_lock_write(vma->anon_vma) across both halves, as Linux:
+ * every anon_vma on a VMA's chain has the same root.
  */
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 {
@@ -158,19 +200,16 @@ void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
 /*
  * First anonymous fault in a VMA: give it an anon_vma. Pagoda does not look
  * for a neighbour's anon_vma to share (Linux: find_mergeable_anon_vma); every
- * VMA without one gets a new root. Returns 0 or -ENOMEM.
- *
- * Faults run under mmap_lock for reading: two threads may fault in the
- * same VMA at once and both get here. As Linux, vma->anon_vma is set under
- * the page-table lock, only if it is still NULL; the loser frees what it
- * allocated and uses the winner's.
+ * VMA without one gets a new root. Two threads of the mm may fault in the
+ * VMA at once, under mmap_read_lock: both allocate, and the one that finds
+ * vma->anon_vma still NULL under mm->page_table_lock sets it; the other
+ * frees its own (Linux 6.1's __anon_vma_prepare). Returns 0 or -ENOMEM.
  */
 static int __anon_vma_prepare(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct anon_vma_chain *avc;
-	struct anon_vma *anon_vma;
-	bool won;
+	struct anon_vma *anon_vma, *allocated;
 
 	avc = anon_vma_chain_alloc();
 	if (!avc)
@@ -179,22 +218,25 @@ static int __anon_vma_prepare(struct vm_area_struct *vma)
 	if (!anon_vma)
 		goto out_enomem_free_avc;
 	anon_vma->num_children++;	/* self-parent link for new root */
+	allocated = anon_vma;
 
-	anon_vma_lock(anon_vma);
-	spin_lock(&mm->page_table_lock);	/* against another thread's fault (Linux too) */
-	won = !vma->anon_vma;
-	if (likely(won)) {
-		vma->anon_vma = anon_vma;
+	anon_vma_lock_write(anon_vma);
+	/* page_table_lock to protect against threads */
+	spin_lock(&mm->page_table_lock);
+	if (likely(!vma->anon_vma)) {
 		anon_vma_chain_link(vma, avc, anon_vma);
 		anon_vma->num_active_vmas++;
+		WRITE_ONCE(vma->anon_vma, anon_vma);	/* whole before it is seen (the unlock orders it) */
+		allocated = NULL;
+		avc = NULL;
 	}
 	spin_unlock(&mm->page_table_lock);
-	anon_vma_unlock(anon_vma);
-	if (unlikely(!won)) {
-		/* Another fault set vma->anon_vma first: ours was never used. */
+	anon_vma_unlock_write(anon_vma);
+
+	if (unlikely(allocated))
+		put_anon_vma(allocated);	/* another thread won: its anon_vma is the VMA's */
+	if (avc)
 		anon_vma_chain_free(avc);
-		put_anon_vma(anon_vma);
-	}
 	return 0;
 
 out_enomem_free_avc:
@@ -205,12 +247,12 @@ out_enomem:
 
 /*
  * Make sure vma has an anon_vma before its first anonymous page is mapped.
- * Called from the fault path with mmap_lock held (for reading) and no
- * spinlock; 0, or -ENOMEM with vma unchanged.
+ * Called from the fault path with mmap_read_lock and no spinlock held; 0,
+ * or -ENOMEM with vma unchanged.
  */
 int anon_vma_prepare(struct vm_area_struct *vma)
 {
-	if (likely(vma->anon_vma))
+	if (likely(READ_ONCE(vma->anon_vma)))
 		return 0;
 	return __anon_vma_prepare(vma);
 }
@@ -224,19 +266,19 @@ int anon_vma_prepare(struct vm_area_struct *vma)
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct anon_vma_chain *avc, *pavc;
+	struct anon_vma *root = NULL;
 
 	/* Walk src's chain oldest first (Linux: list_for_each_entry_reverse). */
 	for (struct list_head *p = src->anon_vma_chain.prev; p != &src->anon_vma_chain; p = p->prev) {
 		struct anon_vma *anon_vma;
 
 		pavc = list_entry(p, struct anon_vma_chain, same_vma);
-		avc = anon_vma_chain_alloc();
+		avc = anon_vma_chain_alloc();	/* Linux: GFP_NOWAIT under the lock; Pagoda's slab never sleeps */
 		if (!avc)
 			goto enomem_failure;
 		anon_vma = pavc->anon_vma;
-		anon_vma_lock(anon_vma);
+		root = lock_anon_vma_root(root, anon_vma);
 		anon_vma_chain_link(dst, avc, anon_vma);
-		anon_vma_unlock(anon_vma);
 		/*
 		 * Reuse an anon_vma that no VMA uses any more and that has at
 		 * most one child: it stops a long fork chain from building an
@@ -248,9 +290,11 @@ int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src)
 	}
 	if (dst->anon_vma)
 		dst->anon_vma->num_active_vmas++;
+	unlock_anon_vma_root(root);
 	return 0;
 
 enomem_failure:
+	unlock_anon_vma_root(root);
 	/*
 	 * dst's anon_vma was copied (split) or adopted, but its num_active_vmas
 	 * was not raised yet: forget it, so that unlink does not lower it.
@@ -293,10 +337,10 @@ int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma)
 	anon_vma->parent = pvma->anon_vma;
 	get_anon_vma(anon_vma->root);
 	vma->anon_vma = anon_vma;
-	anon_vma_lock(anon_vma);
+	anon_vma_lock_write(anon_vma);
 	anon_vma_chain_link(vma, avc, anon_vma);
 	anon_vma->parent->num_children++;
-	anon_vma_unlock(anon_vma);
+	anon_vma_unlock_write(anon_vma);
 	return 0;
 
 out_error_free_anon_vma:
@@ -314,25 +358,26 @@ out_error:
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc, *next;
+	struct anon_vma *root = NULL;
 
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
 		struct anon_vma *anon_vma = avc->anon_vma;
 
-		anon_vma_lock(anon_vma);
+		root = lock_anon_vma_root(root, anon_vma);
 		interval_tree_remove(&avc->rb, &anon_vma->rb_root);
 		if (interval_tree_empty(&anon_vma->rb_root)) {
 			anon_vma->parent->num_children--;
-			anon_vma_unlock(anon_vma);
 			continue;	/* freed below, outside the lock */
 		}
-		anon_vma_unlock(anon_vma);
 		list_del(&avc->same_vma);
 		anon_vma_chain_free(avc);
 	}
 	if (vma->anon_vma) {
+		root = lock_anon_vma_root(root, vma->anon_vma);
 		vma->anon_vma->num_active_vmas--;
 		vma->anon_vma = NULL;
 	}
+	unlock_anon_vma_root(root);
 	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
 		struct anon_vma *anon_vma = avc->anon_vma;
 
@@ -512,7 +557,7 @@ void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 
 	if (!anon_vma)
 		return;
-	anon_vma_lock(anon_vma);
+	anon_vma_lock_write(anon_vma);
 	for (node = interval_tree_iter_first(&anon_vma->rb_root, pgoff, last); node;
 	     node = interval_tree_iter_next(&anon_vma->rb_root, node, pgoff, last)) {
 		struct anon_vma_chain *avc = container_of(node, struct anon_vma_chain, rb);
@@ -529,7 +574,7 @@ void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 		if (rwc->done && rwc->done(page))
 			break;
 	}
-	anon_vma_unlock(anon_vma);
+	anon_vma_unlock_write(anon_vma);
 }
 
 /* The PTE mapping page at address in vma, or NULL (Linux: page_vma_mapped_walk). */

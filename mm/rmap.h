@@ -12,15 +12,15 @@
  * range so a walk visits only the VMAs that cover the page.
  *
  * What guards each field, in mm/mm.h's letters: (c) constant after
- * creation, (m) mm->mmap_lock, (a) the root anon_vma's lock, (A)
- * atomic operations only.
+ * creation, (m) the mmap lock (mmap_write_lock to change), (a) the root
+ * anon_vma's lock, (A) atomic operations only.
  *
- * Where Pagoda falls short of (a) today, safe only on one CPU with a
- * kernel that is not preemptible (Linux holds the root lock for each):
- * anon_vma_clone tests num_children and num_active_vmas and raises
- * num_active_vmas after dropping it; unlink_anon_vmas lowers
- * num_active_vmas after dropping it. (vma_adjust, mm/mmap.c, holds it
- * around anon_vma_interval_tree_pre/post_update_vma.)
+ * Every change of (a) holds the root lock, as Linux's anon_vma rwsem
+ * (taken for writing there): anon_vma_prepare (with mm->page_table_lock,
+ * so that two threads faulting in one VMA set vma->anon_vma once),
+ * anon_vma_clone and unlink_anon_vmas (once for the whole chain:
+ * lock_anon_vma_root), anon_vma_fork, and vma_adjust around
+ * anon_vma_interval_tree_pre/post_update_vma.
  */
 #ifndef _MM_RMAP_H
 #define _MM_RMAP_H
@@ -68,6 +68,8 @@ int anon_vma_prepare(struct vm_area_struct *vma);
 int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 int anon_vma_fork(struct vm_area_struct *vma, struct vm_area_struct *pvma);
 void unlink_anon_vmas(struct vm_area_struct *vma);
+void anon_vma_lock_write(struct anon_vma *anon_vma);	/* the root's lock */
+void anon_vma_unlock_write(struct anon_vma *anon_vma);
 void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
 void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
 void put_anon_vma(struct anon_vma *anon_vma);

@@ -11,6 +11,16 @@
  * The object holds one reference on each page; each PTE holds another.
  * These pages are not anonymous in the rmap sense (no anon_vma):
  * page->mapping points at the object without PAGE_MAPPING_ANON.
+ *
+ * Locking: obj->lock (Linux: the xarray lock of the tmpfs file's
+ * i_pages) guards pages[]. Two CPUs may fault the same index at once,
+ * from two threads or two processes: each looks the index up, and if it
+ * is empty allocates a page outside the lock, then installs it under the
+ * lock unless the other got there first, in which case it frees its own
+ * and uses the other's (Linux: shmem_get_folio -> shmem_add_to_page_cache,
+ * -EEXIST). A page never leaves pages[] before the object dies, and the
+ * faulting VMA holds the object, so the page returned needs no reference
+ * of its own until the caller maps it. Nothing is taken under obj->lock.
  */
 #include <mm/shmem.h>
 #include <mm/slab.h>
@@ -18,7 +28,8 @@
 
 struct shmem_object {
 	atomic_t refcount;		/* VMAs that point here */
-	unsigned long nr_pages;
+	unsigned long nr_pages;		/* constant */
+	spinlock_t lock;		/* guards pages[] */
 	struct page *pages[];
 };
 
@@ -31,6 +42,8 @@ struct shmem_object *shmem_object_create(unsigned long nr_pages)
 		return NULL;
 	atomic_set(&obj->refcount, 1);
 	obj->nr_pages = nr_pages;
+	spin_lock_init(&obj->lock);
+	spin_lock_set_order(&obj->lock, LOCK_ORDER_PAGECACHE);
 	return obj;
 }
 
@@ -58,26 +71,60 @@ void shmem_object_put(struct shmem_object *obj)
 	kfree(obj);
 }
 
-/*
- * The page at pgoff, allocated zeroed on first use; NULL on OOM or past the
- * end. The object keeps its own reference: a caller that maps the page
- * takes another.
- */
-struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
+/* The page at pgoff, or NULL if none yet (Linux: filemap_get_entry). */
+static struct page *shmem_find_page(struct shmem_object *obj, unsigned long pgoff)
 {
 	struct page *page;
 
+	spin_lock(&obj->lock);
+	page = obj->pages[pgoff];
+	spin_unlock(&obj->lock);
+	return page;
+}
+
+/*
+ * Make page the object's page at pgoff, unless another CPU installed one
+ * first: then that one is returned and page is left to the caller to free
+ * (Linux: shmem_add_to_page_cache, which fails with -EEXIST).
+ */
+static struct page *shmem_add_page(struct shmem_object *obj, unsigned long pgoff, struct page *page)
+{
+	struct page *old;
+
+	spin_lock(&obj->lock);
+	old = obj->pages[pgoff];
+	if (!old)
+		obj->pages[pgoff] = page;
+	spin_unlock(&obj->lock);
+	return old ? old : page;
+}
+
+/*
+ * The page at pgoff, allocated zeroed on first use; NULL on OOM or past the
+ * end. The object keeps its own reference: a caller that maps the page
+ * takes another. Called with no lock held (the allocation is outside
+ * obj->lock); two callers on one index get the same page.
+ */
+struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
+{
+	struct page *page, *new;
+
 	if (pgoff >= obj->nr_pages)
 		return NULL;
-	page = obj->pages[pgoff];
+	page = shmem_find_page(obj, pgoff);
 	if (page)
 		return page;
-	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
-	if (!page)
+	new = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	if (!new)
 		return NULL;
-	page->mapping = obj;
-	page->index = pgoff;
-	obj->pages[pgoff] = page;
+	new->mapping = obj;
+	new->index = pgoff;
+	page = shmem_add_page(obj, pgoff, new);
+	if (page != new) {
+		/* Lost the race: use theirs. */
+		new->mapping = NULL;
+		__free_page(new);
+	}
 	return page;
 }
 

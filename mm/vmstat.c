@@ -1,6 +1,11 @@
 /*
  * mm/vmstat.c: the vm event counters (count_vm_event) and /proc/vmstat,
  * in Linux 6.1's order and names (mm/vmstat.c vmstat_text).
+ *
+ * Every counter here may be bumped by two CPUs at once (the fault path:
+ * pgfault, thp_fault_alloc, the COW counters; the allocator: pgalloc,
+ * pgfree, numa_*): each is an atomic add (Linux: per-CPU counters summed
+ * on read). A read is a snapshot, READ_ONCE per counter, no lock.
  */
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>

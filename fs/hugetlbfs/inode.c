@@ -16,6 +16,12 @@
  *   fallocate     hugetlbfs_fallocate: allocate pages into the cache, or punch a hole
  *   last iput     hugetlbfs_evict_inode: every page and reservation back
  *
+ * Locks (docs/hugetlb.md "Locking"): i_mmap_lock_write around every walk
+ * of i_mmap that unmaps; each index's hugetlb fault mutex around
+ * fallocate and around each page's removal; i_pages_lock around the cache
+ * (mm/hugetlb.c's find_get_huge_page, huge_add/remove_from_page_cache)
+ * and around every change of i_size, which a fault checks under it.
+ *
  * Files made by MAP_HUGETLB and memfd_create(MFD_HUGETLB) live on an
  * internal mount, with no name in any directory (Linux: hugetlb_file_setup).
  * Mounts, directories and names are fs/hugetlbfs/super.c's.
@@ -24,6 +30,7 @@
 #include <fs/internal.h>
 #include <mm/hugetlb.h>
 #include <mm/slab.h>
+#include <kernel/mutex.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <lib/string.h>
@@ -65,19 +72,36 @@ struct inode *hugetlbfs_get_inode(struct super_block *sb, unsigned int mode)
 	inode->i_fop = &hugetlbfs_file_operations;
 	inode->i_mapping = &inode->i_data;
 	inode->i_data.host = inode;
-	INIT_LIST_HEAD(&inode->i_data.i_pages);
+	address_space_init_once(&inode->i_data);
 	return inode;
+}
+
+/*
+ * i_size changes under i_pages_lock (Linux: i_size_write under the inode
+ * lock): a fault inserts a page into the cache only below i_size, checked
+ * under the same lock, so a truncation that lowered it never misses a page
+ * a racing fault adds.
+ */
+static void hugetlbfs_set_size(struct inode *inode, loff_t size)
+{
+	spin_lock(&inode->i_mapping->i_pages_lock);
+	WRITE_ONCE(inode->i_size, size);
+	spin_unlock(&inode->i_mapping->i_pages_lock);
 }
 
 /*
  * The VMAs of the file that map page offsets [start, end) (end 0: to the
  * end of the file) lose those pages' mappings (Linux: hugetlb_vmdelete_list).
+ * The caller holds i_mmap_lock_write: the VMAs (other processes' too) stay
+ * in the tree, so alive, while their huge PTEs are cleared under their
+ * mm's lock.
  */
 static void hugetlb_vmdelete_list(struct address_space *mapping, unsigned long start,
 				  unsigned long end)
 {
 	struct interval_node *node;
 
+	lockdep_assert_held_write(&mapping->i_mmap_rwsem);
 	for (node = interval_tree_iter_first(&mapping->i_mmap, start, end ? end - 1 : ~0UL); node;
 	     node = interval_tree_iter_next(&mapping->i_mmap, node, start, end ? end - 1 : ~0UL)) {
 		struct vm_area_struct *vma = container_of(node, struct vm_area_struct, shared_rb);
@@ -92,11 +116,64 @@ static void hugetlb_vmdelete_list(struct address_space *mapping, unsigned long s
 }
 
 /*
+ * The first page of the file at an index in [next, end), with a reference,
+ * or NULL (Linux: filemap_get_folios, one at a time).
+ */
+static struct page *hugetlbfs_next_page(struct address_space *mapping, unsigned long next,
+					unsigned long end)
+{
+	struct page *page, *found = NULL;
+
+	spin_lock(&mapping->i_pages_lock);
+	list_for_each_entry(page, &mapping->i_pages, lru) {
+		if (page->index < next)
+			continue;
+		if (page->index < end) {
+			found = page;
+			get_page(found);
+		}
+		break;
+	}
+	spin_unlock(&mapping->i_pages_lock);
+	return found;
+}
+
+/*
+ * One page of the file leaves it (Linux: remove_inode_single_folio). The
+ * caller holds the index's fault mutex, so no fault maps it meanwhile; a
+ * fault that mapped it after the caller's unmap pass is undone here, as
+ * Linux does. true if a hole punch freed it (its reservation given back).
+ */
+static bool remove_inode_single_page(struct inode *inode, struct page *page, unsigned long index,
+				     bool truncate_op)
+{
+	struct hstate *h = hstate_inode(inode);
+	struct address_space *mapping = inode->i_mapping;
+
+	if (page_mapcount(page)) {	/* Linux: folio_mapped */
+		unsigned long pgoff = index << huge_page_order(h);
+
+		i_mmap_lock_write(mapping);
+		hugetlb_vmdelete_list(mapping, pgoff, pgoff + pages_per_huge_page(h));
+		i_mmap_unlock_write(mapping);
+	}
+	huge_remove_from_page_cache(page);
+	put_page(page);		/* the cache's reference: back to the pool if unmapped */
+	if (truncate_op)
+		return false;
+	if (hugetlb_unreserve_pages(inode, index, index + 1, 1))
+		hugetlb_fix_reserve_counts(inode);
+	return true;
+}
+
+/*
  * Take the pages of bytes [lstart, lend) out of the file and give them to
  * the pool, with the reservations they held (Linux: remove_inode_hugepages).
  * Truncation (lend LLONG_MAX) also drops the reservations past lstart that
- * no page used; a hole punch keeps those, as Linux does. A page still
- * mapped (it cannot be: callers unmap first) would stay until unmapped.
+ * no page used; a hole punch keeps those, as Linux does. Each page goes
+ * under its index's fault mutex (Linux's rule), so that a fault there
+ * either finished before (its page is found and unmapped) or starts after
+ * (it sees the new i_size, or the hole). Called with no lock held.
  */
 static void remove_inode_hugepages(struct inode *inode, loff_t lstart, loff_t lend)
 {
@@ -105,31 +182,42 @@ static void remove_inode_hugepages(struct inode *inode, loff_t lstart, loff_t le
 	unsigned long start = lstart >> huge_page_shift(h);
 	unsigned long end = lend == LLONG_MAX ? ~0UL : (unsigned long)(lend >> huge_page_shift(h));
 	bool truncate_op = lend == LLONG_MAX;
-	struct page *page, *next;
+	unsigned long next = start;
+	struct page *page;
 	long freed = 0;
 
-	list_for_each_entry_safe(page, next, &mapping->i_pages, lru) {
+	while ((page = hugetlbfs_next_page(mapping, next, end))) {
 		unsigned long index = page->index;
+		u32 hash = hugetlb_fault_mutex_hash(mapping, index);
 
-		if (index < start)
-			continue;
-		if (index >= end)
-			break;
-		huge_remove_from_page_cache(page);
-		put_page(page);		/* the cache's reference: back to the pool if unmapped */
-		freed++;
-		if (!truncate_op && hugetlb_unreserve_pages(inode, index, index + 1, 1))
-			hugetlb_fix_reserve_counts(inode);
+		put_page(page);		/* looked up again under the mutex */
+		mutex_lock(&hugetlb_fault_mutex_table[hash]);
+		page = find_get_huge_page(mapping, index);
+		if (page) {
+			remove_inode_single_page(inode, page, index, truncate_op);
+			put_page(page);
+			freed++;
+		}
+		mutex_unlock(&hugetlb_fault_mutex_table[hash]);
+		next = index + 1;
 	}
 	if (truncate_op)
 		hugetlb_unreserve_pages(inode, start, LONG_MAX, freed);
 }
 
-/* Cut the file to offset bytes: unmap, then free what lies past it (Linux: hugetlb_vmtruncate). */
+/*
+ * Cut the file to offset bytes (Linux: hugetlb_vmtruncate): lower i_size
+ * (under i_pages_lock, which a fault's insertion checks it under), unmap
+ * under i_mmap_lock_write, then free what lies past it.
+ */
 static void hugetlb_vmtruncate(struct inode *inode, loff_t offset)
 {
-	inode->i_size = offset;
-	hugetlb_vmdelete_list(inode->i_mapping, offset >> PAGE_SHIFT, 0);
+	struct address_space *mapping = inode->i_mapping;
+
+	hugetlbfs_set_size(inode, offset);
+	i_mmap_lock_write(mapping);
+	hugetlb_vmdelete_list(mapping, offset >> PAGE_SHIFT, 0);
+	i_mmap_unlock_write(mapping);
 	remove_inode_hugepages(inode, offset, LLONG_MAX);
 }
 
@@ -187,7 +275,7 @@ static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)
 				   len >> huge_page_shift(h), vma, vma->vm_flags))
 		return -ENOMEM;
 	if ((vma->vm_flags & VM_WRITE) && inode->i_size < len)
-		inode->i_size = len;
+		hugetlbfs_set_size(inode, len);
 	return 0;
 }
 
@@ -202,7 +290,9 @@ static long hugetlbfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 	loff_t hole_end = (offset + len) & ~(hpage_size - 1);
 
 	if (hole_end > hole_start) {
+		i_mmap_lock_write(inode->i_mapping);
 		hugetlb_vmdelete_list(inode->i_mapping, hole_start >> PAGE_SHIFT, hole_end >> PAGE_SHIFT);
+		i_mmap_unlock_write(inode->i_mapping);
 		remove_inode_hugepages(inode, hole_start, hole_end);
 	}
 	return 0;
@@ -234,19 +324,31 @@ static long hugetlbfs_fallocate(struct file *file, int mode, loff_t offset, loff
 	start = offset >> huge_page_shift(h);
 	end = (offset + len + huge_page_size(h) - 1) >> huge_page_shift(h);
 	for (index = start; index < end; index++) {
+		u32 hash = hugetlb_fault_mutex_hash(mapping, index);
 		struct page *page;
 
-		if (find_huge_page(mapping, index))
+		/* As a fault of the index: under its mutex (Linux 6.1's hugetlbfs_fallocate). */
+		mutex_lock(&hugetlb_fault_mutex_table[hash]);
+		page = find_get_huge_page(mapping, index);
+		if (page) {
+			put_page(page);
+			mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 			continue;
+		}
 		page = alloc_huge_page(&pseudo_vma, index << huge_page_shift(h), 0);
-		if (IS_ERR(page))
+		if (IS_ERR(page)) {
+			mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 			return PTR_ERR(page);
+		}
 		clear_huge_page(page);
-		huge_add_to_page_cache(page, mapping, index);
+		/* Cannot fail: the index's mutex is held and no page was there. */
+		VM_BUG_ON(huge_add_to_page_cache(page, mapping, index, HUGE_CACHE_ANY),
+			  "hugetlbfs index %lu filled under its fault mutex", index);
 		put_page(page);		/* the cache keeps its own reference */
+		mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 	}
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > inode->i_size)
-		inode->i_size = offset + len;
+		hugetlbfs_set_size(inode, offset + len);
 	return 0;
 }
 
@@ -275,12 +377,14 @@ static ssize_t hugetlbfs_read(struct file *file, char *ubuf, size_t count, loff_
 	if (*pos < 0)
 		return -EINVAL;
 	while (done < count && *pos < inode->i_size) {
-		struct page *page = find_huge_page(inode->i_mapping, *pos / hpage_size);
+		struct page *page = find_get_huge_page(inode->i_mapping, *pos / hpage_size);
 		unsigned long offset = *pos % hpage_size;
 		size_t n = min(count - done, (size_t)min((loff_t)(hpage_size - offset), inode->i_size - *pos));
 		unsigned long left = page ? copy_to_user(ubuf + done, (char *)page_address(page) + offset, n)
 					  : clear_user(ubuf + done, n);
 
+		if (page)
+			put_page(page);		/* held across the copy: a truncation cannot free it */
 		done += n - left;
 		*pos += n - left;
 		if (left)

@@ -416,7 +416,7 @@ static int hugetlbfs_get_tree(struct fs_context *fc)
 	root->i_op = &hugetlbfs_dir_inode_operations;
 	root->i_mapping = &root->i_data;
 	root->i_data.host = root;
-	INIT_LIST_HEAD(&root->i_data.i_pages);
+	address_space_init_once(&root->i_data);
 	sb->s_root = root;
 	fc->root = sb;
 	return 0;

@@ -357,6 +357,7 @@ static void count_tap_lines(size_t start, int *ok, int *not_ok)
 const struct selftest_suite kpageflags_selftest_suite = { .name = "kpageflags" };
 const struct selftest_suite smp_selftest_suite = { .name = "smp", .after_smp = true };
 const struct selftest_suite lockcheck_selftest_suite = { .name = "lockcheck", .after_smp = true };
+const struct selftest_suite mutex_selftest_suite = { .name = "mutex", .after_smp = true };
 const struct selftest_suite rwsem_selftest_suite = { .name = "rwsem", .after_smp = true };
 
 /*

@@ -16,6 +16,7 @@ static const struct selftest_suite *const selftest_suites[] = {
 	&kpageflags_selftest_suite,
 	&lockcheck_selftest_suite,
 	&smp_selftest_suite,
+	&mutex_selftest_suite,
 	&rwsem_selftest_suite,
 };
 
