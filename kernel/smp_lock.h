@@ -10,9 +10,11 @@
  * task list, signals, files, pipes, /proc, the fd tables) stays correct
  * with two CPUs running tasks, exactly as it was: at most one task runs
  * kernel code under the lock, and it keeps the CPU until it sleeps. What
- * the seeds teach runs without it: the user page-fault path takes only
- * Linux's own locks (mmap_lock, the page-table lock, the anon_vma lock,
- * the allocator's), so faults of two CPUs really race (docs/smp.md).
+ * the seeds teach runs without it: the page-fault path takes only Linux's
+ * own locks (mmap_lock, the page-table lock, the anon_vma lock, the
+ * hugetlb fault mutex, the allocator's), so faults of two CPUs really
+ * race one another and the system calls that change the same mm
+ * (docs/smp.md). It takes the big lock only to send a signal.
  *
  * Order: outermost. Never taken while holding a spinlock (the checker
  * reports it: BUG: lock order); a sleeping lock may be taken under it,

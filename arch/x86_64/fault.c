@@ -19,6 +19,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <mm/mm.h>
+#include <kernel/smp_lock.h>
 
 /* What the VMA forbids: Linux's access_error(). x86 cannot map write-only. */
 static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
@@ -30,14 +31,20 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
-/* The fault could not be served: signal the task, or fix up / die in the kernel. */
+/*
+ * The fault could not be served: signal the task, or fix up / die in the
+ * kernel. Signals are the big kernel lock's (kernel/smp_lock.h); the rest
+ * of the fault path runs without it, under mmap_lock and the page-table lock.
+ */
 static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned long address,
 		     int sig, int si_code)
 {
 	if (user_mode(regs)) {
 		current->sig_fault_err = error_code;
 		current->sig_fault_trapno = PAGE_FAULT_VECTOR;
+		lock_kernel();
 		force_sig_fault(sig, si_code, address);
+		unlock_kernel();
 		return;
 	}
 	if (fixup_exception(regs))
@@ -96,7 +103,9 @@ static void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code,
 		       current->pid, current->comm, address);
 		if (!user_mode(regs) && fixup_exception(regs))
 			return;
+		lock_kernel();
 		force_sig_fault(SIGKILL, SI_KERNEL, 0);
+		unlock_kernel();
 		return;
 	}
 	if (fault & VM_FAULT_SIGBUS)

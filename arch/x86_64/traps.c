@@ -151,10 +151,9 @@ void do_trap(struct pt_regs *regs)
 {
 	unsigned long vec = regs->trapnr;
 
+	/* Without the big kernel lock: Linux's mm locks only (docs/smp.md). */
 	if (vec == PAGE_FAULT_VECTOR) {
-		lock_kernel();
 		do_page_fault(regs, regs->orig_rax);
-		unlock_kernel();
 		return;
 	}
 	if (vec == LOCAL_TIMER_VECTOR) {
