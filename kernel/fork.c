@@ -589,5 +589,5 @@ void start_init(const char *path)
 	fd_install_console(p);
 	copy_thread(p, NULL, init_exec, (void *)path);
 	init_task_ptr = p;
-	wake_up_process(p);
+	wake_up_new_task(p);
 }

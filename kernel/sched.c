@@ -56,6 +56,13 @@ static struct rq runqueues[NR_CPUS];
 #define this_rq()	cpu_rq(smp_processor_id())
 
 LIST_HEAD(task_list);
+/*
+ * Tasks fork is still building: their pids are taken, but nobody can find,
+ * signal or wake them (copy_process may sleep, dropping the big kernel
+ * lock). wake_up_new_task moves them to task_list (Linux: the pid is
+ * attached at the end of copy_process).
+ */
+static LIST_HEAD(new_task_list);
 static struct task_struct idle_task;
 /* The idle tasks never take a signal, but signal_pending() may look at them. */
 static struct signal_struct idle_signal;
@@ -146,12 +153,22 @@ bool task_mm_first(const struct task_struct *t)
 
 #define PID_MAX 32768		/* Linux's default pid_max */
 
+static bool pid_in_use(pid_t pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &new_task_list, tasks)
+		if (t->pid == pid)
+			return true;
+	return find_task_by_pid(pid) != NULL;
+}
+
 /* Increasing pids, wrapping at pid_max, as Linux; -EAGAIN when all are taken. */
 static pid_t alloc_pid(void)
 {
 	for (int tries = 0; tries < PID_MAX; tries++) {
 		last_pid = last_pid >= PID_MAX - 1 ? 2 : last_pid + 1;
-		if (!find_task_by_pid(last_pid))
+		if (!pid_in_use(last_pid))
 			return last_pid;
 	}
 	return -EAGAIN;
@@ -183,7 +200,7 @@ struct task_struct *alloc_task(void)
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);
 	INIT_LIST_HEAD(&t->run_list);
-	list_add_tail(&t->tasks, &task_list);
+	list_add_tail(&t->tasks, &new_task_list);
 	return t;
 }
 
@@ -341,9 +358,14 @@ static void activate_task_on(struct task_struct *p, int cpu)
 	spin_unlock(&rq->lock);
 }
 
-/* Linux: wake_up_new_task. A child of fork starts where the least work is. */
+/*
+ * Linux: wake_up_new_task. The finished child becomes visible (task_list)
+ * and starts where the least work is. Under the big kernel lock.
+ */
 void wake_up_new_task(struct task_struct *p)
 {
+	list_del(&p->tasks);
+	list_add_tail(&p->tasks, &task_list);
 	p->state = TASK_RUNNING;
 	activate_task_on(p, select_idlest_cpu(p));
 }
@@ -363,6 +385,12 @@ void wake_up_process(struct task_struct *p)
 		p->wait_chan = NULL;
 		p->wake_time = 0;
 		if (list_empty(&p->run_list)) {
+			if (!cpu_allowed(p, rq->cpu)) {
+				/* Its affinity changed while it ran here: in flight to an allowed CPU. */
+				spin_unlock(&rq->lock);
+				activate_task_on(p, select_idlest_cpu(p));
+				return;
+			}
 			enqueue_task(rq, p);
 			check_preempt(rq, p);
 		}

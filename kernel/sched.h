@@ -196,7 +196,7 @@ int sleep_on(void *chan, u64 timeout_ns);
 void wake_up(void *chan);
 void scheduler_tick(void);
 struct task_struct *find_task_by_pid(pid_t pid);
-struct task_struct *alloc_task(void);		/* zeroed, with a kernel stack and a pid */
+struct task_struct *alloc_task(void);		/* zeroed, with a kernel stack and a pid; found by nobody until wake_up_new_task */
 void unhash_task(struct task_struct *t);	/* off task_list: no longer found by pid */
 void free_task(struct task_struct *t);		/* waits until no CPU stands on its stack */
 __attribute__((noreturn)) void cpu_idle(void);

@@ -564,15 +564,19 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (!pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
 	/*
-	 * Another thread mapped a THP here since __handle_mm_fault read the
-	 * PMD: retry the access (Linux: pmd_devmap_trans_unstable). Otherwise
-	 * the PMD points at a PTE table and keeps doing so while we hold
-	 * mmap_lock, so the PTE can be read without the page-table lock; every
-	 * path below rechecks it under the lock before changing it.
+	 * One look at the PMD (Linux: pmd_devmap_trans_unstable). Another
+	 * thread may have mapped a THP here since __handle_mm_fault read it,
+	 * or be splitting or zapping one (the PMD is none for a moment, under
+	 * its page-table lock): retry the access. Otherwise the PMD points at
+	 * a PTE table and keeps doing so while we hold mmap_lock (only munmap
+	 * frees tables, under the write lock), so the PTE can be read without
+	 * the page-table lock; every path below rechecks it under the lock.
 	 */
-	if (pmd_trans_huge(READ_ONCE(*vmf->pmd)))
+	pmd_t pmdval = READ_ONCE(*vmf->pmd);
+
+	if (pmd_none(pmdval) || pmd_trans_huge(pmdval) || pmd_huge(pmdval))
 		return VM_FAULT_OK;
-	vmf->pte = pte_offset_kernel(vmf->pmd, vmf->address);
+	vmf->pte = (pte_t *)__va(pmd_table_pa(pmdval)) + pte_index(vmf->address);
 	vmf->orig_pte = READ_ONCE(*vmf->pte);
 
 	if (pte_none(vmf->orig_pte)) {
@@ -923,9 +927,18 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		pmd = mm_find_pmd(mm, addr);
 		if (!pmd || !pmd_present(*pmd) || pmd_leaf(*pmd))
 			continue;
+		/*
+		 * Unhook, flush, then free (Linux: tlb_remove_table): a CPU
+		 * running another thread of this mm may still cache the PMD
+		 * entry and walk the table; once it is someone else's page,
+		 * that walk would read their data as PTEs.
+		 */
 		spin_lock(&mm->page_table_lock);
-		pgtable_free(mm, pmd_table_pa(*pmd));
+		phys_addr_t table = pmd_table_pa(*pmd);
+
 		set_pmd(pmd, __pmd(0));
+		flush_tlb_mm_range(mm, addr, addr + PMD_SIZE);
+		pgtable_free(mm, table);
 		spin_unlock(&mm->page_table_lock);
 	}
 }

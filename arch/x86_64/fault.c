@@ -32,6 +32,22 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 }
 
 /*
+ * Linux's show_signal_msg (show_unhandled_signals, on by default): a
+ * SIGSEGV the task has no handler for is logged, so a crash leaves a
+ * trace in the kernel log. Linux adds the file of ip and the code bytes.
+ */
+static void show_signal_msg(struct pt_regs *regs, unsigned long error_code,
+			    unsigned long address, int sig)
+{
+	void *handler = current->sighand->action[sig - 1].handler;
+
+	if (sig != SIGSEGV || (handler != SIG_DFL && handler != SIG_IGN))
+		return;
+	printk("%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", current->comm,
+	       current->pid, address, regs->rip, regs->rsp, error_code);
+}
+
+/*
  * The fault could not be served: signal the task, or fix up / die in the
  * kernel. Signals are the big kernel lock's (kernel/smp_lock.h); the rest
  * of the fault path runs without it, under mmap_lock and the page-table lock.
@@ -43,6 +59,7 @@ static void bad_area(struct pt_regs *regs, unsigned long error_code, unsigned lo
 		current->sig_fault_err = error_code;
 		current->sig_fault_trapno = PAGE_FAULT_VECTOR;
 		lock_kernel();
+		show_signal_msg(regs, error_code, address, sig);
 		force_sig_fault(sig, si_code, address);
 		unlock_kernel();
 		return;
