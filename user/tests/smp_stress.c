@@ -192,8 +192,14 @@ static void op_munmap(struct worker *wk)
 		return fail(wk, "munmap of one page failed");
 	if (check(p, 8, hole, temp_word, wk->t, wk->it))
 		fail(wk, "munmap: the pages around the hole lost data");
-	if (sys_munmap(p, 8 * PAGE_SIZE))
-		fail(wk, "munmap across the hole failed");
+	/*
+	 * The two pieces, not one munmap across the hole: another thread's
+	 * mmap may have been given the hole meanwhile (it did, on Pagoda,
+	 * whose top-down search finds it first), and would lose its page.
+	 */
+	if (sys_munmap(p, hole * PAGE_SIZE) ||
+	    sys_munmap(p + (hole + 1) * WORDS, (7 - hole) * PAGE_SIZE))
+		fail(wk, "munmap of the pieces around the hole failed");
 }
 
 static void op_dontneed(struct worker *wk)
