@@ -437,7 +437,10 @@ def task_cpu(task):
 
 
 def all_tasks():
-    return list_entries(sym("task_list"), "struct task_struct", "tasks")
+    """Every task: task_list, then the children fork is still building
+    (new_task_list, kernel/sched.c: nobody else can find them yet)."""
+    yield from list_entries(sym("task_list"), "struct task_struct", "tasks")
+    yield from list_entries(sym("new_task_list"), "struct task_struct", "tasks")
 
 
 def find_task(pid):
@@ -464,7 +467,7 @@ def _forget_mm_pids(event):
 
 def mm_label(mm_addr):
     """The pid whose mm this is, as a string; fork's child still being built
-    (task on task_list, its mm not set yet) gets its pid too."""
+    (on new_task_list, its mm not set yet) gets its pid too."""
     global _mm_pids
     if mm_addr == ptr(sym("init_mm").address):
         return "init_mm"
