@@ -610,6 +610,14 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst
 
 /* ---- splitting ---- */
 
+/*
+ * Serializes the splits of THPs: the mms that map parts of one THP each
+ * hold only their own page-table lock. Taken under that lock; put_page
+ * inside may free to the buddy allocator. (Unchecked level: between the
+ * page-table lock and hugetlb_lock in mm/rmap.c's order.)
+ */
+static DEFINE_SPINLOCK(thp_split_lock);
+
 static int total_mapcount(struct page *head)
 {
 	int n = HPAGE_PMD_NR * compound_mapcount(head);
@@ -623,15 +631,23 @@ static int total_mapcount(struct page *head)
  * Turn a THP that no PMD maps into 512 order-0 pages, each referenced once
  * per PTE that maps it; the ones nothing maps are freed (Linux:
  * split_huge_page, which also needs the page locked and frozen). pinned,
- * if not NULL, is a subpage the caller holds its extra references on.
+ * if not NULL, is a subpage the caller holds its one extra reference on.
+ *
+ * A reference beyond the mappings and the caller's is another CPU's pin
+ * (a COW copy in progress, with its page-table lock dropped): it would be
+ * moved to the wrong subpage, so the split is left for later, whole, as
+ * Linux defers it; the THP is freed whole when its last reference goes.
+ * thp_split_lock held.
  */
 static void split_huge_page(struct page *head, struct page *pinned)
 {
 	int extra = page_ref_count(head) - total_mapcount(head);
 
 	VM_BUG_ON(compound_mapcount(head), "pfn 0x%lx: split while PMD-mapped", page_to_pfn(head));
-	VM_BUG_ON(extra < 0 || (extra && !pinned), "pfn 0x%lx: refcount %d, mapcount %d",
+	VM_BUG_ON(extra < 0, "pfn 0x%lx: refcount %d, mapcount %d",
 		  page_to_pfn(head), page_ref_count(head), total_mapcount(head));
+	if (extra > (pinned ? 1 : 0))
+		return;
 	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++) {
 		struct page *tail = head + i;
 
@@ -661,15 +677,20 @@ static void split_huge_page(struct page *head, struct page *pinned)
  */
 void thp_page_unmapped(struct page *page, struct page *pinned)
 {
-	struct page *head = compound_head(page);
+	struct page *head;
 	bool partial = false;
 
+	/* Two mms (parent and child after fork) may unmap parts of one THP at once. */
+	spin_lock(&thp_split_lock);
+	head = compound_head(page);
 	if (!PageHead(head) || PageHugeTLB(head) || compound_mapcount(head) || !page_ref_count(head))
-		return;
+		goto out;
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
 		partial |= atomic_read(&head[i]._mapcount) < 0;
 	if (partial && total_mapcount(head))
 		split_huge_page(head, pinned);
+out:
+	spin_unlock(&thp_split_lock);
 }
 
 /*

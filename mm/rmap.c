@@ -35,6 +35,7 @@
  *                                  fork: the child's, then the parent's;
  *                                  also the huge-PTE lock of hugetlb mappings;
  *                                  anon_vma_prepare: vma->anon_vma)
+ *             thp_split_lock      (unchecked: THP splits, mm/huge_memory.c)
  *             hugetlb_lock        (3: the hugetlb pool, mm/hugetlb.c: a put_page
  *                                  under a PTE lock may free a hugetlb page)
  *               pgdat->lock       (4: buddy allocator, mm/page_alloc.c)
