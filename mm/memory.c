@@ -823,25 +823,63 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 
 /* ---- munmap and exit: zap_page_range, free_pgtables ---- */
 
-static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
+/*
+ * The pages a zap unmapped, released only after one TLB flush of the
+ * range they were mapped in (Linux: struct mmu_gather, tlb_flush_mmu): one
+ * shootdown a batch instead of one a page, and still no CPU can reach a
+ * frame the allocator hands out again.
+ */
+#define MMU_GATHER_BATCH	64
+
+struct mmu_gather {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* what the batch's pages were mapped at */
+	unsigned int nr;
+	struct page *pages[MMU_GATHER_BATCH];
+};
+
+/* Flush, then drop each page's reference. mm->page_table_lock held. */
+static void tlb_flush_mmu(struct mmu_gather *tlb)
+{
+	if (tlb->end > tlb->start)
+		flush_tlb_mm_range(tlb->mm, tlb->start, tlb->end);
+	for (unsigned int i = 0; i < tlb->nr; i++) {
+		struct page *page = tlb->pages[i];
+		bool thp = PageCompound(page);
+
+		put_page(page);
+		if (thp)
+			thp_page_unmapped(page, NULL);	/* part of a THP: free the part nothing maps */
+	}
+	tlb->nr = 0;
+	tlb->start = tlb->end = 0;
+}
+
+static void tlb_gather_page(struct mmu_gather *tlb, unsigned long addr)
+{
+	if (tlb->start == tlb->end)
+		tlb->start = addr;
+	tlb->end = addr + PAGE_SIZE;
+}
+
+static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
+		    struct mmu_gather *tlb)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t pte;
 	struct page *page;
-	bool thp;
 
 	lockdep_assert_held(&mm->page_table_lock);
 	pte = ptep_get_and_clear(ptep);
-	flush_tlb_mm_page(mm, addr);
+	tlb_gather_page(tlb, addr);
 	page = vm_normal_page(pte);
 	if (!page)
 		return;
-	thp = PageCompound(page);
 	page_remove_rmap(page, vma);
 	dec_mm_counter(mm, mm_counter(page));
-	put_page(page);
-	if (thp)
-		thp_page_unmapped(page, NULL);	/* part of a THP: free the part nothing maps */
+	tlb->pages[tlb->nr++] = page;
+	if (tlb->nr == MMU_GATHER_BATCH)
+		tlb_flush_mmu(tlb);
 }
 
 /*
@@ -872,16 +910,18 @@ static bool zap_huge_pmd_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned 
 
 /*
  * Unmap [start, end) of vma: clear each PTE and drop its page's mapcount,
- * rss count and reference. The caller holds mmap_lock (for writing, or for
- * reading: MADV_DONTNEED) and no spinlock; mm->page_table_lock is taken
- * one PTE table (or huge PMD) at a time, as Linux's zap_pte_range, so a
- * large zap lets faults on other CPUs in between. The page tables stay
+ * rss count and, after the TLB flush of its batch (struct mmu_gather), its
+ * reference. The caller holds mmap_lock (for writing, or for reading:
+ * MADV_DONTNEED) and no spinlock; mm->page_table_lock is taken one PTE
+ * table (or huge PMD) at a time, as Linux's zap_pte_range, so a large zap
+ * lets faults on other CPUs in between. The page tables stay
  * until munmap's free_pgd_range or exit's free_pgtables.
  */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = start, next;
+	struct mmu_gather tlb = { .mm = mm };
 
 	mmap_assert_locked(mm);
 	if (is_vm_hugetlb_page(vma)) {
@@ -903,7 +943,8 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		spin_lock(&mm->page_table_lock);
 		for (; addr < next; addr += PAGE_SIZE, ptep++)
 			if (!pte_none(*ptep))
-				zap_pte(vma, ptep, addr);
+				zap_pte(vma, ptep, addr, &tlb);
+		tlb_flush_mmu(&tlb);
 		spin_unlock(&mm->page_table_lock);
 	}
 }
