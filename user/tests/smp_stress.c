@@ -30,6 +30,12 @@
  * check follow the test as after every test.
  *
  * Seeded: `smp_stress SEED` reruns a run; the seed is printed as "# seed N".
+ * /init starts tests without arguments: the kernel command line word
+ * smp_stress.seed=N gives the seed then (tools/stress.sh, make stress).
+ * ROUNDS runs one after the other (`smp_stress SEED ROUNDS`, or the word
+ * smp_stress.rounds=R; default 1, at most MAX_ROUNDS): round r (from 0) is
+ * the run of seed SEED + r, printed as "# round r+1 of R: seed S", and
+ * `smp_stress S` redoes it alone.  Each round checks everything above.
  */
 #include "smptest.h"
 
@@ -40,6 +46,7 @@
 #define SHARED_PAGES	16
 #define WORDS		(PAGE_SIZE / 8)
 #define STRESS_CAP_NS	(120L * 1000 * 1000 * 1000)
+#define MAX_ROUNDS	100
 
 enum op { OP_FAULT, OP_FORK, OP_MPROTECT, OP_MUNMAP, OP_DONTNEED, OP_SHARED, NR_OPS };
 static const char *const op_name[NR_OPS] = { "fault", "fork", "mprotect", "munmap", "dontneed", "shared" };
@@ -331,38 +338,69 @@ static void check_totals(void)
 		tap_ok(per_op[op] > 0, "%s ran %ld times", op_name[op], per_op[op]);
 }
 
-int main(int argc, char **argv)
+/*
+ * One run: NPROC workers from seed base_seed, their totals and the kernel log.
+ * log: the syslog buffer, static in main (512 KB is too big for a stack).
+ */
+static void stress_run(char *log, size_t size)
 {
-	static char log[512 * 1024];
 	long pids[NPROC];
 	int bugs_before, ok;
 
-	base_seed = smp_seed(argc, argv);
-	smp_require_two_cpus("smp_stress");
-	cpus = smp_cpus();
-	slots = mailbox_new(NPROC * NTHR * sizeof(struct slot));
-	if (!tap_ok(slots != NULL, "a MAP_SHARED page for the workers' counts"))
-		return tap_done();
-	syslog_read(log, sizeof(log));
+	syslog_read(log, size);
 	bugs_before = count_occurrences(log, "BUG: ");
 	for (int p = 0; p < NPROC; p++) {
 		pids[p] = sys_fork();
 		if (pids[p] == 0)
 			worker_process(p);
-		if (!tap_ok(pids[p] > 0, "fork worker %d", p))
-			return tap_done();
+		if (!tap_ok(pids[p] > 0, "fork worker %d", p)) {
+			while (--p >= 0)
+				sys_kill((int)pids[p], SIGKILL);
+			while (sys_wait4(-1, NULL, 0, NULL) > 0)
+				;
+			return;
+		}
 	}
 	ok = reap_workers(pids);
 	tap_is_long(ok, NPROC, "all %d workers (%d threads each, %d operations a thread) exited 0",
 		    NPROC, NTHR, ITERS);
 	check_totals();
-	syslog_read(log, sizeof(log));
+	syslog_read(log, size);
 	tap_is_long(count_occurrences(log, "BUG: "), bugs_before, "no new \"BUG: \" report in the kernel log");
 	if (is_pagoda()) {
 		char report[256];
 
 		tap_ok(debug_query(PAGODA_DEBUG "check", NULL, report, sizeof(report)) > 0 && !strcmp(report, "ok\n"),
 		       "Pagoda's mm check reads ok: %.60s", report);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static char log[512 * 1024];
+	unsigned long rounds = 1;
+
+	base_seed = smp_seed(argc, argv);
+	if (argc > 2)
+		rounds = strtoul(argv[2], NULL, 0);
+	else
+		smp_cmdline_ulong(argv[0], "rounds", &rounds);
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		rounds = 1;
+	smp_require_two_cpus("smp_stress");
+	cpus = smp_cpus();
+	slots = mailbox_new(NPROC * NTHR * sizeof(struct slot));
+	if (!tap_ok(slots != NULL, "a MAP_SHARED page for the workers' counts"))
+		return tap_done();
+	for (unsigned long r = 0; r < rounds; r++) {
+		/* Round r is the run of seed base + r: `smp_stress SEED` redoes one. */
+		if (r) {
+			base_seed++;
+			memset(slots, 0, NPROC * NTHR * sizeof(struct slot));
+		}
+		if (rounds > 1)
+			printf("# round %lu of %lu: seed %lu\n", r + 1, rounds, base_seed);
+		stress_run(log, sizeof(log));
 	}
 	return tap_done();
 }
