@@ -40,8 +40,10 @@
 #
 # Output: DIR/boot-I/{cmdline,serial.log,report.txt,results.txt}, and
 # DIR/summary.txt, one line a boot:
-#   boot 3 seed 1701000003000 PASS 9/9 (41 s)
-#   boot 4 seed 1701000004000 FAIL smp_stress ... BUG:1 panic:0 (timeout)
+#   boot 3 seed 4003001 PASS 9/9 BUG:0 panic:0 (41 s)
+#   boot 4 seed 4004001 FAIL smp_stress 8/9 BUG:1 panic:0 (52 s)
+# followed, for a failed boot, by its failed tests' diagnostics and kernel
+# reports.
 # Exit status 0 if every boot passed, 1 otherwise, 2 for bad usage.
 set -uo pipefail
 
