@@ -13,7 +13,9 @@
  *   mprotect  its own pages read-only, check them, read-write again,
  *             write version v + 1, check
  *   munmap    map 8 pages, write them, munmap a seeded one of the middle
- *             six, check the other seven, munmap the rest
+ *             six, check the other seven, munmap the two pieces (not one
+ *             munmap across the hole: another thread may have been given
+ *             the hole by its mmap meanwhile)
  *   dontneed  MADV_DONTNEED on a seeded page of 4 written ones: it reads
  *             zero, the others keep their data
  *   shared    its slots (word t + NTHR k) of a region all the process's
@@ -21,7 +23,8 @@
  *             thread makes these COW faults of several CPUs at once
  *
  * Each thread checks its own data after every step and counts what is
- * wrong; a process exits 0 only if none of its threads found anything (a
+ * wrong; a SIGSEGV prints the thread, its operation and the address and
+ * ends the process with exit 4; a process exits 0 only if none of its threads found anything (a
  * SIGSEGV kills it, which the parent sees).  The parent waits for all of
  * them (a 120 s cap: SIGKILL and fail), then checks every operation ran,
  * every CPU ran a thread, and the kernel log holds no new "BUG: " report
@@ -57,6 +60,9 @@ struct slot {
 	long errors;
 	long cpu;			/* getcpu after pinning; -1 if the pin failed */
 	long pin_err;
+	long tid;			/* for segv_report: whose slot */
+	long op;			/* the operation running now, and its iteration */
+	long it;
 };
 
 static struct slot *slots;		/* [NPROC * NTHR] */
@@ -199,8 +205,13 @@ static void op_munmap(struct worker *wk)
 		return fail(wk, "munmap of one page failed");
 	if (check(p, 8, hole, temp_word, wk->t, wk->it))
 		fail(wk, "munmap: the pages around the hole lost data");
-	if (sys_munmap(p, 8 * PAGE_SIZE))
-		fail(wk, "munmap across the hole failed");
+	/*
+	 * The two pieces, not one munmap across the hole: another thread's
+	 * mmap may have been given the hole meanwhile (Linux's top-down
+	 * search takes the highest gap that fits), and is not ours to unmap.
+	 */
+	if (sys_munmap(p, hole * PAGE_SIZE) || sys_munmap(p + (hole + 1) * WORDS, (7 - hole) * PAGE_SIZE))
+		fail(wk, "munmap of the pieces around the hole failed");
 }
 
 static void op_dontneed(struct worker *wk)
@@ -238,6 +249,25 @@ static void op_shared(struct worker *wk)
 		fail(wk, "shared: another thread's write or a COW lost our words");
 }
 
+/*
+ * A SIGSEGV in a worker: say which thread, in which operation, at which
+ * address, then end the process (exit 4: the parent reports it). Without
+ * it the parent would only see "killed by signal 11".
+ */
+static void segv_report(int sig, struct k_siginfo *si, void *uc)
+{
+	long tid = sys_gettid();
+
+	for (int t = 0; t < NTHR; t++) {
+		struct slot *sl = &slots[proc_idx * NTHR + t];
+
+		if (sl->tid == tid)
+			printf("# p%d t%d iteration %ld (%s): SIGSEGV code %d at %p\n", proc_idx, t, sl->it,
+			       op_name[sl->op], si->si_code, si->si_addr);
+	}
+	sys_exit_group(4);
+}
+
 static void (*const ops[NR_OPS])(struct worker *) = {
 	op_fault, op_fork, op_mprotect, op_munmap, op_dontneed, op_shared,
 };
@@ -248,6 +278,7 @@ static int worker_thread(void *arg)
 	struct worker wk = { .t = (int)(long)arg };
 
 	wk.slot = &slots[proc_idx * NTHR + wk.t];
+	wk.slot->tid = sys_gettid();
 	wk.rng = base_seed ^ (0x9e3779b97f4a7c15UL * (unsigned long)(proc_idx * NTHR + wk.t + 1));
 	wk.slot->pin_err = pin_to_cpu((proc_idx * NTHR + wk.t) % cpus);
 	wk.slot->cpu = wk.slot->pin_err ? -1 : current_cpu();
@@ -260,6 +291,8 @@ static int worker_thread(void *arg)
 	for (wk.it = 0; wk.it < ITERS; wk.it++) {
 		enum op op = (enum op)rng_below(&wk.rng, NR_OPS);
 
+		wk.slot->op = op;
+		wk.slot->it = wk.it;
 		ops[op](&wk);
 		wk.slot->ops[op]++;
 	}
@@ -274,7 +307,7 @@ static __attribute__((noreturn)) void worker_process(int p)
 
 	proc_idx = p;
 	shared_region = map_pages(SHARED_PAGES);
-	if (!shared_region)
+	if (!shared_region || sigaction_install(SIGSEGV, segv_report) < 0)
 		sys_exit_group(2);
 	for (int t = 1; t < NTHR; t++)
 		if (thread_start(worker_thread, (void *)(long)t, &ctid[t]) <= 0)
