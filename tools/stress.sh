@@ -162,8 +162,10 @@ for ((i = 0; i < boots; i++)); do
 	line="boot $i seed $s $verdict ${npass:-0}/${nall:-0} BUG:$nbug panic:$npanic ($((t1 - t0)) s)"
 	echo "$line" | tee -a "$summary"
 	if ((rc != 0)); then
-		sed -n '/^FAIL/,/^\(PASS\|SKIP\)/p' "$dir/report.txt" | grep -v '^\(PASS\|SKIP\)' | head -60 | sed 's/^/    /' | tee -a "$summary"
-		grep -E 'timed out|panic|no test results|BUG' "$dir/report.txt" | head -10 | sed 's/^/    /' | tee -a "$summary"
+		# The failed tests' diagnostics without their passing checks, then run-boot's errors.
+		sed -n '/^FAIL/,/^\(PASS\|SKIP\)/p' "$dir/report.txt" | grep -v -E '^(PASS|SKIP)|#   ok ' |
+			head -60 | sed 's/^/    /' | tee -a "$summary"
+		grep '^ERROR: ' "$dir/report.txt" | head -10 | sed 's/^/    /' | tee -a "$summary"
 		head -60 "$dir/kernel-reports.txt" | sed 's/^/    serial: /' | tee -a "$summary"
 	fi
 done
