@@ -80,7 +80,7 @@ NUMA4_MACHINE	:= NODES=4 CPUS=4 DIST=ring
 NUMA4_TESTS	:= all
 NUMA4_CMDLINE	= $(TEST_CMDLINE) init.tests=$(NUMA4_TESTS) $(call machine_words,4,4,ring)
 
-.PHONY: all kernel iso run test test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
+.PHONY: all kernel iso run test stress test-host test-unit bench debug gdb clean distclean deps run-user lecture lecture-isos FORCE
 all: $(BUILD)/pagoda.iso
 
 # ---- flag stamps: changing CC, CROSS, DEBUG or a flag rebuilds ----
@@ -216,6 +216,16 @@ test: deps
 		--also $(BUILD)/host-tests.tap --also $(BUILD)/gdb-lecture.tap \
 		--also $(BUILD)/run-user.tap --also $(BUILD)/gdb-user.tap \
 		$(LECTURES:%=--also $(BUILD)/lecture-%.tap)
+
+# make stress: tools/stress.sh boots the test kernel BOOTS times (default 3),
+# one QEMU at a time, running only the concurrency tests with seeds SEED,
+# SEED + 1000, ... (default: the clock), on the 4-node 4-CPU ring unless
+# NODES=/CPUS= name another machine; ROUNDS= smp_stress rounds a boot.
+# Logs and a summary in build/stress/<date-time>/ (docs/tests.md).
+stress: deps
+	@$(MAKE) --no-print-directory $(BUILD)/pagoda-test.iso
+	BUILD=$(abspath $(BUILD)) $(if $(BOOTS),BOOTS=$(BOOTS)) $(if $(SEED),SEED=$(SEED)) \
+		$(if $(ROUNDS),ROUNDS=$(ROUNDS)) TEST_HUGEPAGES=$(TEST_HUGEPAGES) bash tools/stress.sh
 
 # ---- your own programs: make run-user DIR=, make debug DIR= PROG= ----
 # DIR's files are staged as /user/NAME into a copy of the initramfs, on an

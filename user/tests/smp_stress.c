@@ -13,7 +13,9 @@
  *   mprotect  its own pages read-only, check them, read-write again,
  *             write version v + 1, check
  *   munmap    map 8 pages, write them, munmap a seeded one of the middle
- *             six, check the other seven, munmap the rest
+ *             six, check the other seven, munmap the two pieces (not one
+ *             munmap across the hole: another thread may have been given
+ *             the hole by its mmap meanwhile)
  *   dontneed  MADV_DONTNEED on a seeded page of 4 written ones: it reads
  *             zero, the others keep their data
  *   shared    its slots (word t + NTHR k) of a region all the process's
@@ -21,7 +23,8 @@
  *             thread makes these COW faults of several CPUs at once
  *
  * Each thread checks its own data after every step and counts what is
- * wrong; a process exits 0 only if none of its threads found anything (a
+ * wrong; a SIGSEGV prints the thread, its operation and the address and
+ * ends the process with exit 4; a process exits 0 only if none of its threads found anything (a
  * SIGSEGV kills it, which the parent sees).  The parent waits for all of
  * them (a 120 s cap: SIGKILL and fail), then checks every operation ran,
  * every CPU ran a thread, and the kernel log holds no new "BUG: " report
@@ -30,6 +33,12 @@
  * check follow the test as after every test.
  *
  * Seeded: `smp_stress SEED` reruns a run; the seed is printed as "# seed N".
+ * /init starts tests without arguments: the kernel command line word
+ * smp_stress.seed=N gives the seed then (tools/stress.sh, make stress).
+ * ROUNDS runs one after the other (`smp_stress SEED ROUNDS`, or the word
+ * smp_stress.rounds=R; default 1, at most MAX_ROUNDS): round r (from 0) is
+ * the run of seed SEED + r, printed as "# round r+1 of R: seed S", and
+ * `smp_stress S` redoes it alone.  Each round checks everything above.
  */
 #include "smptest.h"
 
@@ -40,6 +49,7 @@
 #define SHARED_PAGES	16
 #define WORDS		(PAGE_SIZE / 8)
 #define STRESS_CAP_NS	(120L * 1000 * 1000 * 1000)
+#define MAX_ROUNDS	100
 
 enum op { OP_FAULT, OP_FORK, OP_MPROTECT, OP_MUNMAP, OP_DONTNEED, OP_SHARED, NR_OPS };
 static const char *const op_name[NR_OPS] = { "fault", "fork", "mprotect", "munmap", "dontneed", "shared" };
@@ -50,6 +60,9 @@ struct slot {
 	long errors;
 	long cpu;			/* getcpu after pinning; -1 if the pin failed */
 	long pin_err;
+	long tid;			/* for segv_report: whose slot */
+	long op;			/* the operation running now, and its iteration */
+	long it;
 };
 
 static struct slot *slots;		/* [NPROC * NTHR] */
@@ -194,11 +207,10 @@ static void op_munmap(struct worker *wk)
 		fail(wk, "munmap: the pages around the hole lost data");
 	/*
 	 * The two pieces, not one munmap across the hole: another thread's
-	 * mmap may have been given the hole meanwhile (it did, on Pagoda,
-	 * whose top-down search finds it first), and would lose its page.
+	 * mmap may have been given the hole meanwhile (Linux's top-down
+	 * search takes the highest gap that fits), and is not ours to unmap.
 	 */
-	if (sys_munmap(p, hole * PAGE_SIZE) ||
-	    sys_munmap(p + (hole + 1) * WORDS, (7 - hole) * PAGE_SIZE))
+	if (sys_munmap(p, hole * PAGE_SIZE) || sys_munmap(p + (hole + 1) * WORDS, (7 - hole) * PAGE_SIZE))
 		fail(wk, "munmap of the pieces around the hole failed");
 }
 
@@ -237,6 +249,25 @@ static void op_shared(struct worker *wk)
 		fail(wk, "shared: another thread's write or a COW lost our words");
 }
 
+/*
+ * A SIGSEGV in a worker: say which thread, in which operation, at which
+ * address, then end the process (exit 4: the parent reports it). Without
+ * it the parent would only see "killed by signal 11".
+ */
+static void segv_report(int sig, struct k_siginfo *si, void *uc)
+{
+	long tid = sys_gettid();
+
+	for (int t = 0; t < NTHR; t++) {
+		struct slot *sl = &slots[proc_idx * NTHR + t];
+
+		if (sl->tid == tid)
+			printf("# p%d t%d iteration %ld (%s): SIGSEGV code %d at %p\n", proc_idx, t, sl->it,
+			       op_name[sl->op], si->si_code, si->si_addr);
+	}
+	sys_exit_group(4);
+}
+
 static void (*const ops[NR_OPS])(struct worker *) = {
 	op_fault, op_fork, op_mprotect, op_munmap, op_dontneed, op_shared,
 };
@@ -247,6 +278,7 @@ static int worker_thread(void *arg)
 	struct worker wk = { .t = (int)(long)arg };
 
 	wk.slot = &slots[proc_idx * NTHR + wk.t];
+	wk.slot->tid = sys_gettid();
 	wk.rng = base_seed ^ (0x9e3779b97f4a7c15UL * (unsigned long)(proc_idx * NTHR + wk.t + 1));
 	wk.slot->pin_err = pin_to_cpu((proc_idx * NTHR + wk.t) % cpus);
 	wk.slot->cpu = wk.slot->pin_err ? -1 : current_cpu();
@@ -259,6 +291,8 @@ static int worker_thread(void *arg)
 	for (wk.it = 0; wk.it < ITERS; wk.it++) {
 		enum op op = (enum op)rng_below(&wk.rng, NR_OPS);
 
+		wk.slot->op = op;
+		wk.slot->it = wk.it;
 		ops[op](&wk);
 		wk.slot->ops[op]++;
 	}
@@ -273,7 +307,7 @@ static __attribute__((noreturn)) void worker_process(int p)
 
 	proc_idx = p;
 	shared_region = map_pages(SHARED_PAGES);
-	if (!shared_region)
+	if (!shared_region || sigaction_install(SIGSEGV, segv_report) < 0)
 		sys_exit_group(2);
 	for (int t = 1; t < NTHR; t++)
 		if (thread_start(worker_thread, (void *)(long)t, &ctid[t]) <= 0)
@@ -337,38 +371,69 @@ static void check_totals(void)
 		tap_ok(per_op[op] > 0, "%s ran %ld times", op_name[op], per_op[op]);
 }
 
-int main(int argc, char **argv)
+/*
+ * One run: NPROC workers from seed base_seed, their totals and the kernel log.
+ * log: the syslog buffer, static in main (512 KB is too big for a stack).
+ */
+static void stress_run(char *log, size_t size)
 {
-	static char log[512 * 1024];
 	long pids[NPROC];
 	int bugs_before, ok;
 
-	base_seed = smp_seed(argc, argv);
-	smp_require_two_cpus("smp_stress");
-	cpus = smp_cpus();
-	slots = mailbox_new(NPROC * NTHR * sizeof(struct slot));
-	if (!tap_ok(slots != NULL, "a MAP_SHARED page for the workers' counts"))
-		return tap_done();
-	syslog_read(log, sizeof(log));
+	syslog_read(log, size);
 	bugs_before = count_occurrences(log, "BUG: ");
 	for (int p = 0; p < NPROC; p++) {
 		pids[p] = sys_fork();
 		if (pids[p] == 0)
 			worker_process(p);
-		if (!tap_ok(pids[p] > 0, "fork worker %d", p))
-			return tap_done();
+		if (!tap_ok(pids[p] > 0, "fork worker %d", p)) {
+			while (--p >= 0)
+				sys_kill((int)pids[p], SIGKILL);
+			while (sys_wait4(-1, NULL, 0, NULL) > 0)
+				;
+			return;
+		}
 	}
 	ok = reap_workers(pids);
 	tap_is_long(ok, NPROC, "all %d workers (%d threads each, %d operations a thread) exited 0",
 		    NPROC, NTHR, ITERS);
 	check_totals();
-	syslog_read(log, sizeof(log));
+	syslog_read(log, size);
 	tap_is_long(count_occurrences(log, "BUG: "), bugs_before, "no new \"BUG: \" report in the kernel log");
 	if (is_pagoda()) {
 		char report[256];
 
 		tap_ok(debug_query(PAGODA_DEBUG "check", NULL, report, sizeof(report)) > 0 && !strcmp(report, "ok\n"),
 		       "Pagoda's mm check reads ok: %.60s", report);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static char log[512 * 1024];
+	unsigned long rounds = 1;
+
+	base_seed = smp_seed(argc, argv);
+	if (argc > 2)
+		rounds = strtoul(argv[2], NULL, 0);
+	else
+		smp_cmdline_ulong(argv[0], "rounds", &rounds);
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		rounds = 1;
+	smp_require_two_cpus("smp_stress");
+	cpus = smp_cpus();
+	slots = mailbox_new(NPROC * NTHR * sizeof(struct slot));
+	if (!tap_ok(slots != NULL, "a MAP_SHARED page for the workers' counts"))
+		return tap_done();
+	for (unsigned long r = 0; r < rounds; r++) {
+		/* Round r is the run of seed base + r: `smp_stress SEED` redoes one. */
+		if (r) {
+			base_seed++;
+			memset(slots, 0, NPROC * NTHR * sizeof(struct slot));
+		}
+		if (rounds > 1)
+			printf("# round %lu of %lu: seed %lu\n", r + 1, rounds, base_seed);
+		stress_run(log, sizeof(log));
 	}
 	return tap_done();
 }

@@ -13,7 +13,8 @@
  *   jmp_save / jmp_restore            setjmp / longjmp without a C library;
  *                                     with SA_NODEFER (sigaction_nodefer) a
  *                                     SIGSEGV handler may leave through it
- *   rng_next, smp_seed                xorshift64*, seeded from argv[1] or the clock
+ *   rng_next, smp_seed                xorshift64*, seeded from argv[1], the
+ *                                     kernel command line (NAME.seed=N) or the clock
  *   wait_until(word, value, ...)      spin with sched_yield until *word >=
  *                                     value, or give up after a cap
  *
@@ -189,10 +190,46 @@ static inline unsigned long rng_below(unsigned long *s, unsigned long n)
 	return rng_next(s) % n;
 }
 
-/* The seed: argv[1] if given, else the clock; printed as "# seed N" to rerun with. */
+/*
+ * The word NAME.KEY=N of the kernel command line, NAME being the program's
+ * base name (argv[0]): how tools/stress.sh (make stress) hands a seed to a
+ * test that /init starts without arguments.  1 and *val if present.
+ * Linux passes such a dotted word to no one but /proc/cmdline, as Pagoda.
+ */
+static inline int smp_cmdline_ulong(const char *argv0, const char *key, unsigned long *val)
+{
+	static char cmdline[1024];
+	const char *name = argv0 ? argv0 : "";
+	char word[96];
+	size_t n;
+
+	for (const char *p = name; *p; p++)
+		if (*p == '/')
+			name = p + 1;
+	if (!*name || strlen(name) + strlen(key) + 3 > sizeof(word) ||
+	    read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		return 0;
+	n = (size_t)snprintf(word, sizeof(word), "%s.%s=", name, key);
+	for (char *p = cmdline; (p = strstr(p, word)) != NULL; p += n)
+		if (p == cmdline || p[-1] == ' ') {
+			*val = strtoul(p + n, NULL, 0);
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * The seed: argv[1] if given, else NAME.seed=N from the kernel command line
+ * (smp_cmdline_ulong), else the clock; printed as "# seed N" to rerun with.
+ */
 static inline unsigned long smp_seed(int argc, char **argv)
 {
-	unsigned long seed = argc > 1 ? strtoul(argv[1], NULL, 0) : (unsigned long)now_ns();
+	unsigned long seed;
+
+	if (argc > 1)
+		seed = strtoul(argv[1], NULL, 0);
+	else if (!smp_cmdline_ulong(argc > 0 ? argv[0] : NULL, "seed", &seed))
+		seed = (unsigned long)now_ns();
 
 	if (!seed)
 		seed = 1;
