@@ -258,6 +258,8 @@ static void segv_report(int sig, struct k_siginfo *si, void *uc)
 {
 	long tid = sys_gettid();
 
+	(void)sig;
+	(void)uc;
 	for (int t = 0; t < NTHR; t++) {
 		struct slot *sl = &slots[proc_idx * NTHR + t];
 
