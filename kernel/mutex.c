@@ -37,15 +37,6 @@ void __mutex_init(struct mutex *m, const char *name)
 
 /* ---- the checker's reports (CONFIG_DEBUG_SPINLOCK) ---- */
 
-static bool mutex_report_expected(void)
-{
-	if (lock_bugs_expected <= 0)
-		return false;
-	lock_bugs_expected--;
-	lock_bugs_caught++;
-	return true;
-}
-
 static void mutex_report(struct mutex *m, const char *what)
 {
 	struct task_struct *t = current;
@@ -68,9 +59,9 @@ void debug_mutex_lock_before(struct mutex *m)
 {
 	if (!CONFIG_DEBUG_SPINLOCK)
 		return;
-	if (unlikely(spinlocks_held[smp_processor_id()]) && !mutex_report_expected())
+	if (unlikely(spinlocks_held[smp_processor_id()]) && !lock_report_expected())
 		mutex_report(m, "sleeping: mutex_lock under a spinlock,");
-	if (unlikely(READ_ONCE(m->owner) == current) && !mutex_report_expected()) {
+	if (unlikely(READ_ONCE(m->owner) == current) && !lock_report_expected()) {
 		mutex_report(m, "recursion");
 		panic("mutex recursion: %s", m->name ? m->name : "?");
 	}
@@ -83,7 +74,7 @@ bool mutex_is_locked_by_current(struct mutex *m)
 
 void mutex_not_held_bug(struct mutex *m, const char *expr, const char *file, int line, const char *func)
 {
-	if (mutex_report_expected())
+	if (lock_report_expected())
 		return;
 	printk("BUG: lock not held: %s at %s:%d (%s)\n", expr, file, line, func);
 	mutex_report(m, "not held by this task,");
@@ -133,7 +124,7 @@ void mutex_unlock(struct mutex *m)
 	struct task_struct *next;
 
 	spin_lock(&m->wait_lock);
-	if (CONFIG_DEBUG_SPINLOCK && unlikely(m->owner != current) && !mutex_report_expected())
+	if (CONFIG_DEBUG_SPINLOCK && unlikely(m->owner != current) && !lock_report_expected())
 		mutex_report(m, "unlock of a mutex this task does not own:");
 	if (list_empty(&m->wait_list)) {
 		m->owner = NULL;

@@ -46,16 +46,6 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name)
 
 /* ---- the debug reports (CONFIG_DEBUG_SPINLOCK) ---- */
 
-/* As kernel/spinlock.c's: the lockcheck self-test counts reports it provokes. */
-static bool rwsem_report_expected(void)
-{
-	if (lock_bugs_expected <= 0)
-		return false;
-	lock_bugs_expected--;
-	lock_bugs_caught++;
-	return true;
-}
-
 static void rwsem_report_backtrace(void)
 {
 	dump_backtrace(*(unsigned long *)__builtin_frame_address(0),
@@ -92,14 +82,14 @@ static void rwsem_debug_down(struct rw_semaphore *sem, const char *op)
 	if (!CONFIG_DEBUG_SPINLOCK)
 		return;
 	held = spinlock_held_here();
-	if (unlikely(held) && !rwsem_report_expected()) {
+	if (unlikely(held) && !lock_report_expected()) {
 		printk("BUG: lock held while sleeping: %s(%s) under spinlock %s on CPU#%d, ", op,
 		       sem->name ? sem->name : "?", held->name ? held->name : "?", smp_processor_id());
 		print_current();
 		printk("\n");
 		rwsem_report_backtrace();
 	}
-	if (unlikely(sem->owner && sem->owner == current) && !rwsem_report_expected()) {
+	if (unlikely(sem->owner && sem->owner == current) && !lock_report_expected()) {
 		printk("BUG: lock recursion: %s(%s) by its writer on CPU#%d, ", op,
 		       sem->name ? sem->name : "?", smp_processor_id());
 		print_current();
@@ -114,7 +104,7 @@ static void rwsem_debug_up_write(struct rw_semaphore *sem, const char *op)
 	if (!CONFIG_DEBUG_SPINLOCK)
 		return;
 	if (unlikely(sem->count != RWSEM_WRITER_LOCKED || sem->owner != current) &&
-	    !rwsem_report_expected()) {
+	    !lock_report_expected()) {
 		printk("BUG: lock not held: %s(%s) count %ld owner %s on CPU#%d, ", op,
 		       sem->name ? sem->name : "?", sem->count,
 		       sem->owner ? sem->owner->comm : "none", smp_processor_id());
@@ -128,7 +118,7 @@ static void rwsem_debug_up_read(struct rw_semaphore *sem)
 {
 	if (!CONFIG_DEBUG_SPINLOCK)
 		return;
-	if (unlikely(sem->count <= 0) && !rwsem_report_expected()) {
+	if (unlikely(sem->count <= 0) && !lock_report_expected()) {
 		printk("BUG: lock not held: up_read(%s) count %ld on CPU#%d, ",
 		       sem->name ? sem->name : "?", sem->count, smp_processor_id());
 		print_current();
@@ -140,7 +130,7 @@ static void rwsem_debug_up_read(struct rw_semaphore *sem)
 void rwsem_not_held_bug(struct rw_semaphore *sem, const char *what, const char *file, int line,
 			const char *func)
 {
-	if (rwsem_report_expected())
+	if (lock_report_expected())
 		return;
 	printk("BUG: lock not held: %s %s at %s:%d (%s) on CPU#%d, ", sem->name ? sem->name : "?", what,
 	       file, line, func, smp_processor_id());

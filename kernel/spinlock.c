@@ -28,7 +28,7 @@ int lock_bugs_expected, lock_bugs_caught;
 /* Each CPU writes only its own entry, with interrupts off (a spinlock is being taken or dropped). */
 unsigned int spinlocks_held[NR_CPUS];
 
-static bool report_expected(void)
+bool lock_report_expected(void)
 {
 	if (lock_bugs_expected <= 0)
 		return false;
@@ -55,7 +55,7 @@ static void print_who(void)
 
 void spin_bug(spinlock_t *l, const char *msg)
 {
-	if (report_expected())
+	if (lock_report_expected())
 		return;
 	printk("BUG: spinlock %s on CPU#%d, ", msg, smp_processor_id());
 	print_who();
@@ -67,7 +67,7 @@ void spin_bug(spinlock_t *l, const char *msg)
 
 static void lock_order_bug(spinlock_t *l, spinlock_t *held, const char *why)
 {
-	if (report_expected())
+	if (lock_report_expected())
 		return;
 	printk("BUG: lock order: %s (level %d) %s on CPU#%d, ", l->name ? l->name : "?", l->order, why,
 	       smp_processor_id());
@@ -109,7 +109,7 @@ void lock_order_release(spinlock_t *l)
 
 void lock_not_held_bug(spinlock_t *l, const char *expr, const char *file, int line, const char *func)
 {
-	if (report_expected())
+	if (lock_report_expected())
 		return;
 	printk("BUG: lock not held: %s at %s:%d (%s) on CPU#%d, ", expr, file, line, func, smp_processor_id());
 	print_who();

@@ -98,6 +98,8 @@ extern int lock_bugs_expected;	/* self-test: > 0 means count the next reports, d
 extern int lock_bugs_caught;
 /* Debug: spinlocks each CPU holds now (mutex_lock must find 0: kernel/mutex.c). */
 extern unsigned int spinlocks_held[NR_CPUS];
+/* A report the self-test provoked: count it, print nothing (spinlocks, mutexes, rwsems). */
+bool lock_report_expected(void);
 void spin_bug(spinlock_t *l, const char *msg);
 void lock_order_acquire(spinlock_t *l, int subclass);	/* subclass -1: record only (trylock) */
 void lock_order_release(spinlock_t *l);
