@@ -19,16 +19,9 @@ static struct {
 /* BKL under a spinlock: the spinlock's holder could wait for the BKL's. */
 static void check_no_spinlock_held(void)
 {
-	struct cpu_info *ci = this_cpu();
-
-	if (!CONFIG_DEBUG_SPINLOCK)
-		return;
-	for (int i = 0; i < NR_LOCK_ORDERS; i++)
-		if (ci->lock_order_held[i]) {
-			printk("BUG: lock order: kernel_lock taken under %s\n",
-			       ((spinlock_t *)ci->lock_order_last[i])->name ?: "a spinlock");
-			return;
-		}
+	if (CONFIG_DEBUG_SPINLOCK && spinlocks_held[smp_processor_id()] && !lock_report_expected())
+		printk("BUG: lock order: kernel_lock taken under %u spinlock(s) on CPU#%d\n",
+		       spinlocks_held[smp_processor_id()], smp_processor_id());
 }
 
 static bool __kernel_trylock(void)
