@@ -50,6 +50,7 @@ struct ctl {
 	long fault_a, fault_b;		/* helper's RUSAGE_THREAD minflt growth */
 	long child;			/* child: 1 waiting; parent: 2 verify now */
 	long pin_err;
+	long finished;			/* main: every round's counts are read, the helper may exit */
 	int abort;
 	int cpu;			/* the helper's CPU this round */
 };
@@ -130,6 +131,12 @@ static int helper(void *arg)
 		ctl->fault_b = fb;
 		ctl->done = r;
 	}
+	/*
+	 * Stay until main has read the last round's counts: our exit writes
+	 * ctid (CLONE_CHILD_CLEARTID) in main's .bss, shared with the round's
+	 * child, a COW copy that pagoda_cow_copy would count (513, not 512).
+	 */
+	wait_until(&ctl->finished, 1, &ctl->abort);
 	return 0;
 }
 
@@ -293,6 +300,7 @@ int main(int argc, char **argv)
 	for (r = 1; r <= ROUNDS; r++)
 		if (one_round(r, &seed) < 0)
 			break;
+	ctl->finished = 1;
 	ctl->abort = 1;
 	thread_join(&ctid);
 	tap_is_long(r - 1, ROUNDS, "all %d rounds ran (fork, the handshakes)", ROUNDS);
