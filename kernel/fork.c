@@ -66,9 +66,9 @@ struct kernel_clone_args {
 	unsigned long stack, stack_size, tls;
 };
 
-/* Copy every VMA of oldmm (except MADV_DONTFORK ones) and its page tables. */
 /*
- * Copy every VMA of oldmm into mm, and their page-table entries. Both
+ * Copy every VMA of oldmm (except MADV_DONTFORK ones) into mm, and their
+ * page-table entries. Both
  * mmap_locks are held for writing, the parent's first (Linux: dup_mmap):
  * no thread of the parent changes a VMA or faults one in meanwhile, so
  * the copy is a snapshot; the page-table locks inside copy_page_range.
@@ -402,14 +402,13 @@ static void wait_for_vfork_done(int *done)
 static long kernel_clone(struct pt_regs *regs, struct kernel_clone_args *args)
 {
 	struct task_struct *p;
+	int vfork_done = 0;
+	pid_t pid;
 	long err;
 
 	if ((args->flags & CLONE_PIDFD) && (args->flags & CLONE_PARENT_SETTID) &&
 	    args->pidfd == args->parent_tid)
 		return -EINVAL;
-	int vfork_done = 0;
-	pid_t pid;
-
 	p = copy_process(regs, args, &err);
 	if (!p)
 		return err;
