@@ -560,6 +560,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
+	pmd_t pmdval;
 
 	if (!pte_alloc(mm, vmf->pmd))
 		return VM_FAULT_OOM;
@@ -572,8 +573,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 * frees tables, under the write lock), so the PTE can be read without
 	 * the page-table lock; every path below rechecks it under the lock.
 	 */
-	pmd_t pmdval = READ_ONCE(*vmf->pmd);
-
+	pmdval = READ_ONCE(*vmf->pmd);
 	if (pmd_none(pmdval) || pmd_trans_huge(pmdval) || pmd_huge(pmdval))
 		return VM_FAULT_OK;
 	vmf->pte = (pte_t *)__va(pmd_table_pa(pmdval)) + pte_index(vmf->address);
@@ -961,6 +961,7 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		    unsigned long floor, unsigned long ceiling)
 {
 	for (addr &= PMD_MASK; addr < end; addr += PMD_SIZE) {
+		phys_addr_t table;
 		pmd_t *pmd;
 
 		if (addr < floor || addr + PMD_SIZE > ceiling)
@@ -975,8 +976,7 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		 * that walk would read their data as PTEs.
 		 */
 		spin_lock(&mm->page_table_lock);
-		phys_addr_t table = pmd_table_pa(*pmd);
-
+		table = pmd_table_pa(*pmd);
 		set_pmd(pmd, __pmd(0));
 		flush_tlb_mm_range(mm, addr, addr + PMD_SIZE);
 		pgtable_free(mm, table);

@@ -115,7 +115,7 @@ static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole, u
 	struct mm_struct *mm = t->state == EXIT_ZOMBIE ? NULL : t->mm;
 	struct task_usage u = { t->utime_ns, t->stime_ns, t->min_flt, t->maj_flt };
 	sigset_t ign = 0, cgt = 0;
-
+	char comm[TASK_COMM_LEN + 1];
 	/* wchan: only "is it asleep", and not for a process of several threads. */
 	int wchan = (!whole || sig->nr_threads < 2) &&
 		    (t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE);
@@ -130,8 +130,6 @@ static int do_task_stat(struct seq_file *m, struct task_struct *t, bool whole, u
 		else if (h != SIG_DFL)
 			cgt |= sigmask(s);
 	}
-	char comm[TASK_COMM_LEN + 1];
-
 	strlcpy(comm, t->comm, sizeof(comm));
 	seq_printf(m, "%d (%s) %c %d %d %d 0 -1 0 %lu %lu %lu %lu %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu %lu",
 		   t->pid, comm, task_state_char(t),
