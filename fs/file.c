@@ -7,9 +7,10 @@
  *   t->files->fd[fd]          -> struct file, shared after fork (dup_fd)
  *   t->files->close_on_exec   one bit per fd (O_CLOEXEC, FD_CLOEXEC)
  *
- * Linux changes the table under files->file_lock; here one CPU runs the
- * kernel without preemption, and no function below sleeps while the
- * table is half changed. SMP needs that lock around every change.
+ * Linux changes the table under files->file_lock; here every change is a
+ * system call's, under the big kernel lock (kernel/smp_lock.h), and no
+ * function below sleeps while the table is half changed. Without the big
+ * lock, file_lock is needed around every change.
  */
 #include <fs/fs.h>
 #include <fs/internal.h>

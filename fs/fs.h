@@ -30,10 +30,10 @@
  *
  * Locking: a task's fd table (struct files_struct) is changed by the tasks
  * that share it (CLONE_FILES threads), by fork (the parent copies its own
- * table into a child that is not running yet) and by exit; all on one CPU
- * without kernel preemption (Linux: files->file_lock). f_count is atomic.
- * f_pos of a file shared after fork is not locked (Linux: f_pos_lock); that
- * is safe while user code runs on one CPU.
+ * table into a child that is not running yet) and by exit; all under the
+ * big kernel lock (kernel/smp_lock.h), without kernel preemption (Linux:
+ * files->file_lock). f_count is atomic. f_pos of a file shared after fork
+ * is not locked (Linux: f_pos_lock); read and write hold the big lock.
  *
  * Start reading at sys_openat() in fs/open.c and sys_read() in fs/read_write.c.
  */

@@ -18,9 +18,9 @@
  *                unless MNT_DETACH; then s_op->umount_begin drops the names
  *                and put_super the mount's reference
  *
- * Locking: none. The table changes in process context only (mount,
- * umount2, boot) and user code runs on one CPU, as for the fd table
- * (fs/fs.h); Linux's namespace_sem and mount_lock have nothing to guard.
+ * Locking: the big kernel lock. The table changes in system calls only
+ * (mount, umount2) and at boot, as for the fd table (fs/fs.h); Linux's
+ * namespace_sem and mount_lock stand where that lock does.
  *
  * Start reading at sys_mount().
  */

@@ -10,8 +10,8 @@
  *   .... node  #1, CPUs:      #1
  *   smp: Brought up 2 nodes, 2 CPUs
  *
- * A CPU that comes up only idles: tasks run on CPU 0 alone (docs/smp.md);
- * it answers IPIs: function calls (smp_call_function_*, the TLB shootdown
+ * A CPU that comes up runs tasks from its own run queue (kernel/sched.c)
+ * and answers IPIs: function calls (smp_call_function_*, the TLB shootdown
  * of arch/x86_64/tlb.c) and reschedule.
  *
  * Lock order: call_queue[].lock is innermost (interrupts off). Otherwise none. The masks are written at boot by CPU 0, except each

@@ -47,12 +47,11 @@ enum pageflags {
  *   (p)  the page-table lock of the mm whose PTE is being changed: a page
  *        is mapped, unmapped and remapped with that PTE
  *
- * Pagoda runs the kernel on one CPU and never preempts it, so a field read
- * without its lock (rmap_walk reads mapping and index, /proc reads the
- * counts) cannot see a half-done change today. SMP will need what Linux
- * does: the page lock around page_move_anon_rmap (do_wp_page reuses a page
- * without it, and without the page-table lock), and RCU for the walk's
- * read of mapping.
+ * A field read without its lock (rmap_walk reads mapping and index, /proc
+ * reads the counts) is a snapshot: another CPU may be changing it.
+ * do_wp_page reuses a page (page_move_anon_rmap) under the page-table lock
+ * only; Linux also takes the page lock there, and reads mapping in the walk
+ * under RCU. Pagoda has neither yet (docs/smp.md, "Not done yet").
  */
 struct page {
 	/* (A) PG_* bits (plain writes while the allocator owns the page); (c) node id, top bits */
@@ -77,8 +76,8 @@ struct page {
 	/*
 	 * Room for a later field without growing past 64 bytes. Until then,
 	 * scratch for pagoda_mm_check (mm/debug_rmap.c), which zeroes it
-	 * before and after: safe only because the check runs without
-	 * sleeping, on one CPU; SMP needs the other CPUs stopped, or a side array.
+	 * before and after: safe because no other path uses it and checks
+	 * run one at a time (a system call, under the big kernel lock).
 	 */
 	unsigned long __reserved;
 };

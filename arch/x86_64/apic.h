@@ -11,7 +11,7 @@ u32 lapic_id(void);
 #define APIC_DM_STARTUP		0x00600
 #define APIC_INT_ASSERT		0x04000
 #define APIC_INT_LEVELTRIG	0x08000
-void apic_ap_setup(void);			/* on an AP: enabled, timer masked */
+void apic_ap_setup(void);			/* on an AP: enabled, timer at HZ */
 bool apic_wait_icr_idle(unsigned long timeout_us);
 void apic_icr_write(u32 low, u32 apicid);
 u32 apic_read_esr(void);

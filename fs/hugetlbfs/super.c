@@ -25,8 +25,8 @@
  * size= and min_size= need a subpool in mm/hugetlb.c, which Pagoda lacks:
  * EINVAL with a message.
  *
- * Locking: none beyond the VMAs' (see fs/fs.h): names change in process
- * context only, and user code runs on one CPU.
+ * Locking: none beyond the VMAs' (see fs/fs.h): names change in system
+ * calls only, which run under the big kernel lock (kernel/smp_lock.h).
  *
  * Start reading at hugetlbfs_get_tree(), then hugetlbfs_create().
  */

@@ -18,7 +18,8 @@
  *
  * The counters are read from mm/ without locks, each word once, as
  * Linux's global_node_page_state() does: a report is a snapshot.
- * The task list is walked without a lock: user code runs on one CPU.
+ * The task list is walked under the big kernel lock, as every change of it
+ * is made (kernel/smp_lock.h).
  *
  * Start reading at procfs_lookup() and procfs_open().
  */
