@@ -569,36 +569,65 @@ int sleep_on(void *chan, u64 timeout_ns)
 }
 
 /*
- * sched_setaffinity's work (Linux: __set_cpus_allowed_ptr): mask is
- * already cut to the possible CPUs and holds an online one. A sleeping
- * task is placed at once; a queued one is moved; a running one moves at
- * its next switch (at once when it is the caller, which switches now).
+ * Place p, whose mask now excludes its CPU, on an allowed one: a queued
+ * task under both queues' locks; a sleeping one stays where it was until
+ * its wake-up sends it to an allowed CPU (wake_up_process), so that
+ * /proc/PID/stat shows its last CPU, as Linux's. False if it runs (or is
+ * in flight between two queues): it moves at its next switch
+ * (rq->push_task) or is placed by its mover, from the new mask.
  */
-static void set_cpus_allowed(struct task_struct *p, unsigned long mask)
+static bool move_off_cpu(struct task_struct *p, struct rq *rq)
 {
-	struct rq *rq = task_rq_lock(p);
-	int dest;
+	int dest = select_idlest_cpu(p);
 
-	p->cpus_mask = mask;
-	if (cpu_allowed(p, rq->cpu)) {
-		spin_unlock(&rq->lock);
-		return;
-	}
-	dest = select_idlest_cpu(p);
 	if (p == rq->curr || p->on_cpu) {
 		spin_unlock(&rq->lock);
-		if (p == current)
-			schedule();
-		else
-			smp_send_reschedule(rq->cpu);
-	} else if (!list_empty(&p->run_list)) {
+		return false;
+	}
+	if (!list_empty(&p->run_list)) {
 		dequeue_task(rq, p);
 		spin_unlock(&rq->lock);
 		activate_task_on(p, dest);
-	} else {
-		if (p->state != TASK_RUNNING)	/* asleep: it wakes up there */
-			__atomic_store_n(&p->cpu, dest, __ATOMIC_RELAXED);
-		spin_unlock(&rq->lock);		/* else in flight: placed by its mover */
+		return true;
+	}
+	spin_unlock(&rq->lock);
+	return p->state != TASK_RUNNING;
+}
+
+/*
+ * sched_setaffinity's work (Linux: __set_cpus_allowed_ptr, which waits for
+ * the stopper to move a running task): mask is already cut to the possible
+ * CPUs and holds an online one. Returns once pid runs or is queued on an
+ * allowed CPU, or sleeps, or is gone. A running task is sent a reschedule IPI and switches away at its
+ * next return to user mode; meanwhile we schedule(), which lets go of the
+ * big kernel lock it may need to get there. Looked up by pid after each
+ * schedule(): it may have exited and been reaped meanwhile.
+ */
+static void set_cpus_allowed(pid_t pid, unsigned long mask)
+{
+	struct task_struct *p = pid ? find_task_by_pid(pid) : current;
+	bool kicked = false;
+
+	if (!p)
+		return;
+	p->cpus_mask = mask;
+	for (;;) {
+		struct rq *rq = task_rq_lock(p);
+
+		if (cpu_allowed(p, rq->cpu) || (p->state & (EXIT_ZOMBIE | EXIT_DEAD))) {
+			spin_unlock(&rq->lock);
+			return;
+		}
+		if (move_off_cpu(p, rq))
+			return;
+		if (p != current && !kicked) {
+			smp_send_reschedule(task_cpu(p));
+			kicked = true;
+		}
+		schedule();
+		p = pid ? find_task_by_pid(pid) : current;
+		if (!p)
+			return;
 	}
 }
 
@@ -612,7 +641,7 @@ long sched_setaffinity(pid_t pid, unsigned long mask)
 	mask &= __cpu_possible_mask;
 	if (!(mask & cpu_online_mask()))
 		return -EINVAL;
-	set_cpus_allowed(p, mask);
+	set_cpus_allowed(pid, mask);
 	return 0;
 }
 
