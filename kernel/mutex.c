@@ -19,7 +19,7 @@
  * sleeper's stack: the unlocker is done with it before it drops wait_lock,
  * and the sleeper cannot leave mutex_lock before it retakes wait_lock.
  *
- * Lock order: wait_lock is innermost but for rq_lock (wake_up_process); a
+ * Lock order: wait_lock is innermost but for rq->lock (wake_up_process); a
  * mutex itself comes before every spinlock (mm/rmap.c).
  */
 #include <kernel/mutex.h>

@@ -15,7 +15,7 @@
  *
  * Lock order: wait_lock is taken with no other lock held (down_* may
  * sleep, and up_* is called where down_* was), and wake_up_process takes
- * rq_lock inside it.
+ * rq->lock inside it.
  */
 #include <kernel/rwsem.h>
 #include <kernel/sched.h>

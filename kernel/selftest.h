@@ -18,6 +18,7 @@
 #ifndef _KERNEL_SELFTEST_H
 #define _KERNEL_SELFTEST_H
 
+#include <kernel/smp.h>
 #include <kernel/kernel.h>
 
 struct selftest_case {
@@ -42,6 +43,16 @@ extern const struct selftest_suite rwsem_selftest_suite;	/* tests/kernel/test_rw
 
 __printf(1, 2) bool selftest_fail(const char *fmt, ...);
 __printf(1, 2) bool selftest_skip(const char *fmt, ...);
+/* The first online CPU other than this one, or -1: where the SMP cases send their work. */
+static inline int selftest_other_cpu(void)
+{
+	int cpu;
+
+	for_each_cpu_in(cpu, cpu_online_mask())
+		if (cpu != smp_processor_id())
+			return cpu;
+	return -1;
+}
 
 /* Run the suites and cases that which ("all", "SUITE" or "SUITE/CASE") names; returns the failures. */
 int selftest_run(const char *which);

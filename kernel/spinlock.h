@@ -7,7 +7,7 @@
  *
  *   spin_lock_irqsave(l, flags)   interrupts off on this CPU, the old state
  *   spin_unlock_irqrestore(l, flags)  in flags; the lock of anything an
- *                                 interrupt handler also takes (rq_lock,
+ *                                 interrupt handler also takes (rq->lock,
  *                                 the IPI call queues, console_lock)
  *   spin_lock_irq / spin_unlock_irq   the same, when the caller knows
  *                                 interrupts were on
@@ -64,7 +64,7 @@ enum lock_order {
 	LOCK_ORDER_HUGETLB,		/* hugetlb_lock */
 	LOCK_ORDER_PGDAT,		/* pgdat->lock */
 	LOCK_ORDER_PAGECACHE,		/* mapping->i_pages_lock, resv_map->lock, shmem's obj->lock: leaves */
-	LOCK_ORDER_RQ,			/* rq_lock */
+	LOCK_ORDER_RQ,			/* rq->lock */
 	NR_LOCK_ORDERS
 };
 #define SINGLE_DEPTH_NESTING	1

@@ -42,12 +42,12 @@
  *                 mapping->i_pages_lock, resv_map->lock, shmem's obj->lock
  *                                 (5: page caches and reservation maps;
  *                                  leaves: nothing above is taken under them)
- *                   rq_lock       (6: scheduler, kernel/sched.c)
+ *                   rq->lock      (6: scheduler, kernel/sched.c)
  *
  * The spinlock checker (kernel/spinlock.h) checks the spinlocks' order;
  * kernel/rwsem.c and kernel/mutex.c report a sleeping lock taken under a
  * spinlock. A mutex's or rwsem's own wait_lock is held only inside its
- * lock and unlock (wake_up_process takes rq_lock under it). docs/smp.md,
+ * lock and unlock (wake_up_process takes rq->lock under it). docs/smp.md,
  * "mmap_lock and the page-table lock", says which path takes which. The
  * rmap walk needs no mmap_lock (nor does Linux's): it reaches other mms'
  * PTEs through the anon_vma and takes their page-table locks.

@@ -167,20 +167,10 @@ static void two_cpus_remote(void *arg)
 	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 }
 
-static int other_cpu(void)
-{
-	int cpu;
-
-	for_each_cpu_in(cpu, cpu_online_mask())
-		if (cpu != smp_processor_id())
-			return cpu;
-	return -1;
-}
-
 static bool test_two_cpus(void)
 {
 	static struct two_cpu_run r;
-	int cpu = other_cpu();
+	int cpu = selftest_other_cpu();
 	u64 end;
 
 	if (cpu < 0)

@@ -121,19 +121,9 @@ static void try_read_there(void *arg)
 		up_read(&test_sem);
 }
 
-static int other_cpu(void)
-{
-	int cpu;
-
-	for_each_cpu_in(cpu, cpu_online_mask())
-		if (cpu != smp_processor_id())
-			return cpu;
-	return -1;
-}
-
 static bool test_other_cpu(void)
 {
-	int cpu = other_cpu(), got = -1, err;
+	int cpu = selftest_other_cpu(), got = -1, err;
 	bool ok = true;
 
 	if (cpu < 0)

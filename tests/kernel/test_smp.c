@@ -30,17 +30,6 @@
 /* Not global (a CR3 load must drop it) and not user (SMAP): the kernel reads it directly. */
 #define TEST_PROT	__pgprot(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX)
 
-/* The first online CPU other than this one, or -1. */
-static int other_cpu(void)
-{
-	int cpu;
-
-	for_each_cpu_in(cpu, cpu_online_mask())
-		if (cpu != smp_processor_id())
-			return cpu;
-	return -1;
-}
-
 struct call_result {
 	int cpu;
 	unsigned long in, out;
@@ -58,7 +47,7 @@ static void record_cpu(void *arg)
 
 static bool test_call_single(void)
 {
-	int cpu = other_cpu();
+	int cpu = selftest_other_cpu();
 	struct call_result r = { .cpu = -1, .in = 21 };
 	unsigned long before;
 	int err;
@@ -90,7 +79,7 @@ static bool test_call_many(void)
 {
 	int cpu;
 
-	if (other_cpu() < 0)
+	if (selftest_other_cpu() < 0)
 		return selftest_skip("one CPU online");
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		many_ran_on[cpu] = 0;
@@ -106,7 +95,7 @@ static bool test_call_many(void)
 
 static bool test_call_nowait(void)
 {
-	int cpu = other_cpu();
+	int cpu = selftest_other_cpu();
 	struct call_result r = { .cpu = -1, .in = 5 };
 	u64 end = ktime_get_ns() + POLL_NS;
 
@@ -125,7 +114,7 @@ static bool test_call_nowait(void)
 
 static bool test_reschedule(void)
 {
-	int cpu = other_cpu();
+	int cpu = selftest_other_cpu();
 	unsigned long before;
 	u64 end = ktime_get_ns() + POLL_NS;
 
@@ -214,7 +203,7 @@ static bool tlb_shootdown_steps(int cpu, struct mm_struct *mm, struct page *a, s
 
 static bool test_tlb_shootdown(void)
 {
-	int cpu = other_cpu();
+	int cpu = selftest_other_cpu();
 	struct mm_struct *mm;
 	struct page *a, *b;
 	bool ok = false;
