@@ -228,6 +228,33 @@ static inline void pmd_populate(struct mm_struct *mm __maybe_unused, pmd_t *pmd,
 	set_pmd(pmd, __pmd(__pa(pte) | _PAGE_TABLE));
 }
 
+/*
+ * ---- Swap-format entries: a non-present, non-none PTE or PMD that carries
+ * a value (Linux arch/x86/include/asm/pgtable_64.h). Pagoda has no swap;
+ * the only such entries are migration entries (mm/swapops.h). Layout:
+ *
+ *   63..59  type (5 bits)   58..9  ~offset (50 bits)   8..0  zero
+ *
+ * Bits 0 (present) and 8 (PROT_NONE) stay clear, so pte_present() is false;
+ * the offset is stored inverted, as Linux does (L1TF), so an entry is never
+ * pte_none() even for offset 0. A PMD entry has the same layout with PSE
+ * clear.
+ */
+#define SWP_TYPE_BITS		5
+#define SWP_OFFSET_FIRST_BIT	9
+#define SWP_OFFSET_SHIFT	(SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS)
+#define MAX_SWAPFILES_SHIFT	SWP_TYPE_BITS
+
+static inline unsigned long __swp_type(u64 val) { return val >> (64 - SWP_TYPE_BITS); }
+static inline unsigned long __swp_offset(u64 val) { return ~val << SWP_TYPE_BITS >> SWP_OFFSET_SHIFT; }
+static inline u64 __swp_entry(unsigned long type, unsigned long offset)
+{
+	return (~offset << SWP_OFFSET_SHIFT >> SWP_TYPE_BITS) | ((u64)type << (64 - SWP_TYPE_BITS));
+}
+/* Not present and not none: a swap-format entry (Linux: is_swap_pte, is_swap_pmd). */
+static inline bool is_swap_pte(pte_t p) { return !pte_none(p) && !pte_present(p); }
+static inline bool is_swap_pmd(pmd_t p) { return !pmd_none(p) && !(p.pmd & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE)); }
+
 /* ---- end: layering block ---- */
 
 #endif

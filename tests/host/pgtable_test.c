@@ -17,6 +17,7 @@
  * Start reading at main().
  */
 #include <arch/x86_64/pgtable.h>
+#include <mm/swapops.h>
 
 #include <stdio.h>
 
@@ -450,6 +451,45 @@ static void test_indices(void)
 	group_end("pgd_pud_pmd_pte_index");
 }
 
+/*
+ * Migration entries (mm/swapops.h): type, PFN, young and dirty survive the
+ * trip through a PTE and a PMD; the entry is neither present nor none, and
+ * the PMD form is no huge leaf.
+ */
+static void test_migration_entries(void)
+{
+	for (int i = 0; i < NR_SAMPLES; i++) {
+		unsigned long pfn = xorshift64() & SWP_PFN_MASK;
+		bool write = i & 1, young = i & 2, dirty = i & 4;
+		swp_entry_t e = write ? make_writable_migration_entry(pfn) :
+					make_readable_migration_entry(pfn);
+		swp_entry_t back;
+		pte_t pte;
+		pmd_t pmd;
+
+		if (young)
+			e = make_migration_entry_young(e);
+		if (dirty)
+			e = make_migration_entry_dirty(e);
+		pte = swp_entry_to_pte(e);
+		pmd = swp_entry_to_pmd(e);
+		check(!pte_present(pte) && !pte_none(pte) && is_swap_pte(pte), "pte %#llx", (unsigned long long)pte_val(pte));
+		check(is_migration_pte(pte), "pte %#llx", (unsigned long long)pte_val(pte));
+		check(!pmd_present(pmd) && !pmd_leaf(pmd) && is_swap_pmd(pmd), "pmd %#llx", (unsigned long long)pmd_val(pmd));
+		check(is_pmd_migration_entry(pmd), "pmd %#llx", (unsigned long long)pmd_val(pmd));
+		back = pte_to_swp_entry(pte);
+		check(back.val == e.val, "%#lx != %#lx", back.val, e.val);
+		check(pmd_to_swp_entry(pmd).val == e.val, "pmd %#llx", (unsigned long long)pmd_val(pmd));
+		check(swp_offset_pfn(back) == pfn, "pfn %#lx", pfn);
+		check(is_writable_migration_entry(back) == write, "pfn %#lx", pfn);
+		check(is_migration_entry_young(back) == young, "pfn %#lx", pfn);
+		check(is_migration_entry_dirty(back) == dirty, "pfn %#lx", pfn);
+	}
+	check(SWP_MIGRATION_READ == 24 && SWP_MIGRATION_WRITE == 26, "Linux 6.1's x86-64 types");
+	check(!is_swap_pte(__pte(0)) && !is_swap_pmd(__pmd(0)), "none is no swap entry");
+	group_end("migration_entry");
+}
+
 int main(void)
 {
 	test_pte_write();
@@ -473,6 +513,7 @@ int main(void)
 	test_upper_levels();
 	test_populate();
 	test_indices();
+	test_migration_entries();
 	printf("1..%d\n", tap_nr);
 	return nr_failed_tests ? 1 : 0;
 }
