@@ -175,3 +175,30 @@ void unlock_page(struct page *page)
 	}
 	spin_unlock(&q->lock);
 }
+
+/*
+ * A fault found a migration entry naming page under ptl (Linux 6.1:
+ * migration_entry_wait_on_locked): queue on page's lock, then drop ptl
+ * and sleep until the migration unlocks it. No reference on the page is
+ * taken (one would make the migration's refcount check fail): while the
+ * entry is in a PTE the migration holds the page lock, and it removes its
+ * entries under this ptl before unlock_page, so the waiter is queued
+ * before the unlock looks at the queue. Called with ptl held, returns
+ * without it; the caller retries the fault.
+ */
+void migration_entry_wait_on_locked(struct page *page, spinlock_t *ptl)
+{
+	struct page_wait_head *q = page_waitqueue(page);
+	struct wait_page_queue wait = { .page = page, .task = current };
+
+	spin_lock(&q->lock);
+	list_add_tail(&wait.entry, &q->head);
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	spin_unlock(&q->lock);
+	spin_unlock(ptl);
+	schedule();
+	spin_lock(&q->lock);
+	list_del_init(&wait.entry);	/* still queued if something else woke us */
+	set_current_state(TASK_RUNNING);
+	spin_unlock(&q->lock);
+}

@@ -168,6 +168,8 @@ static inline int page_mapcount(const struct page *page)
 {
 	return atomic_read(&page->_mapcount) + 1 + compound_mapcount(page);
 }
+/* Mapped by at least one page-table entry (Linux: page_mapped). */
+static inline bool page_mapped(const struct page *page) { return page_mapcount(page) > 0; }
 static inline void page_mapcount_reset(struct page *page) { atomic_set(&page->_mapcount, -1); }
 
 #endif

@@ -170,12 +170,6 @@ static struct page *__rmqueue_smallest(pg_data_t *pgdat, unsigned int order)
 	return NULL;
 }
 
-/* /proc/vmstat pgalloc_normal and pgfree count pages, as Linux's. */
-static inline void count_vm_events(enum vm_event_item item, unsigned long nr)
-{
-	__atomic_add_fetch(&vm_events[item], nr, __ATOMIC_RELAXED);
-}
-
 static struct page *rmqueue(pg_data_t *pgdat, unsigned int order)
 {
 	struct page *page;
