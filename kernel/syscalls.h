@@ -67,4 +67,11 @@ long sys_munmap(unsigned long addr, size_t len);
 long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
 long sys_madvise(unsigned long start, size_t len, int behavior);
 
+/* mm/mempolicy.c */
+long sys_mbind(unsigned long start, unsigned long len, unsigned long mode,
+	       const unsigned long *nmask, unsigned long maxnode, unsigned int flags);
+long sys_set_mempolicy(int mode, const unsigned long *nmask, unsigned long maxnode);
+long sys_get_mempolicy(int *policy, unsigned long *nmask, unsigned long maxnode,
+		       unsigned long addr, unsigned long flags);
+
 #endif
