@@ -43,6 +43,7 @@ struct shmem_object;
 struct initramfs_entry;
 struct file;
 struct vm_operations_struct;
+struct mempolicy;
 
 /* vm_flags: Linux's values (include/linux/mm.h). */
 #define VM_NONE		0x00000000UL
@@ -114,6 +115,12 @@ struct vm_area_struct {
 	struct file *vm_file;
 	struct interval_node shared_rb;	/* (m) in vm_file->f_mapping->i_mmap (Linux: shared.rb) */
 	const struct vm_operations_struct *vm_ops;	/* (c) open, close, may_split: hugetlb_vm_ops */
+	/*
+	 * (m) mbind's policy for this range (NULL: the task's), one
+	 * reference; shared with the VMAs a split or fork copies from it
+	 * (mm/mempolicy.h).
+	 */
+	struct mempolicy *vm_policy;
 };
 
 /*
@@ -396,9 +403,20 @@ enum vm_event_item {
 	THP_ZERO_PAGE_ALLOC,	/* the huge zero page was allocated */
 	PAGODA_THP_COW_COPY,	/* do_huge_pmd_wp_page copied a shared THP whole (policy "copy") */
 	PAGODA_THP_COW_REUSE,	/* do_huge_pmd_wp_page reused an exclusive THP in place */
+	PGMIGRATE_SUCCESS,	/* base pages migrated (mm/migrate.c) */
+	PGMIGRATE_FAIL,		/* base pages not migrated */
+	THP_MIGRATION_SUCCESS,	/* THPs migrated whole */
+	THP_MIGRATION_FAIL,	/* THPs neither migrated nor split */
+	THP_MIGRATION_SPLIT,	/* THPs split to be migrated as 4 KB pages */
+	PAGODA_MIGRATION_ENTRY_WAIT,	/* a fault slept on a migration entry (migration_entry_wait) */
 	NR_VM_EVENT_ITEMS,
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];
 static inline void count_vm_event(enum vm_event_item item) { __atomic_add_fetch(&vm_events[item], 1, __ATOMIC_RELAXED); }
+/* pgalloc_normal, pgfree, pgmigrate_* count pages, as Linux's. */
+static inline void count_vm_events(enum vm_event_item item, unsigned long nr)
+{
+	__atomic_add_fetch(&vm_events[item], nr, __ATOMIC_RELAXED);
+}
 
 #endif
