@@ -13,6 +13,11 @@
  *                                 "copy" (Linux 4.x, seed 001): do_huge_pmd_wp_page_copy,
  *                                 a new THP with all 2 MB (pagoda_thp_cow_copy), or split
  *     PMD huge, otherwise    -> huge_pmd_set_accessed
+ *     PMD migration entry    -> pmd_migration_entry_wait, retry (a THP migrating)
+ *
+ * Migration (mm/migrate.c, docs/thp.md): set_pmd_migration_entry and
+ * remove_migration_pmd turn each PMD of a THP into a migration entry and
+ * back; split_huge_page_to_list splits one that cannot move whole.
  *
  * A THP is an order-9 compound page. Its PMD mappings count in
  * compound_mapcount (page[1]), its PTE mappings in each subpage's

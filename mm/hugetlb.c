@@ -17,6 +17,10 @@
  *                                        owner out of pages: unmap_ref_private, retry
  *   munmap, exit                 -> unmap_hugepage_range; hugetlb_vm_op_close
  *                                   returns the reservations not used
+ *   migration (mm/migrate.c)     -> unmap_and_move_huge_page: alloc_hugetlb_migration_target,
+ *                                   hugetlb_try_to_migrate, hugetlb_migrate_page,
+ *                                   hugetlb_remove_migration_ptes, move_hugetlb_state;
+ *                                   a fault on the entry -> migration_entry_wait_huge
  *
  * On x86-64 a 2 MB "huge PTE" is a PMD leaf: huge_pte_offset finds the
  * PMD entry, huge_ptep_get reads it, set_huge_pte_at writes it.
