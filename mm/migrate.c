@@ -339,18 +339,37 @@ out:
 
 /*
  * Split an isolated THP to migrate its subpages as 4 KB pages (Linux
- * 6.1: try_split_thp): locked for the split; the tails go to the end of
- * from, the head is retried at once (*page2 stays the next entry of the
- * pass). 0, or -EBUSY (pinned: it stays whole).
+ * 6.1: try_split_thp): locked for the split; the 512 pages (head last)
+ * go to the end of split_pages, each isolated. 0, or -EBUSY (pinned: it
+ * stays whole).
  */
-static int try_split_thp(struct page *page, struct list_head *from)
+static int try_split_thp(struct page *page, struct list_head *split_pages)
 {
 	int rc;
 
 	lock_page(page);
-	rc = split_huge_page_to_list(page, from);
+	rc = split_huge_page_to_list(page, split_pages);
 	unlock_page(page);
+	if (!rc)
+		list_move_tail(&page->lru, split_pages);
 	return rc;
+}
+
+/*
+ * Pagoda: a THP that PTEs map (a partial munmap or mprotect split a PMD
+ * of it) is split before it migrates, and its 512 pages join from at its
+ * end, to migrate (and count) as 4 KB pages. *page2, the pass's next
+ * entry, becomes the one now after the THP's old place (its pages, if it
+ * was the last). 0, or -EAGAIN (pinned: the next pass tries again).
+ */
+static int split_pte_mapped_thp(struct page *page, struct page **page2, struct list_head *from)
+{
+	struct list_head *prev = page->lru.prev;
+
+	if (try_split_thp(page, from))
+		return -EAGAIN;
+	*page2 = list_entry(prev->next, struct page, lru);
+	return 0;
 }
 
 /* ---- the list ---- */
@@ -360,19 +379,20 @@ static int try_split_thp(struct page *page, struct list_head *from)
  * for the targets (Linux 6.1: migrate_pages; seed 002's loop). Up to 10
  * passes while some page returned -EAGAIN; from pass 3 on (force) a
  * locked page is waited for. -ENOMEM (no target page) stops at once,
- * except for a THP: it is split (thp_migration_fail and
- * thp_migration_split, as Linux 6.1) and its 512 subpages go to the end
- * of the list as 4 KB pages. A THP that some PTE maps (a partial munmap
- * or mprotect split its PMD) is split first (thp_migration_split only).
+ * except for a THP: it counts as failed (thp_migration_fail), is split
+ * (thp_migration_split) and its 512 pages are migrated as 4 KB pages
+ * after the rest, in one more round that counts no failure (Linux 6.1:
+ * the THP's failure was counted). A THP that some PTE maps (a partial
+ * munmap or mprotect split a PMD of it) is split first and its pages
+ * join the list (Pagoda: thp_migration_split only).
  *
- * Returns the number of pages not migrated (permanent failures plus those
- * still -EAGAIN after the last pass; a THP counts 1, and so does a THP
- * split after -ENOMEM, as Linux 6.1), 0 if all moved, or -ENOMEM. The
- * pages not migrated are left on from for the caller to put back
- * (putback_movable_pages). *ret_succeeded, if not NULL, gets the number
- * of base pages moved. pgmigrate_success / pgmigrate_fail count base
- * pages (512 for a THP or a hugetlb page), thp_migration_success THPs
- * moved whole.
+ * Returns the number of pages not migrated (a THP counts 1: permanent
+ * failures, those still -EAGAIN after the last pass, a THP split after
+ * -ENOMEM), 0 if all moved, or -ENOMEM. The pages not migrated are left
+ * on from for the caller to put back (putback_movable_pages).
+ * *ret_succeeded, if not NULL, gets the number of base pages moved.
+ * pgmigrate_success / pgmigrate_fail count base pages (512 for a THP or
+ * a hugetlb page), thp_migration_success THPs moved whole.
  */
 int migrate_pages(struct list_head *from, new_page_t get_new_page, free_page_t put_new_page,
 		  unsigned long private, enum migrate_mode mode, int reason,
@@ -381,26 +401,26 @@ int migrate_pages(struct list_head *from, new_page_t get_new_page, free_page_t p
 	int retry = 1, thp_retry = 1, nr_failed = 0, nr_succeeded = 0, pass, rc;
 	int nr_failed_pages = 0, nr_retry_pages = 0;
 	int nr_thp_succeeded = 0, nr_thp_failed = 0, nr_thp_split = 0;
+	bool no_subpage_counting = false;
 	struct page *page, *page2;
 	LIST_HEAD(ret_pages);
+	LIST_HEAD(thp_split_pages);
 
+thp_subpage_migration:
 	for (pass = 0; pass < 10 && (retry || thp_retry); pass++) {
 		retry = 0;
 		thp_retry = 0;
 		nr_retry_pages = 0;
 		list_for_each_entry_safe(page, page2, from, lru) {
-			bool is_thp;
-			int nr_subpages;
-retry:
-			is_thp = PageHead(page) && !PageHugeTLB(page);
-			nr_subpages = PageHead(page) ? 1 << compound_order(page) : 1;
+			bool is_thp = PageHead(page) && !PageHugeTLB(page);
+			int nr_subpages = PageHead(page) ? 1 << compound_order(page) : 1;
+
 			if (is_thp && thp_pte_mapped(page)) {
-				/* Mapped by PTEs somewhere (a partial munmap or mprotect): split first. */
-				if (!try_split_thp(page, from)) {
+				rc = split_pte_mapped_thp(page, &page2, from);
+				if (!rc) {
 					nr_thp_split++;
-					goto retry;
+					continue;
 				}
-				rc = -EAGAIN;
 			} else if (PageHugeTLB(page)) {
 				rc = unmap_and_move_huge_page(get_new_page, put_new_page, private, page,
 							      pass > 2, mode, reason, &ret_pages);
@@ -411,26 +431,28 @@ retry:
 			switch (rc) {
 			case -ENOMEM:
 				/*
-				 * No target page. A THP is split and its subpages
-				 * migrated as 4 KB pages (thp_migration_split); for
-				 * anything else the whole call stops (Linux 6.1).
+				 * No target page: a THP is split and its pages
+				 * migrated after the rest; for anything else the
+				 * whole call stops (Linux 6.1).
 				 */
 				if (is_thp) {
 					nr_thp_failed++;
-					if (!try_split_thp(page, from)) {
+					if (!try_split_thp(page, &thp_split_pages)) {
 						nr_thp_split++;
-						goto retry;
+						break;
 					}
-				} else {
+				} else if (!no_subpage_counting) {
 					nr_failed++;
 				}
 				nr_failed_pages += nr_subpages + nr_retry_pages;
+				/* Split pages not tried yet go back for the caller to put back. */
+				list_splice_init(&thp_split_pages, from);
 				nr_thp_failed += thp_retry;
 				goto out;
 			case -EAGAIN:
 				if (is_thp)
 					thp_retry++;
-				else
+				else if (!no_subpage_counting)
 					retry++;
 				nr_retry_pages += nr_subpages;
 				break;
@@ -442,7 +464,7 @@ retry:
 				/* Permanent (-EBUSY, -ENOSYS): moved to ret_pages, not retried. */
 				if (is_thp)
 					nr_thp_failed++;
-				else
+				else if (!no_subpage_counting)
 					nr_failed++;
 				nr_failed_pages += nr_subpages;
 				break;
@@ -452,6 +474,18 @@ retry:
 	nr_failed += retry;
 	nr_thp_failed += thp_retry;
 	nr_failed_pages += nr_retry_pages;
+	/*
+	 * The pages of THPs split after -ENOMEM: one round of their own, not
+	 * counted in the result (the THP was, as one failure); what did not
+	 * move after the passes above waits in ret_pages meanwhile.
+	 */
+	if (!list_empty(&thp_split_pages)) {
+		list_splice_init(from, &ret_pages);
+		list_splice_init(&thp_split_pages, from);
+		no_subpage_counting = true;
+		retry = 1;
+		goto thp_subpage_migration;
+	}
 	rc = nr_failed + nr_thp_failed;
 out:
 	list_splice(&ret_pages, from);
@@ -719,9 +753,11 @@ static int store_status(int *status, int start, int value, int nr)
 }
 
 /*
- * Move the batch [start, i] (Linux: move_pages_and_store_status) and
+ * Move the batch [start, i) (Linux: move_pages_and_store_status) and
  * write node as its status. If some did not move, nothing is written and
- * the positive count returned also counts every entry after i.
+ * the positive count returned also counts every entry from i on (Linux
+ * 6.1: "migrate: fix syscall move_pages() return value for failure"; a
+ * caller that has already written i's status takes one off).
  */
 static int move_pages_and_store_status(int node, struct list_head *pagelist, int *status,
 				       int start, int i, unsigned long nr_pages)
@@ -733,7 +769,7 @@ static int move_pages_and_store_status(int node, struct list_head *pagelist, int
 	err = do_move_pages_to_node(pagelist, node);
 	if (err) {
 		if (err > 0)
-			err += nr_pages - i - 1;
+			err += nr_pages - i;
 		return err;
 	}
 	return store_status(status, start, node, i - start);
@@ -781,8 +817,11 @@ static int do_pages_move(struct mm_struct *mm, unsigned long nr_pages, const uns
 		if (err)
 			goto out_flush;
 		err = move_pages_and_store_status(current_node, &pagelist, status, start, i, nr_pages);
-		if (err)
+		if (err) {
+			if (err > 0)
+				err--;	/* page i is accounted for: its status is written */
 			goto out;
+		}
 		current_node = NUMA_NO_NODE;
 	}
 out_flush:
