@@ -15,6 +15,7 @@
  * by a signal: the signal number in bits 0-6 (0x80 if a core was dumped;
  * Pagoda never writes one).
  */
+#include <mm/mempolicy.h>
 #include <kernel/sched.h>
 #include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
@@ -248,6 +249,7 @@ __attribute__((noreturn)) void do_exit(int wait_status)
 	}
 	exit_mm(tsk);
 	exit_files(tsk);
+	mpol_put_task_policy(tsk);
 	tsk->exit_code = wait_status;
 	forget_original_parent(tsk);
 	if (sig->group_exec_task)

@@ -12,6 +12,7 @@
  *                                -> copy_thread (arch/x86_64/process.c)
  *                -> wake_up_process
  */
+#include <mm/mempolicy.h>
 #include <kernel/sched.h>
 #include <kernel/smp_lock.h>
 #include <kernel/kernel.h>
@@ -336,7 +337,9 @@ static struct task_struct *copy_process(struct pt_regs *regs, struct kernel_clon
 		*err = -EAGAIN;		/* no pid or no memory for a task: Linux says EAGAIN too */
 		return NULL;
 	}
-	*err = copy_signal(clone_flags, p);
+	*err = mpol_fork(p, current);
+	if (!*err)
+		*err = copy_signal(clone_flags, p);
 	if (!*err)
 		*err = copy_sighand(clone_flags, p);
 	if (!*err)

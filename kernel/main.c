@@ -4,6 +4,7 @@
  * tables; here the allocators come up, then the clock, the scheduler, and
  * the first user process, /init from the initramfs.
  */
+#include <mm/mempolicy.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <fs/fs.h>
@@ -46,6 +47,7 @@ static void mm_init(void)
 	memblock_free_all();
 	kmem_cache_init();
 	mmap_init();
+	mempolicy_init();
 	anon_vma_init();
 	zero_page_init();
 	if (cmdline_get("transparent_hugepage", opt, sizeof(opt)))

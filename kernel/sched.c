@@ -25,6 +25,7 @@
  * everything else here are the big kernel lock's (kernel/smp_lock.h),
  * which schedule() drops for the task that sleeps.
  */
+#include <mm/mempolicy.h>
 #include <kernel/sched.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
@@ -228,6 +229,7 @@ void free_task(struct task_struct *t)
 		__cleanup_sighand(t->sighand);
 	if (t->signal)
 		put_signal_struct(t->signal);
+	mpol_put_task_policy(t);	/* a fork that failed: do_exit never ran */
 	free_pages(t->stack, THREAD_SIZE_ORDER);
 	kfree(t);
 }

@@ -86,6 +86,8 @@ struct signal_struct {
 	unsigned long cmin_flt, cmaj_flt, cmaxrss_kb;
 };
 
+struct mempolicy;
+
 struct task_struct {
 	volatile long state;
 	pid_t pid;			/* the thread id (gettid) */
@@ -113,6 +115,14 @@ struct task_struct {
 	int cpu;			/* the run queue it is on, or was last on (task_cpu) */
 	int on_cpu;			/* a CPU runs it or still stands on its stack (set and cleared by the scheduler) */
 	unsigned long cpus_mask;	/* where it may run: sched_setaffinity (Linux: cpus_mask) */
+	/*
+	 * The task's NUMA policy (set_mempolicy; NULL: the default, local
+	 * node), one reference; inherited at fork, kept at execve, put at
+	 * exit. Only the task itself changes it. il_prev: the node the last
+	 * per-allocation interleave chose (mm/mempolicy.c).
+	 */
+	struct mempolicy *mempolicy;
+	short il_prev;
 	int lock_depth;			/* the big kernel lock: how often this task holds it; 0 = not */
 
 	void *wait_chan;		/* what a TASK_INTERRUPTIBLE task sleeps on */

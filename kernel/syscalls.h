@@ -66,7 +66,16 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 long sys_munmap(unsigned long addr, size_t len);
 long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
 long sys_madvise(unsigned long start, size_t len, int behavior);
+long sys_migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long *old_nodes,
+		       const unsigned long *new_nodes);
 long sys_move_pages(pid_t pid, unsigned long nr_pages, const unsigned long *pages,
 		    const int *nodes, int *status, int flags);
+
+/* mm/mempolicy.c */
+long sys_mbind(unsigned long start, unsigned long len, unsigned long mode,
+	       const unsigned long *nmask, unsigned long maxnode, unsigned int flags);
+long sys_set_mempolicy(int mode, const unsigned long *nmask, unsigned long maxnode);
+long sys_get_mempolicy(int *policy, unsigned long *nmask, unsigned long maxnode,
+		       unsigned long addr, unsigned long flags);
 
 #endif

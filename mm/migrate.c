@@ -52,6 +52,7 @@
 #include <kernel/sched.h>
 #include <lib/string.h>
 #include <mm/numa.h>
+#include <mm/mempolicy.h>
 #include <kernel/syscalls.h>
 #include <arch/x86_64/uaccess.h>
 
@@ -529,11 +530,6 @@ out:
 }
 
 /* ---- move_pages(2) ---- */
-
-#ifndef MPOL_MF_MOVE	/* mm/mempolicy.h's (branch policy) */
-#define MPOL_MF_MOVE		(1 << 1)
-#define MPOL_MF_MOVE_ALL	(1 << 2)
-#endif
 
 /*
  * The page mapped at addr in vma, with a reference, for move_pages (Linux:

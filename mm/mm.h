@@ -43,6 +43,7 @@ struct shmem_object;
 struct initramfs_entry;
 struct file;
 struct vm_operations_struct;
+struct mempolicy;
 
 /* vm_flags: Linux's values (include/linux/mm.h). */
 #define VM_NONE		0x00000000UL
@@ -114,6 +115,12 @@ struct vm_area_struct {
 	struct file *vm_file;
 	struct interval_node shared_rb;	/* (m) in vm_file->f_mapping->i_mmap (Linux: shared.rb) */
 	const struct vm_operations_struct *vm_ops;	/* (c) open, close, may_split: hugetlb_vm_ops */
+	/*
+	 * (m) mbind's policy for this range (NULL: the task's), one
+	 * reference; shared with the VMAs a split or fork copies from it
+	 * (mm/mempolicy.h).
+	 */
+	struct mempolicy *vm_policy;
 };
 
 /*

@@ -25,6 +25,7 @@
 #include <mm/shmem.h>
 #include <mm/hugetlb.h>
 #include <mm/slab.h>
+#include <mm/mempolicy.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <lib/string.h>
@@ -132,6 +133,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 		shmem_object_get(vma->vm_shm);
 	if (vma->vm_file)
 		get_file(vma->vm_file);
+	mpol_get(vma->vm_policy);	/* shared: a policy never changes once made */
 	return vma;
 }
 
@@ -142,6 +144,7 @@ void vm_area_free(struct vm_area_struct *vma)
 		shmem_object_put(vma->vm_shm);
 	if (vma->vm_file)
 		fput(vma->vm_file);
+	mpol_put(vma->vm_policy);
 	kmem_cache_free(vm_area_cachep, vma);
 }
 
@@ -362,6 +365,7 @@ static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
 	return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags && a->vm_image == b->vm_image &&
 	       a->vm_file == b->vm_file && !a->vm_ops &&	/* Linux: a VMA with vm_ops->close never merges */
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff &&
+	       mpol_equal(a->vm_policy, b->vm_policy) &&
 	       (!a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma) &&
 	       !(a->vm_flags & VM_SHARED);
 }
