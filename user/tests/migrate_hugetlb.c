@@ -26,21 +26,14 @@
  * Needs the test machine's pool (hugepages=8: a free page on every node)
  * and two nodes; /init checks the pool is as it was after the test.
  */
-#include "mmtest.h"
+#include "migratetest.h"
 #include "hugetlb.h"
-#include "machine.h"
 
 #define NPAGES		(HPAGE_SIZE / PAGE_SIZE)
 
 static void *addrs[NPAGES];
 static int status[NPAGES];
 static int nr_nodes;
-
-static long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long *old,
-			      const unsigned long *new)
-{
-	return syscall4(__NR_migrate_pages, pid, maxnode, old, new);
-}
 
 static unsigned char pattern(unsigned long off, int v)
 {
@@ -263,8 +256,10 @@ int main(void)
 		tap_skip_all("one node: nowhere to migrate to");
 	if (!hpool_start(&start, nr_nodes))
 		return tap_done();
+	numa_balancing_off();	/* Linux's NUMA balancing would move the pages on its own */
 	move_and_back();
 	no_pool_page_on_target();
 	shared_with_child();
+	numa_balancing_restore();
 	return tap_done();
 }

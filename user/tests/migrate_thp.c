@@ -22,19 +22,12 @@
  *
  * Skipped on a one-node machine, and on a kernel without THPs.
  */
-#include "mmtest.h"
-#include "machine.h"
+#include "migratetest.h"
 
 #define NPAGES		(THP_SIZE / PAGE_SIZE)
 
 static void *addrs[NPAGES];
 static int nodes[1], status[NPAGES];
-
-static long sys_migrate_pages(int pid, unsigned long maxnode, const unsigned long *old,
-			      const unsigned long *new)
-{
-	return syscall4(__NR_migrate_pages, pid, maxnode, old, new);
-}
 
 /* The pattern of byte off of the region, version v. */
 static unsigned char pattern(unsigned long off, int v)
@@ -225,7 +218,9 @@ int main(void)
 	if (knob_selected("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof(mode)) < 0 ||
 	    !strcmp(mode, "never"))
 		tap_skip_all("no transparent huge pages");
+	numa_balancing_off();	/* Linux's NUMA balancing would move the pages on its own */
 	move_pages_and_back(m.nodes);
 	shared_after_fork(m.nodes);
+	numa_balancing_restore();
 	return tap_done();
 }
