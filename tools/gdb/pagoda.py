@@ -191,7 +191,8 @@ VA and the second argument are gdb expressions (translate-va $rsp 1)."""
             entry = phys.read_u64(slot)
             print(f"  {name}[{index:3d}] @pa {slot:#014x}: {entry:#018x}  {flags_str(entry, name)}")
             if not entry & 1:
-                print(f"  not present at {name} level: the va is unmapped")
+                swp = swap_entry_str(entry)
+                print(f"  not present at {name} level: " + (swp if swp else "the va is unmapped"))
                 return
             leaf_size = {"PUD": 1 << 30, "PMD": 1 << 21}.get(name)
             if leaf_size and entry >> 7 & 1:
@@ -544,6 +545,9 @@ def walk_mm(mm, va):
     for name, shift in (("PGD", 39), ("PUD", 30), ("PMD", 21), ("PTE", 12)):
         entry = read_u64_virt(PAGE_OFFSET + table + (va >> shift & 0x1FF) * 8)
         if not entry & 1:
+            # not present, but a leaf that says something: a migration entry
+            if name in ("PMD", "PTE") and swap_entry_str(entry):
+                return entry, name
             return None, name
         if name in ("PUD", "PMD") and entry >> 7 & 1:
             return entry, name
@@ -555,7 +559,7 @@ def walk_mm(mm, va):
 
 def va_to_pfn(mm, va):
     entry, level = walk_mm(mm, va)
-    if entry is None:
+    if entry is None or not entry & 1:
         return None
     size_shift = {"PTE": 12, "PMD": 21, "PUD": 30}[level]
     base = entry & PHYS_MASK & ~((1 << size_shift) - 1)
@@ -1061,6 +1065,27 @@ class VaEntry(gdb.Function):
         return 0 if entry is None else entry
 
 
+class Pte(gdb.Command):
+    """The leaf entry mapping a user address, decoded: pte VADDR [PID|MM].
+
+One line: "pid N VADDR: PTE|PMD <entry>", the entry as the pte_t printer
+shows it (a migration entry names its frame and whether it was writable),
+or "none" when nothing maps VADDR. Default: current's address space."""
+
+    def __init__(self):
+        super().__init__("pte", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        if not 1 <= len(argv) <= 2:
+            raise gdb.GdbError("usage: pte VADDR [PID|MM]")
+        va = to_int(argv[0])
+        mm = mm_of(argv[1] if len(argv) == 2 else None)
+        entry, level = walk_mm(mm, va)
+        who = f"pid {argv[1]} " if len(argv) == 2 and argv[1].isdigit() else ""
+        print(f"{who}{va:#x}: " + ("none" if entry is None else f"{level} {entry_str(entry, level)}"))
+
+
 class VmFlagsFunction(gdb.Function):
     """$vm_flags(FLAGS): vm_flags by name, as a string."""
 
@@ -1163,6 +1188,7 @@ Current()
 Ps()
 Vmas()
 Page()
+Pte()
 PtDump()
 Rmap()
 Avc()

@@ -5,28 +5,34 @@
  *
  *   1. P (pid 1, on CPU 0, so its pages come from node 0) writes page A
  *      at MIG_ADDR; it forks C1 and C2, which map A too (mapcount 3);
- *   2. P starts a thread T on CPU 1 that reads A in a loop;
+ *   2. P starts a thread T on CPU 1, which spins until box[T_GO] is set,
+ *      then reads A in a loop until box[T_STOP];
  *   3. P calls migrate_pages(0, node 0 -> node 1): do_migrate_pages ->
  *      migrate_to_node -> migrate_pages (the core) -> unmap_and_move ->
  *      __unmap_and_move: try_to_migrate puts a migration entry in each of
- *      the three PTEs; T's next read faults on it and waits
- *      (migration_entry_wait); move_to_new_page -> migrate_page_copy;
- *      remove_migration_ptes -> remove_migration_pte for each mapper; the
- *      page unlocks, T's fault retries and reads A from node 1;
- *   4. P, C1 and C2 check A's data, and where it is now.
- * tools/gdb/lectures/migration.lecture stops on these steps.
+ *      the three PTEs; move_to_new_page -> migrate_page_copy;
+ *      remove_migration_ptes -> remove_migration_pte for each mapper;
+ *   4. P sets box[T_GO] (T now reads A from node 1), then box[T_STOP];
+ *      P, C1 and C2 check A's data, and where it is now.
+ * tools/gdb/lectures/migration.lecture stops on these steps. While A is
+ * unmapped (stopped in move_to_new_page), gdb sets box[T_GO] itself and
+ * lets CPU 1 alone run: T's read faults on the migration entry and waits
+ * (migration_entry_wait), every time, not by luck of timing. The box is at
+ * the fixed BOX_ADDR so that the script can write it.
  */
 #include "lecture.h"
 #include "../tests/smptest.h"		/* pin_to_cpu */
 #include "../tests/threadtest.h"	/* thread_start, thread_join */
 
 #define MIG_ADDR	0x20000000UL
+#define BOX_ADDR	0x21000000UL	/* MAP_SHARED: the children see it too */
+enum { CHILD_GO, T_RUNS, T_GO, T_STOP, T_READS };	/* box[] words */
 #define NR_CHILDREN	2
 #define MAXNODE		65		/* the kernel reads maxnode - 1 bits */
 #define NR_MIGRATE_PAGES 256
 #define NR_MOVE_PAGES	279
 
-static volatile long *box;		/* [0] children may check, [1] T runs, [2] T stop, [3] T's reads */
+static volatile long *box;
 static volatile unsigned long *page_a;
 
 static int reader_thread(void *arg)
@@ -36,10 +42,12 @@ static int reader_thread(void *arg)
 	(void)arg;
 	if (pin_to_cpu(1) != 0)
 		printf("lecture migration: T is not on CPU 1\n");
-	box[1] = 1;
-	while (!box[2]) {
+	box[T_RUNS] = 1;
+	while (!box[T_GO])
+		;
+	while (!box[T_STOP]) {
 		sum += page_a[0];
-		box[3]++;
+		box[T_READS]++;
 	}
 	return sum == 0;
 }
@@ -56,7 +64,7 @@ static int page_node(void *addr)
 
 static void child(int i)
 {
-	while (!box[0])
+	while (!box[CHILD_GO])
 		sys_sched_yield();
 	if (page_a[0] != 0x5eed002UL)
 		printf("lecture migration: C%d reads 0x%lx, not 0x5eed002\n", i, page_a[0]);
@@ -73,7 +81,10 @@ int main(void)
 
 	lecture_setup();
 	pin_to_cpu(0);
-	box = mailbox_new(PAGE_SIZE);
+	box = (volatile long *)sys_mmap((void *)BOX_ADDR, PAGE_SIZE, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if ((long)box != (long)BOX_ADDR)
+		box = NULL;
 	page_a = (volatile unsigned long *)lecture_map(MIG_ADDR, PAGE_SIZE);
 	if (!box || !page_a) {
 		printf("lecture migration: mmap failed\n");
@@ -92,17 +103,20 @@ int main(void)
 		printf("lecture migration: no thread\n");
 		lecture_done("migration");
 	}
-	while (!box[1])
+	while (!box[T_RUNS])
 		sys_sched_yield();
 
 	left = syscall4(NR_MIGRATE_PAGES, 0, MAXNODE, &old_nodes, &new_nodes);
 
-	box[2] = 1;
+	box[T_GO] = 1;
+	while (box[T_READS] < 1000)
+		sys_sched_yield();
+	box[T_STOP] = 1;
 	thread_join(&ctid);
 	printf("lecture migration: migrate_pages returned %ld; A is frame 0x%lx on node %d, reads 0x%lx; T read it %ld times\n",
 	       left, (unsigned long)page_pfn(0, (void *)page_a), page_node((void *)page_a),
-	       page_a[0], box[3]);
-	box[0] = 1;
+	       page_a[0], box[T_READS]);
+	box[CHILD_GO] = 1;
 	for (int i = 0; i < NR_CHILDREN; i++)
 		if (pids[i] > 0)
 			sys_wait4((int)pids[i], &status, 0, NULL);
