@@ -507,7 +507,8 @@ static vm_fault_t do_huge_pmd_wp_page_copy(struct vm_fault *vmf, struct page *ol
 		return ret;
 	}
 	if (old)
-		memcpy(page_address(new), page_address(old), HPAGE_PMD_NR << PAGE_SHIFT);
+		for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+			copy_page(page_address(new + i), page_address(old + i));
 	spin_lock(&mm->page_table_lock);
 	if (!pmd_same(*vmf->pmd, vmf->orig_pmd)) {
 		spin_unlock(&mm->page_table_lock);
@@ -868,8 +869,8 @@ static void split_huge_page(struct page *head, struct page *pinned)
  */
 void thp_migrate_copy(struct page *newpage, struct page *page)
 {
-	memcpy(page_address(newpage), page_address(page), HPAGE_PMD_NR << PAGE_SHIFT);
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		copy_page(page_address(newpage + i), page_address(page + i));
 		if (PageAnonExclusive(page + i))
 			SetPageAnonExclusive(newpage + i);
 		newpage[i].index = page[i].index;

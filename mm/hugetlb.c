@@ -1062,7 +1062,8 @@ void clear_huge_page(struct page *page)
 /* Linux: copy_user_huge_page. */
 static void copy_user_huge_page(struct page *dst, struct page *src)
 {
-	memcpy(page_address(dst), page_address(src), huge_page_size(&default_hstate));
+	for (unsigned long i = 0; i < pages_per_huge_page(&default_hstate); i++)
+		copy_page(page_address(dst + i), page_address(src + i));
 }
 
 /* ---- the page cache of a hugetlbfs file ---- */

@@ -396,7 +396,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		goto out;
 	}
 	if (old)
-		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		copy_page(page_address(new), page_address(old));
 
 	spin_lock(&mm->page_table_lock);
 	if (!pte_same(*vmf->pte, vmf->orig_pte)) {

@@ -125,7 +125,7 @@ void migrate_page_copy(struct page *newpage, struct page *page)
 		thp_migrate_copy(newpage, page);	/* 512 subpages (mm/huge_memory.c) */
 		return;
 	}
-	memcpy(page_address(newpage), page_address(page), PAGE_SIZE);
+	copy_page(page_address(newpage), page_address(page));
 	if (PageAnonExclusive(page))
 		SetPageAnonExclusive(newpage);
 	newpage->index = page->index;

@@ -135,7 +135,7 @@ static long memcpy_mbps(unsigned char *dst, const unsigned char *src, unsigned l
 static void migrate_rows(const char *name, const char *copy_name, unsigned long align,
 			 int advice, int rounds)
 {
-	long mig[2 * MAX_ROUNDS], cp[MAX_ROUNDS];
+	long mig[2 * MAX_ROUNDS], cp[MAX_ROUNDS], thp_before[3];
 	int n = 0;
 	unsigned char *a = map_aligned(BYTES, align, advice), *b = map_aligned(BYTES, align, advice);
 	unsigned char *p;
@@ -153,6 +153,9 @@ static void migrate_rows(const char *name, const char *copy_name, unsigned long 
 		printf("# bench: %s: cannot place the region on node 0\n", name);
 		return;
 	}
+	thp_before[0] = vmstat_get("thp_fault_alloc");
+	thp_before[1] = vmstat_get("thp_migration_success");
+	thp_before[2] = vmstat_get("thp_migration_split");
 	fill(p, BYTES);
 	set_mempolicy(MPOL_DEFAULT, 0);
 	for (int i = 0; i < rounds; i++) {
@@ -163,6 +166,10 @@ static void migrate_rows(const char *name, const char *copy_name, unsigned long 
 		if (back > 0)
 			mig[n++] = back;
 	}
+	printf("# bench: %s: thp_fault_alloc +%ld, thp_migration_success +%ld, thp_migration_split +%ld\n",
+	       name, vmstat_get("thp_fault_alloc") - thp_before[0],
+	       vmstat_get("thp_migration_success") - thp_before[1],
+	       vmstat_get("thp_migration_split") - thp_before[2]);
 	if (!intact(p, BYTES))
 		printf("# bench: %s: DATA LOST in migration\n", name);
 	else if (n)
