@@ -123,6 +123,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(267, sys_readlinkat),
 	SYSCALL(269, sys_faccessat),
 	SYSCALL(273, sys_set_robust_list),
+	SYSCALL(279, sys_move_pages),
 	SYSCALL(285, sys_fallocate),
 	SYSCALL(292, sys_dup3),
 	SYSCALL(293, sys_pipe2),

@@ -35,6 +35,16 @@ static inline void list_del_init(struct list_head *e)
 	INIT_LIST_HEAD(e);
 }
 static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+/* Move list's entries to the front of head; list itself is left as it was (Linux: list_splice). */
+static inline void list_splice(const struct list_head *list, struct list_head *head)
+{
+	if (list_empty(list))
+		return;
+	list->next->prev = head;
+	list->prev->next = head->next;
+	head->next->prev = list->prev;
+	head->next = list->next;
+}
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)

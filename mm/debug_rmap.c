@@ -20,6 +20,7 @@
 #include <mm/hugetlb.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
+#include <mm/swapops.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -342,6 +343,24 @@ static void check_avcs(struct report *r, struct task_struct *t, int *errors)
 	}
 }
 
+/*
+ * A migration entry is in a PTE only while its migration holds the page
+ * lock (try_to_migrate to remove_migration_ptes): one naming an unlocked
+ * page was left behind, and the next fault on it would sleep for ever.
+ * Any other non-present PTE is a kind Pagoda never makes.
+ */
+static void check_migration_entry(struct report *r, struct task_struct *t, unsigned long addr,
+				  pte_t pte, int *errors)
+{
+	struct page *page = pfn_swap_entry_to_page(pte_to_swp_entry(pte));
+
+	if (PageLocked(page))
+		return;		/* a migration in progress (on another CPU, or asleep) */
+	emit(r, "pid %d 0x%lx: migration entry 0x%lx for pfn 0x%lx left behind (page not locked)\n",
+	     t->pid, addr, pte_val(pte), page_to_pfn(page));
+	(*errors)++;
+}
+
 /* A PMD mapping of a THP counts in the head's __reserved, above this bit. */
 #define PMD_MAPS_SHIFT	32
 
@@ -349,7 +368,7 @@ static void check_avcs(struct report *r, struct task_struct *t, int *errors)
  * Count, in page->__reserved, the PTEs of every process that map each page,
  * and the huge PMDs that map each THP (in its head, << PMD_MAPS_SHIFT).
  */
-static void count_pte_maps(struct task_struct *t)
+static void count_pte_maps(struct report *r, struct task_struct *t, int *errors)
 {
 	struct vm_area_struct *vma;
 
@@ -380,9 +399,12 @@ static void count_pte_maps(struct task_struct *t)
 			}
 			ptep = pte_table_range(t->mm, a, vma->vm_end, &next);
 
-			for (; ptep && a < next; a += PAGE_SIZE, ptep++)
-				if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
+			for (; ptep && a < next; a += PAGE_SIZE, ptep++) {
+				if (is_migration_pte(*ptep))
+					check_migration_entry(r, t, a, *ptep, errors);
+				else if (pte_present(*ptep) && (page = vm_normal_page(*ptep)))
 					page->__reserved++;
+			}
 		}
 	}
 }
@@ -533,7 +555,7 @@ int pagoda_mm_check(char *buf, size_t size)
 			errors++;
 			continue;
 		}
-		count_pte_maps(t);
+		count_pte_maps(&r, t, &errors);
 		check_avcs(&r, t, &errors);
 		mmap_read_unlock(t->mm);
 	}

@@ -67,6 +67,9 @@ static int madvise_populate(struct vm_area_struct *vma, unsigned long start, uns
 			return -ENOMEM;
 		if (fault != VM_FAULT_OK)
 			return -EFAULT;
+		/* A migration entry: the fault only waited. Look again, as GUP does. */
+		if (pte && is_swap_pte(*pte))
+			addr -= PAGE_SIZE;
 	}
 	return 0;
 }

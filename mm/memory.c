@@ -12,6 +12,7 @@
  *           PTE none, file        -> do_fault -> do_read_fault / do_cow_fault
  *           PTE none, shared anon -> do_shared_fault
  *           write to read-only    -> do_wp_page -> reuse, or wp_page_copy
+ *           migration entry       -> do_swap_page -> migration_entry_wait, retry
  *
  * TLB: every PTE change calls flush_tlb_mm_page (arch/x86_64/tlb.c's
  * flush_tlb_mm_range) before the old frame can be freed: this CPU's entry,
@@ -48,6 +49,8 @@
 #include <mm/shmem.h>
 #include <mm/internal.h>
 #include <mm/hugetlb.h>
+#include <mm/migrate.h>
+#include <mm/swapops.h>
 #include <kernel/kernel.h>
 #include <lib/string.h>
 #include <kernel/errno.h>
@@ -560,6 +563,24 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 	return VM_FAULT_OK;
 }
 
+/*
+ * A non-present, non-none PTE (Linux: do_swap_page). Pagoda has no swap:
+ * the only such entry is a migration entry, and the fault sleeps until
+ * that migration ends, then the access is retried (VM_FAULT_OK). The
+ * entry is read without the lock; migration_entry_wait rechecks it under
+ * the page-table lock. mmap_read_lock held.
+ */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+
+	if (is_migration_entry(entry)) {
+		migration_entry_wait(vmf->vma->vm_mm, vmf->pmd, vmf->address);
+		return VM_FAULT_OK;
+	}
+	return VM_FAULT_SIGBUS;
+}
+
 static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
@@ -588,8 +609,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		return vmf->vma->vm_shm ? do_shared_fault(vmf) : do_fault(vmf);
 	}
 	if (!pte_present(vmf->orig_pte))
-		/* Swap and migration entries come with the migration issue. */
-		return VM_FAULT_SIGBUS;
+		return do_swap_page(vmf);
 	spin_lock(&mm->page_table_lock);
 	if (!pte_same(*vmf->pte, vmf->orig_pte)) {
 		spin_unlock(&mm->page_table_lock);
@@ -752,6 +772,36 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 }
 
 /*
+ * Copy a migration entry to the child (Linux: copy_nonpresent_pte). The
+ * child's PTE names the same page; remove_migration_ptes finds it, since
+ * the child's VMA joined the page's anon_vma tree (anon_vma_fork) before
+ * this copy. (Pagoda's interval tree orders equal ranges by address, not
+ * insertion, so the walk may visit the child before the parent; what keeps
+ * a copy from landing behind the walk is that a migration keeps its
+ * entries only inside one system call, without sleeping, under the big
+ * kernel lock that fork's dup_mmap also holds.) A writable entry in a COW mapping becomes
+ * readable in both, as copy_present_pte write-protects a present page. No
+ * mapcount or reference: those come back with the PTE. Both page-table
+ * locks held.
+ */
+static void copy_nonpresent_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+				pte_t *dst_pte, pte_t *src_pte)
+{
+	pte_t pte = *src_pte;
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (is_migration_entry(entry)) {
+		inc_mm_counter(dst_vma->vm_mm, mm_counter(pfn_swap_entry_to_page(entry)));
+		if (is_writable_migration_entry(entry) && !(src_vma->vm_flags & VM_SHARED)) {
+			entry = make_readable_migration_entry(swp_offset(entry));
+			pte = swp_entry_to_pte(entry);
+			set_pte(src_pte, pte);
+		}
+	}
+	set_pte(dst_pte, pte);
+}
+
+/*
  * Copy the present PTEs of [addr, end), which lie in one source PTE table
  * (Linux: copy_pte_range). The child's table is allocated at the first
  * PTE to copy, so an empty source table costs the child nothing. Takes the
@@ -775,9 +825,14 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 	if (!dst_pte)
 		return -ENOMEM;
 	spin_lock_nested(src_ptl, SINGLE_DEPTH_NESTING);	/* the child's is held */
-	for (; addr < end; addr += PAGE_SIZE, src_pte++, dst_pte++)
-		if (!pte_none(*src_pte))
+	for (; addr < end; addr += PAGE_SIZE, src_pte++, dst_pte++) {
+		if (pte_none(*src_pte))
+			continue;
+		if (unlikely(!pte_present(*src_pte)))
+			copy_nonpresent_pte(dst_vma, src_vma, dst_pte, src_pte);
+		else
 			copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr);
+	}
 	spin_unlock(src_ptl);
 	pte_unmap_unlock(dst_pte, dst_ptl);
 	return 0;
@@ -865,6 +920,20 @@ static void tlb_gather_page(struct mmu_gather *tlb, unsigned long addr)
 	tlb->end = addr + PAGE_SIZE;
 }
 
+/*
+ * A migration entry zapped (Linux: zap_pte_range's non-present case): the
+ * mapping is gone, and the RSS that still counted it with it. Nothing to
+ * put or flush: the PTE held no reference (try_to_migrate dropped it) and
+ * no TLB entry. The migration finds no entry here when it restores them.
+ */
+static void zap_nonpresent_pte(struct mm_struct *mm, pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (is_migration_entry(entry))
+		dec_mm_counter(mm, mm_counter(pfn_swap_entry_to_page(entry)));
+}
+
 static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
 		    struct mmu_gather *tlb)
 {
@@ -874,6 +943,10 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
 
 	lockdep_assert_held(&mm->page_table_lock);
 	pte = ptep_get_and_clear(ptep);
+	if (unlikely(is_swap_pte(pte))) {
+		zap_nonpresent_pte(mm, pte);
+		return;
+	}
 	tlb_gather_page(tlb, addr);
 	page = vm_normal_page(pte);
 	if (!page)

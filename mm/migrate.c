@@ -1,4 +1,670 @@
 /*
- * Page migration (Linux mm/migrate.c; seed 002): move a page's contents to
- * a new page on another node and repoint every mapping through the rmap.
+ * Page migration (Linux mm/migrate.c, 6.1; seed 002): move a page's
+ * contents to a new page on another node and repoint every mapping
+ * through the rmap.
+ *
+ *   migrate_pages(from, get_new_page, put_new_page, private, mode, reason)
+ *     up to 10 passes over the list; -EAGAIN pages go round again, from
+ *     pass 3 on with force (sleep on the page lock); -ENOMEM stops
+ *     unmap_and_move                 page_count 1: freed meanwhile, done
+ *       get_new_page                 alloc_migration_target: the target node
+ *       __unmap_and_move             lock the page, hold its anon_vma
+ *         try_to_migrate             each PTE -> a migration entry (mm/rmap.c)
+ *         move_to_new_page
+ *           migrate_page
+ *             migrate_page_move_mapping   refcount check: only ours left?
+ *             migrate_page_copy           contents, flags, mapping, index
+ *         remove_migration_ptes(page, rc ? page : newpage)
+ *           rmap_walk -> remove_migration_pte: each entry -> a present PTE
+ *
+ *   A page on the way, seen from a PTE: present (old page) -> migration
+ *   entry naming the old PFN, writable or not -> present (new page, or
+ *   the old one if the copy failed). A fault on the entry sleeps on the
+ *   old page's lock (migration_entry_wait) and retries.
+ *
+ * A page belongs to one migration at a time: isolate_lru_page sets
+ * PG_isolated (Linux clears PG_lru) and takes a reference; the page is
+ * then on the caller's list through page->lru until migrated (the
+ * reference goes with the old page) or put back (putback_movable_pages).
+ *
+ * Lock order (mm/rmap.c's list): the page lock (sleeps) comes before the
+ * anon_vma root lock and the page-table lock: __unmap_and_move holds it
+ * across try_to_migrate and remove_migration_ptes, which take those two.
+ * No spinlock is held across a page copy or an allocation.
+ *
+ * Pages handled: private anonymous 4 KB pages. Hooks for huge pages
+ * (branch huge): PageHugeTLB heads go to unmap_and_move_huge_page; THP
+ * heads to unmap_and_move_thp (both return -ENOSYS until then, and are
+ * not queued by the callers: queue_pages_range, add_page_for_migration).
+ * shmem and program-file pages are not migrated (no rmap walk finds
+ * their mappings: they are not anonymous).
+ *
+ * Start reading at migrate_pages().
  */
+#include <mm/migrate.h>
+#include <mm/pagemap.h>
+#include <mm/rmap.h>
+#include <mm/swapops.h>
+#include <mm/internal.h>
+#include <kernel/kernel.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <lib/string.h>
+#include <mm/numa.h>
+#include <kernel/syscalls.h>
+#include <arch/x86_64/uaccess.h>
+
+/* ---- isolation ---- */
+
+/*
+ * Take page for a migration (Linux: isolate_lru_page): 0 with a reference
+ * held and PG_isolated set, or -EBUSY if another migration has it. The
+ * caller holds a reference or the page-table lock of a PTE mapping it.
+ */
+int isolate_lru_page(struct page *page)
+{
+	if (__atomic_fetch_or(&page->flags, 1UL << PG_isolated, __ATOMIC_ACQUIRE) & (1UL << PG_isolated))
+		return -EBUSY;
+	get_page(page);
+	return 0;
+}
+
+/* Give back an isolated page that is not on a list any more (Linux: putback_lru_page). */
+void putback_lru_page(struct page *page)
+{
+	ClearPageIsolated(page);
+	put_page(page);
+}
+
+/* Put back every page left on a migration's list (Linux: putback_movable_pages). */
+void putback_movable_pages(struct list_head *l)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, l, lru) {
+		list_del(&page->lru);
+		putback_lru_page(page);
+	}
+}
+
+/* ---- the target page ---- */
+
+/*
+ * A page on the node of the struct migration_target_control that private
+ * points at (Linux: alloc_migration_target). NULL if that node has none
+ * free and gfp_mask has __GFP_THISNODE: migrate_pages then stops with
+ * -ENOMEM.
+ */
+struct page *alloc_migration_target(struct page *page, unsigned long private)
+{
+	struct migration_target_control *mtc = (struct migration_target_control *)private;
+
+	(void)page;
+	return alloc_pages_node(mtc->nid, mtc->gfp_mask | __GFP_NOWARN, 0);
+}
+
+/* ---- copying ---- */
+
+/*
+ * Everything but the mappings moves to newpage (Linux: folio_migrate_copy
+ * = folio_copy + folio_migrate_flags): the contents, the flags that
+ * describe the data (PG_anon_exclusive; the node is newpage's own), and
+ * mapping and index so that the rmap walk of newpage finds the VMAs.
+ * Both pages locked; page has no mapping left.
+ */
+void migrate_page_copy(struct page *newpage, struct page *page)
+{
+	memcpy(page_address(newpage), page_address(page), PAGE_SIZE);
+	if (PageAnonExclusive(page))
+		SetPageAnonExclusive(newpage);
+	newpage->index = page->index;
+	WRITE_ONCE(newpage->mapping, page->mapping);
+}
+
+/*
+ * The point of no return (Linux: folio_migrate_mapping for a page with no
+ * address_space): nobody but the migration may hold a reference now, or
+ * a user could go on reading the old page through it (a GUP pin, a fault
+ * on another CPU that got the page before its PTE became an entry and is
+ * about to copy it). One reference is expected: the isolation's.
+ * MIGRATEPAGE_SUCCESS, or -EAGAIN to retry in the next pass.
+ */
+static int migrate_page_move_mapping(struct page *newpage, struct page *page)
+{
+	int expected_count = 1;
+
+	(void)newpage;
+	if (page_ref_count(page) != expected_count)
+		return -EAGAIN;
+	return MIGRATEPAGE_SUCCESS;
+}
+
+/* Linux: migrate_page (migrate_folio in 6.1) for anonymous pages. Both pages locked. */
+int migrate_page(struct page *newpage, struct page *page, enum migrate_mode mode)
+{
+	int rc;
+
+	(void)mode;
+	rc = migrate_page_move_mapping(newpage, page);
+	if (rc != MIGRATEPAGE_SUCCESS)
+		return rc;
+	migrate_page_copy(newpage, page);
+	return MIGRATEPAGE_SUCCESS;
+}
+
+/*
+ * Move page's data to newpage (Linux: move_to_new_folio). page is locked
+ * and unmapped; newpage is locked here, which nobody else can contend (it
+ * is ours alone). On failure newpage keeps no mapping.
+ */
+static int move_to_new_page(struct page *newpage, struct page *page, enum migrate_mode mode)
+{
+	int rc;
+
+	VM_BUG_ON(!PageLocked(page), "pfn %lx: migrating an unlocked page", page_to_pfn(page));
+	BUG_ON(!trylock_page(newpage));
+	rc = migrate_page(newpage, page, mode);
+	if (rc != MIGRATEPAGE_SUCCESS)
+		newpage->mapping = NULL;
+	unlock_page(newpage);
+	return rc;
+}
+
+/* ---- one page ---- */
+
+/*
+ * Lock page, unmap it into migration entries, copy it, and point the
+ * entries at newpage; on any failure, back at page (Linux 6.1:
+ * __unmap_and_move). page is isolated; newpage is ours. Returns
+ * MIGRATEPAGE_SUCCESS, -EAGAIN (locked by someone, or referenced beyond
+ * its mappings: retry) or -EBUSY.
+ */
+static int __unmap_and_move(struct page *page, struct page *newpage, int force,
+			    enum migrate_mode mode)
+{
+	struct anon_vma *anon_vma = NULL;
+	bool page_was_mapped = false;
+	int rc = -EAGAIN;
+
+	if (!trylock_page(page)) {
+		if (!force || mode == MIGRATE_ASYNC)
+			goto out;
+		lock_page(page);
+	}
+	/*
+	 * Once unmapped, the page's mapcount is 0 and nothing stops its
+	 * anon_vma from being freed by the last munmap: hold it until the
+	 * entries are gone (Linux: page_get_anon_vma).
+	 */
+	if (PageAnon(page)) {
+		anon_vma = page_anon_vma(page);
+		get_anon_vma(anon_vma);
+	} else {
+		rc = -EBUSY;	/* shmem, file: not migrated (no rmap walk finds them) */
+		goto out_unlock;
+	}
+	if (page_mapped(page)) {
+		try_to_migrate(page);
+		page_was_mapped = true;
+	}
+	if (!page_mapped(page))
+		rc = move_to_new_page(newpage, page, mode);
+	if (page_was_mapped)
+		remove_migration_ptes(page, rc == MIGRATEPAGE_SUCCESS ? newpage : page);
+	put_anon_vma(anon_vma);
+out_unlock:
+	unlock_page(page);
+out:
+	return rc;
+}
+
+/*
+ * Migrate one isolated page (Linux 6.1: unmap_and_move). A page whose
+ * only reference is ours was freed by its users meanwhile: success, with
+ * nothing to copy. On success the old page goes (our reference was its
+ * last), and newpage keeps only its mappings' references. A permanent
+ * failure moves page to ret; -EAGAIN leaves it on the list.
+ */
+static int unmap_and_move(new_page_t get_new_page, free_page_t put_new_page,
+			  unsigned long private, struct page *page, int force,
+			  enum migrate_mode mode, struct list_head *ret)
+{
+	struct page *newpage = NULL;
+	int rc = MIGRATEPAGE_SUCCESS;
+
+	if (page_ref_count(page) == 1)
+		goto out;	/* the page was freed from under us: done */
+	newpage = get_new_page(page, private);
+	if (!newpage)
+		return -ENOMEM;
+	rc = __unmap_and_move(page, newpage, force, mode);
+out:
+	if (rc != -EAGAIN)
+		list_del(&page->lru);
+	if (rc == MIGRATEPAGE_SUCCESS) {
+		putback_lru_page(page);		/* frees it: no mapping holds it any more */
+		if (newpage)
+			put_page(newpage);	/* the allocation's: its PTEs hold their own */
+		return rc;
+	}
+	if (rc != -EAGAIN)
+		list_add_tail(&page->lru, ret);
+	if (put_new_page)
+		put_new_page(newpage, private);
+	else
+		put_page(newpage);
+	return rc;
+}
+
+/*
+ * Hooks for branch huge: a hugetlb page (PageHugeTLB head) moves through
+ * unmap_and_move_huge_page to a page of the target node's pool; a THP
+ * (PageHead, not hugetlb) through unmap_and_move_thp with PMD migration
+ * entries, or is split (thp_migration_split) when the target has no
+ * order-9 block. Until then the callers do not queue either.
+ */
+static int unmap_and_move_huge_page(new_page_t get_new_page, free_page_t put_new_page,
+				    unsigned long private, struct page *hpage, int force,
+				    enum migrate_mode mode, int reason, struct list_head *ret)
+{
+	return -ENOSYS;
+}
+
+/* ---- the list ---- */
+
+/*
+ * Migrate the isolated pages on from, using get_new_page(page, private)
+ * for the targets (Linux 6.1: migrate_pages; seed 002's loop). Up to 10
+ * passes while some page returned -EAGAIN; from pass 3 on (force) a
+ * locked page is waited for. -ENOMEM (no target page) stops at once.
+ *
+ * Returns the number of pages not migrated (permanent failures plus those
+ * still -EAGAIN after the last pass), 0 if all moved, or -ENOMEM. The
+ * pages not migrated are left on from for the caller to put back
+ * (putback_movable_pages). *ret_succeeded, if not NULL, gets the number
+ * moved. pgmigrate_success / pgmigrate_fail count base pages.
+ */
+int migrate_pages(struct list_head *from, new_page_t get_new_page, free_page_t put_new_page,
+		  unsigned long private, enum migrate_mode mode, int reason,
+		  unsigned int *ret_succeeded)
+{
+	int retry = 1, nr_failed = 0, nr_succeeded = 0, pass, rc;
+	struct page *page, *page2;
+	LIST_HEAD(ret_pages);
+
+	for (pass = 0; pass < 10 && retry; pass++) {
+		retry = 0;
+		list_for_each_entry_safe(page, page2, from, lru) {
+			if (PageHugeTLB(page))
+				rc = unmap_and_move_huge_page(get_new_page, put_new_page, private, page,
+							      pass > 2, mode, reason, &ret_pages);
+			else
+				rc = unmap_and_move(get_new_page, put_new_page, private, page,
+						    pass > 2, mode, &ret_pages);
+			switch (rc) {
+			case -ENOMEM:
+				/* Low on memory: do not try the others (Linux: the whole call stops). */
+				nr_failed++;
+				goto out;
+			case -EAGAIN:
+				retry++;
+				break;
+			case MIGRATEPAGE_SUCCESS:
+				nr_succeeded++;
+				break;
+			default:
+				/* Permanent (-EBUSY, -ENOSYS): moved to ret_pages, not retried. */
+				nr_failed++;
+				break;
+			}
+		}
+	}
+	nr_failed += retry;
+	rc = nr_failed;
+out:
+	list_splice(&ret_pages, from);
+	if (nr_succeeded)
+		count_vm_events(PGMIGRATE_SUCCESS, nr_succeeded);
+	if (nr_failed)
+		count_vm_events(PGMIGRATE_FAIL, nr_failed);
+	if (ret_succeeded)
+		*ret_succeeded = nr_succeeded;
+	return rc;
+}
+
+/* ---- the fault side ---- */
+
+/*
+ * A fault found a non-present PTE at address (do_swap_page): if it is a
+ * migration entry, sleep until that migration ends (Linux 6.1:
+ * migration_entry_wait), then return for the fault to be retried.
+ * mmap_read_lock held throughout (Linux 6.1 keeps it too: do_swap_page
+ * waits without FAULT_FLAG_RETRY for migration entries). Counted in
+ * pagoda_migration_entry_wait (/proc/vmstat, Pagoda only).
+ */
+void migration_entry_wait(struct mm_struct *mm, pmd_t *pmd, unsigned long address)
+{
+	spinlock_t *ptl = &mm->page_table_lock;
+	pte_t *ptep, pte;
+
+	spin_lock(ptl);
+	if (!pmd_present(*pmd) || pmd_leaf(*pmd))
+		goto out;	/* the table went or became huge: retry the fault */
+	ptep = pte_offset_kernel(pmd, address);
+	pte = *ptep;
+	if (!is_migration_pte(pte))
+		goto out;
+	count_vm_event(PAGODA_MIGRATION_ENTRY_WAIT);
+	migration_entry_wait_on_locked(pfn_swap_entry_to_page(pte_to_swp_entry(pte)), ptl);
+	return;
+out:
+	spin_unlock(ptl);
+}
+
+/* ---- move_pages(2) ---- */
+
+#ifndef MPOL_MF_MOVE	/* mm/mempolicy.h's (branch policy) */
+#define MPOL_MF_MOVE		(1 << 1)
+#define MPOL_MF_MOVE_ALL	(1 << 2)
+#endif
+
+/*
+ * The page mapped at addr in vma, with a reference, for move_pages (Linux:
+ * follow_page(vma, addr, FOLL_GET | FOLL_DUMP)): ERR_PTR(-EFAULT) where
+ * nothing may be dumped (no page table or an empty PTE in an anonymous
+ * VMA, the zero page), NULL where there is no page (a migration entry, an
+ * empty PTE of shared memory or a file). A THP or hugetlb page gives the
+ * 4 KB subpage at addr. mmap_lock held; takes the page-table lock.
+ */
+static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = NULL;
+	pmd_t *pmd, pmdval;
+	pte_t *ptep, pte;
+
+	spin_lock(&mm->page_table_lock);
+	pmd = mm_find_pmd(mm, addr);
+	if (!pmd || pmd_none(*pmd))
+		goto no_page_table;
+	pmdval = *pmd;
+	if (pmd_huge(pmdval) || pmd_trans_huge(pmdval)) {
+		if (!pmd_present(pmdval))
+			goto out;	/* a hugetlb entry under PROT_NONE, or a PMD migration entry */
+		page = pfn_to_page(pmd_pfn(pmdval) + pte_index(addr));
+		if (PageZero(compound_head(page)))
+			page = ERR_PTR(-EFAULT);	/* the huge zero page */
+		else
+			get_page(page);
+		goto out;
+	}
+	if (!pmd_present(pmdval))
+		goto no_page_table;
+	ptep = pte_offset_kernel(pmd, addr);
+	pte = *ptep;
+	if (pte_none(pte))
+		goto no_page_table;
+	if (!pte_present(pte))
+		goto out;	/* a migration entry: -ENOENT, as Linux (no FOLL_MIGRATION) */
+	page = vm_normal_page(pte);
+	if (!page)
+		page = ERR_PTR(-EFAULT);	/* the zero page */
+	else
+		get_page(page);
+	goto out;
+no_page_table:
+	if (vma_is_anonymous(vma))
+		page = ERR_PTR(-EFAULT);
+out:
+	spin_unlock(&mm->page_table_lock);
+	return page;
+}
+
+/*
+ * The mm of the process pid (0: the caller's) with a reference (Linux:
+ * find_mm_struct): ERR_PTR(-ESRCH) if there is no such task, -EINVAL if
+ * it has no mm. Pagoda has no credentials: every caller is root, so the
+ * ptrace and cpuset checks pass and every node is allowed.
+ */
+static struct mm_struct *find_mm_struct(pid_t pid)
+{
+	struct task_struct *task = pid ? find_task_by_pid(pid) : current;
+	struct mm_struct *mm;
+
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	mm = get_task_mm(task);
+	return mm ? mm : ERR_PTR(-EINVAL);
+}
+
+/*
+ * move_pages(2) with nodes NULL, a chunk of 16 (Linux:
+ * do_pages_stat_array): each status is the node of the page at the
+ * address, -EFAULT (no VMA, nothing there, the zero page) or -ENOENT (no
+ * page: a migration entry). mmap_read_lock taken here: the arrays are
+ * the kernel's copies.
+ */
+static void do_pages_stat_array(struct mm_struct *mm, unsigned long nr_pages,
+				const unsigned long *pages, int *status)
+{
+	mmap_read_lock(mm);
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		struct vm_area_struct *vma = find_vma(mm, pages[i]);
+		struct page *page;
+		int err = -EFAULT;
+
+		if (!vma || vma->vm_start > pages[i])
+			goto set_status;
+		page = follow_page(vma, pages[i]);
+		err = PTR_ERR(page);
+		if (IS_ERR(page))
+			goto set_status;
+		if (page) {
+			err = page_to_nid(page);
+			put_page(page);
+		} else {
+			err = -ENOENT;
+		}
+set_status:
+		status[i] = err;
+	}
+	mmap_read_unlock(mm);
+}
+
+#define DO_PAGES_STAT_CHUNK_NR	16UL
+
+/* move_pages(2)'s query mode (Linux: do_pages_stat). 0, or -EFAULT on a bad array. */
+static int do_pages_stat(struct mm_struct *mm, unsigned long nr_pages, const unsigned long *pages,
+			 int *status)
+{
+	unsigned long chunk_pages[DO_PAGES_STAT_CHUNK_NR];
+	int chunk_status[DO_PAGES_STAT_CHUNK_NR];
+
+	while (nr_pages) {
+		unsigned long chunk_nr = min(nr_pages, DO_PAGES_STAT_CHUNK_NR);
+
+		if (copy_from_user(chunk_pages, pages, chunk_nr * sizeof(*chunk_pages)))
+			break;
+		do_pages_stat_array(mm, chunk_nr, chunk_pages, chunk_status);
+		if (copy_to_user(status, chunk_status, chunk_nr * sizeof(*status)))
+			break;
+		pages += chunk_nr;
+		status += chunk_nr;
+		nr_pages -= chunk_nr;
+	}
+	return nr_pages ? -EFAULT : 0;
+}
+
+/*
+ * Queue the page at addr for a move to node (Linux 6.1:
+ * add_page_for_migration): 1 if isolated and on pagelist, 0 if it is on
+ * node already, or the status: -EFAULT, -ENOENT, -EACCES (shared and not
+ * MOVE_ALL), -EBUSY (not isolable: another migration has it, or a kind
+ * Pagoda does not migrate yet: shmem and file pages, THP and hugetlb
+ * until branch huge queues them here).
+ */
+static int add_page_for_migration(struct mm_struct *mm, unsigned long addr, int node,
+				  struct list_head *pagelist, bool migrate_all)
+{
+	struct vm_area_struct *vma;
+	struct page *page;
+	int err = -EFAULT;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start > addr)
+		goto out;
+	page = follow_page(vma, addr);
+	err = PTR_ERR(page);
+	if (IS_ERR(page))
+		goto out;
+	err = -ENOENT;
+	if (!page)
+		goto out;
+	err = 0;
+	if (page_to_nid(page) == node)
+		goto out_putpage;
+	err = -EACCES;
+	if (page_mapcount(page) > 1 && !migrate_all)
+		goto out_putpage;
+	err = -EBUSY;
+	if (PageCompound(page) || !PageAnon(page))
+		goto out_putpage;	/* huge: THP and hugetlb heads are isolated here */
+	err = isolate_lru_page(page);
+	if (err)
+		goto out_putpage;
+	err = 1;
+	list_add_tail(&page->lru, pagelist);
+out_putpage:
+	put_page(page);		/* follow_page's: isolation holds its own */
+out:
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/* Migrate one batch to node (Linux: do_move_pages_to_node). What failed is put back. */
+static int do_move_pages_to_node(struct list_head *pagelist, int node)
+{
+	struct migration_target_control mtc = {
+		.nid = node,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE,
+	};
+	int err;
+
+	err = migrate_pages(pagelist, alloc_migration_target, NULL, (unsigned long)&mtc,
+			    MIGRATE_SYNC, MR_SYSCALL, NULL);
+	if (err)
+		putback_movable_pages(pagelist);
+	return err;
+}
+
+static int store_status(int *status, int start, int value, int nr)
+{
+	while (nr-- > 0) {
+		if (put_user(value, status + start))
+			return -EFAULT;
+		start++;
+	}
+	return 0;
+}
+
+/*
+ * Move the batch [start, i] (Linux: move_pages_and_store_status) and
+ * write node as its status. If some did not move, nothing is written and
+ * the positive count returned also counts every entry after i.
+ */
+static int move_pages_and_store_status(int node, struct list_head *pagelist, int *status,
+				       int start, int i, unsigned long nr_pages)
+{
+	int err;
+
+	if (list_empty(pagelist))
+		return 0;
+	err = do_move_pages_to_node(pagelist, node);
+	if (err) {
+		if (err > 0)
+			err += nr_pages - i - 1;
+		return err;
+	}
+	return store_status(status, start, node, i - start);
+}
+
+/*
+ * move_pages(2) with nodes (Linux 6.1: do_pages_move): consecutive
+ * entries with one target node form a batch, migrated when the node
+ * changes or an entry is not queued. -ENODEV for a node that does not
+ * exist stops the call (after migrating the batch so far), as a bad
+ * array pointer does with -EFAULT.
+ */
+static int do_pages_move(struct mm_struct *mm, unsigned long nr_pages, const unsigned long *pages,
+			 const int *nodes, int *status, int flags)
+{
+	int current_node = NUMA_NO_NODE, err = 0, err1;
+	LIST_HEAD(pagelist);
+	int start = 0, i;
+
+	for (i = 0; i < (int)nr_pages; i++) {
+		unsigned long addr;
+		int node;
+
+		err = -EFAULT;
+		if (get_user(addr, pages + i) || get_user(node, nodes + i))
+			goto out_flush;
+		err = -ENODEV;
+		if (node < 0 || node >= MAX_NUMNODES || node >= nr_node_ids)
+			goto out_flush;
+		if (current_node == NUMA_NO_NODE) {
+			current_node = node;
+			start = i;
+		} else if (node != current_node) {
+			err = move_pages_and_store_status(current_node, &pagelist, status, start, i, nr_pages);
+			if (err)
+				goto out;
+			start = i;
+			current_node = node;
+		}
+		/* Lookup and isolation errors are the entry's status, not the call's. */
+		err = add_page_for_migration(mm, addr, current_node, &pagelist, flags & MPOL_MF_MOVE_ALL);
+		if (err > 0)
+			continue;	/* queued */
+		err = store_status(status, i, err ? err : current_node, 1);
+		if (err)
+			goto out_flush;
+		err = move_pages_and_store_status(current_node, &pagelist, status, start, i, nr_pages);
+		if (err)
+			goto out;
+		current_node = NUMA_NO_NODE;
+	}
+out_flush:
+	err1 = move_pages_and_store_status(current_node, &pagelist, status, start, i, nr_pages);
+	if (err >= 0)
+		err = err1;
+out:
+	return err;
+}
+
+/*
+ * move_pages(pid, nr_pages, pages, nodes, status, flags) (Linux 6.1:
+ * kernel_move_pages): with nodes NULL, only report where each page is.
+ * Returns 0, the number of pages not moved, or -errno: EINVAL for flags
+ * other than MOVE/MOVE_ALL, ESRCH, ENODEV, EFAULT, ENOMEM (a target node
+ * full). Pagoda's caller is root: MOVE_ALL is allowed.
+ */
+long sys_move_pages(pid_t pid, unsigned long nr_pages, const unsigned long *pages,
+		    const int *nodes, int *status, int flags)
+{
+	struct mm_struct *mm;
+	long err;
+
+	if (flags & ~(MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
+		return -EINVAL;
+	mm = find_mm_struct(pid);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	if (nodes)
+		err = do_pages_move(mm, nr_pages, pages, nodes, status, flags);
+	else
+		err = do_pages_stat(mm, nr_pages, pages, status);
+	mmput(mm);
+	return err;
+}

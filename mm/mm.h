@@ -403,9 +403,20 @@ enum vm_event_item {
 	THP_ZERO_PAGE_ALLOC,	/* the huge zero page was allocated */
 	PAGODA_THP_COW_COPY,	/* do_huge_pmd_wp_page copied a shared THP whole (policy "copy") */
 	PAGODA_THP_COW_REUSE,	/* do_huge_pmd_wp_page reused an exclusive THP in place */
+	PGMIGRATE_SUCCESS,	/* base pages migrated (mm/migrate.c) */
+	PGMIGRATE_FAIL,		/* base pages not migrated */
+	THP_MIGRATION_SUCCESS,	/* THPs migrated whole */
+	THP_MIGRATION_FAIL,	/* THPs neither migrated nor split */
+	THP_MIGRATION_SPLIT,	/* THPs split to be migrated as 4 KB pages */
+	PAGODA_MIGRATION_ENTRY_WAIT,	/* a fault slept on a migration entry (migration_entry_wait) */
 	NR_VM_EVENT_ITEMS,
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];
 static inline void count_vm_event(enum vm_event_item item) { __atomic_add_fetch(&vm_events[item], 1, __ATOMIC_RELAXED); }
+/* pgalloc_normal, pgfree, pgmigrate_* count pages, as Linux's. */
+static inline void count_vm_events(enum vm_event_item item, unsigned long nr)
+{
+	__atomic_add_fetch(&vm_events[item], nr, __ATOMIC_RELAXED);
+}
 
 #endif

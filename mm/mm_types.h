@@ -22,7 +22,7 @@
 #include <lib/list.h>
 
 enum pageflags {
-	PG_locked,	/* page lock (Linux: lock_page): nothing takes it yet; migration will */
+	PG_locked,	/* page lock (Linux: lock_page, mm/pagemap.h): migration holds it */
 	PG_reserved,	/* never handed to the buddy allocator (holes, kernel, firmware) */
 	PG_buddy,	/* free, on a buddy free list; private = order */
 	PG_slab,	/* owned by a kmem_cache; mapping = cache */
@@ -31,6 +31,13 @@ enum pageflags {
 	PG_hugetlb,	/* head of a hugetlb pool page */
 	PG_pgtable,	/* a page-table page */
 	PG_zero,	/* the shared zero page or huge zero page */
+	/*
+	 * Taken off for migration (Linux: PG_lru cleared by isolate_lru_page;
+	 * Pagoda has no LRU, so every user page is "on" it unless this is
+	 * set): one migration owns it, holding a reference, and page->lru
+	 * links it on that migration's list (mm/migrate.c).
+	 */
+	PG_isolated,
 	__NR_PAGEFLAGS,
 };
 
@@ -46,6 +53,7 @@ enum pageflags {
  *   (s)  the owning kmem_cache's lock, while PG_slab
  *   (p)  the page-table lock of the mm whose PTE is being changed: a page
  *        is mapped, unmapped and remapped with that PTE
+ *   (i)  the migration that isolated the page (PG_isolated set by it)
  *
  * A field read without its lock (rmap_walk reads mapping and index, /proc
  * reads the counts) is a snapshot: another CPU may be changing it.
@@ -57,7 +65,12 @@ struct page {
 	/* (A) PG_* bits (plain writes while the allocator owns the page); (c) node id, top bits */
 	unsigned long flags;
 	union {
-		struct list_head lru;	/* (n) on a free list; (s) on a cache's partial list */
+		/*
+		 * (n) on a free list; (s) on a cache's partial list; (i) on a
+		 * migration's list while PG_isolated (order-0 or head pages only,
+		 * whose compound_head bit 0 a list pointer keeps clear)
+		 */
+		struct list_head lru;
 		struct {
 			unsigned long compound_head;	/* (c) tails: head page | 1 */
 			unsigned char compound_order;	/* (c) page[1] only */
@@ -108,6 +121,7 @@ PAGEFLAG(AnonExclusive, PG_anon_exclusive)
 PAGEFLAG(HugeTLB, PG_hugetlb)
 PAGEFLAG(Table, PG_pgtable)
 PAGEFLAG(Zero, PG_zero)
+PAGEFLAG(Isolated, PG_isolated)
 
 static inline int page_to_nid(const struct page *page) { return (int)(page->flags >> NODES_PGSHIFT); }
 static inline void set_page_node(struct page *page, int nid)
@@ -154,6 +168,8 @@ static inline int page_mapcount(const struct page *page)
 {
 	return atomic_read(&page->_mapcount) + 1 + compound_mapcount(page);
 }
+/* Mapped by at least one page-table entry (Linux: page_mapped). */
+static inline bool page_mapped(const struct page *page) { return page_mapcount(page) > 0; }
 static inline void page_mapcount_reset(struct page *page) { atomic_set(&page->_mapcount, -1); }
 
 #endif

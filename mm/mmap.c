@@ -536,6 +536,9 @@ void populate_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		}
 		if (handle_mm_fault(vma, addr, flags) != VM_FAULT_OK)
 			break;
+		/* A migration entry: the fault only waited. Look again, as GUP does. */
+		if (pte && is_swap_pte(*pte))
+			addr -= PAGE_SIZE;
 	}
 }
 

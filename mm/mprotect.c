@@ -19,6 +19,7 @@
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/mman.h>
+#include <mm/swapops.h>
 
 /*
  * vm_page_prot of a private writable VMA is read-only (PAGE_COPY): may this
@@ -39,6 +40,28 @@ static bool can_change_pte_writable(struct vm_area_struct *vma, pte_t pte)
 }
 
 /*
+ * A migration entry under mprotect (Linux 6.1: change_pte_range's
+ * non-present case): a writable one becomes readable, whatever the new
+ * protection ("a protection check is difficult so just be safe and
+ * disable write"), so remove_migration_pte never restores a write the VMA
+ * lost; an anonymous page stays exclusive, so the next write fault reuses
+ * it. mm->page_table_lock held.
+ */
+static void change_nonpresent_pte(struct vm_area_struct *vma, pte_t *ptep)
+{
+	swp_entry_t entry = pte_to_swp_entry(*ptep);
+
+	(void)vma;
+	if (is_writable_migration_entry(entry)) {
+		if (PageAnon(pfn_swap_entry_to_page(entry)))
+			entry = make_readable_exclusive_migration_entry(swp_offset(entry));
+		else
+			entry = make_readable_migration_entry(swp_offset(entry));
+		set_pte(ptep, swp_entry_to_pte(entry));
+	}
+}
+
+/*
  * The PTEs of [addr, next), in one PTE table: the VMA's new protection.
  * mm->page_table_lock held.
  */
@@ -53,6 +76,10 @@ static void change_pte_range(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 
 		if (pte_none(*ptep))
 			continue;
+		if (unlikely(!pte_present(*ptep))) {
+			change_nonpresent_pte(vma, ptep);
+			continue;
+		}
 		pte = pte_modify(*ptep, vma->vm_page_prot);
 		/* A private page shared with another process stays read-only: COW. */
 		if (can_change_pte_writable(vma, pte))

@@ -67,7 +67,7 @@ typedef unsigned int fpi_t;
 /* Set at free time, these flags mean someone still owns the page. */
 #define PAGE_FLAGS_CHECK_AT_FREE \
 	((1UL << PG_locked) | (1UL << PG_reserved) | (1UL << PG_buddy) | \
-	 (1UL << PG_slab) | (1UL << PG_zero))
+	 (1UL << PG_slab) | (1UL << PG_zero) | (1UL << PG_isolated))
 
 /* ---- the free lists ---- */
 
@@ -168,12 +168,6 @@ static struct page *__rmqueue_smallest(pg_data_t *pgdat, unsigned int order)
 		return page;
 	}
 	return NULL;
-}
-
-/* /proc/vmstat pgalloc_normal and pgfree count pages, as Linux's. */
-static inline void count_vm_events(enum vm_event_item item, unsigned long nr)
-{
-	__atomic_add_fetch(&vm_events[item], nr, __ATOMIC_RELAXED);
 }
 
 static struct page *rmqueue(pg_data_t *pgdat, unsigned int order)
@@ -392,7 +386,7 @@ static void free_page_check(struct page *page)
 {
 	if (page->flags & PAGE_FLAGS_CHECK_AT_FREE)
 		bad_page(page, PageBuddy(page) ? "PG_buddy: already free (double free)" :
-			       "freed while PG_locked, PG_reserved, PG_slab or PG_zero");
+			       "freed while PG_locked, PG_reserved, PG_slab, PG_zero or PG_isolated");
 	if (page_ref_count(page) != 0)
 		bad_page(page, "freed with nonzero refcount");
 	if (page_mapcount(page) != 0)

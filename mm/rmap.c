@@ -59,6 +59,9 @@
 #include <mm/internal.h>
 #include <mm/slab.h>
 #include <mm/mmzone.h>
+#include <mm/migrate.h>
+#include <mm/pagemap.h>
+#include <mm/swapops.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 
@@ -474,14 +477,17 @@ void page_remove_compound_rmap(struct page *head)
 }
 
 /*
- * Map an existing anonymous page again (Linux: page_add_anon_rmap). Nothing
- * calls it yet: in Linux, remove_migration_pte maps the new page with it,
- * and that comes with the migration issue.
+ * Map an existing anonymous page again (Linux 6.1: page_add_anon_rmap):
+ * remove_migration_pte maps the new page with it. RMAP_EXCLUSIVE: the
+ * mapping was exclusive (the migration entry said so), and is again.
  */
-void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address)
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address,
+			rmap_t flags)
 {
 	if (atomic_inc_and_test(&page->_mapcount) && !PageAnon(page))
-		__page_set_anon_rmap(page, vma, address, RMAP_NONE);
+		__page_set_anon_rmap(page, vma, address, flags);
+	if (flags & RMAP_EXCLUSIVE)
+		SetPageAnonExclusive(page);
 }
 
 /* One more PTE maps an already-mapped page (fork). It is no longer exclusive. */
@@ -639,6 +645,126 @@ bool try_to_unmap(struct page *page)
 
 	rmap_walk(page, &rwc);
 	return page_mapcount(page) == 0;
+}
+
+/* ---- migration: PTEs to migration entries and back ---- */
+
+/*
+ * Replace page's PTE in one VMA by a migration entry (Linux 6.1:
+ * try_to_migrate_one): clear it and flush every CPU of mm_cpumask, so no
+ * CPU can write the old page after this (a write through a stale TLB
+ * entry would be lost in the copy); then the entry, with the mapping's
+ * write permission and its young and dirty bits, and the mapping's
+ * reference dropped. The mm's RSS still counts the page (Linux: the entry
+ * counts as the page until zap or remove_migration_pte).
+ * Root anon_vma lock held (rmap_walk); takes the page-table lock.
+ */
+static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
+			       unsigned long address, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	swp_entry_t entry;
+	pte_t *ptep, pteval;
+
+	(void)arg;
+	lockdep_assert_held(&page_anon_vma(page)->root->lock);	/* rmap_walk's */
+	spin_lock(&mm->page_table_lock);
+	/* huge: a PMD-mapped THP gets a PMD migration entry here (set_pmd_migration_entry). */
+	ptep = page_vma_mapped_pte(page, vma, address);
+	if (!ptep)
+		goto out;
+	pteval = ptep_get_and_clear(ptep);
+	flush_tlb_mm_page(mm, address);
+	if (pte_write(pteval))
+		entry = make_writable_migration_entry(page_to_pfn(page));
+	else if (PageAnonExclusive(page))
+		entry = make_readable_exclusive_migration_entry(page_to_pfn(page));
+	else
+		entry = make_readable_migration_entry(page_to_pfn(page));
+	if (pte_young(pteval))
+		entry = make_migration_entry_young(entry);
+	if (pte_dirty(pteval))
+		entry = make_migration_entry_dirty(entry);
+	set_pte(ptep, swp_entry_to_pte(entry));
+	page_remove_rmap(page, vma);
+	put_page(page);		/* the PTE's; the migration holds its own */
+out:
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
+ * Replace every PTE mapping page by a migration entry (Linux 6.1:
+ * try_to_migrate). page is locked and isolated by the caller, which holds
+ * its anon_vma. A mapping the walk could not turn into an entry leaves
+ * page_mapped(page) true: the caller then gives up this pass.
+ */
+void try_to_migrate(struct page *page)
+{
+	struct rmap_walk_control rwc = {
+		.rmap_one = try_to_migrate_one,
+		.done = page_not_mapped,
+	};
+
+	VM_BUG_ON(!PageLocked(page), "pfn %lx: try_to_migrate of an unlocked page", page_to_pfn(page));
+	rmap_walk(page, &rwc);
+}
+
+/*
+ * One VMA's migration entry for old back into a present PTE, to new
+ * (Linux 6.1: remove_migration_pte): a reference and a mapcount on new,
+ * the protection from vma->vm_page_prot (permissions may have changed
+ * meanwhile: mprotect downgrades writable entries), writable only if the
+ * entry was, young and dirty as the entry kept them. No TLB flush: the
+ * entry was not present. Root anon_vma lock held; takes the page-table lock.
+ */
+static bool remove_migration_pte(struct page *new, struct vm_area_struct *vma,
+				 unsigned long address, void *old)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	rmap_t rmap_flags = RMAP_NONE;
+	swp_entry_t entry;
+	pte_t *ptep, pte;
+
+	spin_lock(&mm->page_table_lock);
+	/* huge: a PMD migration entry goes back through remove_migration_pmd here. */
+	ptep = follow_pte(mm, address);
+	if (!ptep || !is_swap_pte(*ptep))
+		goto unlock;
+	entry = pte_to_swp_entry(*ptep);
+	if (!is_migration_entry(entry) || pfn_swap_entry_to_page(entry) != old)
+		goto unlock;
+	get_page(new);
+	pte = pte_mkold(mk_pte(new, vma->vm_page_prot));
+	if (is_migration_entry_young(entry))
+		pte = pte_mkyoung(pte);
+	if (is_migration_entry_dirty(entry))
+		pte = pte_mkdirty(pte);
+	if (is_writable_migration_entry(entry))
+		pte = maybe_mkwrite(pte, vma);
+	if (is_writable_migration_entry(entry) || is_readable_exclusive_migration_entry(entry))
+		rmap_flags |= RMAP_EXCLUSIVE;
+	page_add_anon_rmap(new, vma, address, rmap_flags);
+	set_pte(ptep, pte);
+unlock:
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
+ * Turn every migration entry naming src back into a PTE mapping dst: the
+ * new page after a successful copy, src itself after a failure (Linux 6.1:
+ * remove_migration_ptes). The walk follows dst's mapping and index (the
+ * copy gave dst src's). src is locked: no fault got past its entries.
+ */
+void remove_migration_ptes(struct page *src, struct page *dst)
+{
+	struct rmap_walk_control rwc = {
+		.rmap_one = remove_migration_pte,
+		.arg = src,
+	};
+
+	rmap_walk(dst, &rwc);
 }
 
 struct page_referenced_arg {

@@ -83,7 +83,8 @@ typedef enum {
 } rmap_t;
 
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
-void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address,
+			rmap_t flags);
 void page_add_file_rmap(struct page *page, struct vm_area_struct *vma);
 void page_dup_rmap(struct page *page);
 void hugepage_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address);

@@ -76,6 +76,10 @@ static inline swp_entry_t make_readable_migration_entry(unsigned long pfn)
 {
 	return swp_entry(SWP_MIGRATION_READ, pfn);
 }
+static inline swp_entry_t make_readable_exclusive_migration_entry(unsigned long pfn)
+{
+	return swp_entry(SWP_MIGRATION_READ_EXCLUSIVE, pfn);
+}
 static inline swp_entry_t make_writable_migration_entry(unsigned long pfn)
 {
 	return swp_entry(SWP_MIGRATION_WRITE, pfn);
@@ -90,6 +94,10 @@ static inline bool is_migration_entry(swp_entry_t e)
 static inline bool is_writable_migration_entry(swp_entry_t e)
 {
 	return swp_type(e) == SWP_MIGRATION_WRITE;
+}
+static inline bool is_readable_exclusive_migration_entry(swp_entry_t e)
+{
+	return swp_type(e) == SWP_MIGRATION_READ_EXCLUSIVE;
 }
 static inline swp_entry_t make_migration_entry_young(swp_entry_t e)
 {

@@ -67,11 +67,11 @@ static const struct vmstat_item vmstat_items[] = {
 	VM_EVENT("pgfree", PGFREE),
 	VM_EVENT("pgfault", PGFAULT),
 	VM_EVENT("pgmajfault", PGMAJFAULT),
-	NOT_COUNTED("pgmigrate_success"),
-	NOT_COUNTED("pgmigrate_fail"),
-	NOT_COUNTED("thp_migration_success"),
-	NOT_COUNTED("thp_migration_fail"),
-	NOT_COUNTED("thp_migration_split"),
+	VM_EVENT("pgmigrate_success", PGMIGRATE_SUCCESS),
+	VM_EVENT("pgmigrate_fail", PGMIGRATE_FAIL),
+	VM_EVENT("thp_migration_success", THP_MIGRATION_SUCCESS),
+	VM_EVENT("thp_migration_fail", THP_MIGRATION_FAIL),
+	VM_EVENT("thp_migration_split", THP_MIGRATION_SPLIT),
 	NOT_COUNTED("htlb_buddy_alloc_success"),
 	NOT_COUNTED("htlb_buddy_alloc_fail"),
 	VM_EVENT("thp_fault_alloc", THP_FAULT_ALLOC),
@@ -91,6 +91,7 @@ static const struct vmstat_item vmstat_items[] = {
 	VM_EVENT("pagoda_cow_reuse", PAGODA_COW_REUSE),
 	VM_EVENT("pagoda_thp_cow_copy", PAGODA_THP_COW_COPY),
 	VM_EVENT("pagoda_thp_cow_reuse", PAGODA_THP_COW_REUSE),
+	VM_EVENT("pagoda_migration_entry_wait", PAGODA_MIGRATION_ENTRY_WAIT),
 };
 
 int vmstat_show(struct seq_file *m, struct proc_file *pf)

@@ -24,6 +24,7 @@
 #include <fs/initramfs.h>
 #include <arch/x86_64/uaccess.h>
 #include <mm/mm.h>
+#include <mm/swapops.h>
 
 /* The Vm* lines (Linux: task_mem in fs/proc/task_mmu.c). mmap_lock held. */
 void task_mem(struct seq_file *m, struct mm_struct *mm)
@@ -251,6 +252,14 @@ static void smaps_pte_entry(struct mem_size_stats *mss, const struct vm_area_str
 {
 	struct page *page;
 
+	if (is_migration_pte(pte)) {
+		/* Linux 6.1: a page under migration still counts, through its entry. */
+		swp_entry_t entry = pte_to_swp_entry(pte);
+
+		smaps_account(mss, pfn_swap_entry_to_page(entry), false, is_migration_entry_young(entry),
+			      is_migration_entry_dirty(entry), vma->vm_flags & VM_LOCKED);
+		return;
+	}
 	if (!pte_present(pte))
 		return;
 	page = vm_normal_page(pte);
@@ -651,11 +660,33 @@ static u64 pagemap_pmd_entry(const struct vm_area_struct *vma, pmd_t pmd, unsign
 	return entry;
 }
 
+/*
+ * A migration entry (Linux 6.1: pte_to_pagemap_entry's swap case):
+ * PM_SWAP, with the swap type in the low 5 bits and the PFN above them
+ * (PFN swap entries show the PFN only), PM_FILE for a page that is not
+ * anonymous, and never PM_MMAP_EXCLUSIVE.
+ */
+static u64 pagemap_swap_entry(pte_t pte)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+	u64 frame = swp_type(entry) | (swp_offset(entry) << MAX_SWAPFILES_SHIFT);
+	u64 flags = PM_SWAP;
+
+	if (is_migration_entry(entry)) {
+		frame = swp_type(entry) | (swp_offset_pfn(entry) << MAX_SWAPFILES_SHIFT);
+		if (!PageAnon(pfn_swap_entry_to_page(entry)))
+			flags |= PM_FILE;
+	}
+	return (frame & PM_PFRAME_MASK) | flags;
+}
+
 static u64 pagemap_pte_entry(pte_t pte)
 {
 	struct page *page;
 	u64 entry;
 
+	if (is_swap_pte(pte))
+		return pagemap_swap_entry(pte);
 	if (!pte_present(pte))
 		return 0;
 	entry = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);

@@ -1,0 +1,115 @@
+/*
+ * migratetest.h - helpers for the page-migration tests (migrate_*.c,
+ * move_pages.c): the raw calls and where a page is.  Not a test itself.
+ *
+ *   sys_migrate_pages                   the raw call (-errno; sys_move_pages is
+ *                                       user/lib/syscall.h's)
+ *   page_node(addr)                     move_pages' query: the node of the
+ *                                       page at addr, or its -errno status
+ *   region_nodes_all(p, n, nid)         every page of [p, p + n pages) is on nid
+ *   nodemask_of(nid)                    one node, as migrate_pages' masks
+ *   MIG_MAXNODE                         maxnode for those masks (Linux drops
+ *                                       one bit: 65 covers nodes 0-63)
+ *   region_fill / region_check          a pattern that names page and round
+ *
+ * Write-touch pages before moving them: an untouched anonymous page is the
+ * zero page, which move_pages reports as -EFAULT and never moves.
+ */
+#ifndef MIGRATETEST_H
+#define MIGRATETEST_H
+
+#include "mmtest.h"
+#include "machine.h"
+
+#define MIG_MAXNODE		65
+
+static inline long sys_migrate_pages(long pid, unsigned long maxnode, const unsigned long *old,
+				     const unsigned long *new)
+{
+	return syscall4(__NR_migrate_pages, pid, maxnode, old, new);
+}
+
+/* The node of the page at addr in process pid (0: this one), or move_pages' -errno status. */
+static inline int page_node_of(long pid, const void *addr)
+{
+	void *pages[1] = { (void *)addr };
+	int status = -12345;
+	long r = sys_move_pages(pid, 1, pages, NULL, &status, 0);
+
+	return r < 0 ? (int)r : status;
+}
+
+static inline int page_node(const void *addr) { return page_node_of(0, addr); }
+
+/* Every page of [p, p + n pages) of pid is on node nid (one query of all of them). */
+static inline int region_nodes_all_of(long pid, const char *p, unsigned long n, int nid)
+{
+	void *pages[512];
+	int status[512];
+
+	if (n > 512)
+		return 0;
+	for (unsigned long i = 0; i < n; i++)
+		pages[i] = (void *)(p + i * 4096);
+	if (sys_move_pages(pid, n, pages, NULL, status, 0))
+		return 0;
+	for (unsigned long i = 0; i < n; i++)
+		if (status[i] != nid) {
+			tap_diag("page %lu is on node %d, expected %d", i, status[i], nid);
+			return 0;
+		}
+	return 1;
+}
+
+static inline int region_nodes_all(const char *p, unsigned long n, int nid)
+{
+	return region_nodes_all_of(0, p, n, nid);
+}
+
+static inline unsigned long nodemask_of(int nid) { return 1UL << nid; }
+
+/* 4 KB anonymous pages only (MADV_NOHUGEPAGE: Linux would give a THP), not yet touched. */
+static inline char *region_map(unsigned long n)
+{
+	char *p = mmap(NULL, n * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, n * 4096, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* Word i of page pg in round r. */
+static inline unsigned long region_word(unsigned long pg, unsigned long i, unsigned long r)
+{
+	return (pg << 32) ^ (i * 2654435761UL) ^ (r << 20) ^ 0x5a5a5a5aUL;
+}
+
+static inline void region_fill(char *p, unsigned long n, unsigned long r)
+{
+	for (unsigned long pg = 0; pg < n; pg++)
+		for (unsigned long i = 0; i < 512; i++)
+			((unsigned long *)(p + pg * 4096))[i] = region_word(pg, i, r);
+}
+
+/* The first page whose contents are not round r's, or -1. */
+static inline long region_check(const char *p, unsigned long n, unsigned long r)
+{
+	for (unsigned long pg = 0; pg < n; pg++)
+		for (unsigned long i = 0; i < 512; i++)
+			if (((const unsigned long *)(p + pg * 4096))[i] != region_word(pg, i, r))
+				return (long)pg;
+	return -1;
+}
+
+/* The machine has at least two nodes (else print SKIP and exit). */
+static inline void migrate_require_two_nodes(struct machine *m)
+{
+	machine_get(m);
+	if (m->nodes < 2 && !is_pagoda())
+		tap_skip_all("one NUMA node: nothing to migrate between");
+	if (m->nodes < 2)
+		tap_skip_all("one NUMA node");
+}
+
+#endif
