@@ -52,7 +52,7 @@
 #include <lib/string.h>
 #include <mm/numa.h>
 #include <kernel/syscalls.h>
-#include <arch/x86_64/uaccess.h>
+#include <kernel/uaccess.h>
 
 /* ---- isolation ---- */
 
