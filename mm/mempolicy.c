@@ -846,9 +846,11 @@ static int nodelist_to_str(char *buf, int maxlen, const nodemask_t *nodes)
 }
 
 /*
- * pol as numa_maps shows it (Linux: mpol_to_str): the mode, "=static" or
- * "=relative", then ":" and the nodes it uses. NULL, the default policy
- * and a NUMA-balancing one (MPOL_F_MORON) read "default".
+ * pol as numa_maps shows it (Linux: mpol_to_str, as Debian's 6.1 has it
+ * with the stable fix "teach mpol_to_str about the balancing mode"): the
+ * mode, then "=static", "=relative", "=balancing" or "=static|balancing",
+ * then ":" and the nodes it uses. NULL and the default policy read
+ * "default" (Linux: also the per-node policies of tasks with none).
  */
 void mpol_to_str(char *buf, int maxlen, const struct mempolicy *pol)
 {
@@ -857,19 +859,22 @@ void mpol_to_str(char *buf, int maxlen, const struct mempolicy *pol)
 	int len;
 
 	nodes_clear(nodes);
-	if (pol && pol != &default_policy && !(pol->flags & MPOL_F_MORON)) {
+	if (pol && pol != &default_policy) {
 		mode = pol->mode;
-		flags = pol->flags;
+		flags = pol->flags & MPOL_MODE_FLAGS;
 	}
 	if (mode != MPOL_DEFAULT && mode != MPOL_LOCAL)
 		nodes = pol->nodes;
 	len = snprintf(buf, maxlen, "%s", policy_modes[mode]);
-	if ((flags & MPOL_MODE_FLAGS) && len < maxlen) {
+	if (flags && len < maxlen) {
 		len += snprintf(buf + len, maxlen - len, "=");
 		if (flags & MPOL_F_STATIC_NODES)
 			len += snprintf(buf + len, maxlen - len, "static");
 		else if (flags & MPOL_F_RELATIVE_NODES)
 			len += snprintf(buf + len, maxlen - len, "relative");
+		if ((flags & MPOL_F_NUMA_BALANCING) && len < maxlen)
+			len += snprintf(buf + len, maxlen - len, "%sbalancing",
+					flags != MPOL_F_NUMA_BALANCING ? "|" : "");
 	}
 	if (!nodes_empty(nodes) && len + 1 < maxlen) {
 		buf[len++] = ':';
