@@ -115,6 +115,7 @@ static const syscall_fn_t sys_call_table[] = {
 	SYSCALL(237, sys_mbind),
 	SYSCALL(238, sys_set_mempolicy),
 	SYSCALL(239, sys_get_mempolicy),
+	SYSCALL(256, sys_migrate_pages),
 	SYSCALL(257, sys_openat),
 	SYSCALL(258, sys_mkdirat),
 	SYSCALL(259, sys_mknodat),

@@ -66,6 +66,8 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 long sys_munmap(unsigned long addr, size_t len);
 long sys_mprotect(unsigned long start, size_t len, unsigned long prot);
 long sys_madvise(unsigned long start, size_t len, int behavior);
+long sys_migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long *old_nodes,
+		       const unsigned long *new_nodes);
 long sys_move_pages(pid_t pid, unsigned long nr_pages, const unsigned long *pages,
 		    const int *nodes, int *status, int flags);
 

@@ -16,6 +16,7 @@
 #include <mm/internal.h>
 #include <mm/slab.h>
 #include <mm/hugetlb.h>
+#include <mm/migrate.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -883,3 +884,328 @@ void mpol_to_str(char *buf, int maxlen, const struct mempolicy *pol)
 }
 
 /* ---- 2. migration by node ---- */
+
+/*
+ * What queue_pages_range's walk carries (Linux: struct queue_pages):
+ * pages on a node of nmask (not on one, with MPOL_MF_INVERT) are queued
+ * on pagelist when flags ask to move them.
+ */
+struct queue_pages {
+	struct list_head *pagelist;
+	unsigned long flags;
+	const nodemask_t *nmask;
+	unsigned long start, end;
+	struct vm_area_struct *first;	/* the first VMA met: NULL means the range is a hole */
+};
+
+/* The page is one the walk wants (Linux: queue_pages_required). */
+static bool queue_pages_required(struct page *page, struct queue_pages *qp)
+{
+	return node_isset(page_to_nid(page), *qp->nmask) == !(qp->flags & MPOL_MF_INVERT);
+}
+
+/*
+ * Isolate page's head onto pagelist if this process may move it (Linux:
+ * migrate_page_add): MOVE_ALL, or only this mapping maps it. A page that
+ * cannot be isolated (another migration has it; shmem and file pages; a
+ * THP or hugetlb page, until branch huge queues them) is -EIO with
+ * MPOL_MF_STRICT, else left where it is. Page-table lock held.
+ */
+static int migrate_page_add(struct page *page, struct list_head *pagelist, unsigned long flags)
+{
+	struct page *head = compound_head(page);
+
+	if (!(flags & MPOL_MF_MOVE_ALL) && page_mapcount(head) != 1)
+		return 0;	/* shared: not ours alone to move, and not a failure */
+	/* huge: a THP head is isolated here once it can migrate whole (or split). */
+	if (!PageCompound(head) && PageAnon(head) && !isolate_lru_page(head)) {
+		list_add_tail(&head->lru, pagelist);
+		return 0;
+	}
+	return (flags & MPOL_MF_STRICT) ? -EIO : 0;
+}
+
+/*
+ * A huge PMD in the walk (Linux: queue_pages_pmd): 1 if the THP could not
+ * be queued and STRICT asked (the walk stops), -EIO for a misplaced THP
+ * with STRICT only, else 0. Page-table lock held.
+ */
+static int queue_pages_pmd(pmd_t pmd, struct vm_area_struct *vma, struct queue_pages *qp)
+{
+	struct page *page = pfn_to_page(pmd_pfn(pmd));
+
+	if (PageZero(page) || !queue_pages_required(page, qp))
+		return 0;
+	if (!(qp->flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)))
+		return -EIO;
+	return migrate_page_add(page, qp->pagelist, qp->flags) ? 1 : 0;
+}
+
+/*
+ * The PTEs of [addr, end) in one table (Linux 6.1: queue_pages_pte_range):
+ * queue every present page the walk wants. 1 if some could not be queued
+ * under STRICT (the caller's walk stops there, as Linux 6.1's), -EIO if a
+ * wanted page was found and only STRICT was asked, else 0. Takes the
+ * page-table lock.
+ */
+static int queue_pages_pte_range(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
+				 unsigned long end, struct queue_pages *qp)
+{
+	spinlock_t *ptl = &vma->vm_mm->page_table_lock;
+	bool has_unmovable = false;
+
+	spin_lock(ptl);
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		struct page *page;
+
+		if (!pte_present(*ptep))
+			continue;	/* none, or a migration entry: another migration has it */
+		page = vm_normal_page(*ptep);
+		if (!page || PageReserved(page) || !queue_pages_required(page, qp))
+			continue;
+		if (!(qp->flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL)))
+			break;
+		if (migrate_page_add(page, qp->pagelist, qp->flags))
+			has_unmovable = true;
+	}
+	spin_unlock(ptl);
+	if (has_unmovable)
+		return 1;
+	return addr != end ? -EIO : 0;
+}
+
+/*
+ * Should the walk visit vma (Linux: queue_pages_test_walk)? -EFAULT for a
+ * hole at the head, in the middle or at the tail of the range unless
+ * MPOL_MF_DISCONTIG_OK; 1 to skip the VMA (nothing to queue, only the range
+ * was to be checked); 0 to walk it.
+ */
+static int queue_pages_test_walk(struct vm_area_struct *vma, struct queue_pages *qp)
+{
+	struct vm_area_struct *next = vma_next(vma);
+	unsigned long flags = qp->flags;
+
+	if (!qp->first) {
+		qp->first = vma;
+		if (!(flags & MPOL_MF_DISCONTIG_OK) && qp->start < vma->vm_start)
+			return -EFAULT;		/* hole at the head of the range */
+	}
+	if (!(flags & MPOL_MF_DISCONTIG_OK) && vma->vm_end < qp->end &&
+	    (!next || vma->vm_end < next->vm_start))
+		return -EFAULT;			/* hole in the middle or at the tail */
+	/* huge: a hugetlb VMA's pages are queued by queue_pages_hugetlb (isolate_hugetlb). */
+	if (is_vm_hugetlb_page(vma))
+		return 1;
+	return (flags & MPOL_MF_VALID) ? 0 : 1;
+}
+
+/* Walk [start, end) of one VMA, a PTE table or a huge PMD at a time. Same results as above. */
+static int queue_pages_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			   struct queue_pages *qp)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr, next;
+	int err;
+
+	for (addr = start; addr < end; addr = next) {
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		pte_t *ptep;
+
+		if (pmd && pmd_trans_huge(READ_ONCE(*pmd))) {
+			next = min((addr & PMD_MASK) + PMD_SIZE, end);
+			spin_lock(&mm->page_table_lock);
+			err = pmd_trans_huge(*pmd) ? queue_pages_pmd(*pmd, vma, qp) : 0;
+			spin_unlock(&mm->page_table_lock);
+			if (err)
+				return err;
+			continue;
+		}
+		ptep = pte_table_range(mm, addr, end, &next);
+		if (!ptep)
+			continue;
+		err = queue_pages_pte_range(vma, ptep, addr, next, qp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Walk the pages of [start, end) of mm and collect those to migrate
+ * (Linux 6.1: queue_pages_range). A page on a node of nodes (or, with
+ * MPOL_MF_INVERT, on a node not in nodes) is isolated onto pagelist when
+ * flags has MPOL_MF_MOVE (pages only this process maps) or MOVE_ALL.
+ * mmap_lock held (read: migrate_pages(2); write: mbind). Returns
+ *   0        every wanted page queued (or only the range was checked)
+ *   1        some page could not be queued, with MOVE* and STRICT
+ *   -EIO     a wanted page was found, with STRICT and no MOVE*
+ *   -EFAULT  a hole in the range without MPOL_MF_DISCONTIG_OK, or no VMA
+ * The pages queued stay isolated on pagelist for the caller (migrate_pages,
+ * or putback_movable_pages).
+ */
+int queue_pages_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+		      const nodemask_t *nodes, unsigned long flags, struct list_head *pagelist)
+{
+	struct queue_pages qp = {
+		.pagelist = pagelist,
+		.flags = flags,
+		.nmask = nodes,
+		.start = start,
+		.end = end,
+	};
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	mmap_assert_locked(mm);
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(vma)) {
+		err = queue_pages_test_walk(vma, &qp);
+		if (err > 0) {
+			err = 0;
+			continue;
+		}
+		if (err)
+			break;
+		err = queue_pages_vma(vma, max(start, vma->vm_start), min(end, vma->vm_end), &qp);
+		if (err)
+			break;
+	}
+	if (!qp.first)
+		err = -EFAULT;		/* the whole range is a hole */
+	return err;
+}
+
+/*
+ * Move mm's pages on node source to node dest (Linux 6.1:
+ * migrate_to_node): queue them over the whole address space, then
+ * migrate_pages to a target on dest only (__GFP_THISNODE). mmap_read_lock
+ * held. Returns the number not moved, or -ENOMEM if dest ran out.
+ */
+static int migrate_to_node(struct mm_struct *mm, int source, int dest, int flags)
+{
+	struct migration_target_control mtc = {
+		.nid = dest,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE,
+	};
+	struct vm_area_struct *vma = find_vma(mm, 0);
+	LIST_HEAD(pagelist);
+	nodemask_t nmask;
+	int err = 0;
+
+	nodes_clear(nmask);
+	node_set(source, &nmask);
+	/* The whole address space with DISCONTIG_OK: this cannot fail, it only queues. */
+	if (vma)
+		queue_pages_range(mm, vma->vm_start, TASK_SIZE, &nmask, flags | MPOL_MF_DISCONTIG_OK,
+				  &pagelist);
+	if (!list_empty(&pagelist)) {
+		err = migrate_pages(&pagelist, alloc_migration_target, NULL, (unsigned long)&mtc,
+				    MIGRATE_SYNC, MR_SYSCALL, NULL);
+		if (err)
+			putback_movable_pages(&pagelist);
+	}
+	return err;
+}
+
+/*
+ * Where bit oldbit of old goes in new (Linux: node_remap, bitmap_bitremap):
+ * the n-th set bit of old maps to the (n mod weight(new))-th set bit of
+ * new; a bit not in old, or an empty new, stays.
+ */
+static int node_remap(int oldbit, const nodemask_t *old, const nodemask_t *new)
+{
+	int n = 0, w = nodes_weight(*new), node;
+
+	if (!node_isset(oldbit, *old) || w == 0)
+		return oldbit;
+	for_each_node_mask(node, *old) {
+		if (node == oldbit)
+			break;
+		n++;
+	}
+	n %= w;
+	for_each_node_mask(node, *new)
+		if (n-- == 0)
+			return node;
+	return oldbit;
+}
+
+/*
+ * Move the pages of mm from the nodes of from to those of to, keeping
+ * their relative placement (Linux 6.1: do_migrate_pages; seed 002's
+ * first step). One source node at a time: pick a source whose
+ * destination (node_remap) is not itself a source still to do, so no page
+ * moves twice (with from {0,1} to {1,2}: 1 -> 2 first, then 0 -> 1). When
+ * the masks differ in weight, a source that is also a destination is left
+ * alone. Returns the number of pages not moved, or -errno (-ENOMEM: a
+ * destination node full).
+ */
+int do_migrate_pages(struct mm_struct *mm, const nodemask_t *from, const nodemask_t *to, int flags)
+{
+	nodemask_t tmp = *from;
+	int busy = 0, err = 0;
+
+	mmap_read_lock(mm);
+	while (!nodes_empty(tmp)) {
+		int s, d, source = NUMA_NO_NODE, dest = 0;
+
+		for_each_node_mask(s, tmp) {
+			if (nodes_weight(*from) != nodes_weight(*to) && node_isset(s, *to))
+				continue;
+			d = node_remap(s, from, to);
+			if (s == d)
+				continue;
+			source = s;
+			dest = d;
+			if (!node_isset(dest, tmp))
+				break;	/* dest is not a source still to do */
+		}
+		if (source == NUMA_NO_NODE)
+			break;
+		node_clear(source, &tmp);
+		err = migrate_to_node(mm, source, dest, flags);
+		if (err > 0)
+			busy += err;
+		if (err < 0)
+			break;
+	}
+	mmap_read_unlock(mm);
+	return err < 0 ? err : busy;
+}
+
+/*
+ * migrate_pages(pid, maxnode, old_nodes, new_nodes) (Linux 6.1:
+ * kernel_migrate_pages): move the pages of process pid (0: the caller)
+ * from the nodes of old_nodes to those of new_nodes. ESRCH for no such
+ * task, EINVAL if new_nodes has no node with memory or the task has no mm,
+ * the errors of get_nodes, ENOMEM when a destination is full. Pagoda's
+ * caller is root (CAP_SYS_NICE, no cpusets): the mems check passes and
+ * shared pages move too (MPOL_MF_MOVE_ALL). Returns the number of pages
+ * not moved.
+ */
+long sys_migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long *old_nodes,
+		       const unsigned long *new_nodes)
+{
+	nodemask_t old, new, task_nodes = node_states_memory();
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int err;
+
+	err = get_nodes(&old, old_nodes, maxnode);
+	if (err)
+		return err;
+	err = get_nodes(&new, new_nodes, maxnode);
+	if (err)
+		return err;
+	task = pid ? find_task_by_pid(pid) : current;
+	if (!task)
+		return -ESRCH;
+	nodes_and(new, new, task_nodes);
+	if (nodes_empty(new))
+		return -EINVAL;
+	mm = get_task_mm(task);
+	if (!mm)
+		return -EINVAL;
+	err = do_migrate_pages(mm, &old, &new, MPOL_MF_MOVE_ALL);
+	mmput(mm);
+	return err;
+}

@@ -121,4 +121,16 @@ const nodemask_t *policy_mbind_nodemask(void);	/* the task's BIND nodes (hugetlb
 /* "default", "bind=static:0-1", ... as Linux's mpol_to_str (/proc/PID/numa_maps). */
 void mpol_to_str(char *buf, int maxlen, const struct mempolicy *pol);
 
+/*
+ * mm/mempolicy.c part 2 (migration by node): collect the pages of
+ * [start, end) to move, for migrate_pages(2) and mbind's MPOL_MF_MOVE*
+ * (Linux 6.1: queue_pages_range, with the MPOL_MF_* flags above); the
+ * contract is at its definition.
+ */
+struct mm_struct;
+struct list_head;
+int queue_pages_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+		      const nodemask_t *nodes, unsigned long flags, struct list_head *pagelist);
+int do_migrate_pages(struct mm_struct *mm, const nodemask_t *from, const nodemask_t *to, int flags);
+
 #endif

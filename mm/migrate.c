@@ -51,6 +51,7 @@
 #include <kernel/sched.h>
 #include <lib/string.h>
 #include <mm/numa.h>
+#include <mm/mempolicy.h>
 #include <kernel/syscalls.h>
 #include <kernel/uaccess.h>
 
@@ -303,8 +304,12 @@ int migrate_pages(struct list_head *from, new_page_t get_new_page, free_page_t p
 						    pass > 2, mode, &ret_pages);
 			switch (rc) {
 			case -ENOMEM:
-				/* Low on memory: do not try the others (Linux: the whole call stops). */
-				nr_failed++;
+				/*
+				 * Low on memory: do not try the others (Linux: the
+				 * whole call stops). This page and the ones this pass
+				 * retried count as failed; the rest were not tried.
+				 */
+				nr_failed += 1 + retry;
 				goto out;
 			case -EAGAIN:
 				retry++;
@@ -362,11 +367,6 @@ out:
 }
 
 /* ---- move_pages(2) ---- */
-
-#ifndef MPOL_MF_MOVE	/* mm/mempolicy.h's (branch policy) */
-#define MPOL_MF_MOVE		(1 << 1)
-#define MPOL_MF_MOVE_ALL	(1 << 2)
-#endif
 
 /*
  * The page mapped at addr in vma, with a reference, for move_pages (Linux:

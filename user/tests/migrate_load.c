@@ -92,6 +92,7 @@ int main(void)
 
 	migrate_require_two_nodes(&m);
 	smp_require_two_cpus("migrate_load");
+	numa_balancing_off();
 	tap_is_long(pin_to_cpu(0), 0, "main thread on CPU 0");
 	region = (unsigned long *)region_map(NPAGES);
 	for (int pg = 0; pg < NPAGES; pg++)
@@ -137,5 +138,6 @@ int main(void)
 		tap_is_long(vmstat_get("pgmigrate_fail") - fail0, 0, "pgmigrate_fail unchanged");
 	}
 	munmap(region, NPAGES * 4096);
+	numa_balancing_restore();
 	return tap_done();
 }

@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 	migrate_require_two_nodes(&m);
 	smp_require_two_cpus("migrate_stress");
 	seed = smp_seed(argc, argv);
+	numa_balancing_off();
 	rng = seed;
 	tap_is_long(pin_to_cpu(0), 0, "main thread on CPU 0");
 	syslog_read(before, sizeof(before));
@@ -231,5 +232,6 @@ int main(int argc, char **argv)
 		tap_is_str(check, "ok\n", "pagoda check: ok (no migration entry left behind)");
 	}
 	munmap(region, NPAGES * 4096);
+	numa_balancing_restore();
 	return tap_done();
 }

@@ -11,6 +11,9 @@
  *   MIG_MAXNODE                         maxnode for those masks (Linux drops
  *                                       one bit: 65 covers nodes 0-63)
  *   region_fill / region_check          a pattern that names page and round
+ *   numa_balancing_off / _restore       Linux's automatic NUMA balancing
+ *                                       migrates pages on its own (its hinting
+ *                                       faults): off while a test places pages
  *
  * Write-touch pages before moving them: an untouched anonymous page is the
  * zero page, which move_pages reports as -EFAULT and never moves.
@@ -100,6 +103,30 @@ static inline long region_check(const char *p, unsigned long n, unsigned long r)
 			if (((const unsigned long *)(p + pg * 4096))[i] != region_word(pg, i, r))
 				return (long)pg;
 	return -1;
+}
+
+/*
+ * Linux (Debian's config) balances NUMA memory by default on a machine of
+ * several nodes: a task's accesses to another node's pages migrate them,
+ * and move_pages may then find one in the middle of its migration
+ * (-ENOENT) or on a node nobody asked for. The tests that assert where
+ * pages are turn it off (kernel.numa_balancing 0) and put it back after.
+ * Pagoda has no NUMA balancing (and no such file).
+ */
+static char numa_balancing_saved[16];
+
+static inline void numa_balancing_off(void)
+{
+	if (read_file("/proc/sys/kernel/numa_balancing", numa_balancing_saved, sizeof(numa_balancing_saved)) > 0)
+		knob_write("/proc/sys/kernel/numa_balancing", "0");
+	else
+		numa_balancing_saved[0] = '\0';
+}
+
+static inline void numa_balancing_restore(void)
+{
+	if (numa_balancing_saved[0])
+		knob_write("/proc/sys/kernel/numa_balancing", numa_balancing_saved);
 }
 
 /* The machine has at least two nodes (else print SKIP and exit). */

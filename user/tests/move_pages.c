@@ -212,10 +212,12 @@ static void test_errors(void)
 int main(void)
 {
 	migrate_require_two_nodes(&m);
+	numa_balancing_off();
 	test_query();
 	test_moves();
 	test_statuses();
 	test_shared();
 	test_errors();
+	numa_balancing_restore();
 	return tap_done();
 }
