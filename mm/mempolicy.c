@@ -17,6 +17,7 @@
 #include <mm/slab.h>
 #include <mm/hugetlb.h>
 #include <mm/migrate.h>
+#include <mm/rmap.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -521,29 +522,6 @@ static void vma_replace_policy(struct vm_area_struct *vma, struct mempolicy *new
 }
 
 /*
- * Linux's queue_pages_range hole check, for mbind without page moving:
- * -EFAULT if [start, end) has a hole, unless flags has
- * MPOL_MF_DISCONTIG_OK; -EFAULT if no VMA meets the range at all.
- */
-static int mbind_check_holes(struct mm_struct *mm, unsigned long start, unsigned long end,
-			     unsigned long flags)
-{
-	struct vm_area_struct *vma = find_vma(mm, start);
-	unsigned long covered = start;
-
-	if (!vma || vma->vm_start >= end)
-		return -EFAULT;		/* the whole range is a hole */
-	if (flags & MPOL_MF_DISCONTIG_OK)
-		return 0;
-	for (; vma && vma->vm_start < end; vma = vma_next(vma)) {
-		if (vma->vm_start > covered)
-			return -EFAULT;
-		covered = vma->vm_end;
-	}
-	return covered < end ? -EFAULT : 0;
-}
-
-/*
  * Give every VMA in [start, end) the policy new, splitting the VMAs at
  * start and end and merging neighbours whose policies become equal
  * (Linux: mbind_range). mmap_lock held for writing. 0, -ENOMEM, or the
@@ -574,18 +552,64 @@ static int mbind_range(struct mm_struct *mm, unsigned long start, unsigned long 
 }
 
 /*
- * mbind's work (Linux 6.1: do_mbind), in Linux's order of checks. The
- * pages already in the range stay where they are unless MPOL_MF_MOVE or
- * MOVE_ALL ask (queue_pages_range + migrate_pages: part 2 and
- * mm/migrate.c).
+ * Where page is mapped in vma, or -EFAULT if vma cannot map it (Linux:
+ * page_address_in_vma, for an anonymous page: same anon_vma family, and
+ * its index inside vma's range).
+ */
+static unsigned long mbind_page_address(struct page *page, struct vm_area_struct *vma)
+{
+	struct anon_vma *anon_vma = page_anon_vma(page);
+
+	if (!anon_vma || !vma->anon_vma || vma->anon_vma->root != anon_vma->root)
+		return -EFAULT;
+	return vma_address(page, vma);
+}
+
+/*
+ * The target of a page mbind moves (Linux 6.1: new_page): allocated by the
+ * policy of the VMA that maps it, at its address there. mbind_range has
+ * already given the range the new policy, so the page goes where the new
+ * policy says (INTERLEAVE: by its offset). A THP gets a THP. start: the
+ * range's start, where the search for the VMA begins. mmap_lock held.
+ */
+static struct page *new_page(struct page *page, unsigned long start)
+{
+	struct vm_area_struct *vma;
+	unsigned long address = 0;
+
+	for (vma = find_vma(current->mm, start); vma; vma = vma_next(vma)) {
+		address = mbind_page_address(page, vma);
+		if (address != (unsigned long)-EFAULT)
+			break;
+	}
+	/* huge: a hugetlb page would get alloc_huge_page_vma's pool page; queue_pages_range queues none yet. */
+	if (PageHugeTLB(page))
+		return NULL;
+	if (PageCompound(page))
+		return alloc_pages_vma(GFP_TRANSHUGE, compound_order(page), vma, address, true);
+	return alloc_pages_vma(GFP_HIGHUSER_MOVABLE, 0, vma, address, false);
+}
+
+/*
+ * mbind's work (Linux 6.1: do_mbind), in Linux's order of checks: the
+ * flags, the start, the length, the policy; then, under mmap_lock for
+ * writing, queue_pages_range (part 2) checks the range for holes and,
+ * for MPOL_MF_MOVE / MOVE_ALL, isolates the pages that are not on the
+ * given nodes (shared ones only for MOVE_ALL); mbind_range gives the VMAs
+ * the policy; migrate_pages moves the queued pages to pages new_page
+ * allocates by it. -EIO with MPOL_MF_STRICT when a misplaced page is left
+ * behind (queue_pages_range: found and not movable, or -EIO without
+ * MOVE: then the policy is not set), or some page did not move.
  */
 static long do_mbind(unsigned long start, unsigned long len, unsigned short mode,
 		     unsigned short mode_flags, const nodemask_t *nmask, unsigned long flags)
 {
 	struct mm_struct *mm = current->mm;
 	struct mempolicy *new;
+	LIST_HEAD(pagelist);
 	unsigned long end;
 	long err;
+	int ret;
 
 	if (flags & ~(unsigned long)MPOL_MF_VALID)
 		return -EINVAL;
@@ -610,11 +634,30 @@ static long do_mbind(unsigned long start, unsigned long len, unsigned short mode
 	err = mpol_set_nodemask(new, nmask);
 	if (err)
 		goto out_unlock;
-	err = mbind_check_holes(mm, start, end, flags | MPOL_MF_INVERT);
-	if (err)
-		goto out_unlock;
+	/* The user's mask, not the policy's nodes, as Linux: a RELATIVE mask queues by its own bits. */
+	ret = queue_pages_range(mm, start, end, nmask, flags | MPOL_MF_INVERT, &pagelist);
+	if (ret < 0) {
+		err = ret;
+		goto out_putback;
+	}
 	err = mbind_range(mm, start, end, new);
-	/* TODO(migrate): queue_pages_range + migrate_pages for MOVE/MOVE_ALL, EIO for STRICT. */
+	if (err)
+		goto out_putback;
+	if (!list_empty(&pagelist)) {
+		int nr_failed = migrate_pages(&pagelist, new_page, NULL, start, MIGRATE_SYNC,
+					      MR_MEMPOLICY_MBIND, NULL);
+
+		if (nr_failed)
+			putback_movable_pages(&pagelist);
+		if (nr_failed && (flags & MPOL_MF_STRICT))
+			err = -EIO;
+	}
+	if (ret > 0)
+		err = -EIO;
+	goto out_unlock;
+out_putback:
+	if (!list_empty(&pagelist))
+		putback_movable_pages(&pagelist);
 out_unlock:
 	mmap_write_unlock(mm);
 	mpol_put(new);
