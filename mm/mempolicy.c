@@ -7,6 +7,29 @@
  *      and the allocation of user pages by policy
  *   2. migration by node: queue_pages_range, migrate_pages(2) ->
  *      do_migrate_pages -> migrate_to_node -> migrate_pages (mm/migrate.c)
+ *
+ * Part 1:
+ *
+ *   task->mempolicy ---\                 NULL: default_policy (MPOL_LOCAL)
+ *   vma->vm_policy -----+--> struct mempolicy (refcounted, never changed once made)
+ *
+ *   sys_set_mempolicy -> do_set_mempolicy -> mpol_new, mpol_set_nodemask
+ *   sys_get_mempolicy -> do_get_mempolicy (-> lookup_node for NODE|ADDR)
+ *   sys_mbind -> do_mbind -> queue_pages_range (part 2), mbind_range
+ *                           (split, vma_replace_policy, merge), migrate_pages(new_page)
+ *   a fault   -> alloc_pages_vma -> get_vma_policy -> __alloc_pages(nid, nodemask)
+ *                                   or alloc_page_interleave (interleave_nid)
+ *
+ * Locks: every system call here runs under the big kernel lock. A task's
+ * own policy is changed only by itself (set_mempolicy), read by itself
+ * (faults, alloc_pages_task) and by /proc readers under the big kernel
+ * lock, which take a reference. VMA policies change under mmap_lock held
+ * for writing (mbind) and are read under it held for reading (the fault
+ * path, get_mempolicy); hugetlb's dequeue reads them under hugetlb_lock
+ * too. mpol_put never runs with a spinlock held unless another reference
+ * (the VMA's) outlives it.
+ *
+ * Start reading at do_mbind and alloc_pages_vma.
  */
 
 #include <mm/mempolicy.h>

@@ -16,6 +16,9 @@
  *   by the page count; a task INTERLEAVE policy places fault pages by the
  *   same offsets; two THPs of an interleaved 4 MB range (MADV_HUGEPAGE) go
  *   by the huge page's offset, a BIND {1} THP to node 1;
+ * - a shared anonymous mapping (shmem) under INTERLEAVE {all}: page i on
+ *   node (page 0's + i) % nodes (Linux interleaves shmem by the page's
+ *   index in the object, biased by the inode number);
  * - PREFERRED {1} and PREFERRED_MANY {1..last}: on node 1, or on a node of
  *   the mask;
  * - the default policy and LOCAL follow the CPU the task is pinned to
@@ -213,6 +216,32 @@ static void check_thp(void)
 	sys_munmap((void *)raw, 6 * HPAGE_SIZE);
 }
 
+/*
+ * MAP_SHARED|MAP_ANONYMOUS (shmem): interleaved by the page's index in the
+ * object. Linux biases the index by the object's inode number
+ * (shmem_pseudo_vma_init), which the test cannot know: page 0 may be on any
+ * node, and page i + 1 on the node after page i's.
+ */
+static void check_shmem(void)
+{
+	int n = 4 * m.nodes, want[NPAGES];
+	long r = sys_mmap(NULL, n * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *p = (char *)r;
+	long first;
+
+	if (!tap_ok(r > 0, "mmap %d shared anonymous pages", n))
+		return;
+	tap_is_long(sys_mbind(p, n * PAGE_SIZE, MPOL_INTERLEAVE, mask_first(m.nodes).w, MAXNODE, 0), 0,
+		    "mbind INTERLEAVE {all}");
+	touch(p, n, PAGE_SIZE);
+	first = node_of(p);
+	tap_ok(first >= 0 && first < m.nodes, "page 0 is on a node (%ld)", first);
+	for (int i = 0; i < n; i++)
+		want[i] = (int)((first + i) % m.nodes);
+	check_nodes(p, n, PAGE_SIZE, want, "shared anonymous INTERLEAVE: page i on node (page 0's + i) % nodes");
+	sys_munmap(p, n * PAGE_SIZE);
+}
+
 static void check_preferred(void)
 {
 	char *p = map_pages(NPAGES);
@@ -332,6 +361,7 @@ int main(void)
 	check_bind_vma();
 	check_interleave();
 	check_thp();
+	check_shmem();
 	check_preferred();
 	check_local();
 	check_hugetlb();
