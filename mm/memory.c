@@ -592,7 +592,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 * One look at the PMD (Linux: pmd_devmap_trans_unstable). Another
 	 * thread may have mapped a THP here since __handle_mm_fault read it,
 	 * or be splitting or zapping one (the PMD is none for a moment, under
-	 * its page-table lock): retry the access. Otherwise the PMD points at
+	 * its page-table lock), or a migration may have put a PMD migration
+	 * entry here (pmd_huge: not present, not none): retry the access, and
+	 * __handle_mm_fault waits on the entry. Otherwise the PMD points at
 	 * a PTE table and keeps doing so while we hold mmap_lock (only munmap
 	 * frees tables, under the write lock), so the PTE can be read without
 	 * the page-table lock; every path below rechecks it under the lock.
@@ -653,6 +655,11 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
 	vmf.orig_pmd = *vmf.pmd;
+	if (unlikely(is_pmd_migration_entry(vmf.orig_pmd))) {
+		/* A THP is migrating: wait for the new PMD, then retry the access. */
+		pmd_migration_entry_wait(vma->vm_mm, vmf.pmd);
+		return VM_FAULT_OK;
+	}
 	if (pmd_none(vmf.orig_pmd) && transparent_hugepage_active(vma, address)) {
 		vm_fault_t ret = create_huge_pmd(&vmf);
 
@@ -863,8 +870,8 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		pmd_t *src_pmd = mm_find_pmd(src_mm, addr);
 		pte_t *src_pte;
 
-		if (src_pmd && pmd_trans_huge(*src_pmd)) {
-			/* A huge PMD lies wholly inside its VMA (split_huge_pmd_address at VMA splits). */
+		if (src_pmd && (pmd_trans_huge(*src_pmd) || is_pmd_migration_entry(*src_pmd))) {
+			/* A huge PMD (or its migration entry) lies wholly inside its VMA (split_huge_pmd_address at VMA splits). */
 			pmd_t *dst_pmd = pmd_walk_alloc(dst_vma->vm_mm, addr);
 
 			if (!dst_pmd || copy_huge_pmd(dst_vma->vm_mm, src_mm, dst_pmd, src_pmd, addr, src_vma))
@@ -969,11 +976,15 @@ static bool zap_huge_pmd_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned 
 			       unsigned long *next)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	bool whole = !(addr & ~PMD_MASK) && *next - addr == PMD_SIZE;
 	bool done = false;
 
+	/* Part of a migrating THP: never split its entry, wait for the new PMD. */
+	while (!whole && is_pmd_migration_entry(READ_ONCE(*pmd)))
+		pmd_migration_entry_wait(mm, pmd);
 	spin_lock(&mm->page_table_lock);
-	if (pmd_trans_huge(*pmd)) {
-		if (!(addr & ~PMD_MASK) && *next - addr == PMD_SIZE) {
+	if (pmd_trans_huge(*pmd) || (whole && is_pmd_migration_entry(*pmd))) {
+		if (whole) {
 			zap_huge_pmd(vma, pmd, addr);
 			done = true;
 		} else {
@@ -1008,7 +1019,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		pmd_t *pmd = mm_find_pmd(mm, addr);
 		pte_t *ptep;
 
-		if (pmd && pmd_trans_huge(READ_ONCE(*pmd))) {
+		if (pmd && (pmd_trans_huge(READ_ONCE(*pmd)) || is_pmd_migration_entry(READ_ONCE(*pmd)))) {
 			next = min((addr & PMD_MASK) + PMD_SIZE, end);
 			if (zap_huge_pmd_range(vma, pmd, addr, &next))
 				continue;

@@ -39,6 +39,7 @@
 #include <mm/internal.h>
 #include <mm/slab.h>
 #include <mm/hugetlb.h>
+#include <mm/swapops.h>
 #include <mm/migrate.h>
 #include <mm/rmap.h>
 #include <kernel/kernel.h>
@@ -972,10 +973,10 @@ static bool queue_pages_required(struct page *page, struct queue_pages *qp)
 
 /*
  * Isolate page's head onto pagelist if this process may move it (Linux:
- * migrate_page_add): MOVE_ALL, or only this mapping maps it. A page that
- * cannot be isolated (another migration has it; shmem and file pages; a
- * THP or hugetlb page, until branch huge queues them) is -EIO with
- * MPOL_MF_STRICT, else left where it is. Page-table lock held.
+ * migrate_page_add): MOVE_ALL, or only this mapping maps it; a THP's head
+ * (the THP moves whole). A page that cannot be isolated (another
+ * migration has it; shmem and file pages) is -EIO with MPOL_MF_STRICT,
+ * else left where it is. Page-table lock held.
  */
 static int migrate_page_add(struct page *page, struct list_head *pagelist, unsigned long flags)
 {
@@ -983,8 +984,7 @@ static int migrate_page_add(struct page *page, struct list_head *pagelist, unsig
 
 	if (!(flags & MPOL_MF_MOVE_ALL) && page_mapcount(head) != 1)
 		return 0;	/* shared: not ours alone to move, and not a failure */
-	/* huge: a THP head is isolated here once it can migrate whole (or split). */
-	if (!PageCompound(head) && PageAnon(head) && !isolate_lru_page(head)) {
+	if (PageAnon(head) && !isolate_lru_page(head)) {
 		list_add_tail(&head->lru, pagelist);
 		return 0;
 	}
@@ -1059,10 +1059,50 @@ static int queue_pages_test_walk(struct vm_area_struct *vma, struct queue_pages 
 	if (!(flags & MPOL_MF_DISCONTIG_OK) && vma->vm_end < qp->end &&
 	    (!next || vma->vm_end < next->vm_start))
 		return -EFAULT;			/* hole in the middle or at the tail */
-	/* huge: a hugetlb VMA's pages are queued by queue_pages_hugetlb (isolate_hugetlb). */
-	if (is_vm_hugetlb_page(vma))
-		return 1;
 	return (flags & MPOL_MF_VALID) ? 0 : 1;
+}
+
+/*
+ * The huge PTEs of [start, end) of a hugetlb VMA (Linux 6.1:
+ * queue_pages_hugetlb): a wanted page is isolated whole with MOVE_ALL, or
+ * with MOVE when only this mapping maps it. 1 if one could not be, under
+ * STRICT (another migration has it, or it is a hugetlbfs page-cache page,
+ * which Pagoda does not migrate); -EIO for a wanted page with STRICT
+ * alone; else 0. Takes the huge-PTE lock (the page-table lock).
+ */
+static int queue_pages_hugetlb(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			       struct queue_pages *qp)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long flags = qp->flags & MPOL_MF_VALID;
+	int ret = 0;
+
+	for (unsigned long addr = start & PMD_MASK; addr < end && !ret; addr += PMD_SIZE) {
+		pmd_t *pmd = mm_find_pmd(mm, addr);
+		struct page *page;
+
+		if (!pmd)
+			continue;
+		spin_lock(&mm->page_table_lock);
+		if (!pmd_huge(*pmd) || is_swap_pmd(*pmd))
+			goto unlock;	/* none, or a migration entry: another migration has it */
+		page = pfn_to_page(pmd_pfn(*pmd));
+		if (!queue_pages_required(page, qp))
+			goto unlock;
+		if (flags == MPOL_MF_STRICT) {
+			ret = -EIO;
+			goto unlock;
+		}
+		if (!(flags & MPOL_MF_MOVE_ALL) && !((flags & MPOL_MF_MOVE) && page_mapcount(page) == 1))
+			goto unlock;
+		if (PageAnon(page) && !isolate_lru_page(page))
+			list_add_tail(&page->lru, qp->pagelist);
+		else if (flags & MPOL_MF_STRICT)
+			ret = 1;
+unlock:
+		spin_unlock(&mm->page_table_lock);
+	}
+	return ret;
 }
 
 /* Walk [start, end) of one VMA, a PTE table or a huge PMD at a time. Same results as above. */
@@ -1073,6 +1113,8 @@ static int queue_pages_vma(struct vm_area_struct *vma, unsigned long start, unsi
 	unsigned long addr, next;
 	int err;
 
+	if (is_vm_hugetlb_page(vma))
+		return queue_pages_hugetlb(vma, start, end, qp);
 	for (addr = start; addr < end; addr = next) {
 		pmd_t *pmd = mm_find_pmd(mm, addr);
 		pte_t *ptep;

@@ -275,9 +275,19 @@ static void smaps_pte_entry(struct mem_size_stats *mss, const struct vm_area_str
  */
 static void smaps_pmd_entry(struct mem_size_stats *mss, const struct vm_area_struct *vma, pmd_t pmd)
 {
-	struct page *page = pfn_to_page(pmd_pfn(pmd));
+	struct page *page;
 
-	if (!pfn_valid(pmd_pfn(pmd)) || PageZero(page))
+	if (is_swap_pmd(pmd)) {
+		/* A migration entry (THP or hugetlb) counts for the page it names, as Linux 6.1. */
+		if (!is_pmd_migration_entry(pmd))
+			return;
+		page = pfn_swap_entry_to_page(pmd_to_swp_entry(pmd));
+	} else {
+		if (!pfn_valid(pmd_pfn(pmd)))
+			return;
+		page = pfn_to_page(pmd_pfn(pmd));
+	}
+	if (PageZero(page))
 		return;
 	if (vma->vm_flags & VM_HUGETLB) {
 		if (page_mapcount(page) >= 2)
@@ -322,6 +332,10 @@ static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats 
 		/* A hugetlb entry counts even under PROT_NONE, as on Linux (pte_present sees PROTNONE). */
 		if (pmd && (vma->vm_flags & VM_HUGETLB) && pmd_huge(*pmd)) {
 			smaps_pmd_entry(mss, vma, *pmd);
+			continue;
+		}
+		if (pmd && is_pmd_migration_entry(*pmd)) {
+			smaps_pmd_entry(mss, vma, *pmd);	/* a migrating THP: AnonHugePages still */
 			continue;
 		}
 		if (!pmd || !pmd_present(*pmd))
@@ -645,6 +659,23 @@ int proc_pid_numa_maps(struct seq_file *m, struct proc_file *pf)
  * (Linux: pagemap_pmd_range); exclusive if the compound page is mapped
  * once. Linux sets PM_FILE here only for a hugetlb page that is not anonymous.
  */
+/*
+ * A PMD migration entry of a THP (Linux 6.1's pagemap_pmd_range): PM_SWAP,
+ * the frame field the swap type and the 4 KB page's PFN above
+ * MAX_SWAPFILES_SHIFT; not present. A hugetlb entry that is not present
+ * shows as nothing, as Linux's pagemap_hugetlb_range.
+ */
+static u64 pagemap_pmd_migration_entry(const struct vm_area_struct *vma, pmd_t pmd, unsigned long addr)
+{
+	swp_entry_t entry = pmd_to_swp_entry(pmd);
+	unsigned long offset = swp_offset_pfn(entry) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+	u64 frame = swp_type(entry) | ((u64)offset << MAX_SWAPFILES_SHIFT);
+
+	if (vma->vm_flags & VM_HUGETLB)
+		return 0;
+	return PM_SWAP | (frame & PM_PFRAME_MASK);
+}
+
 static u64 pagemap_pmd_entry(const struct vm_area_struct *vma, pmd_t pmd, unsigned long addr)
 {
 	unsigned long pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
@@ -708,6 +739,8 @@ static u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 	if (!vma || vma->vm_start > addr)
 		return 0;
 	pmd = pmd_lookup(mm, addr, &next);
+	if (pmd && is_pmd_migration_entry(*pmd))
+		return pagemap_pmd_migration_entry(vma, *pmd, addr);
 	if (pmd && (vma->vm_flags & VM_HUGETLB) && pmd_huge(*pmd))
 		return pagemap_pmd_entry(vma, *pmd, addr);	/* PROT_NONE too, as Linux */
 	if (!pmd || !pmd_present(*pmd))
