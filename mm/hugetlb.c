@@ -1876,6 +1876,32 @@ struct page *alloc_hugetlb_migration_target(struct hstate *h, int nid)
 }
 
 /*
+ * The target of a hugetlb page that mbind moves (Linux 6.1:
+ * alloc_huge_page_vma -> alloc_huge_page_nodemask): by vma's policy at
+ * address (huge_node), a free pool page nobody reserved on the nearest
+ * allowed node, else a temporary page from the buddy allocator of the
+ * nearest allowed node that has 2 MB; NULL: the page is not moved.
+ */
+struct page *alloc_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long address)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, address, huge_page_shift(h), &mpol, &nodemask);
+	const int *fallback = NODE_DATA(nid)->fallback;
+	struct page *page = NULL;
+
+	spin_lock(&hugetlb_lock);
+	if (h->free_huge_pages > h->resv_huge_pages)
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+	spin_unlock(&hugetlb_lock);
+	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
+		if (!nodemask || node_isset(fallback[i], *nodemask))
+			page = alloc_migrate_huge_page(h, fallback[i]);
+	mpol_cond_put(mpol);
+	return page;
+}
+
+/*
  * After a successful copy (Linux 6.1: move_hugetlb_state): the new page
  * stays in the pool, so a temporary new page hands its flag to the old
  * page, which the buddy allocator gets back when the migration drops it.

@@ -606,9 +606,8 @@ static struct page *new_page(struct page *page, unsigned long start)
 		if (address != (unsigned long)-EFAULT)
 			break;
 	}
-	/* huge: a hugetlb page would get alloc_huge_page_vma's pool page; queue_pages_range queues none yet. */
 	if (PageHugeTLB(page))
-		return NULL;
+		return alloc_huge_page_vma(hstate_vma(vma), vma, address);
 	if (PageCompound(page))
 		return alloc_pages_vma(GFP_TRANSHUGE, compound_order(page), vma, address, true);
 	return alloc_pages_vma(GFP_HIGHUSER_MOVABLE, 0, vma, address, false);

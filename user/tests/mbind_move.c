@@ -15,11 +15,14 @@
  * - pages shared with a forked child: MOVE (even with STRICT) leaves them
  *   and returns 0 (shared pages are skipped, not failures); MOVE_ALL moves
  *   them, and the child finds its pages on the new node with its data;
+ * - a private hugetlb page written on node 0, BIND {1} with MOVE|STRICT:
+ *   0, the huge page on node 1 (from its pool), its data intact;
  * - mbind DEFAULT with MOVE from CPU 1: every page moves to CPU 1's node
  *   (Linux queues every page for DEFAULT's empty mask, and the default
  *   policy allocates on the local node).
  */
 #include "migratetest.h"
+#include "hugetlb.h"
 #include "numapol.h"
 
 #define NP	16
@@ -131,6 +134,30 @@ static void check_shared(void)
 	sys_munmap(p, NP * PAGE_SIZE);
 }
 
+/* A private hugetlb page, written on node 0, moves whole to a page of node 1's pool. */
+static void check_hugetlb(void)
+{
+	long r = sys_mmap(NULL, 2UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	unsigned long *p = (unsigned long *)r;
+
+	if (!tap_ok(r > 0, "mmap one huge page"))
+		return;
+	for (unsigned long i = 0; i < (2UL << 20) / 8; i += 512)
+		p[i] = i ^ 0x5a5a;
+	tap_is_long(page_node(p), 0, "written from CPU 0: on node 0");
+	tap_is_long(sys_mbind(p, 2UL << 20, MPOL_BIND, mask_node(1).w, MAXNODE, MPOL_MF_MOVE | MPOL_MF_STRICT), 0,
+		    "mbind BIND {1} with MOVE|STRICT");
+	tap_is_long(page_node(p), 1, "the huge page is on node 1 (move_pages)");
+	tap_is_long(node_of((char *)p + (1UL << 20)), 1, "and by get_mempolicy, in its middle");
+	for (unsigned long i = 0; i < (2UL << 20) / 8; i += 512)
+		if (p[i] != (i ^ 0x5a5a)) {
+			tap_ok(0, "word %lu changed", i);
+			break;
+		}
+	tap_ok(p[512] == (512 ^ 0x5a5a), "the data came along");
+	sys_munmap(p, 2UL << 20);
+}
+
 static void check_default_move(void)
 {
 	int nid = 1 % m.nodes;
@@ -154,10 +181,12 @@ int main(void)
 		tap_skip_all("mbind_move: needs two NUMA nodes and two CPUs (qemu.nodes=, qemu.cpus=)");
 	if (!tap_is_long(pin_to_cpu(0), 0, "pin to CPU 0"))
 		return tap_done();
+	hugetlb_test_machine_or_skip();
 	numa_balancing_off();
 	check_move();
 	check_strict();
 	check_shared();
+	check_hugetlb();
 	check_default_move();
 	numa_balancing_restore();
 	return tap_done();
