@@ -23,7 +23,9 @@
  *   (the tests run as root); a hugetlb VMA's numa_maps line (file=, huge,
  *   one page counted per huge page, kernelpagesize_kB=2048);
  * - a forked child sees the same VMAs with the same policies, and in its
- *   own numa_maps the pages it shares (mapmax=2).
+ *   own numa_maps the pages it shares (mapmax=2);
+ * - the stack's line says "stack", the heap's (brk) "heap", the text's
+ *   "file=" and the program's path.
  */
 #include "hugetlb.h"
 #include "procmaps.h"
@@ -211,6 +213,34 @@ static void check_errors(void)
 	}
 }
 
+/*
+ * The names: the stack's VMA " stack", the heap's (after brk grew it and a
+ * page was written) " heap", the program's text " file=<its path>".
+ */
+static void check_names(const char *self)
+{
+	struct maps_entry e;
+	char local = 1, want[160];
+	long brk0 = sys_brk(0);
+	const char *l;
+
+	if (tap_ok(maps_lookup((unsigned long)&local, &e), "the stack's VMA in maps")) {
+		l = numa_maps_line(0, (void *)e.start);
+		tap_ok(!strncmp(l, "default stack anon=", 19), "its numa_maps line: 'default stack anon=...' (%s)", l);
+	}
+	if (tap_ok(sys_brk((void *)(brk0 + PAGE_SIZE)) == brk0 + (long)PAGE_SIZE, "brk grows by a page") &&
+	    tap_ok(maps_lookup((unsigned long)brk0, &e), "the heap's VMA in maps")) {
+		*(volatile char *)brk0 = 1;
+		l = numa_maps_line(0, (void *)e.start);
+		tap_ok(!strncmp(l, "default heap anon=", 18), "its numa_maps line: 'default heap anon=...' (%s)", l);
+	}
+	if (tap_ok(maps_lookup((unsigned long)check_names, &e), "the text's VMA in maps")) {
+		snprintf(want, sizeof(want), "default file=%s ", self);
+		l = numa_maps_line(0, (void *)e.start);
+		tap_ok(!strncmp(l, want, strlen(want)), "its numa_maps line starts '%s' (%s)", want, l);
+	}
+}
+
 static void check_fork(void)
 {
 	long pid;
@@ -235,7 +265,7 @@ static void check_fork(void)
 	tap_is_long(vma_count(), 1, "one VMA");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	long r;
 
@@ -254,5 +284,6 @@ int main(void)
 	check_strings();
 	check_errors();
 	check_fork();
+	check_names(argc > 0 ? argv[0] : "?");
 	return tap_done();
 }
