@@ -45,6 +45,19 @@ static inline void list_splice(const struct list_head *list, struct list_head *h
 	head->next->prev = list->prev;
 	head->next = list->next;
 }
+/* The same, and list is left empty (Linux: list_splice_init). */
+static inline void list_splice_init(struct list_head *list, struct list_head *head)
+{
+	list_splice(list, head);
+	INIT_LIST_HEAD(list);
+}
+/* Take e off its list and put it at the end of head (Linux: list_move_tail). */
+static inline void list_move_tail(struct list_head *e, struct list_head *head)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	list_add_tail(e, head);
+}
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)

@@ -19,6 +19,7 @@
 #include <mm/debug_rmap.h>
 #include <mm/rmap.h>
 #include <mm/hugetlb.h>
+#include <mm/swapops.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
 #include <mm/swapops.h>
@@ -65,9 +66,9 @@ static bool mapped_pfn(struct mm_struct *mm, unsigned long addr, unsigned long *
 		*pfn = pte_pfn(*ptep);
 		return true;
 	}
-	/* A THP's PMD, or a hugetlb one (present or, under PROT_NONE, not). */
+	/* A THP's PMD, or a hugetlb one (present or, under PROT_NONE, not); not a migration entry. */
 	pmd = mm_find_pmd(mm, addr);
-	if (!pmd || !pmd_huge(*pmd))
+	if (!pmd || !pmd_huge(*pmd) || is_swap_pmd(*pmd))
 		return false;
 	*pfn = pmd_pfn(*pmd) + pte_index(addr);
 	return true;
@@ -386,7 +387,7 @@ static void count_pte_maps(struct report *r, struct task_struct *t, int *errors)
 				/* A hugetlb mapping: a huge PTE per 2 MB, present or PROT_NONE. */
 				pmd_t *hpmd = mm_find_pmd(t->mm, a);
 
-				if (hpmd && pmd_huge(*hpmd))
+				if (hpmd && pmd_huge(*hpmd) && !is_swap_pmd(*hpmd))
 					pfn_to_page(pmd_pfn(*hpmd))->__reserved += 1UL << PMD_MAPS_SHIFT;
 				next = (a & PMD_MASK) + PMD_SIZE;
 				continue;
@@ -531,6 +532,29 @@ static void check_page(struct report *r, struct page *page, int *errors)
 }
 
 /*
+ * A PMD migration entry (a THP's, or a hugetlb page's) in t's page tables:
+ * the mm check runs on a quiet system, where no migration is under way,
+ * so one found was left behind by a migration that ended. mmap_lock held.
+ */
+static void check_pmd_migration_entries(struct report *r, struct task_struct *t, int *errors)
+{
+	struct vm_area_struct *vma;
+
+	for_each_vma(t->mm, vma) {
+		for (unsigned long a = vma->vm_start & PMD_MASK; a < vma->vm_end; a += PMD_SIZE) {
+			pmd_t *pmd = mm_find_pmd(t->mm, a);
+
+			if (!pmd || !is_swap_pmd(*pmd))
+				continue;
+			emit(r, "pid %d addr 0x%lx: %s left behind: 0x%lx\n", t->pid, a,
+			     is_pmd_migration_entry(*pmd) ? "PMD migration entry" : "non-present PMD",
+			     (unsigned long)pmd_val(*pmd));
+			(*errors)++;
+		}
+	}
+}
+
+/*
  * Check every mm's mapcounts, refcounts and rmap against its page tables:
  * the report's length; the text ends in "ok" or "errors N". Counts in
  * page->__reserved, so it must not sleep: each mm's mmap_lock is only
@@ -558,6 +582,7 @@ int pagoda_mm_check(char *buf, size_t size)
 		}
 		count_pte_maps(&r, t, &errors);
 		check_avcs(&r, t, &errors);
+		check_pmd_migration_entries(&r, t, &errors);
 		mmap_read_unlock(t->mm);
 	}
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {

@@ -13,6 +13,11 @@
  *                                 "copy" (Linux 4.x, seed 001): do_huge_pmd_wp_page_copy,
  *                                 a new THP with all 2 MB (pagoda_thp_cow_copy), or split
  *     PMD huge, otherwise    -> huge_pmd_set_accessed
+ *     PMD migration entry    -> pmd_migration_entry_wait, retry (a THP migrating)
+ *
+ * Migration (mm/migrate.c, docs/thp.md): set_pmd_migration_entry and
+ * remove_migration_pmd turn each PMD of a THP into a migration entry and
+ * back; split_huge_page_to_list splits one that cannot move whole.
  *
  * A THP is an order-9 compound page. Its PMD mappings count in
  * compound_mapcount (page[1]), its PTE mappings in each subpage's
@@ -38,6 +43,7 @@
  * huge_zero_lock guards the huge zero page's count. Linux also locks the
  * page (lock_page) to split it.
  */
+#include <mm/mempolicy.h>
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -48,6 +54,9 @@
 #include <mm/rmap.h>
 #include <mm/internal.h>
 #include <mm/numa.h>
+#include <mm/migrate.h>
+#include <mm/pagemap.h>
+#include <mm/swapops.h>
 
 /* ---- the knobs: /sys/kernel/mm/transparent_hugepage/ and transparent_hugepage= ---- */
 
@@ -382,16 +391,16 @@ static vm_fault_t __do_huge_pmd_anonymous_page(struct vm_fault *vmf, struct page
 }
 
 /*
- * An order-9 page for vma, cleared (Linux: alloc_hugepage_vma with the
- * default policy: the local node first, then its fallback list). Pagoda
- * neither compacts nor reclaims for it, whatever defrag says.
+ * An order-9 page for vma, cleared, by the policy of vma at haddr (Linux:
+ * alloc_hugepage_vma -> vma_alloc_folio with hugepage set: the local or
+ * preferred node first, then the policy's fallback; by the huge page's
+ * offset for an interleave policy). Pagoda neither compacts nor reclaims
+ * for it, whatever defrag says.
  */
 static struct page *alloc_hugepage_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long haddr,
 				       unsigned int order)
 {
-	(void)vma;
-	(void)haddr;
-	return alloc_pages_node(numa_node_id(), gfp | __GFP_ZERO, order);
+	return alloc_pages_vma(gfp | __GFP_ZERO, order, vma, haddr, true);
 }
 
 /* First touch of a 2 MB range that may be huge (Linux: do_huge_pmd_anonymous_page). */
@@ -569,12 +578,192 @@ fallback:
 	return do_huge_pmd_wp_page_split(vmf);
 }
 
+/* ---- migration: PMD migration entries (Linux: CONFIG_ARCH_ENABLE_THP_MIGRATION) ---- */
+
+/*
+ * While a PMD-mapped THP migrates (docs/migration.md), each PMD that maps
+ * it holds a migration entry instead: not present, the old head's PFN,
+ * and whether the mapping was writable, young and dirty (mm/swapops.h).
+ * The entry keeps the deposited page table and the RSS count; it holds
+ * neither a mapcount nor a reference. Every path that meets a PMD
+ * knows it:
+ *
+ *   fault (__handle_mm_fault)     pmd_migration_entry_wait, then retry
+ *   zap of the whole 2 MB         zap_huge_pmd: clear it, free the table
+ *   fork                          copy_huge_pmd: the same entry in the
+ *                                 child, read-only in both (Linux)
+ *   mprotect of the whole 2 MB    change_huge_pmd: read-only if writable
+ *   anything on part of it        waits for the migration first:
+ *                                 a migration entry is never split
+ *   smaps, pagemap, the mm check  count / show it; the check reports
+ *                                 one left behind
+ *
+ * The migration holds the old page locked from before the first entry is
+ * set until after the last is removed, so waiting for PG_locked to clear
+ * is waiting for the entries to go.
+ */
+
+/*
+ * try_to_migrate_one's PMD case (Linux: set_pmd_migration_entry): replace
+ * the huge PMD that maps THP head at address by a migration entry naming
+ * it, after a TLB flush on every CPU of the mm, so that no CPU writes to
+ * the old page once the copy may have started. The PMD's mapping and its
+ * reference go (page_remove_compound_rmap, put_page); the caller holds
+ * its own reference and the page lock. mm->page_table_lock held.
+ */
+void set_pmd_migration_entry(struct vm_area_struct *vma, unsigned long address, pmd_t *pmd,
+			     struct page *head)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = address & PMD_MASK;
+	pmd_t pmdval;
+	swp_entry_t entry;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	/* Linux: pmdp_invalidate, then the entry; here cleared and flushed, then set. */
+	pmdval = pmdp_get_and_clear(pmd);
+	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE);
+	if (pmd_write(pmdval))
+		entry = make_writable_migration_entry(page_to_pfn(head));
+	else if (PageAnonExclusive(head))
+		entry = make_readable_exclusive_migration_entry(page_to_pfn(head));
+	else
+		entry = make_readable_migration_entry(page_to_pfn(head));
+	if (pmd_young(pmdval))
+		entry = make_migration_entry_young(entry);
+	if (pmd_dirty(pmdval))
+		entry = make_migration_entry_dirty(entry);
+	set_pmd(pmd, swp_entry_to_pmd(entry));
+	page_remove_compound_rmap(head);
+	put_page(head);
+}
+
+/* A THP's first PMD mapping again: compound_mapcount, AnonHugePages (page_add_anon_rmap, RMAP_COMPOUND). */
+static void page_add_anon_compound_rmap(struct page *head, bool exclusive)
+{
+	if (atomic_inc_and_test(&head[1].compound_mapcount))
+		__atomic_add_fetch(&NODE_DATA(page_to_nid(head))->nr_anon_thps, 1, __ATOMIC_RELAXED);
+	if (exclusive)
+		SetPageAnonExclusive(head);
+}
+
+/*
+ * remove_migration_pte's PMD case (Linux: remove_migration_pmd): *pmd is a
+ * migration entry; map new (the copy, or the old page itself if the
+ * migration failed) there by a huge PMD, writable if the entry was and the
+ * VMA still allows it, young and dirty as the entry says. new's mapping
+ * and index are already set (migrate_page_copy). No TLB flush: the entry
+ * was not present. mm->page_table_lock held.
+ */
+void remove_migration_pmd(struct vm_area_struct *vma, unsigned long address, pmd_t *pmd,
+			  struct page *new)
+{
+	swp_entry_t entry = pmd_to_swp_entry(*pmd);
+	pmd_t pmde;
+
+	lockdep_assert_held(&vma->vm_mm->page_table_lock);
+	get_page(new);
+	pmde = mk_huge_pmd(new, vma->vm_page_prot);
+	if (is_writable_migration_entry(entry))
+		pmde = maybe_pmd_mkwrite(pmde, vma);
+	if (!is_migration_entry_young(entry))
+		pmde = pmd_mkold(pmde);
+	if (is_migration_entry_dirty(entry))
+		pmde = pmd_mkdirty(pmde);
+	page_add_anon_compound_rmap(new, is_writable_migration_entry(entry) ||
+					 is_readable_exclusive_migration_entry(entry));
+	set_pmd(pmd, pmde);
+}
+
+/*
+ * The THP head a PMD migration entry at *pmd names, if it is one naming
+ * old (NULL: any). mm->page_table_lock held.
+ */
+struct page *pmd_migration_entry_page(pmd_t *pmd, struct page *old)
+{
+	struct page *page;
+
+	if (!is_pmd_migration_entry(*pmd))
+		return NULL;
+	page = pfn_swap_entry_to_page(pmd_to_swp_entry(*pmd));
+	return !old || page == old ? page : NULL;
+}
+
+/*
+ * A fault (or a path that must not split it) met a PMD migration entry:
+ * sleep on the old page's lock until the migration ends, then the caller
+ * retries (Linux 6.1: pmd_migration_entry_wait ->
+ * migration_entry_wait_on_locked). The entry is rechecked under the lock;
+ * no reference is taken (it would fail the migration's refcount check):
+ * the waiter queues on the page lock before the page-table lock is
+ * dropped, and the migration removes its entries under that lock before
+ * it unlocks the page. Called with no spinlock held (it sleeps);
+ * mmap_lock may be held.
+ */
+void pmd_migration_entry_wait(struct mm_struct *mm, pmd_t *pmd)
+{
+	struct page *page;
+
+	spin_lock(&mm->page_table_lock);
+	page = pmd_migration_entry_page(pmd, NULL);
+	if (!page) {
+		spin_unlock(&mm->page_table_lock);
+		return;
+	}
+	count_vm_event(PAGODA_MIGRATION_ENTRY_WAIT);
+	migration_entry_wait_on_locked(page, &mm->page_table_lock);
+}
+
+/* zap_huge_pmd's migration-entry case: the entry holds no page; the table and the RSS go. (p) */
+static void zap_pmd_migration_entry(struct mm_struct *mm, pmd_t *pmd)
+{
+	pmdp_get_and_clear(pmd);
+	pte_free(mm, pgtable_trans_huge_withdraw(mm));
+	add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
+}
+
+/*
+ * copy_huge_pmd's migration-entry case (Linux 6.1): the child gets the same
+ * entry, read-only, and so does the parent: when the migration ends, both
+ * map the new page read-only (remove_migration_pmd walks both through the
+ * rmap) and a write shares or copies it as after any fork. (p) both.
+ */
+static void copy_pmd_migration_entry(struct mm_struct *dst_mm, struct mm_struct *src_mm,
+				     pmd_t *dst_pmd, pmd_t *src_pmd, struct page *pgtable)
+{
+	swp_entry_t entry = pmd_to_swp_entry(*src_pmd);
+
+	if (!is_readable_migration_entry(entry)) {
+		entry = make_readable_migration_entry(swp_offset(entry));
+		set_pmd(src_pmd, swp_entry_to_pmd(entry));
+	}
+	add_mm_counter(dst_mm, MM_ANONPAGES, HPAGE_PMD_NR);
+	pgtable_trans_huge_deposit(dst_mm, pgtable);
+	set_pmd(dst_pmd, swp_entry_to_pmd(entry));
+	(void)src_mm;
+}
+
+/*
+ * change_huge_pmd's migration-entry case (Linux 6.1): a writable entry
+ * becomes readable ("a protection check is difficult so just be safe and
+ * disable write"); the next write fault after the migration reuses the
+ * exclusive THP. (p)
+ */
+static void change_pmd_migration_entry(pmd_t *pmd)
+{
+	swp_entry_t entry = pmd_to_swp_entry(*pmd);
+
+	if (is_writable_migration_entry(entry))
+		set_pmd(pmd, swp_entry_to_pmd(make_readable_exclusive_migration_entry(swp_offset(entry))));
+}
+
 /* ---- fork ---- */
 
 /*
  * fork: the child maps the same THP (or huge zero page) read-only, and so
  * does the parent from now on: the first write splits (see
- * do_huge_pmd_wp_page). A table is deposited for the child's PMD. Takes
+ * do_huge_pmd_wp_page). A table is deposited for the child's PMD. A PMD
+ * migration entry is copied as one (copy_pmd_migration_entry). Takes
  * the child's page-table lock, then the parent's. 0 or -ENOMEM.
  */
 int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst_pmd,
@@ -589,6 +778,10 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst
 	spin_lock(&dst_mm->page_table_lock);
 	spin_lock_nested(&src_mm->page_table_lock, SINGLE_DEPTH_NESTING);
 	pmd = *src_pmd;
+	if (is_pmd_migration_entry(pmd)) {
+		copy_pmd_migration_entry(dst_mm, src_mm, dst_pmd, src_pmd, pgtable);
+		goto out_unlock;
+	}
 	if (is_huge_zero_pmd(pmd)) {
 		mm_get_huge_zero_page(dst_mm);	/* the parent holds it: cannot fail */
 	} else {
@@ -603,6 +796,7 @@ int copy_huge_pmd(struct mm_struct *dst_mm, struct mm_struct *src_mm, pmd_t *dst
 	}
 	pgtable_trans_huge_deposit(dst_mm, pgtable);
 	set_pmd(dst_pmd, pmd_mkold(pmd));
+out_unlock:
 	spin_unlock(&src_mm->page_table_lock);
 	spin_unlock(&dst_mm->page_table_lock);
 	return 0;
@@ -666,6 +860,87 @@ static void split_huge_page(struct page *head, struct page *pinned)
 		set_page_count(head + i, 1);
 		put_page(head + i);
 	}
+}
+
+/*
+ * migrate_page_copy of a THP (Linux 6.1: folio_copy, folio_migrate_flags):
+ * the 2 MB, and each subpage's anon_vma, index and AnonExclusive (Pagoda's
+ * rmap walk and PageAnon read each subpage's). Both locked; page unmapped.
+ */
+void thp_migrate_copy(struct page *newpage, struct page *page)
+{
+	memcpy(page_address(newpage), page_address(page), HPAGE_PMD_NR << PAGE_SHIFT);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		if (PageAnonExclusive(page + i))
+			SetPageAnonExclusive(newpage + i);
+		newpage[i].index = page[i].index;
+		WRITE_ONCE(newpage[i].mapping, page[i].mapping);
+	}
+}
+
+/* rmap_one of split_huge_page_to_list: split the PMD that maps head in vma, if one does. */
+static bool split_huge_pmd_one(struct page *head, struct vm_area_struct *vma, unsigned long address,
+			       void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *pmd = mm_find_pmd(mm, address);
+
+	(void)arg;
+	spin_lock(&mm->page_table_lock);
+	if (pmd && pmd_trans_huge(*pmd) && pmd_pfn(*pmd) == page_to_pfn(head))
+		__split_huge_pmd_locked(vma, pmd, address);
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/* Some PTE maps a subpage of head (a partial munmap or mprotect split a PMD). */
+bool thp_pte_mapped(struct page *head)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (atomic_read(&head[i]._mapcount) >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * Migration's split (Linux 6.1: try_split_thp -> split_huge_page_to_list):
+ * the THP head is locked and isolated (one reference, PG_isolated). Every
+ * PMD that maps it, in every mm, becomes 512 PTEs (through the rmap), then
+ * the page becomes 512 order-0 pages: each keeps its PTE mappings'
+ * references plus an isolation reference and PG_isolated, and the tails
+ * go to the end of list, so that migrate_pages reaches them as 4 KB pages
+ * after the rest (Linux 5.x's order); head stays where it is. Counts
+ * thp_split_page. 0, or -EBUSY if someone holds a reference beyond the
+ * mappings and ours (a COW copy on another CPU): then nothing is split
+ * but the PMDs.
+ */
+int split_huge_page_to_list(struct page *head, struct list_head *list)
+{
+	struct rmap_walk_control rwc = { .rmap_one = split_huge_pmd_one };
+	int extra;
+
+	VM_BUG_ON(!PageLocked(head), "pfn 0x%lx: splitting an unlocked THP", page_to_pfn(head));
+	rmap_walk(head, &rwc);
+	spin_lock(&thp_split_lock);
+	extra = page_ref_count(head) - total_mapcount(head);
+	if (compound_mapcount(head) || extra != 1) {
+		spin_unlock(&thp_split_lock);
+		return -EBUSY;
+	}
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++) {
+		struct page *tail = head + i;
+
+		tail->lru.next = NULL;	/* compound_head */
+		tail->lru.prev = NULL;	/* page[1]: compound_order, compound_mapcount */
+		set_page_count(tail, page_mapcount(tail) + 1);
+		SetPageIsolated(tail);
+		list_add_tail(&tail->lru, list);
+	}
+	ClearPageHead(head);
+	set_page_count(head, page_mapcount(head) + 1);
+	count_vm_event(THP_SPLIT_PAGE);
+	spin_unlock(&thp_split_lock);
+	return 0;
 }
 
 /*
@@ -742,11 +1017,19 @@ void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, unsigned lo
 	pmd_populate(mm, pmd, ptes);
 }
 
-/* Split *pmd if it is huge (Linux: split_huge_pmd, the macro, and __split_huge_pmd). Takes the lock. */
+/*
+ * Split *pmd if it is huge (Linux: split_huge_pmd, the macro, and
+ * __split_huge_pmd). Takes the lock. A PMD migration entry is not split
+ * (Linux 6.1 would make 512 PTE migration entries of it): it waits for
+ * the migration to end and splits the huge PMD that comes back. No
+ * spinlock held: it may sleep.
+ */
 void split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long address)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
+	while (is_pmd_migration_entry(READ_ONCE(*pmd)))
+		pmd_migration_entry_wait(mm, pmd);
 	if (!pmd_trans_huge(*pmd))
 		return;
 	spin_lock(&mm->page_table_lock);
@@ -772,13 +1055,19 @@ void split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
  * mprotect of a whole huge PMD: the VMA's new protection, the page and
  * the PMD kept (Linux 6.1: change_huge_pmd). A private writable VMA's
  * protection is read-only: the next write faults and do_huge_pmd_wp_page
- * reuses an exclusive THP, as in Linux 6.1. mm->page_table_lock held.
+ * reuses an exclusive THP, as in Linux 6.1. A PMD migration entry stays
+ * one (change_pmd_migration_entry). mm->page_table_lock held.
  */
 void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 {
-	pmd_t entry = pmd_modify(*pmd, vma->vm_page_prot);
+	pmd_t entry;
 
 	lockdep_assert_held(&vma->vm_mm->page_table_lock);
+	if (is_pmd_migration_entry(*pmd)) {
+		change_pmd_migration_entry(pmd);
+		return;
+	}
+	entry = pmd_modify(*pmd, vma->vm_page_prot);
 	if (is_huge_zero_pmd(entry))
 		entry = pmd_wrprotect(entry);
 	set_pmd(pmd, entry);
@@ -787,7 +1076,10 @@ void change_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 
 /*
  * Unmap a whole huge PMD: the page loses this mapping and its reference;
- * the deposited table is freed (Linux: zap_huge_pmd). mm->page_table_lock held.
+ * the deposited table is freed (Linux: zap_huge_pmd). A PMD migration
+ * entry holds neither: it is cleared (zap_pmd_migration_entry), and the
+ * migration's remove_migration_ptes finds nothing to restore here.
+ * mm->page_table_lock held.
  */
 void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 {
@@ -796,6 +1088,10 @@ void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long addr)
 	struct page *page;
 
 	lockdep_assert_held(&mm->page_table_lock);
+	if (is_pmd_migration_entry(*pmd)) {
+		zap_pmd_migration_entry(mm, pmd);
+		return;
+	}
 	old = pmdp_get_and_clear(pmd);
 	flush_tlb_mm_range(mm, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE);
 	pte_free(mm, pgtable_trans_huge_withdraw(mm));
@@ -854,3 +1150,4 @@ unsigned long nr_anon_thp_pages(int nid)
 			n += READ_ONCE(NODE_DATA(i)->nr_anon_thps);
 	return n * HPAGE_PMD_NR;
 }
+

@@ -17,6 +17,10 @@
  *                                        owner out of pages: unmap_ref_private, retry
  *   munmap, exit                 -> unmap_hugepage_range; hugetlb_vm_op_close
  *                                   returns the reservations not used
+ *   migration (mm/migrate.c)     -> unmap_and_move_huge_page: alloc_hugetlb_migration_target,
+ *                                   hugetlb_try_to_migrate, hugetlb_migrate_page,
+ *                                   hugetlb_remove_migration_ptes, move_hugetlb_state;
+ *                                   a fault on the entry -> migration_entry_wait_huge
  *
  * On x86-64 a 2 MB "huge PTE" is a PMD leaf: huge_pte_offset finds the
  * PMD entry, huge_ptep_get reads it, set_huge_pte_at writes it.
@@ -58,11 +62,15 @@
  * drops the fault mutex around unmap_ref_private, as Linux 6.1.
  */
 #include <mm/hugetlb.h>
+#include <mm/mempolicy.h>
 #include <mm/rmap.h>
 #include <mm/internal.h>
 #include <mm/numa.h>
 #include <mm/mmzone.h>
 #include <mm/slab.h>
+#include <mm/migrate.h>
+#include <mm/pagemap.h>
+#include <mm/swapops.h>
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -98,21 +106,33 @@ static bool hugetlb_enabled;		/* hugetlb_init ran: the pool exists */
  */
 #define HPG_restore_reserve	(1UL << 0)	/* allocated against a reservation, not yet mapped */
 #define HPG_freed		(1UL << 1)	/* on a free list */
+#define HPG_temporary		(1UL << 2)	/* not counted as surplus, freed to the buddy allocator (migration) */
 
 static bool HPageRestoreReserve(struct page *page) { return page->private & HPG_restore_reserve; }
 static void SetHPageRestoreReserve(struct page *page) { page->private |= HPG_restore_reserve; }
 static void ClearHPageRestoreReserve(struct page *page) { page->private &= ~HPG_restore_reserve; }
+static bool HPageTemporary(struct page *page) { return page->private & HPG_temporary; }
+static void SetHPageTemporary(struct page *page) { page->private |= HPG_temporary; }
+static void ClearHPageTemporary(struct page *page) { page->private &= ~HPG_temporary; }
 
-/* Nodes as a bitmask (Linux: nodemask_t). */
-typedef u64 nodemask_t;
-static nodemask_t all_nodes(void) { return (1ULL << nr_node_ids) - 1; }
-static int nodes_weight(nodemask_t m)
+/* Every online node, or one node, as a mask (mm/nodemask.h). */
+static nodemask_t all_nodes(void)
 {
-	int n = 0;
+	nodemask_t mask;
 
-	for (; m; m &= m - 1)
-		n++;
-	return n;
+	nodes_clear(mask);
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		node_set(nid, &mask);
+	return mask;
+}
+
+static nodemask_t one_node(int nid)
+{
+	nodemask_t mask;
+
+	nodes_clear(mask);
+	node_set(nid, &mask);
+	return mask;
 }
 
 /* ---- reservation maps: sorted ranges [from, to) of huge-page indices ---- */
@@ -319,7 +339,7 @@ static int next_node_allowed(int nid, nodemask_t mask)
 	for (int i = 1; i <= nr_node_ids; i++) {
 		int n = (nid + i) % nr_node_ids;
 
-		if (mask & (1ULL << n))
+		if (node_isset(n, mask))
 			return n;
 	}
 	return NUMA_NO_NODE;
@@ -330,7 +350,7 @@ static int hstate_next_node_to_alloc(struct hstate *h, nodemask_t mask)
 {
 	int nid = h->next_nid_to_alloc;
 
-	if (!(mask & (1ULL << nid)))
+	if (!node_isset(nid, mask))
 		nid = next_node_allowed(nid, mask);
 	h->next_nid_to_alloc = next_node_allowed(nid, mask);
 	return nid;
@@ -340,7 +360,7 @@ static int hstate_next_node_to_free(struct hstate *h, nodemask_t mask)
 {
 	int nid = h->next_nid_to_free;
 
-	if (!(mask & (1ULL << nid)))
+	if (!node_isset(nid, mask))
 		nid = next_node_allowed(nid, mask);
 	h->next_nid_to_free = next_node_allowed(nid, mask);
 	return nid;
@@ -375,13 +395,20 @@ static struct page *dequeue_huge_page_node_exact(struct hstate *h, int nid)
 	return page;
 }
 
-/* A free page from nid or, failing that, the nearest node that has one (Linux: dequeue_huge_page_nodemask). (h) */
-static struct page *dequeue_huge_page_nodemask(struct hstate *h, int nid)
+/*
+ * A free page from nid or, failing that, the nearest node that has one,
+ * among the nodes of nmask (NULL: all) (Linux: dequeue_huge_page_nodemask). (h)
+ */
+static struct page *dequeue_huge_page_nodemask(struct hstate *h, int nid, const nodemask_t *nmask)
 {
 	const int *fallback = NODE_DATA(nid)->fallback;
 
 	for (int i = 0; i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++) {
-		struct page *page = dequeue_huge_page_node_exact(h, fallback[i]);
+		struct page *page;
+
+		if (nmask && !node_isset(fallback[i], *nmask))
+			continue;
+		page = dequeue_huge_page_node_exact(h, fallback[i]);
 
 		if (page)
 			return page;
@@ -400,8 +427,11 @@ static struct page *alloc_fresh_huge_page(struct hstate *h, int nid)
 	struct page *page = alloc_pages_node(nid, __GFP_COMP | __GFP_THISNODE | __GFP_NOWARN,
 					     huge_page_order(h));
 
-	if (!page)
+	if (!page) {
+		count_vm_event(HTLB_BUDDY_ALLOC_FAIL);	/* Linux: alloc_buddy_huge_page */
 		return NULL;
+	}
+	count_vm_event(HTLB_BUDDY_ALLOC_SUCCESS);
 	SetPageHugeTLB(page);
 	page->private = 0;
 	spin_lock(&hugetlb_lock);
@@ -521,7 +551,7 @@ static bool adjust_pool_surplus(struct hstate *h, nodemask_t mask, int delta)
  */
 static void set_max_huge_pages(struct hstate *h, unsigned long count, int nid)
 {
-	nodemask_t mask = nid == NUMA_NO_NODE ? all_nodes() : 1ULL << nid;
+	nodemask_t mask = nid == NUMA_NO_NODE ? all_nodes() : one_node(nid);
 	unsigned long min_count;
 
 	spin_lock(&hugetlb_lock);
@@ -566,7 +596,7 @@ static void set_max_huge_pages(struct hstate *h, unsigned long count, int nid)
 /*
  * The last put_page() of a hugetlb page (mm/page_alloc.c calls it): back
  * on its node's free list, or to the buddy allocator if its node has
- * surplus pages to shed. A page that still holds a reservation (an error
+ * surplus pages to shed or the page is temporary (migration). A page that still holds a reservation (an error
  * path freed it before mapping it) gives the reservation back.
  */
 void free_huge_page(struct page *page)
@@ -583,6 +613,13 @@ void free_huge_page(struct page *page)
 	spin_lock(&hugetlb_lock);
 	if (restore_reserve)
 		h->resv_huge_pages++;
+	if (HPageTemporary(page)) {
+		/* A migration's temporary page, or the old page it replaced: never pooled (Linux, the same). */
+		remove_hugetlb_page(h, page, false);
+		spin_unlock(&hugetlb_lock);
+		update_and_free_page(h, page);
+		return;
+	}
 	if (h->surplus_huge_pages_node[nid]) {
 		remove_hugetlb_page(h, page, true);
 		spin_unlock(&hugetlb_lock);
@@ -596,9 +633,10 @@ void free_huge_page(struct page *page)
 /*
  * A surplus page, beyond the persistent pool, if nr_overcommit_hugepages
  * allows one more (Linux: alloc_surplus_huge_page); refcount 1, not on a
- * free list. NULL if not allowed or no node has 2 MB free.
+ * free list; from nid or the nearest node of nmask (NULL: any) that has
+ * 2 MB free. NULL if not allowed or no such node has 2 MB free.
  */
-static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
+static struct page *alloc_surplus_huge_page(struct hstate *h, int nid, const nodemask_t *nmask)
 {
 	const int *fallback = NODE_DATA(nid)->fallback;
 	struct page *page = NULL;
@@ -610,7 +648,8 @@ static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
 	}
 	spin_unlock(&hugetlb_lock);
 	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
-		page = alloc_fresh_huge_page(h, fallback[i]);
+		if (!nmask || node_isset(fallback[i], *nmask))
+			page = alloc_fresh_huge_page(h, fallback[i]);
 	if (!page)
 		return NULL;
 	spin_lock(&hugetlb_lock);
@@ -656,7 +695,7 @@ static int gather_surplus_pages(struct hstate *h, long delta)
 retry:
 	spin_unlock(&hugetlb_lock);
 	for (long i = 0; i < needed; i++) {
-		page = alloc_surplus_huge_page(h, numa_node_id());
+		page = alloc_surplus_huge_page(h, numa_node_id(), NULL);
 		if (!page) {
 			alloc_ok = false;
 			break;
@@ -713,15 +752,38 @@ static void return_unused_surplus_pages(struct hstate *h, unsigned long unused_r
 	}
 }
 
-/* Change the reserved count by delta: 0, or -ENOMEM if the pool cannot cover it (Linux: hugetlb_acct_memory). */
+/*
+ * The free pages the task may use (Linux: allowed_mems_nr): on its BIND
+ * policy's nodes, else on every node. (h)
+ */
+static unsigned long allowed_mems_nr(struct hstate *h)
+{
+	const nodemask_t *mbind_nodemask = policy_mbind_nodemask();
+	unsigned long nr = 0;
+
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		if (!mbind_nodemask || node_isset(nid, *mbind_nodemask))
+			nr += h->free_huge_pages_node[nid];
+	return nr;
+}
+
+/*
+ * Change the reserved count by delta: 0, or -ENOMEM if the pool cannot
+ * cover it, or if the free pages the task's BIND policy allows are fewer
+ * than delta (Linux: hugetlb_acct_memory).
+ */
 static int hugetlb_acct_memory(struct hstate *h, long delta)
 {
 	int ret = 0;
 
 	spin_lock(&hugetlb_lock);
-	if (delta > 0)
+	if (delta > 0) {
 		ret = gather_surplus_pages(h, delta);
-	else if (delta < 0)
+		if (!ret && (unsigned long)delta > allowed_mems_nr(h)) {
+			return_unused_surplus_pages(h, (unsigned long)delta);
+			ret = -ENOMEM;
+		}
+	} else if (delta < 0)
 		return_unused_surplus_pages(h, (unsigned long)-delta);
 	spin_unlock(&hugetlb_lock);
 	return ret;
@@ -980,6 +1042,48 @@ const struct vm_operations_struct hugetlb_vm_ops = {
 /* ---- allocating a page for a fault ---- */
 
 /*
+ * A free pool page for vma at addr by its policy (Linux: the node part of
+ * dequeue_huge_page_vma, huge_node): INTERLEAVE's node by the huge page's
+ * offset, PREFERRED's node, BIND's nodes only, PREFERRED_MANY's nodes
+ * first, this CPU's node first otherwise; then the nearest allowed node. (h)
+ */
+static struct page *dequeue_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, addr, huge_page_shift(h), &mpol, &nodemask);
+	struct page *page = NULL;
+
+	if (mpol->mode == MPOL_PREFERRED_MANY) {
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+		nodemask = NULL;	/* then any node */
+	}
+	if (!page)
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+	mpol_cond_put(mpol);	/* vma still holds its policy: never the last put */
+	return page;
+}
+
+/* A surplus page for vma at addr by its policy, as dequeue_huge_page_vma (Linux: alloc_buddy_huge_page_with_mpol). */
+static struct page *alloc_buddy_huge_page_with_mpol(struct hstate *h, struct vm_area_struct *vma,
+						    unsigned long addr)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, addr, huge_page_shift(h), &mpol, &nodemask);
+	struct page *page = NULL;
+
+	if (mpol->mode == MPOL_PREFERRED_MANY) {
+		page = alloc_surplus_huge_page(h, nid, nodemask);
+		nodemask = NULL;
+	}
+	if (!page)
+		page = alloc_surplus_huge_page(h, nid, nodemask);
+	mpol_cond_put(mpol);
+	return page;
+}
+
+/*
  * A free page for vma at addr, from the pool if the mapping's reservation
  * (or an unreserved free page) allows, else a surplus page if overcommit
  * allows (Linux: dequeue_huge_page_vma, alloc_huge_page). avoid_reserve:
@@ -1008,14 +1112,14 @@ struct page *alloc_huge_page(struct vm_area_struct *vma, unsigned long addr, int
 	spin_lock(&hugetlb_lock);
 	/* Without a reservation, only a page nobody reserved will do. */
 	if (use_reserve || h->free_huge_pages > h->resv_huge_pages)
-		page = dequeue_huge_page_nodemask(h, numa_node_id());
+		page = dequeue_huge_page_vma(h, vma, addr);
 	if (page && use_reserve) {
 		SetHPageRestoreReserve(page);
 		h->resv_huge_pages--;
 	}
 	spin_unlock(&hugetlb_lock);
 	if (!page) {
-		page = alloc_surplus_huge_page(h, numa_node_id());
+		page = alloc_buddy_huge_page_with_mpol(h, vma, addr);
 		if (!page)
 			return ERR_PTR(-ENOSPC);
 		if (use_reserve) {
@@ -1198,6 +1302,12 @@ static struct page *huge_pte_page(pmd_t pte)
 	return pfn_to_page(pmd_pfn(pte));
 }
 
+/* A huge PTE that is a migration entry: its page is migrating (Linux: is_hugetlb_entry_migration). */
+static bool is_hugetlb_entry_migration(pmd_t pte)
+{
+	return is_pmd_migration_entry(pte);
+}
+
 /* HugetlbPages of /proc/PID/status (Linux: hugetlb_count_add / hugetlb_count_sub). (p) */
 static void hugetlb_count_add(long pages, struct mm_struct *mm)
 {
@@ -1217,12 +1327,32 @@ struct page *follow_huge_pmd_page(struct mm_struct *mm, unsigned long addr)
 	if (!ptep)
 		return NULL;
 	pte = huge_ptep_get(ptep);
-	if (!pmd_huge(pte))
+	if (!pmd_huge(pte) || is_hugetlb_entry_migration(pte))
 		return NULL;
 	return huge_pte_page(pte) + pte_index(addr);
 }
 
 /* ---- fork ---- */
+
+/*
+ * A migration entry at fork (Linux 6.1's copy_hugetlb_page_range): the
+ * child gets the same entry; in a private ("cow") mapping it becomes
+ * read-only in both, so that after the migration both map the new page
+ * read-only and the next write copies or reuses it. The entry counts in
+ * HugetlbPages as the page would. Both huge-PTE locks held.
+ */
+static void copy_hugetlb_migration_entry(struct mm_struct *dst, struct mm_struct *src, unsigned long addr,
+					 pmd_t *dst_pte, pmd_t *src_pte, bool cow)
+{
+	swp_entry_t entry = pmd_to_swp_entry(huge_ptep_get(src_pte));
+
+	if (cow && !is_readable_migration_entry(entry)) {
+		entry = make_readable_migration_entry(swp_offset(entry));
+		set_huge_pte_at(src, addr, src_pte, swp_entry_to_pmd(entry));
+	}
+	set_huge_pte_at(dst, addr, dst_pte, swp_entry_to_pmd(entry));
+	hugetlb_count_add(pages_per_huge_page(&default_hstate), dst);
+}
 
 /*
  * fork: copy src_vma's huge PTEs into the child (seed 000's
@@ -1256,6 +1386,13 @@ int copy_hugetlb_page_range(struct mm_struct *dst, struct mm_struct *src,
 		spin_lock_nested(&src->page_table_lock, SINGLE_DEPTH_NESTING);	/* the child's is held */
 		/* Truncation (through i_mmap, not our mmap_lock) may have cleared it meanwhile: look again. */
 		if (huge_pte_none(huge_ptep_get(src_pte))) {
+			spin_unlock(&src->page_table_lock);
+			spin_unlock(dst_ptl);
+			continue;
+		}
+		entry = huge_ptep_get(src_pte);
+		if (is_hugetlb_entry_migration(entry)) {
+			copy_hugetlb_migration_entry(dst, src, addr, dst_pte, src_pte, cow);
 			spin_unlock(&src->page_table_lock);
 			spin_unlock(dst_ptl);
 			continue;
@@ -1302,6 +1439,18 @@ void unmap_hugepage_range(struct vm_area_struct *vma, unsigned long start,
 			spin_unlock(ptl);
 			continue;
 		}
+		if (is_hugetlb_entry_migration(pte)) {
+			/* Linux: "Migrating hugepage ... is already unmapped and its refcount is dropped". */
+			page = pfn_swap_entry_to_page(pmd_to_swp_entry(pte));
+			if (!ref_page || page == ref_page) {
+				if (ref_page)
+					set_vma_resv_flags(vma, HPAGE_RESV_UNMAPPED);
+				pmdp_get_and_clear(ptep);
+				hugetlb_count_add(-(long)pages_per_huge_page(h), mm);
+			}
+			spin_unlock(ptl);
+			continue;
+		}
 		page = huge_pte_page(pte);
 		if (ref_page) {
 			if (page != ref_page) {
@@ -1332,7 +1481,14 @@ void hugetlb_change_protection(struct vm_area_struct *vma, unsigned long start,
 		if (!ptep)
 			continue;
 		ptl = huge_pte_lock(mm);
-		if (!huge_pte_none(huge_ptep_get(ptep))) {
+		if (is_hugetlb_entry_migration(huge_ptep_get(ptep))) {
+			/* Linux 6.1: a writable entry becomes readable ("just be safe"). */
+			swp_entry_t entry = pmd_to_swp_entry(huge_ptep_get(ptep));
+
+			if (is_writable_migration_entry(entry))
+				set_huge_pte_at(mm, address, ptep,
+						swp_entry_to_pmd(make_readable_exclusive_migration_entry(swp_offset(entry))));
+		} else if (!huge_pte_none(huge_ptep_get(ptep))) {
 			set_huge_pte_at(mm, address, ptep, pmd_modify(huge_ptep_get(ptep), newprot));
 			flush_tlb_mm_page(mm, address);
 		}
@@ -1606,6 +1762,12 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 		goto out_mutex;
 	}
 	entry = huge_ptep_get(ptep);
+	if (unlikely(is_hugetlb_entry_migration(entry))) {
+		/* The page is migrating: wait for its new huge PTE, then retry the access. */
+		mutex_unlock(&hugetlb_fault_mutex_table[hash]);
+		migration_entry_wait_huge(vma, ptep);
+		return VM_FAULT_OK;
+	}
 	if (huge_pte_none(entry)) {
 		ret = hugetlb_no_page(mm, vma, mapping, idx, address, ptep, flags);
 		goto out_mutex;
@@ -1633,6 +1795,276 @@ out_ptl:
 out_mutex:
 	mutex_unlock(&hugetlb_fault_mutex_table[hash]);
 	return ret;
+}
+
+/* ---- migration (Linux 6.1; reference 2.6, docs/migration.md) ---- */
+
+/*
+ * A hugetlb page migrates as a THP does, whole, but its target comes from
+ * the pool: unmap_and_move_huge_page (mm/migrate.c) takes
+ *
+ *   alloc_hugetlb_migration_target   a free page of the target node's pool
+ *                                    (if the pool has pages nobody reserved),
+ *                                    else a temporary page from that node's
+ *                                    buddy allocator, else nothing: not moved
+ *   hugetlb_try_to_migrate           each huge PTE -> a migration entry
+ *   hugetlb_migrate_page             the refcount check, 2 MB copied
+ *   hugetlb_remove_migration_ptes    each entry -> a huge PTE of the new page
+ *   move_hugetlb_state               the temporary flag moves to the old
+ *                                    page, which the last put_page frees to
+ *                                    the buddy allocator: the pool's per-node
+ *                                    counts move from the old node to the new
+ *
+ * Only anonymous (MAP_PRIVATE) hugetlb pages: the rmap walk finds them
+ * through their anon_vma. A page of a hugetlbfs file's page cache
+ * (MAP_SHARED) is not migrated (Linux replaces it in the page cache,
+ * hugetlbfs_migrate_folio, and finds its mappings through i_mmap).
+ */
+
+/*
+ * hugetlb_fault met a migration entry (Linux: migration_entry_wait_huge):
+ * sleep on the old page's lock until the migration ends, then the fault is
+ * retried. No lock held on entry (mmap_lock may be); none on return.
+ */
+void migration_entry_wait_huge(struct vm_area_struct *vma, pmd_t *ptep)
+{
+	spinlock_t *ptl = huge_pte_lock(vma->vm_mm);
+	pmd_t pte = huge_ptep_get(ptep);
+
+	if (!is_hugetlb_entry_migration(pte)) {
+		spin_unlock(ptl);
+		return;
+	}
+	count_vm_event(PAGODA_MIGRATION_ENTRY_WAIT);
+	migration_entry_wait_on_locked(pfn_swap_entry_to_page(pmd_to_swp_entry(pte)), ptl);
+}
+
+/*
+ * A temporary page fresh from node nid's buddy allocator (Linux 6.1:
+ * alloc_migrate_huge_page): counted in the pool's nr_huge_pages of nid
+ * while it lives, never as surplus, freed to the buddy allocator by its
+ * last put_page. NULL if nid has no free 2 MB block.
+ */
+static struct page *alloc_migrate_huge_page(struct hstate *h, int nid)
+{
+	struct page *page = alloc_fresh_huge_page(h, nid);
+
+	if (page)
+		SetHPageTemporary(page);
+	return page;
+}
+
+/*
+ * The target of a hugetlb page migrating to node nid (Linux 6.1:
+ * alloc_hugetlb_migration_target -> alloc_huge_page_nodemask, with
+ * __GFP_THISNODE): a free page of nid's pool if the pool has pages nobody
+ * reserved (free > resv, over all nodes, as Linux's available_huge_pages),
+ * else a temporary page; refcount 1. NULL if nid has neither: the page is
+ * not moved (migrate_pages stops with -ENOMEM).
+ */
+struct page *alloc_hugetlb_migration_target(struct hstate *h, int nid)
+{
+	struct page *page = NULL;
+
+	spin_lock(&hugetlb_lock);
+	if (h->free_huge_pages > h->resv_huge_pages)
+		page = dequeue_huge_page_node_exact(h, nid);
+	spin_unlock(&hugetlb_lock);
+	if (page)
+		return page;
+	return alloc_migrate_huge_page(h, nid);
+}
+
+/*
+ * The target of a hugetlb page that mbind moves (Linux 6.1:
+ * alloc_huge_page_vma -> alloc_huge_page_nodemask): by vma's policy at
+ * address (huge_node), a free pool page nobody reserved on the nearest
+ * allowed node, else a temporary page from the buddy allocator of the
+ * nearest allowed node that has 2 MB; NULL: the page is not moved.
+ */
+struct page *alloc_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long address)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, address, huge_page_shift(h), &mpol, &nodemask);
+	const int *fallback = NODE_DATA(nid)->fallback;
+	struct page *page = NULL;
+
+	spin_lock(&hugetlb_lock);
+	if (h->free_huge_pages > h->resv_huge_pages)
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+	spin_unlock(&hugetlb_lock);
+	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
+		if (!nodemask || node_isset(fallback[i], *nodemask))
+			page = alloc_migrate_huge_page(h, fallback[i]);
+	mpol_cond_put(mpol);
+	return page;
+}
+
+/*
+ * After a successful copy (Linux 6.1: move_hugetlb_state): the new page
+ * stays in the pool, so a temporary new page hands its flag to the old
+ * page, which the buddy allocator gets back when the migration drops it.
+ * A surplus count moves with the page, so that the per-node surplus
+ * counts still add up to the total.
+ */
+void move_hugetlb_state(struct page *oldpage, struct page *newpage)
+{
+	struct hstate *h = &default_hstate;
+	int old_nid = page_to_nid(oldpage), new_nid = page_to_nid(newpage);
+
+	if (!HPageTemporary(newpage))
+		return;
+	SetHPageTemporary(oldpage);
+	ClearHPageTemporary(newpage);
+	if (old_nid == new_nid)
+		return;
+	spin_lock(&hugetlb_lock);
+	if (h->surplus_huge_pages_node[old_nid]) {
+		h->surplus_huge_pages_node[old_nid]--;
+		h->surplus_huge_pages_node[new_nid]++;
+	}
+	spin_unlock(&hugetlb_lock);
+}
+
+/*
+ * One VMA's huge PTE of hpage -> a migration entry (try_to_migrate_one's
+ * hugetlb case): cleared and flushed on every CPU of the mm, then the
+ * entry with the write, young and dirty bits; the mapping and its
+ * reference go. HugetlbPages keeps counting it. Root anon_vma lock held
+ * (rmap_walk); takes the huge-PTE lock.
+ */
+static bool hugetlb_try_to_migrate_one(struct page *hpage, struct vm_area_struct *vma,
+				       unsigned long address, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *ptep = huge_pte_offset(mm, address);
+	spinlock_t *ptl;
+	swp_entry_t entry;
+	pmd_t pteval;
+
+	if (!ptep || !is_vm_hugetlb_page(vma))
+		return true;
+	ptl = huge_pte_lock(mm);
+	pteval = huge_ptep_get(ptep);
+	if (!pmd_huge(pteval) || is_swap_pmd(pteval) || huge_pte_page(pteval) != hpage)
+		goto out;
+	pteval = huge_ptep_clear_flush(vma, address, ptep);
+	if (pmd_write(pteval))
+		entry = make_writable_migration_entry(page_to_pfn(hpage));
+	else if (PageAnonExclusive(hpage))
+		entry = make_readable_exclusive_migration_entry(page_to_pfn(hpage));
+	else
+		entry = make_readable_migration_entry(page_to_pfn(hpage));
+	if (pmd_young(pteval))
+		entry = make_migration_entry_young(entry);
+	if (pmd_dirty(pteval))
+		entry = make_migration_entry_dirty(entry);
+	set_huge_pte_at(mm, address, ptep, swp_entry_to_pmd(entry));
+	page_remove_compound_rmap(hpage);
+	put_page(hpage);	/* the huge PTE's; the migration holds its own */
+out:
+	spin_unlock(ptl);
+	return true;
+}
+
+static bool hugetlb_page_not_mapped(struct page *hpage)
+{
+	return !page_mapcount(hpage);
+}
+
+/*
+ * Every huge PTE that maps the locked, isolated anonymous hugetlb page
+ * hpage -> a migration entry (Linux 6.1: try_to_migrate of a hugetlb
+ * folio). The caller holds hpage's anon_vma.
+ */
+void hugetlb_try_to_migrate(struct page *hpage)
+{
+	struct rmap_walk_control rwc = {
+		.rmap_one = hugetlb_try_to_migrate_one,
+		.done = hugetlb_page_not_mapped,
+	};
+
+	VM_BUG_ON(!PageLocked(hpage), "hugetlb pfn %lx: migrating an unlocked page", page_to_pfn(hpage));
+	rmap_walk(hpage, &rwc);
+}
+
+/*
+ * One VMA's migration entry for old -> a huge PTE mapping new
+ * (remove_migration_pte's hugetlb case): the protection from
+ * vm_page_prot, writable if the entry was and the VMA allows it, young
+ * and dirty as the entry kept them; compound_mapcount and a reference on
+ * new (Linux: hugepage_add_anon_rmap). No flush: it was not present.
+ * Root anon_vma lock held; takes the huge-PTE lock.
+ */
+static bool hugetlb_remove_migration_pte(struct page *new, struct vm_area_struct *vma,
+					 unsigned long address, void *old)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *ptep = huge_pte_offset(mm, address);
+	spinlock_t *ptl;
+	swp_entry_t entry;
+	pmd_t pte;
+
+	if (!ptep || !is_vm_hugetlb_page(vma))
+		return true;
+	ptl = huge_pte_lock(mm);
+	pte = huge_ptep_get(ptep);
+	if (!is_hugetlb_entry_migration(pte))
+		goto out;
+	entry = pmd_to_swp_entry(pte);
+	if (pfn_swap_entry_to_page(entry) != old)
+		goto out;
+	get_page(new);
+	pte = pmd_mkold(pmd_mkhuge(pfn_pmd(page_to_pfn(new), vma->vm_page_prot)));
+	if (is_writable_migration_entry(entry) && (vma->vm_flags & VM_WRITE))
+		pte = pmd_mkwrite(pte);
+	if (is_migration_entry_young(entry))
+		pte = pmd_mkyoung(pte);
+	if (is_migration_entry_dirty(entry))
+		pte = pmd_mkdirty(pte);
+	atomic_inc(&new[1].compound_mapcount);
+	if (is_writable_migration_entry(entry) || is_readable_exclusive_migration_entry(entry))
+		SetPageAnonExclusive(new);
+	set_huge_pte_at(mm, address, ptep, pte);
+out:
+	spin_unlock(ptl);
+	return true;
+}
+
+/*
+ * Every migration entry naming src -> a huge PTE of dst: the copy after a
+ * success, src itself after a failure (Linux 6.1: remove_migration_ptes
+ * of a hugetlb folio). The walk follows dst's anon_vma and index, which
+ * hugetlb_migrate_page gave it. src locked.
+ */
+void hugetlb_remove_migration_ptes(struct page *src, struct page *dst)
+{
+	struct rmap_walk_control rwc = {
+		.rmap_one = hugetlb_remove_migration_pte,
+		.arg = src,
+	};
+
+	rmap_walk(dst, &rwc);
+}
+
+/*
+ * Move the unmapped hugetlb page's data to newpage (Linux 6.1:
+ * migrate_folio of a hugetlb folio: folio_migrate_mapping, then
+ * folio_migrate_copy): only the isolation's reference may be left, else
+ * -EAGAIN (a fault holds it: retry). Then the 2 MB, the anon_vma and
+ * index, and AnonExclusive. Both pages locked.
+ */
+int hugetlb_migrate_page(struct page *newpage, struct page *page)
+{
+	if (page_ref_count(page) != 1)
+		return -EAGAIN;
+	copy_user_huge_page(newpage, page);
+	if (PageAnonExclusive(page))
+		SetPageAnonExclusive(newpage);
+	newpage->index = page->index;
+	WRITE_ONCE(newpage->mapping, page->mapping);
+	return 0;
 }
 
 /* ---- what /proc and /sys show, and what writing them does ---- */

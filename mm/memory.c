@@ -43,6 +43,7 @@
  *
  * Start reading at handle_mm_fault().
  */
+#include <mm/mempolicy.h>
 #include <mm/mm.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
@@ -390,7 +391,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		ret = VM_FAULT_OOM;
 		goto out;
 	}
-	new = alloc_page(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	new = alloc_page_vma(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO,
+			     vma, vmf->address);
 	if (!new) {
 		ret = VM_FAULT_OOM;
 		goto out;
@@ -480,7 +482,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	page = alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, vma, vmf->address);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
@@ -493,7 +495,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
  * Read fault on a file page (Linux: do_read_fault, which maps the
  * page-cache page). The page is filled from the file and mapped read-only
  * in a private VMA, so that a write copies it (do_wp_page); it is not
- * anonymous, so the VMA needs no anon_vma.
+ * anonymous, so the VMA needs no anon_vma. A page-cache page follows the
+ * task's policy, not the VMA's (Linux: filemap_alloc_folio -> alloc_pages).
  */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
@@ -523,7 +526,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	page = alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, vma, vmf->address);
 	if (!page)
 		return VM_FAULT_OOM;
 	filemap_fill_page(vma, vmf->pgoff, page);
@@ -548,7 +551,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff);
+	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff, vma);
 	pte_t entry;
 
 	if (!page)
@@ -589,7 +592,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	 * One look at the PMD (Linux: pmd_devmap_trans_unstable). Another
 	 * thread may have mapped a THP here since __handle_mm_fault read it,
 	 * or be splitting or zapping one (the PMD is none for a moment, under
-	 * its page-table lock): retry the access. Otherwise the PMD points at
+	 * its page-table lock), or a migration may have put a PMD migration
+	 * entry here (pmd_huge: not present, not none): retry the access, and
+	 * __handle_mm_fault waits on the entry. Otherwise the PMD points at
 	 * a PTE table and keeps doing so while we hold mmap_lock (only munmap
 	 * frees tables, under the write lock), so the PTE can be read without
 	 * the page-table lock; every path below rechecks it under the lock.
@@ -650,6 +655,11 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 	if (!vmf.pmd)
 		return VM_FAULT_OOM;
 	vmf.orig_pmd = *vmf.pmd;
+	if (unlikely(is_pmd_migration_entry(vmf.orig_pmd))) {
+		/* A THP is migrating: wait for the new PMD, then retry the access. */
+		pmd_migration_entry_wait(vma->vm_mm, vmf.pmd);
+		return VM_FAULT_OK;
+	}
 	if (pmd_none(vmf.orig_pmd) && transparent_hugepage_active(vma, address)) {
 		vm_fault_t ret = create_huge_pmd(&vmf);
 
@@ -860,8 +870,8 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 		pmd_t *src_pmd = mm_find_pmd(src_mm, addr);
 		pte_t *src_pte;
 
-		if (src_pmd && pmd_trans_huge(*src_pmd)) {
-			/* A huge PMD lies wholly inside its VMA (split_huge_pmd_address at VMA splits). */
+		if (src_pmd && (pmd_trans_huge(*src_pmd) || is_pmd_migration_entry(*src_pmd))) {
+			/* A huge PMD (or its migration entry) lies wholly inside its VMA (split_huge_pmd_address at VMA splits). */
 			pmd_t *dst_pmd = pmd_walk_alloc(dst_vma->vm_mm, addr);
 
 			if (!dst_pmd || copy_huge_pmd(dst_vma->vm_mm, src_mm, dst_pmd, src_pmd, addr, src_vma))
@@ -966,11 +976,15 @@ static bool zap_huge_pmd_range(struct vm_area_struct *vma, pmd_t *pmd, unsigned 
 			       unsigned long *next)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	bool whole = !(addr & ~PMD_MASK) && *next - addr == PMD_SIZE;
 	bool done = false;
 
+	/* Part of a migrating THP: never split its entry, wait for the new PMD. */
+	while (!whole && is_pmd_migration_entry(READ_ONCE(*pmd)))
+		pmd_migration_entry_wait(mm, pmd);
 	spin_lock(&mm->page_table_lock);
-	if (pmd_trans_huge(*pmd)) {
-		if (!(addr & ~PMD_MASK) && *next - addr == PMD_SIZE) {
+	if (pmd_trans_huge(*pmd) || (whole && is_pmd_migration_entry(*pmd))) {
+		if (whole) {
 			zap_huge_pmd(vma, pmd, addr);
 			done = true;
 		} else {
@@ -1005,7 +1019,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 		pmd_t *pmd = mm_find_pmd(mm, addr);
 		pte_t *ptep;
 
-		if (pmd && pmd_trans_huge(READ_ONCE(*pmd))) {
+		if (pmd && (pmd_trans_huge(READ_ONCE(*pmd)) || is_pmd_migration_entry(READ_ONCE(*pmd)))) {
 			next = min((addr & PMD_MASK) + PMD_SIZE, end);
 			if (zap_huge_pmd_range(vma, pmd, addr, &next))
 				continue;

@@ -5,7 +5,9 @@
  *
  *   migrate_pages(from, get_new_page, put_new_page, private, mode, reason)
  *     up to 10 passes over the list; -EAGAIN pages go round again, from
- *     pass 3 on with force (sleep on the page lock); -ENOMEM stops
+ *     pass 3 on with force (sleep on the page lock); -ENOMEM stops (a THP
+ *     is split instead, try_split_thp, its pages tried after the rest)
+ *     unmap_and_move_huge_page       a hugetlb page (mm/hugetlb.c helpers)
  *     unmap_and_move                 page_count 1: freed meanwhile, done
  *       get_new_page                 alloc_migration_target: the target node
  *       __unmap_and_move             lock the page, hold its anon_vma
@@ -32,12 +34,16 @@
  * across try_to_migrate and remove_migration_ptes, which take those two.
  * No spinlock is held across a page copy or an allocation.
  *
- * Pages handled: private anonymous 4 KB pages. Hooks for huge pages
- * (branch huge): PageHugeTLB heads go to unmap_and_move_huge_page; THP
- * heads to unmap_and_move_thp (both return -ENOSYS until then, and are
- * not queued by the callers: queue_pages_range, add_page_for_migration).
- * shmem and program-file pages are not migrated (no rmap walk finds
- * their mappings: they are not anonymous).
+ * Pages handled: private anonymous pages. A THP (its head on the list)
+ * goes the same way, whole: an order-9 target, PMD migration entries
+ * (try_to_migrate_one and remove_migration_pte call mm/huge_memory.c),
+ * 512 subpages copied; with no order-9 block on the target it is split
+ * and its pages migrate as 4 KB pages (try_split_thp), and one that PTEs
+ * map is split first. A hugetlb page (PageHugeTLB head) goes through
+ * unmap_and_move_huge_page and mm/hugetlb.c's helpers, to a page of the
+ * target node's pool or a temporary one. shmem, program-file and
+ * hugetlbfs page-cache pages are not migrated (no rmap walk finds their
+ * mappings: they are not anonymous).
  *
  * Start reading at migrate_pages().
  */
@@ -46,6 +52,7 @@
 #include <mm/rmap.h>
 #include <mm/swapops.h>
 #include <mm/internal.h>
+#include <mm/hugetlb.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -53,7 +60,7 @@
 #include <mm/numa.h>
 #include <mm/mempolicy.h>
 #include <kernel/syscalls.h>
-#include <arch/x86_64/uaccess.h>
+#include <kernel/uaccess.h>
 
 /* ---- isolation ---- */
 
@@ -92,15 +99,20 @@ void putback_movable_pages(struct list_head *l)
 
 /*
  * A page on the node of the struct migration_target_control that private
- * points at (Linux: alloc_migration_target). NULL if that node has none
- * free and gfp_mask has __GFP_THISNODE: migrate_pages then stops with
- * -ENOMEM.
+ * points at (Linux: alloc_migration_target): of page's size, an order-9
+ * compound page for a THP, a pool (or temporary) page for a hugetlb page
+ * (mm/hugetlb.c). NULL if that node has none free and gfp_mask has
+ * __GFP_THISNODE: migrate_pages then splits a THP, and otherwise stops
+ * with -ENOMEM.
  */
 struct page *alloc_migration_target(struct page *page, unsigned long private)
 {
 	struct migration_target_control *mtc = (struct migration_target_control *)private;
 
-	(void)page;
+	if (PageHugeTLB(page))
+		return alloc_hugetlb_migration_target(&default_hstate, mtc->nid);
+	if (PageHead(page))	/* a THP: an order-9 page, whole (Linux: GFP_TRANSHUGE) */
+		return alloc_pages_node(mtc->nid, mtc->gfp_mask | GFP_TRANSHUGE, HPAGE_PMD_ORDER);
 	return alloc_pages_node(mtc->nid, mtc->gfp_mask | __GFP_NOWARN, 0);
 }
 
@@ -115,6 +127,10 @@ struct page *alloc_migration_target(struct page *page, unsigned long private)
  */
 void migrate_page_copy(struct page *newpage, struct page *page)
 {
+	if (PageHead(page)) {
+		thp_migrate_copy(newpage, page);	/* 512 subpages (mm/huge_memory.c) */
+		return;
+	}
 	memcpy(page_address(newpage), page_address(page), PAGE_SIZE);
 	if (PageAnonExclusive(page))
 		SetPageAnonExclusive(newpage);
@@ -258,17 +274,109 @@ out:
 }
 
 /*
- * Hooks for branch huge: a hugetlb page (PageHugeTLB head) moves through
- * unmap_and_move_huge_page to a page of the target node's pool; a THP
- * (PageHead, not hugetlb) through unmap_and_move_thp with PMD migration
- * entries, or is split (thp_migration_split) when the target has no
- * order-9 block. Until then the callers do not queue either.
+ * Migrate one isolated hugetlb page (Linux 6.1: unmap_and_move_huge_page):
+ * as __unmap_and_move, with the hugetlb helpers of mm/hugetlb.c (huge
+ * PTEs, the pool's target page, its counts). Only anonymous (private)
+ * hugetlb pages: a hugetlbfs page-cache page gives -EBUSY. On success the
+ * old page goes back to its pool (or, temporary, to the buddy allocator)
+ * with our reference, and the new one keeps its mappings'; -ENOMEM if the
+ * target node has neither a pool page nor a 2 MB block. A permanent
+ * failure moves hpage to ret; -EAGAIN leaves it on the list.
  */
 static int unmap_and_move_huge_page(new_page_t get_new_page, free_page_t put_new_page,
 				    unsigned long private, struct page *hpage, int force,
 				    enum migrate_mode mode, int reason, struct list_head *ret)
 {
-	return -ENOSYS;
+	struct anon_vma *anon_vma = NULL;
+	bool page_was_mapped = false;
+	struct page *new_hpage;
+	int rc = -EAGAIN;
+
+	(void)reason;
+	if (page_ref_count(hpage) == 1) {
+		/* Freed from under us (munmap): done; our reference returns it to the pool. */
+		list_del(&hpage->lru);
+		putback_lru_page(hpage);
+		return MIGRATEPAGE_SUCCESS;
+	}
+	new_hpage = get_new_page(hpage, private);
+	if (!new_hpage)
+		return -ENOMEM;
+	if (!trylock_page(hpage)) {
+		if (!force || mode != MIGRATE_SYNC)
+			goto out;
+		lock_page(hpage);
+	}
+	if (!PageAnon(hpage)) {
+		rc = -EBUSY;	/* a hugetlbfs file's page: no rmap walk finds its mappings */
+		goto out_unlock;
+	}
+	anon_vma = page_anon_vma(hpage);
+	get_anon_vma(anon_vma);
+	BUG_ON(!trylock_page(new_hpage));	/* ours alone */
+	if (page_mapped(hpage)) {
+		hugetlb_try_to_migrate(hpage);
+		page_was_mapped = true;
+	}
+	if (!page_mapped(hpage))
+		rc = hugetlb_migrate_page(new_hpage, hpage);
+	if (page_was_mapped)
+		hugetlb_remove_migration_ptes(hpage, rc == MIGRATEPAGE_SUCCESS ? new_hpage : hpage);
+	if (rc != MIGRATEPAGE_SUCCESS)
+		new_hpage->mapping = NULL;
+	unlock_page(new_hpage);
+	put_anon_vma(anon_vma);
+	if (rc == MIGRATEPAGE_SUCCESS)
+		move_hugetlb_state(hpage, new_hpage);
+out_unlock:
+	unlock_page(hpage);
+out:
+	if (rc != -EAGAIN)
+		list_del(&hpage->lru);
+	if (rc == MIGRATEPAGE_SUCCESS)
+		putback_lru_page(hpage);	/* back to the pool: no mapping holds it */
+	else if (rc != -EAGAIN)
+		list_add_tail(&hpage->lru, ret);
+	if (rc != MIGRATEPAGE_SUCCESS && put_new_page)
+		put_new_page(new_hpage, private);
+	else
+		put_page(new_hpage);	/* success: the mappings hold it; failure: back to its pool */
+	return rc;
+}
+
+/*
+ * Split an isolated THP to migrate its subpages as 4 KB pages (Linux
+ * 6.1: try_split_thp): locked for the split; the 512 pages (head last)
+ * go to the end of split_pages, each isolated. 0, or -EBUSY (pinned: it
+ * stays whole).
+ */
+static int try_split_thp(struct page *page, struct list_head *split_pages)
+{
+	int rc;
+
+	lock_page(page);
+	rc = split_huge_page_to_list(page, split_pages);
+	unlock_page(page);
+	if (!rc)
+		list_move_tail(&page->lru, split_pages);
+	return rc;
+}
+
+/*
+ * Pagoda: a THP that PTEs map (a partial munmap or mprotect split a PMD
+ * of it) is split before it migrates, and its 512 pages join from at its
+ * end, to migrate (and count) as 4 KB pages. *page2, the pass's next
+ * entry, becomes the one now after the THP's old place (its pages, if it
+ * was the last). 0, or -EAGAIN (pinned: the next pass tries again).
+ */
+static int split_pte_mapped_thp(struct page *page, struct page **page2, struct list_head *from)
+{
+	struct list_head *prev = page->lru.prev;
+
+	if (try_split_thp(page, from))
+		return -EAGAIN;
+	*page2 = list_entry(prev->next, struct page, lru);
+	return 0;
 }
 
 /* ---- the list ---- */
@@ -277,61 +385,122 @@ static int unmap_and_move_huge_page(new_page_t get_new_page, free_page_t put_new
  * Migrate the isolated pages on from, using get_new_page(page, private)
  * for the targets (Linux 6.1: migrate_pages; seed 002's loop). Up to 10
  * passes while some page returned -EAGAIN; from pass 3 on (force) a
- * locked page is waited for. -ENOMEM (no target page) stops at once.
+ * locked page is waited for. -ENOMEM (no target page) stops at once,
+ * except for a THP: it counts as failed (thp_migration_fail), is split
+ * (thp_migration_split) and its 512 pages are migrated as 4 KB pages
+ * after the rest, in one more round that counts no failure (Linux 6.1:
+ * the THP's failure was counted). A THP that some PTE maps (a partial
+ * munmap or mprotect split a PMD of it) is split first and its pages
+ * join the list (Pagoda: thp_migration_split only).
  *
- * Returns the number of pages not migrated (permanent failures plus those
- * still -EAGAIN after the last pass), 0 if all moved, or -ENOMEM. The
- * pages not migrated are left on from for the caller to put back
- * (putback_movable_pages). *ret_succeeded, if not NULL, gets the number
- * moved. pgmigrate_success / pgmigrate_fail count base pages.
+ * Returns the number of pages not migrated (a THP counts 1: permanent
+ * failures, those still -EAGAIN after the last pass, a THP split after
+ * -ENOMEM), 0 if all moved, or -ENOMEM. The pages not migrated are left
+ * on from for the caller to put back (putback_movable_pages).
+ * *ret_succeeded, if not NULL, gets the number of base pages moved.
+ * pgmigrate_success / pgmigrate_fail count base pages (512 for a THP or
+ * a hugetlb page), thp_migration_success THPs moved whole.
  */
 int migrate_pages(struct list_head *from, new_page_t get_new_page, free_page_t put_new_page,
 		  unsigned long private, enum migrate_mode mode, int reason,
 		  unsigned int *ret_succeeded)
 {
-	int retry = 1, nr_failed = 0, nr_succeeded = 0, pass, rc;
+	int retry = 1, thp_retry = 1, nr_failed = 0, nr_succeeded = 0, pass, rc;
+	int nr_failed_pages = 0, nr_retry_pages = 0;
+	int nr_thp_succeeded = 0, nr_thp_failed = 0, nr_thp_split = 0;
+	bool no_subpage_counting = false;
 	struct page *page, *page2;
 	LIST_HEAD(ret_pages);
+	LIST_HEAD(thp_split_pages);
 
-	for (pass = 0; pass < 10 && retry; pass++) {
+thp_subpage_migration:
+	for (pass = 0; pass < 10 && (retry || thp_retry); pass++) {
 		retry = 0;
+		thp_retry = 0;
+		nr_retry_pages = 0;
 		list_for_each_entry_safe(page, page2, from, lru) {
-			if (PageHugeTLB(page))
+			bool is_thp = PageHead(page) && !PageHugeTLB(page);
+			int nr_subpages = PageHead(page) ? 1 << compound_order(page) : 1;
+
+			if (is_thp && thp_pte_mapped(page)) {
+				rc = split_pte_mapped_thp(page, &page2, from);
+				if (!rc) {
+					nr_thp_split++;
+					continue;
+				}
+			} else if (PageHugeTLB(page)) {
 				rc = unmap_and_move_huge_page(get_new_page, put_new_page, private, page,
 							      pass > 2, mode, reason, &ret_pages);
-			else
+			} else {
 				rc = unmap_and_move(get_new_page, put_new_page, private, page,
 						    pass > 2, mode, &ret_pages);
+			}
 			switch (rc) {
 			case -ENOMEM:
 				/*
-				 * Low on memory: do not try the others (Linux: the
-				 * whole call stops). This page and the ones this pass
-				 * retried count as failed; the rest were not tried.
+				 * No target page: a THP is split and its pages
+				 * migrated after the rest; for anything else the
+				 * whole call stops (Linux 6.1).
 				 */
-				nr_failed += 1 + retry;
+				if (is_thp) {
+					nr_thp_failed++;
+					if (!try_split_thp(page, &thp_split_pages)) {
+						nr_thp_split++;
+						break;
+					}
+				} else if (!no_subpage_counting) {
+					nr_failed++;
+				}
+				nr_failed_pages += nr_subpages + nr_retry_pages;
+				/* Split pages not tried yet go back for the caller to put back. */
+				list_splice_init(&thp_split_pages, from);
+				nr_thp_failed += thp_retry;
 				goto out;
 			case -EAGAIN:
-				retry++;
+				if (is_thp)
+					thp_retry++;
+				else if (!no_subpage_counting)
+					retry++;
+				nr_retry_pages += nr_subpages;
 				break;
 			case MIGRATEPAGE_SUCCESS:
-				nr_succeeded++;
+				nr_succeeded += nr_subpages;
+				nr_thp_succeeded += is_thp;
 				break;
 			default:
 				/* Permanent (-EBUSY, -ENOSYS): moved to ret_pages, not retried. */
-				nr_failed++;
+				if (is_thp)
+					nr_thp_failed++;
+				else if (!no_subpage_counting)
+					nr_failed++;
+				nr_failed_pages += nr_subpages;
 				break;
 			}
 		}
 	}
 	nr_failed += retry;
-	rc = nr_failed;
+	nr_thp_failed += thp_retry;
+	nr_failed_pages += nr_retry_pages;
+	/*
+	 * The pages of THPs split after -ENOMEM: one round of their own, not
+	 * counted in the result (the THP was, as one failure); what did not
+	 * move after the passes above waits in ret_pages meanwhile.
+	 */
+	if (!list_empty(&thp_split_pages)) {
+		list_splice_init(from, &ret_pages);
+		list_splice_init(&thp_split_pages, from);
+		no_subpage_counting = true;
+		retry = 1;
+		goto thp_subpage_migration;
+	}
+	rc = nr_failed + nr_thp_failed;
 out:
 	list_splice(&ret_pages, from);
-	if (nr_succeeded)
-		count_vm_events(PGMIGRATE_SUCCESS, nr_succeeded);
-	if (nr_failed)
-		count_vm_events(PGMIGRATE_FAIL, nr_failed);
+	count_vm_events(PGMIGRATE_SUCCESS, nr_succeeded);
+	count_vm_events(PGMIGRATE_FAIL, nr_failed_pages);
+	count_vm_events(THP_MIGRATION_SUCCESS, nr_thp_succeeded);
+	count_vm_events(THP_MIGRATION_FAIL, nr_thp_failed);
+	count_vm_events(THP_MIGRATION_SPLIT, nr_thp_split);
 	if (ret_succeeded)
 		*ret_succeeded = nr_succeeded;
 	return rc;
@@ -496,12 +665,36 @@ static int do_pages_stat(struct mm_struct *mm, unsigned long nr_pages, const uns
 }
 
 /*
+ * Isolate what page belongs to onto pagelist (add_page_for_migration's
+ * tail, Linux 6.1): a THP's head (the THP moves whole), a hugetlb page's
+ * head only when addr maps the head (Linux: a tail of it keeps the -EACCES
+ * set before), a 4 KB anonymous page. 1 if queued, else the status:
+ * -EBUSY (not isolable: another migration has it, or shmem and file
+ * pages, which Pagoda does not migrate).
+ */
+static int isolate_page_for_migration(struct page *page, struct list_head *pagelist)
+{
+	struct page *head = compound_head(page);
+	int err;
+
+	if (PageHugeTLB(head) && page != head)
+		return -EACCES;
+	if (!PageAnon(head))
+		return -EBUSY;
+	err = isolate_lru_page(head);
+	if (err)
+		return err;
+	list_add_tail(&head->lru, pagelist);
+	return 1;
+}
+
+/*
  * Queue the page at addr for a move to node (Linux 6.1:
  * add_page_for_migration): 1 if isolated and on pagelist, 0 if it is on
  * node already, or the status: -EFAULT, -ENOENT, -EACCES (shared and not
  * MOVE_ALL), -EBUSY (not isolable: another migration has it, or a kind
- * Pagoda does not migrate yet: shmem and file pages, THP and hugetlb
- * until branch huge queues them here).
+ * Pagoda does not migrate: shmem and file pages, hugetlbfs page-cache
+ * pages).
  */
 static int add_page_for_migration(struct mm_struct *mm, unsigned long addr, int node,
 				  struct list_head *pagelist, bool migrate_all)
@@ -527,14 +720,7 @@ static int add_page_for_migration(struct mm_struct *mm, unsigned long addr, int 
 	err = -EACCES;
 	if (page_mapcount(page) > 1 && !migrate_all)
 		goto out_putpage;
-	err = -EBUSY;
-	if (PageCompound(page) || !PageAnon(page))
-		goto out_putpage;	/* huge: THP and hugetlb heads are isolated here */
-	err = isolate_lru_page(page);
-	if (err)
-		goto out_putpage;
-	err = 1;
-	list_add_tail(&page->lru, pagelist);
+	err = isolate_page_for_migration(page, pagelist);
 out_putpage:
 	put_page(page);		/* follow_page's: isolation holds its own */
 out:
@@ -569,9 +755,11 @@ static int store_status(int *status, int start, int value, int nr)
 }
 
 /*
- * Move the batch [start, i] (Linux: move_pages_and_store_status) and
+ * Move the batch [start, i) (Linux: move_pages_and_store_status) and
  * write node as its status. If some did not move, nothing is written and
- * the positive count returned also counts every entry after i.
+ * the positive count returned also counts every entry from i on (Linux
+ * 6.1: "migrate: fix syscall move_pages() return value for failure"; a
+ * caller that has already written i's status takes one off).
  */
 static int move_pages_and_store_status(int node, struct list_head *pagelist, int *status,
 				       int start, int i, unsigned long nr_pages)
@@ -583,7 +771,7 @@ static int move_pages_and_store_status(int node, struct list_head *pagelist, int
 	err = do_move_pages_to_node(pagelist, node);
 	if (err) {
 		if (err > 0)
-			err += nr_pages - i - 1;
+			err += nr_pages - i;
 		return err;
 	}
 	return store_status(status, start, node, i - start);
@@ -631,8 +819,11 @@ static int do_pages_move(struct mm_struct *mm, unsigned long nr_pages, const uns
 		if (err)
 			goto out_flush;
 		err = move_pages_and_store_status(current_node, &pagelist, status, start, i, nr_pages);
-		if (err)
+		if (err) {
+			if (err > 0)
+				err--;	/* page i is accounted for: its status is written */
 			goto out;
+		}
 		current_node = NUMA_NO_NODE;
 	}
 out_flush:

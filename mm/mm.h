@@ -367,6 +367,16 @@ bool huge_pmd_covers(struct mm_struct *mm, unsigned long addr, bool write);
 struct page *follow_trans_huge_pmd(struct mm_struct *mm, unsigned long addr, pmd_t *pmdval);
 void setup_transparent_hugepage(const char *opt);
 void setup_thp_cow_policy(const char *opt);
+/* mm/huge_memory.c: THP migration, PMD migration entries (docs/migration.md) */
+void set_pmd_migration_entry(struct vm_area_struct *vma, unsigned long address, pmd_t *pmd,
+			     struct page *head);
+void remove_migration_pmd(struct vm_area_struct *vma, unsigned long address, pmd_t *pmd,
+			  struct page *new);
+struct page *pmd_migration_entry_page(pmd_t *pmd, struct page *old);
+void pmd_migration_entry_wait(struct mm_struct *mm, pmd_t *pmd);
+bool thp_pte_mapped(struct page *head);
+void thp_migrate_copy(struct page *newpage, struct page *page);
+int split_huge_page_to_list(struct page *head, struct list_head *list);
 
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
@@ -409,6 +419,8 @@ enum vm_event_item {
 	THP_MIGRATION_FAIL,	/* THPs neither migrated nor split */
 	THP_MIGRATION_SPLIT,	/* THPs split to be migrated as 4 KB pages */
 	PAGODA_MIGRATION_ENTRY_WAIT,	/* a fault slept on a migration entry (migration_entry_wait) */
+	HTLB_BUDDY_ALLOC_SUCCESS, /* a hugetlb page came fresh from the buddy allocator */
+	HTLB_BUDDY_ALLOC_FAIL,	/* the buddy allocator had no 2 MB block for one */
 	NR_VM_EVENT_ITEMS,
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];

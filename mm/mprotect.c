@@ -15,6 +15,7 @@
 #include <mm/mm.h>
 #include <mm/internal.h>
 #include <mm/hugetlb.h>
+#include <mm/swapops.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -115,15 +116,22 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start, u
 		 * keeps a PROT_NONE huge PMD too (its pmd_present accepts a
 		 * PROT_NONE entry); Pagoda's pmd_leaf needs the present bit.
 		 */
-		if (pmd && pmd_trans_huge(*pmd)) {
+		if (pmd && (pmd_trans_huge(*pmd) || is_pmd_migration_entry(*pmd))) {
+			bool whole = !(addr & ~PMD_MASK) && addr + PMD_SIZE <= end &&
+				     (vma->vm_flags & VM_ACCESS_FLAGS);
+
+			/* Part of a migrating THP: a migration entry is never split, wait for the new PMD. */
+			while (!whole && is_pmd_migration_entry(READ_ONCE(*pmd)))
+				pmd_migration_entry_wait(mm, pmd);
 			spin_lock(&mm->page_table_lock);
-			if (!(addr & ~PMD_MASK) && addr + PMD_SIZE <= end && (vma->vm_flags & VM_ACCESS_FLAGS)) {
+			if (whole && (pmd_trans_huge(*pmd) || is_pmd_migration_entry(*pmd))) {
 				change_huge_pmd(vma, pmd, addr);
 				spin_unlock(&mm->page_table_lock);
 				next = addr + PMD_SIZE;
 				continue;
 			}
-			__split_huge_pmd_locked(vma, pmd, addr);
+			if (pmd_trans_huge(*pmd))
+				__split_huge_pmd_locked(vma, pmd, addr);
 			spin_unlock(&mm->page_table_lock);
 		}
 		ptep = pte_table_range(mm, addr, end, &next);

@@ -674,11 +674,17 @@ static bool try_to_migrate_one(struct page *page, struct vm_area_struct *vma,
 	struct mm_struct *mm = vma->vm_mm;
 	swp_entry_t entry;
 	pte_t *ptep, pteval;
+	pmd_t *pmd;
 
 	(void)arg;
 	lockdep_assert_held(&page_anon_vma(page)->root->lock);	/* rmap_walk's */
 	spin_lock(&mm->page_table_lock);
-	/* huge: a PMD-mapped THP gets a PMD migration entry here (set_pmd_migration_entry). */
+	/* A PMD-mapped THP: one PMD migration entry for all of it (mm/huge_memory.c). */
+	pmd = page_vma_mapped_pmd(page, vma, address);
+	if (pmd) {
+		set_pmd_migration_entry(vma, address, pmd, page);
+		goto out;
+	}
 	ptep = page_vma_mapped_pte(page, vma, address);
 	if (!ptep)
 		goto out;
@@ -734,9 +740,15 @@ static bool remove_migration_pte(struct page *new, struct vm_area_struct *vma,
 	rmap_t rmap_flags = RMAP_NONE;
 	swp_entry_t entry;
 	pte_t *ptep, pte;
+	pmd_t *pmd;
 
 	spin_lock(&mm->page_table_lock);
-	/* huge: a PMD migration entry goes back through remove_migration_pmd here. */
+	/* A THP's PMD migration entry goes back to a huge PMD (mm/huge_memory.c). */
+	pmd = mm_find_pmd(mm, address);
+	if (pmd && pmd_migration_entry_page(pmd, old)) {
+		remove_migration_pmd(vma, address, pmd, new);
+		goto unlock;
+	}
 	ptep = follow_pte(mm, address);
 	if (!ptep || !is_swap_pte(*ptep))
 		goto unlock;

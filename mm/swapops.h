@@ -99,6 +99,11 @@ static inline bool is_readable_exclusive_migration_entry(swp_entry_t e)
 {
 	return swp_type(e) == SWP_MIGRATION_READ_EXCLUSIVE;
 }
+/* Read-only and maybe shared: fork makes every entry of a private mapping so (Linux). */
+static inline bool is_readable_migration_entry(swp_entry_t e)
+{
+	return swp_type(e) == SWP_MIGRATION_READ;
+}
 static inline swp_entry_t make_migration_entry_young(swp_entry_t e)
 {
 	return swp_entry(swp_type(e), swp_offset(e) | (1UL << SWP_MIG_YOUNG_BIT));

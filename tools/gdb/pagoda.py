@@ -562,9 +562,31 @@ def va_to_pfn(mm, va):
     return (base + (va & ((1 << size_shift) - 1))) >> PAGE_SHIFT
 
 
+# A swap-format entry (mm/swapops.h, arch/x86_64/pgtable.h): type in bits
+# 63..59, the offset inverted in bits 58..9; migration types are 24..26.
+SWP_TYPE_BITS, SWP_OFFSET_SHIFT = 5, 14
+SWP_MIGRATION_TYPES = {24: "read", 25: "read-exclusive", 26: "write"}
+SWP_PFN_BITS = 40
+
+
+def swap_entry_str(entry):
+    """'migration entry (write) pfn 0x.. young dirty' for a migration entry, else None."""
+    if entry == 0 or entry & 0x1ff:
+        return None
+    swp_type = entry >> (64 - SWP_TYPE_BITS)
+    offset = ((~entry & U64) << SWP_TYPE_BITS & U64) >> SWP_OFFSET_SHIFT
+    if swp_type not in SWP_MIGRATION_TYPES:
+        return f"swap entry type {swp_type} offset {offset:#x}"
+    pfn = offset & ((1 << SWP_PFN_BITS) - 1)
+    bits = "".join(f" {n}" for b, n in ((SWP_PFN_BITS, "young"), (SWP_PFN_BITS + 1, "dirty"))
+                   if offset >> b & 1)
+    return f"migration entry ({SWP_MIGRATION_TYPES[swp_type]}) pfn {pfn:#x}{bits}"
+
+
 def entry_str(entry, level="PTE"):
     if not entry & 1:
-        return f"{entry:#018x} (not present)"
+        swp = swap_entry_str(entry)
+        return f"{entry:#018x} ({swp if swp else 'not present'})"
     pfn = (entry & PHYS_MASK) >> PAGE_SHIFT
     flags = flags_str(entry, level)
     if entry >> 9 & 1:

@@ -56,12 +56,15 @@
  *   the command line, as make bench and tools/bench.sh boot both kernels);
  *   without it they print "# bench: hugetlb: no pool (...)" and are skipped.
  *
+ * At the end it runs /bench/bench_migrate (migrate_pages MB/s) as a child.
+ *
  * Usage: bench_fault [ROUNDS]   (default 5)
  * Run as the first process (make bench, tools/bench.sh: rdinit=/bench/bench_fault)
  * it powers the machine off when done, on Pagoda and on Linux alike.
  */
 #include "ulib.h"
 #include "../tests/smptest.h"		/* pin_to_cpu, thread_start / thread_join */
+#include "bench.h"			/* mounts_setup */
 
 #define MB              (1UL << 20)
 #define FAULT_PAGES     4096UL                  /* 16 MB */
@@ -268,29 +271,6 @@ static long fault_2m(void)
 	t = now_ns() - t;
 	sys_munmap(raw, len + HPAGE_SIZE);
 	return t / 8 / 1000;
-}
-
-/*
- * As the first process on Linux nothing is mounted; Pagoda's /proc and /sys
- * are built in (the same as user/init/init.c does).
- */
-static void mounts_setup(void)
-{
-	long fd = sys_openat(AT_FDCWD, "/proc/vmstat", O_RDONLY, 0);
-
-	if (fd >= 0) {
-		sys_close((int)fd);
-	} else {
-		sys_mkdirat(AT_FDCWD, "/proc", 0555);
-		sys_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	}
-	fd = sys_openat(AT_FDCWD, THP_DIR "enabled", O_RDONLY, 0);
-	if (fd >= 0) {
-		sys_close((int)fd);
-	} else {
-		sys_mkdirat(AT_FDCWD, "/sys", 0555);
-		sys_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	}
 }
 
 /*
@@ -704,6 +684,25 @@ static void hugetlb_rows(int rounds)
 	printf("bench: memcpy_2m_a64m %ld us\n", median(c, n) / 1000);
 }
 
+/* /bench/bench_migrate's rows (migrate_pages MB/s), in a child of this boot. */
+static void run_bench_migrate(int rounds)
+{
+	char arg[16];
+	char *argv[] = { "bench_migrate", arg, NULL };
+	char *envp[] = { NULL };
+	int status;
+	long pid;
+
+	snprintf(arg, sizeof(arg), "%d", rounds);
+	pid = sys_fork();
+	if (pid == 0) {
+		sys_execve("/bench/bench_migrate", argv, envp);
+		sys_exit_group(127);
+	}
+	if (pid > 0)
+		sys_wait4((int)pid, &status, 0, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5;
@@ -746,6 +745,7 @@ int main(int argc, char **argv)
 	printf("bench: fault_2m %ld us\n", median(v, rounds));
 	thp_rows(rounds);
 	hugetlb_rows(rounds);
+	run_bench_migrate(rounds);
 	printf("bench: done\n");
 	if (sys_getpid() == 1)
 		sys_reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF, NULL);
