@@ -620,9 +620,13 @@ void set_pmd_migration_entry(struct vm_area_struct *vma, unsigned long address, 
 	swp_entry_t entry;
 
 	lockdep_assert_held(&mm->page_table_lock);
-	/* Linux: pmdp_invalidate, then the entry; here cleared and flushed, then set. */
+	/*
+	 * Linux: pmdp_invalidate, then the entry; here cleared and flushed,
+	 * then set. One INVLPG drops the 2 MB leaf's TLB entry (Linux:
+	 * flush_pmd_tlb_range, a PMD_SIZE stride), not 512.
+	 */
 	pmdval = pmdp_get_and_clear(pmd);
-	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE);
+	flush_tlb_mm_page(mm, haddr);
 	if (pmd_write(pmdval))
 		entry = make_writable_migration_entry(page_to_pfn(head));
 	else if (PageAnonExclusive(head))
