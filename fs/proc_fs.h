@@ -138,6 +138,7 @@ int anon_vma_show(struct seq_file *m, struct proc_file *pf);
 int proc_pid_maps(struct seq_file *m, struct proc_file *pf);
 int proc_pid_smaps(struct seq_file *m, struct proc_file *pf);
 int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf);
+int proc_pid_numa_maps(struct seq_file *m, struct proc_file *pf);
 int proc_mounts_show(struct seq_file *m, struct proc_file *pf);		/* fs/namespace.c */
 
 #endif

@@ -8,7 +8,8 @@
  *   anon_vma  for one pid: each VMA's anon_vma chain and each anon_vma's tree
  *   check     every mapped page's mapcount and refcount against the page
  *             tables and the rmap walk; every AVC on its VMA's list and in
- *             its anon_vma's tree; every VMA found by the mm's VMA tree
+ *             its anon_vma's tree; every VMA found by the mm's VMA tree;
+ *             no migration entry whose page is unlocked (left behind)
  *
  * Each report is text in a caller's buffer; the return value is its length.
  * The reports on one pid hold a reference on its mm (get_task_mm) and its

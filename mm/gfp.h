@@ -4,6 +4,7 @@
 
 #include <mm/mm_types.h>
 #include <arch/x86_64/pgtable.h>
+#include <mm/nodemask.h>
 
 #define __GFP_ZERO	0x1u	/* clear the memory */
 #define __GFP_THISNODE	0x2u	/* no fallback to other nodes */
@@ -35,8 +36,14 @@ unsigned long nr_free_pages(void);
 unsigned long node_free_pages(int nid);
 unsigned long totalram_pages(void);
 
-/* The allocator's core: preferred node, then its fallback list (mm/page_alloc.c). */
-struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid);
+/*
+ * The allocator's core: preferred node, then its fallback list, within
+ * nodemask if not NULL (mm/page_alloc.c). alloc_pages_task: by the
+ * current task's policy (mm/mempolicy.c).
+ */
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const nodemask_t *nodemask);
+struct page *alloc_pages_task(gfp_t gfp, unsigned int order);
 
 /*
  * The last put_page() of a PG_hugetlb head page calls this to return the

@@ -43,6 +43,7 @@
  * huge_zero_lock guards the huge zero page's count. Linux also locks the
  * page (lock_page) to split it.
  */
+#include <mm/mempolicy.h>
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -390,16 +391,16 @@ static vm_fault_t __do_huge_pmd_anonymous_page(struct vm_fault *vmf, struct page
 }
 
 /*
- * An order-9 page for vma, cleared (Linux: alloc_hugepage_vma with the
- * default policy: the local node first, then its fallback list). Pagoda
- * neither compacts nor reclaims for it, whatever defrag says.
+ * An order-9 page for vma, cleared, by the policy of vma at haddr (Linux:
+ * alloc_hugepage_vma -> vma_alloc_folio with hugepage set: the local or
+ * preferred node first, then the policy's fallback; by the huge page's
+ * offset for an interleave policy). Pagoda neither compacts nor reclaims
+ * for it, whatever defrag says.
  */
 static struct page *alloc_hugepage_vma(gfp_t gfp, struct vm_area_struct *vma, unsigned long haddr,
 				       unsigned int order)
 {
-	(void)vma;
-	(void)haddr;
-	return alloc_pages_node(numa_node_id(), gfp | __GFP_ZERO, order);
+	return alloc_pages_vma(gfp | __GFP_ZERO, order, vma, haddr, true);
 }
 
 /* First touch of a 2 MB range that may be huge (Linux: do_huge_pmd_anonymous_page). */
@@ -620,9 +621,13 @@ void set_pmd_migration_entry(struct vm_area_struct *vma, unsigned long address, 
 	swp_entry_t entry;
 
 	lockdep_assert_held(&mm->page_table_lock);
-	/* Linux: pmdp_invalidate, then the entry; here cleared and flushed, then set. */
+	/*
+	 * Linux: pmdp_invalidate, then the entry; here cleared and flushed,
+	 * then set. One INVLPG drops the 2 MB leaf's TLB entry (Linux:
+	 * flush_pmd_tlb_range, a PMD_SIZE stride), not 512.
+	 */
 	pmdval = pmdp_get_and_clear(pmd);
-	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE);
+	flush_tlb_mm_page(mm, haddr);
 	if (pmd_write(pmdval))
 		entry = make_writable_migration_entry(page_to_pfn(head));
 	else if (PageAnonExclusive(head))

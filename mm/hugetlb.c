@@ -62,6 +62,7 @@
  * drops the fault mutex around unmap_ref_private, as Linux 6.1.
  */
 #include <mm/hugetlb.h>
+#include <mm/mempolicy.h>
 #include <mm/rmap.h>
 #include <mm/internal.h>
 #include <mm/numa.h>
@@ -114,16 +115,24 @@ static bool HPageTemporary(struct page *page) { return page->private & HPG_tempo
 static void SetHPageTemporary(struct page *page) { page->private |= HPG_temporary; }
 static void ClearHPageTemporary(struct page *page) { page->private &= ~HPG_temporary; }
 
-/* Nodes as a bitmask (Linux: nodemask_t). */
-typedef u64 nodemask_t;
-static nodemask_t all_nodes(void) { return (1ULL << nr_node_ids) - 1; }
-static int nodes_weight(nodemask_t m)
+/* Every online node, or one node, as a mask (mm/nodemask.h). */
+static nodemask_t all_nodes(void)
 {
-	int n = 0;
+	nodemask_t mask;
 
-	for (; m; m &= m - 1)
-		n++;
-	return n;
+	nodes_clear(mask);
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		node_set(nid, &mask);
+	return mask;
+}
+
+static nodemask_t one_node(int nid)
+{
+	nodemask_t mask;
+
+	nodes_clear(mask);
+	node_set(nid, &mask);
+	return mask;
 }
 
 /* ---- reservation maps: sorted ranges [from, to) of huge-page indices ---- */
@@ -330,7 +339,7 @@ static int next_node_allowed(int nid, nodemask_t mask)
 	for (int i = 1; i <= nr_node_ids; i++) {
 		int n = (nid + i) % nr_node_ids;
 
-		if (mask & (1ULL << n))
+		if (node_isset(n, mask))
 			return n;
 	}
 	return NUMA_NO_NODE;
@@ -341,7 +350,7 @@ static int hstate_next_node_to_alloc(struct hstate *h, nodemask_t mask)
 {
 	int nid = h->next_nid_to_alloc;
 
-	if (!(mask & (1ULL << nid)))
+	if (!node_isset(nid, mask))
 		nid = next_node_allowed(nid, mask);
 	h->next_nid_to_alloc = next_node_allowed(nid, mask);
 	return nid;
@@ -351,7 +360,7 @@ static int hstate_next_node_to_free(struct hstate *h, nodemask_t mask)
 {
 	int nid = h->next_nid_to_free;
 
-	if (!(mask & (1ULL << nid)))
+	if (!node_isset(nid, mask))
 		nid = next_node_allowed(nid, mask);
 	h->next_nid_to_free = next_node_allowed(nid, mask);
 	return nid;
@@ -386,13 +395,20 @@ static struct page *dequeue_huge_page_node_exact(struct hstate *h, int nid)
 	return page;
 }
 
-/* A free page from nid or, failing that, the nearest node that has one (Linux: dequeue_huge_page_nodemask). (h) */
-static struct page *dequeue_huge_page_nodemask(struct hstate *h, int nid)
+/*
+ * A free page from nid or, failing that, the nearest node that has one,
+ * among the nodes of nmask (NULL: all) (Linux: dequeue_huge_page_nodemask). (h)
+ */
+static struct page *dequeue_huge_page_nodemask(struct hstate *h, int nid, const nodemask_t *nmask)
 {
 	const int *fallback = NODE_DATA(nid)->fallback;
 
 	for (int i = 0; i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++) {
-		struct page *page = dequeue_huge_page_node_exact(h, fallback[i]);
+		struct page *page;
+
+		if (nmask && !node_isset(fallback[i], *nmask))
+			continue;
+		page = dequeue_huge_page_node_exact(h, fallback[i]);
 
 		if (page)
 			return page;
@@ -535,7 +551,7 @@ static bool adjust_pool_surplus(struct hstate *h, nodemask_t mask, int delta)
  */
 static void set_max_huge_pages(struct hstate *h, unsigned long count, int nid)
 {
-	nodemask_t mask = nid == NUMA_NO_NODE ? all_nodes() : 1ULL << nid;
+	nodemask_t mask = nid == NUMA_NO_NODE ? all_nodes() : one_node(nid);
 	unsigned long min_count;
 
 	spin_lock(&hugetlb_lock);
@@ -617,9 +633,10 @@ void free_huge_page(struct page *page)
 /*
  * A surplus page, beyond the persistent pool, if nr_overcommit_hugepages
  * allows one more (Linux: alloc_surplus_huge_page); refcount 1, not on a
- * free list. NULL if not allowed or no node has 2 MB free.
+ * free list; from nid or the nearest node of nmask (NULL: any) that has
+ * 2 MB free. NULL if not allowed or no such node has 2 MB free.
  */
-static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
+static struct page *alloc_surplus_huge_page(struct hstate *h, int nid, const nodemask_t *nmask)
 {
 	const int *fallback = NODE_DATA(nid)->fallback;
 	struct page *page = NULL;
@@ -631,7 +648,8 @@ static struct page *alloc_surplus_huge_page(struct hstate *h, int nid)
 	}
 	spin_unlock(&hugetlb_lock);
 	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
-		page = alloc_fresh_huge_page(h, fallback[i]);
+		if (!nmask || node_isset(fallback[i], *nmask))
+			page = alloc_fresh_huge_page(h, fallback[i]);
 	if (!page)
 		return NULL;
 	spin_lock(&hugetlb_lock);
@@ -677,7 +695,7 @@ static int gather_surplus_pages(struct hstate *h, long delta)
 retry:
 	spin_unlock(&hugetlb_lock);
 	for (long i = 0; i < needed; i++) {
-		page = alloc_surplus_huge_page(h, numa_node_id());
+		page = alloc_surplus_huge_page(h, numa_node_id(), NULL);
 		if (!page) {
 			alloc_ok = false;
 			break;
@@ -734,15 +752,38 @@ static void return_unused_surplus_pages(struct hstate *h, unsigned long unused_r
 	}
 }
 
-/* Change the reserved count by delta: 0, or -ENOMEM if the pool cannot cover it (Linux: hugetlb_acct_memory). */
+/*
+ * The free pages the task may use (Linux: allowed_mems_nr): on its BIND
+ * policy's nodes, else on every node. (h)
+ */
+static unsigned long allowed_mems_nr(struct hstate *h)
+{
+	const nodemask_t *mbind_nodemask = policy_mbind_nodemask();
+	unsigned long nr = 0;
+
+	for (int nid = 0; nid < nr_node_ids; nid++)
+		if (!mbind_nodemask || node_isset(nid, *mbind_nodemask))
+			nr += h->free_huge_pages_node[nid];
+	return nr;
+}
+
+/*
+ * Change the reserved count by delta: 0, or -ENOMEM if the pool cannot
+ * cover it, or if the free pages the task's BIND policy allows are fewer
+ * than delta (Linux: hugetlb_acct_memory).
+ */
 static int hugetlb_acct_memory(struct hstate *h, long delta)
 {
 	int ret = 0;
 
 	spin_lock(&hugetlb_lock);
-	if (delta > 0)
+	if (delta > 0) {
 		ret = gather_surplus_pages(h, delta);
-	else if (delta < 0)
+		if (!ret && (unsigned long)delta > allowed_mems_nr(h)) {
+			return_unused_surplus_pages(h, (unsigned long)delta);
+			ret = -ENOMEM;
+		}
+	} else if (delta < 0)
 		return_unused_surplus_pages(h, (unsigned long)-delta);
 	spin_unlock(&hugetlb_lock);
 	return ret;
@@ -1001,6 +1042,48 @@ const struct vm_operations_struct hugetlb_vm_ops = {
 /* ---- allocating a page for a fault ---- */
 
 /*
+ * A free pool page for vma at addr by its policy (Linux: the node part of
+ * dequeue_huge_page_vma, huge_node): INTERLEAVE's node by the huge page's
+ * offset, PREFERRED's node, BIND's nodes only, PREFERRED_MANY's nodes
+ * first, this CPU's node first otherwise; then the nearest allowed node. (h)
+ */
+static struct page *dequeue_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, addr, huge_page_shift(h), &mpol, &nodemask);
+	struct page *page = NULL;
+
+	if (mpol->mode == MPOL_PREFERRED_MANY) {
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+		nodemask = NULL;	/* then any node */
+	}
+	if (!page)
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+	mpol_cond_put(mpol);	/* vma still holds its policy: never the last put */
+	return page;
+}
+
+/* A surplus page for vma at addr by its policy, as dequeue_huge_page_vma (Linux: alloc_buddy_huge_page_with_mpol). */
+static struct page *alloc_buddy_huge_page_with_mpol(struct hstate *h, struct vm_area_struct *vma,
+						    unsigned long addr)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, addr, huge_page_shift(h), &mpol, &nodemask);
+	struct page *page = NULL;
+
+	if (mpol->mode == MPOL_PREFERRED_MANY) {
+		page = alloc_surplus_huge_page(h, nid, nodemask);
+		nodemask = NULL;
+	}
+	if (!page)
+		page = alloc_surplus_huge_page(h, nid, nodemask);
+	mpol_cond_put(mpol);
+	return page;
+}
+
+/*
  * A free page for vma at addr, from the pool if the mapping's reservation
  * (or an unreserved free page) allows, else a surplus page if overcommit
  * allows (Linux: dequeue_huge_page_vma, alloc_huge_page). avoid_reserve:
@@ -1029,14 +1112,14 @@ struct page *alloc_huge_page(struct vm_area_struct *vma, unsigned long addr, int
 	spin_lock(&hugetlb_lock);
 	/* Without a reservation, only a page nobody reserved will do. */
 	if (use_reserve || h->free_huge_pages > h->resv_huge_pages)
-		page = dequeue_huge_page_nodemask(h, numa_node_id());
+		page = dequeue_huge_page_vma(h, vma, addr);
 	if (page && use_reserve) {
 		SetHPageRestoreReserve(page);
 		h->resv_huge_pages--;
 	}
 	spin_unlock(&hugetlb_lock);
 	if (!page) {
-		page = alloc_surplus_huge_page(h, numa_node_id());
+		page = alloc_buddy_huge_page_with_mpol(h, vma, addr);
 		if (!page)
 			return ERR_PTR(-ENOSPC);
 		if (use_reserve) {
@@ -1791,6 +1874,32 @@ struct page *alloc_hugetlb_migration_target(struct hstate *h, int nid)
 	if (page)
 		return page;
 	return alloc_migrate_huge_page(h, nid);
+}
+
+/*
+ * The target of a hugetlb page that mbind moves (Linux 6.1:
+ * alloc_huge_page_vma -> alloc_huge_page_nodemask): by vma's policy at
+ * address (huge_node), a free pool page nobody reserved on the nearest
+ * allowed node, else a temporary page from the buddy allocator of the
+ * nearest allowed node that has 2 MB; NULL: the page is not moved.
+ */
+struct page *alloc_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long address)
+{
+	struct mempolicy *mpol;
+	const nodemask_t *nodemask;
+	int nid = huge_node(vma, address, huge_page_shift(h), &mpol, &nodemask);
+	const int *fallback = NODE_DATA(nid)->fallback;
+	struct page *page = NULL;
+
+	spin_lock(&hugetlb_lock);
+	if (h->free_huge_pages > h->resv_huge_pages)
+		page = dequeue_huge_page_nodemask(h, nid, nodemask);
+	spin_unlock(&hugetlb_lock);
+	for (int i = 0; !page && i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++)
+		if (!nodemask || node_isset(fallback[i], *nodemask))
+			page = alloc_migrate_huge_page(h, fallback[i]);
+	mpol_cond_put(mpol);
+	return page;
 }
 
 /*

@@ -103,6 +103,7 @@ void hugetlb_dup_vma_private(struct vm_area_struct *vma);
 /* mm/hugetlb.c: migration (unmap_and_move_huge_page in mm/migrate.c; docs/migration.md) */
 void migration_entry_wait_huge(struct vm_area_struct *vma, pmd_t *ptep);
 struct page *alloc_hugetlb_migration_target(struct hstate *h, int nid);
+struct page *alloc_huge_page_vma(struct hstate *h, struct vm_area_struct *vma, unsigned long address);
 void hugetlb_try_to_migrate(struct page *hpage);
 int hugetlb_migrate_page(struct page *newpage, struct page *page);
 void hugetlb_remove_migration_ptes(struct page *src, struct page *dst);

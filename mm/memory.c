@@ -43,6 +43,7 @@
  *
  * Start reading at handle_mm_fault().
  */
+#include <mm/mempolicy.h>
 #include <mm/mm.h>
 #include <mm/rmap.h>
 #include <mm/shmem.h>
@@ -390,7 +391,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		ret = VM_FAULT_OOM;
 		goto out;
 	}
-	new = alloc_page(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	new = alloc_page_vma(old ? GFP_HIGHUSER_MOVABLE : GFP_HIGHUSER_MOVABLE | __GFP_ZERO,
+			     vma, vmf->address);
 	if (!new) {
 		ret = VM_FAULT_OOM;
 		goto out;
@@ -480,7 +482,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	page = alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, vma, vmf->address);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = maybe_mkwrite(pte_mkdirty(mk_pte(page, vma->vm_page_prot)), vma);
@@ -493,7 +495,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
  * Read fault on a file page (Linux: do_read_fault, which maps the
  * page-cache page). The page is filled from the file and mapped read-only
  * in a private VMA, so that a write copies it (do_wp_page); it is not
- * anonymous, so the VMA needs no anon_vma.
+ * anonymous, so the VMA needs no anon_vma. A page-cache page follows the
+ * task's policy, not the VMA's (Linux: filemap_alloc_folio -> alloc_pages).
  */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
@@ -523,7 +526,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	page = alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, vma, vmf->address);
 	if (!page)
 		return VM_FAULT_OOM;
 	filemap_fill_page(vma, vmf->pgoff, page);
@@ -548,7 +551,7 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff);
+	struct page *page = shmem_get_page(vma->vm_shm, vmf->pgoff, vma);
 	pte_t entry;
 
 	if (!page)

@@ -7,6 +7,29 @@
  *      and the allocation of user pages by policy
  *   2. migration by node: queue_pages_range, migrate_pages(2) ->
  *      do_migrate_pages -> migrate_to_node -> migrate_pages (mm/migrate.c)
+ *
+ * Part 1:
+ *
+ *   task->mempolicy ---\                 NULL: default_policy (MPOL_LOCAL)
+ *   vma->vm_policy -----+--> struct mempolicy (refcounted, never changed once made)
+ *
+ *   sys_set_mempolicy -> do_set_mempolicy -> mpol_new, mpol_set_nodemask
+ *   sys_get_mempolicy -> do_get_mempolicy (-> lookup_node for NODE|ADDR)
+ *   sys_mbind -> do_mbind -> queue_pages_range (part 2), mbind_range
+ *                           (split, vma_replace_policy, merge), migrate_pages(new_page)
+ *   a fault   -> alloc_pages_vma -> get_vma_policy -> __alloc_pages(nid, nodemask)
+ *                                   or alloc_page_interleave (interleave_nid)
+ *
+ * Locks: every system call here runs under the big kernel lock. A task's
+ * own policy is changed only by itself (set_mempolicy), read by itself
+ * (faults, alloc_pages_task) and by /proc readers under the big kernel
+ * lock, which take a reference. VMA policies change under mmap_lock held
+ * for writing (mbind) and are read under it held for reading (the fault
+ * path, get_mempolicy); hugetlb's dequeue reads them under hugetlb_lock
+ * too. mpol_put never runs with a spinlock held unless another reference
+ * (the VMA's) outlives it.
+ *
+ * Start reading at do_mbind and alloc_pages_vma.
  */
 
 #include <mm/mempolicy.h>
@@ -18,11 +41,13 @@
 #include <mm/hugetlb.h>
 #include <mm/swapops.h>
 #include <mm/migrate.h>
+#include <mm/rmap.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscalls.h>
-#include <arch/x86_64/uaccess.h>
+#include <kernel/smp.h>
+#include <kernel/uaccess.h>
 #include <lib/string.h>
 
 /* ---- 1. policies ---- */
@@ -521,29 +546,6 @@ static void vma_replace_policy(struct vm_area_struct *vma, struct mempolicy *new
 }
 
 /*
- * Linux's queue_pages_range hole check, for mbind without page moving:
- * -EFAULT if [start, end) has a hole, unless flags has
- * MPOL_MF_DISCONTIG_OK; -EFAULT if no VMA meets the range at all.
- */
-static int mbind_check_holes(struct mm_struct *mm, unsigned long start, unsigned long end,
-			     unsigned long flags)
-{
-	struct vm_area_struct *vma = find_vma(mm, start);
-	unsigned long covered = start;
-
-	if (!vma || vma->vm_start >= end)
-		return -EFAULT;		/* the whole range is a hole */
-	if (flags & MPOL_MF_DISCONTIG_OK)
-		return 0;
-	for (; vma && vma->vm_start < end; vma = vma_next(vma)) {
-		if (vma->vm_start > covered)
-			return -EFAULT;
-		covered = vma->vm_end;
-	}
-	return covered < end ? -EFAULT : 0;
-}
-
-/*
  * Give every VMA in [start, end) the policy new, splitting the VMAs at
  * start and end and merging neighbours whose policies become equal
  * (Linux: mbind_range). mmap_lock held for writing. 0, -ENOMEM, or the
@@ -556,13 +558,13 @@ static int mbind_range(struct mm_struct *mm, unsigned long start, unsigned long 
 	int err;
 
 	while (vma && vma->vm_start < end) {
-		unsigned long vmend = min(end, vma->vm_end);
+		unsigned long vmstart = max(start, vma->vm_start), vmend = min(end, vma->vm_end);
 
 		if (!mpol_equal(vma->vm_policy, new)) {
-			err = split_at_boundaries(mm, max(start, vma->vm_start), vmend);
+			err = split_at_boundaries(mm, vmstart, vmend);
 			if (err)
 				return err;
-			vma = find_vma(mm, max(start, vma->vm_start));
+			vma = find_vma(mm, vmstart);	/* the split may have moved vma's range */
 			vma_replace_policy(vma, new);
 			vma = vma_merge_neighbours(vma);
 		}
@@ -574,18 +576,63 @@ static int mbind_range(struct mm_struct *mm, unsigned long start, unsigned long 
 }
 
 /*
- * mbind's work (Linux 6.1: do_mbind), in Linux's order of checks. The
- * pages already in the range stay where they are unless MPOL_MF_MOVE or
- * MOVE_ALL ask (queue_pages_range + migrate_pages: part 2 and
- * mm/migrate.c).
+ * Where page is mapped in vma, or -EFAULT if vma cannot map it (Linux:
+ * page_address_in_vma, for an anonymous page: same anon_vma family, and
+ * its index inside vma's range).
+ */
+static unsigned long mbind_page_address(struct page *page, struct vm_area_struct *vma)
+{
+	struct anon_vma *anon_vma = page_anon_vma(page);
+
+	if (!anon_vma || !vma->anon_vma || vma->anon_vma->root != anon_vma->root)
+		return -EFAULT;
+	return vma_address(page, vma);
+}
+
+/*
+ * The target of a page mbind moves (Linux 6.1: new_page): allocated by the
+ * policy of the VMA that maps it, at its address there. mbind_range has
+ * already given the range the new policy, so the page goes where the new
+ * policy says (INTERLEAVE: by its offset). A THP gets a THP. start: the
+ * range's start, where the search for the VMA begins. mmap_lock held.
+ */
+static struct page *new_page(struct page *page, unsigned long start)
+{
+	struct vm_area_struct *vma;
+	unsigned long address = 0;
+
+	for (vma = find_vma(current->mm, start); vma; vma = vma_next(vma)) {
+		address = mbind_page_address(page, vma);
+		if (address != (unsigned long)-EFAULT)
+			break;
+	}
+	if (PageHugeTLB(page))
+		return alloc_huge_page_vma(hstate_vma(vma), vma, address);
+	if (PageCompound(page))
+		return alloc_pages_vma(GFP_TRANSHUGE, compound_order(page), vma, address, true);
+	return alloc_pages_vma(GFP_HIGHUSER_MOVABLE, 0, vma, address, false);
+}
+
+/*
+ * mbind's work (Linux 6.1: do_mbind), in Linux's order of checks: the
+ * flags, the start, the length, the policy; then, under mmap_lock for
+ * writing, queue_pages_range (part 2) checks the range for holes and,
+ * for MPOL_MF_MOVE / MOVE_ALL, isolates the pages that are not on the
+ * given nodes (shared ones only for MOVE_ALL); mbind_range gives the VMAs
+ * the policy; migrate_pages moves the queued pages to pages new_page
+ * allocates by it. -EIO with MPOL_MF_STRICT when a misplaced page is left
+ * behind (queue_pages_range: found and not movable, or -EIO without
+ * MOVE: then the policy is not set), or some page did not move.
  */
 static long do_mbind(unsigned long start, unsigned long len, unsigned short mode,
 		     unsigned short mode_flags, const nodemask_t *nmask, unsigned long flags)
 {
 	struct mm_struct *mm = current->mm;
 	struct mempolicy *new;
+	LIST_HEAD(pagelist);
 	unsigned long end;
 	long err;
+	int ret;
 
 	if (flags & ~(unsigned long)MPOL_MF_VALID)
 		return -EINVAL;
@@ -610,11 +657,30 @@ static long do_mbind(unsigned long start, unsigned long len, unsigned short mode
 	err = mpol_set_nodemask(new, nmask);
 	if (err)
 		goto out_unlock;
-	err = mbind_check_holes(mm, start, end, flags | MPOL_MF_INVERT);
-	if (err)
-		goto out_unlock;
+	/* The user's mask, not the policy's nodes, as Linux: a RELATIVE mask queues by its own bits. */
+	ret = queue_pages_range(mm, start, end, nmask, flags | MPOL_MF_INVERT, &pagelist);
+	if (ret < 0) {
+		err = ret;
+		goto out_putback;
+	}
 	err = mbind_range(mm, start, end, new);
-	/* TODO(migrate): queue_pages_range + migrate_pages for MOVE/MOVE_ALL, EIO for STRICT. */
+	if (err)
+		goto out_putback;
+	if (!list_empty(&pagelist)) {
+		int nr_failed = migrate_pages(&pagelist, new_page, NULL, start, MIGRATE_SYNC,
+					      MR_MEMPOLICY_MBIND, NULL);
+
+		if (nr_failed)
+			putback_movable_pages(&pagelist);
+		if (nr_failed && (flags & MPOL_MF_STRICT))
+			err = -EIO;
+	}
+	if (ret > 0)
+		err = -EIO;
+	goto out_unlock;
+out_putback:
+	if (!list_empty(&pagelist))
+		putback_movable_pages(&pagelist);
 out_unlock:
 	mmap_write_unlock(mm);
 	mpol_put(new);
@@ -636,6 +702,251 @@ long sys_mbind(unsigned long start, unsigned long len, unsigned long mode,
 	if (err)
 		return err;
 	return do_mbind(start, len, lmode, mode_flags, &nodes, flags);
+}
+
+/* ---- 1f. allocation by policy ---- */
+
+/*
+ * The nodes an allocation under pol may use (Linux: policy_nodemask): a
+ * BIND policy's, or a PREFERRED_MANY one's (tried first); NULL: any node.
+ */
+static const nodemask_t *policy_nodemask(gfp_t gfp, const struct mempolicy *pol)
+{
+	(void)gfp;	/* Linux applies BIND only from policy_zone up: Pagoda's one zone a node is it */
+	if (pol->mode == MPOL_BIND || pol->mode == MPOL_PREFERRED_MANY)
+		return &pol->nodes;
+	return NULL;
+}
+
+/* The node to start from (Linux: policy_node): PREFERRED's node, else nid (this CPU's). */
+static int policy_node(gfp_t gfp, const struct mempolicy *pol, int nid)
+{
+	(void)gfp;
+	if (pol->mode == MPOL_PREFERRED)
+		return first_node(pol->nodes);
+	return nid;
+}
+
+/* The task policy's next interleave node, one step on per allocation (Linux: interleave_nodes). */
+static int interleave_nodes(struct mempolicy *pol)
+{
+	int next = next_node_in(current->il_prev, pol->nodes);
+
+	if (next < NODE_MASK_BITS)
+		current->il_prev = next;
+	return next;
+}
+
+/* The n-th node of the policy's nodes, round robin (Linux: offset_il_node). */
+static int offset_il_node(const struct mempolicy *pol, unsigned long n)
+{
+	int nnodes = nodes_weight(pol->nodes), nid;
+	unsigned int target;
+
+	if (!nnodes)
+		return numa_node_id();
+	target = (unsigned int)n % nnodes;
+	nid = first_node(pol->nodes);
+	for (unsigned int i = 0; i < target; i++)
+		nid = next_node(nid, pol->nodes);
+	return nid;
+}
+
+/*
+ * The interleave node for a page of 1 << shift bytes at addr (Linux:
+ * interleave_nid): by its offset in the mapping when there is a VMA, the
+ * task's or the VMA's policy alike (vm_pgoff is addr >> 12 for anonymous
+ * memory: the same address gives the same node in every process), else one
+ * step of the task's walk.
+ */
+static int interleave_nid(struct mempolicy *pol, struct vm_area_struct *vma, unsigned long addr,
+			  int shift)
+{
+	unsigned long off;
+
+	if (!vma)
+		return interleave_nodes(pol);
+	off = vma->vm_pgoff >> (shift - PAGE_SHIFT);
+	off += (addr - vma->vm_start) >> shift;
+	return offset_il_node(pol, off);
+}
+
+/* One interleaved allocation: nid first, then its fallback list; interleave_hit if nid gave it (Linux: alloc_page_interleave). */
+static struct page *alloc_page_interleave(gfp_t gfp, unsigned int order, int nid)
+{
+	struct page *page = __alloc_pages(gfp, order, nid, NULL);
+
+	if (page && page_to_nid(page) == nid)
+		numa_stat_inc(&NODE_DATA(nid)->stat.interleave_hit);
+	return page;
+}
+
+/* PREFERRED_MANY: its nodes first, quietly, then any node (Linux: alloc_pages_preferred_many). */
+static struct page *alloc_pages_preferred_many(gfp_t gfp, unsigned int order, int nid,
+					       const struct mempolicy *pol)
+{
+	struct page *page = __alloc_pages(gfp | __GFP_NOWARN, order, nid, &pol->nodes);
+
+	return page ? page : __alloc_pages(gfp, order, nid, NULL);
+}
+
+/*
+ * A THP for a non-interleave policy (Linux: the hugepage branch of
+ * vma_alloc_folio): only the local node (PREFERRED's node) first, as
+ * remote huge pages would cost more than they save, when the policy
+ * allows that node; then, as Linux does when the VMA may reclaim for a THP,
+ * the policy's nodes with fallback. NULL: the fault falls back to 4 KB.
+ */
+static struct page *alloc_hugepage_policy(gfp_t gfp, unsigned int order, struct mempolicy *pol)
+{
+	int hpage_node = pol->mode == MPOL_PREFERRED ? first_node(pol->nodes) : numa_node_id();
+	const nodemask_t *nmask = policy_nodemask(gfp, pol);
+	struct page *page;
+
+	if (nmask && !node_isset(hpage_node, *nmask))
+		return __alloc_pages(gfp, order, policy_node(gfp, pol, numa_node_id()), nmask);
+	page = __alloc_pages(gfp | __GFP_THISNODE | __GFP_NOWARN, order, hpage_node, NULL);
+	return page ? page : __alloc_pages(gfp, order, hpage_node, nmask);
+}
+
+struct page *alloc_pages_vma(gfp_t gfp, int order, struct vm_area_struct *vma,
+			     unsigned long addr, bool hugepage)
+{
+	struct mempolicy *pol = get_vma_policy(vma, addr);
+	struct page *page;
+
+	switch (pol->mode) {
+	case MPOL_INTERLEAVE:
+		page = alloc_page_interleave(gfp, order, interleave_nid(pol, vma, addr, PAGE_SHIFT + order));
+		break;
+	case MPOL_PREFERRED_MANY:
+		page = alloc_pages_preferred_many(gfp, order, policy_node(gfp, pol, numa_node_id()), pol);
+		break;
+	default:
+		if (hugepage)
+			page = alloc_hugepage_policy(gfp, order, pol);
+		else
+			page = __alloc_pages(gfp, order, policy_node(gfp, pol, numa_node_id()),
+					     policy_nodemask(gfp, pol));
+		break;
+	}
+	mpol_cond_put(pol);
+	return page;
+}
+
+/*
+ * A kernel allocation for the running task (Linux: alloc_pages): its
+ * policy, per allocation for INTERLEAVE; the default one before the first
+ * task runs and for __GFP_THISNODE requests.
+ */
+struct page *alloc_pages_task(gfp_t gfp, unsigned int order)
+{
+	struct task_struct *task = this_cpu()->curr;
+	struct mempolicy *pol = &default_policy;
+
+	if (task && task->mempolicy && !(gfp & __GFP_THISNODE))
+		pol = task->mempolicy;
+	if (pol->mode == MPOL_INTERLEAVE)
+		return alloc_page_interleave(gfp, order, interleave_nodes(pol));
+	if (pol->mode == MPOL_PREFERRED_MANY)
+		return alloc_pages_preferred_many(gfp, order, policy_node(gfp, pol, numa_node_id()), pol);
+	return __alloc_pages(gfp, order, policy_node(gfp, pol, numa_node_id()), policy_nodemask(gfp, pol));
+}
+
+/*
+ * hugetlb's node and nodes for addr in vma (Linux: huge_node): an
+ * interleave policy's node by the huge page's offset; else the policy's
+ * node (this CPU's for BIND, PREFERRED_MANY, LOCAL), with BIND's and
+ * PREFERRED_MANY's nodes in *nodemask. *mpol holds a reference for the
+ * caller's mpol_cond_put.
+ */
+int huge_node(struct vm_area_struct *vma, unsigned long addr, unsigned int huge_shift,
+	      struct mempolicy **mpol, const nodemask_t **nodemask)
+{
+	*mpol = get_vma_policy(vma, addr);
+	*nodemask = NULL;
+	if ((*mpol)->mode == MPOL_INTERLEAVE)
+		return interleave_nid(*mpol, vma, addr, huge_shift);
+	if ((*mpol)->mode == MPOL_BIND || (*mpol)->mode == MPOL_PREFERRED_MANY)
+		*nodemask = &(*mpol)->nodes;
+	return policy_node(0, *mpol, numa_node_id());
+}
+
+/*
+ * The task's BIND nodes, which hugetlb's reservation counts free pages on
+ * (Linux: policy_mbind_nodemask); NULL for any other policy.
+ */
+const nodemask_t *policy_mbind_nodemask(void)
+{
+	struct mempolicy *pol = current->mempolicy;
+
+	return pol && pol->mode == MPOL_BIND ? &pol->nodes : NULL;
+}
+
+/* ---- 1g. /proc/PID/numa_maps ---- */
+
+static const char *const policy_modes[MPOL_MAX] = {
+	[MPOL_DEFAULT] = "default",
+	[MPOL_PREFERRED] = "prefer",
+	[MPOL_BIND] = "bind",
+	[MPOL_INTERLEAVE] = "interleave",
+	[MPOL_LOCAL] = "local",
+	[MPOL_PREFERRED_MANY] = "prefer (many)",
+};
+
+/* "0-1,3": the nodes as Linux's %*pbl prints a bitmap list. */
+static int nodelist_to_str(char *buf, int maxlen, const nodemask_t *nodes)
+{
+	int len = 0, node = first_node(*nodes);
+
+	while (node < NODE_MASK_BITS && len < maxlen) {
+		int last = node;
+
+		while (node_isset(last + 1, *nodes))
+			last++;
+		len += snprintf(buf + len, maxlen - len, len ? ",%d" : "%d", node);
+		if (last > node && len < maxlen)
+			len += snprintf(buf + len, maxlen - len, "-%d", last);
+		node = next_node(last, *nodes);
+	}
+	return len;
+}
+
+/*
+ * pol as numa_maps shows it (Linux: mpol_to_str, as Debian's 6.1 has it
+ * with the stable fix "teach mpol_to_str about the balancing mode"): the
+ * mode, then "=static", "=relative", "=balancing" or "=static|balancing",
+ * then ":" and the nodes it uses. NULL and the default policy read
+ * "default" (Linux: also the per-node policies of tasks with none).
+ */
+void mpol_to_str(char *buf, int maxlen, const struct mempolicy *pol)
+{
+	unsigned short mode = MPOL_DEFAULT, flags = 0;
+	nodemask_t nodes;
+	int len;
+
+	nodes_clear(nodes);
+	if (pol && pol != &default_policy) {
+		mode = pol->mode;
+		flags = pol->flags & MPOL_MODE_FLAGS;
+	}
+	if (mode != MPOL_DEFAULT && mode != MPOL_LOCAL)
+		nodes = pol->nodes;
+	len = snprintf(buf, maxlen, "%s", policy_modes[mode]);
+	if (flags && len < maxlen) {
+		len += snprintf(buf + len, maxlen - len, "=");
+		if (flags & MPOL_F_STATIC_NODES)
+			len += snprintf(buf + len, maxlen - len, "static");
+		else if (flags & MPOL_F_RELATIVE_NODES)
+			len += snprintf(buf + len, maxlen - len, "relative");
+		if ((flags & MPOL_F_NUMA_BALANCING) && len < maxlen)
+			len += snprintf(buf + len, maxlen - len, "%sbalancing",
+					flags != MPOL_F_NUMA_BALANCING ? "|" : "");
+	}
+	if (!nodes_empty(nodes) && len + 1 < maxlen) {
+		buf[len++] = ':';
+		nodelist_to_str(buf + len, maxlen - len, &nodes);
+	}
 }
 
 /* ---- 2. migration by node ---- */

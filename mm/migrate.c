@@ -5,7 +5,9 @@
  *
  *   migrate_pages(from, get_new_page, put_new_page, private, mode, reason)
  *     up to 10 passes over the list; -EAGAIN pages go round again, from
- *     pass 3 on with force (sleep on the page lock); -ENOMEM stops
+ *     pass 3 on with force (sleep on the page lock); -ENOMEM stops (a THP
+ *     is split instead, try_split_thp, its pages tried after the rest)
+ *     unmap_and_move_huge_page       a hugetlb page (mm/hugetlb.c helpers)
  *     unmap_and_move                 page_count 1: freed meanwhile, done
  *       get_new_page                 alloc_migration_target: the target node
  *       __unmap_and_move             lock the page, hold its anon_vma
@@ -32,12 +34,16 @@
  * across try_to_migrate and remove_migration_ptes, which take those two.
  * No spinlock is held across a page copy or an allocation.
  *
- * Pages handled: private anonymous 4 KB pages. Hooks for huge pages
- * (branch huge): PageHugeTLB heads go to unmap_and_move_huge_page; THP
- * heads to unmap_and_move_thp (both return -ENOSYS until then, and are
- * not queued by the callers: queue_pages_range, add_page_for_migration).
- * shmem and program-file pages are not migrated (no rmap walk finds
- * their mappings: they are not anonymous).
+ * Pages handled: private anonymous pages. A THP (its head on the list)
+ * goes the same way, whole: an order-9 target, PMD migration entries
+ * (try_to_migrate_one and remove_migration_pte call mm/huge_memory.c),
+ * 512 subpages copied; with no order-9 block on the target it is split
+ * and its pages migrate as 4 KB pages (try_split_thp), and one that PTEs
+ * map is split first. A hugetlb page (PageHugeTLB head) goes through
+ * unmap_and_move_huge_page and mm/hugetlb.c's helpers, to a page of the
+ * target node's pool or a temporary one. shmem, program-file and
+ * hugetlbfs page-cache pages are not migrated (no rmap walk finds their
+ * mappings: they are not anonymous).
  *
  * Start reading at migrate_pages().
  */
@@ -54,7 +60,7 @@
 #include <mm/numa.h>
 #include <mm/mempolicy.h>
 #include <kernel/syscalls.h>
-#include <arch/x86_64/uaccess.h>
+#include <kernel/uaccess.h>
 
 /* ---- isolation ---- */
 

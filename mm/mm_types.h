@@ -58,8 +58,9 @@ enum pageflags {
  * A field read without its lock (rmap_walk reads mapping and index, /proc
  * reads the counts) is a snapshot: another CPU may be changing it.
  * do_wp_page reuses a page (page_move_anon_rmap) under the page-table lock
- * only; Linux also takes the page lock there, and reads mapping in the walk
- * under RCU. Pagoda has neither yet (docs/smp.md, "Not done yet").
+ * only; Linux also takes the page lock there (Pagoda's, mm/pagemap.h, is
+ * taken only by migration so far), and reads mapping in the walk under
+ * RCU, which Pagoda does not have (docs/smp.md, "Not done yet").
  */
 struct page {
 	/* (A) PG_* bits (plain writes while the allocator owns the page); (c) node id, top bits */

@@ -371,6 +371,16 @@ static bool can_merge(struct vm_area_struct *a, struct vm_area_struct *b)
 }
 
 /*
+ * May gone's pages be found through keep's anon_vma once gone is folded
+ * into keep (Linux: is_mergeable_anon_vma): gone has none, or the same as
+ * keep (a split made them from one VMA, with the same AVCs).
+ */
+static bool anon_vma_foldable(const struct vm_area_struct *keep, const struct vm_area_struct *gone)
+{
+	return !gone->anon_vma || gone->anon_vma == keep->anon_vma;
+}
+
+/*
  * Merge vma with its neighbours where possible (Linux: vma_merge). Returns
  * the VMA that now covers vma's range.
  */
@@ -378,15 +388,14 @@ struct vm_area_struct *vma_merge_neighbours(struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);
 
-	/* Only a VMA without anonymous pages is folded into its neighbour. */
-	if (prev && !vma->anon_vma && can_merge(prev, vma)) {
+	if (prev && anon_vma_foldable(prev, vma) && can_merge(prev, vma)) {
 		unsigned long end = vma->vm_end;
 
 		remove_vma(vma);
 		vma_adjust(prev, prev->vm_start, end, prev->vm_pgoff);
 		vma = prev;
 	}
-	if (next && !next->anon_vma && can_merge(vma, next)) {
+	if (next && anon_vma_foldable(vma, next) && can_merge(vma, next)) {
 		unsigned long end = next->vm_end;
 
 		remove_vma(next);

@@ -35,6 +35,12 @@ typedef struct pglist_data {
 } pg_data_t;
 
 extern pg_data_t node_data[MAX_NUMNODES];
+
+/* A numastat counter: two CPUs may count at once (Linux: per-CPU counters). */
+static inline void numa_stat_inc(unsigned long *counter)
+{
+	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
+}
 #define NODE_DATA(nid) (&node_data[nid])
 
 /* Boot: build mem_map and hand memblock's free ranges to the buddy allocator. */

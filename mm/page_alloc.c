@@ -234,11 +234,6 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 		prep_compound_page(page, order);
 }
 
-static inline void numa_stat_inc(unsigned long *counter)
-{
-	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-}
-
 /*
  * numastat, as Linux's zone_statistics(): the node that gave the page
  * counts a hit if it was the one asked for, else a miss, and the node
@@ -257,20 +252,38 @@ static void zone_statistics(int preferred_nid, int nid)
 	numa_stat_inc(nid == numa_node_id() ? &stat->local_node : &stat->other_node);
 }
 
-/* Walk the preferred node's fallback list, nearest node first. */
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int preferred_nid)
+/* May the allocation take from nid: in nodemask (NULL: any node), and only preferred_nid under __GFP_THISNODE. */
+static bool node_allowed(gfp_t gfp, int nid, int preferred_nid, const nodemask_t *nodemask)
+{
+	if ((gfp & __GFP_THISNODE) && nid != preferred_nid)
+		return false;
+	return !nodemask || node_isset(nid, *nodemask);
+}
+
+/*
+ * Walk the preferred node's fallback list, nearest node first, skipping
+ * the nodes nodemask leaves out. The node the statistics call preferred is
+ * the first allowed one of the list (Linux: ac->preferred_zoneref, from
+ * first_zones_zonelist), so that a BIND policy's allocation that its node
+ * serves counts a hit there.
+ */
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, int preferred_nid,
+					   const nodemask_t *nodemask)
 {
 	const int *fallback = NODE_DATA(preferred_nid)->fallback;
+	int stat_nid = NUMA_NO_NODE;
 
 	for (int i = 0; i < MAX_NUMNODES && fallback[i] != NUMA_NO_NODE; i++) {
 		int nid = fallback[i];
 		struct page *page;
 
-		if ((gfp & __GFP_THISNODE) && nid != preferred_nid)
+		if (!node_allowed(gfp, nid, preferred_nid, nodemask))
 			continue;
+		if (stat_nid == NUMA_NO_NODE)
+			stat_nid = nid;
 		page = rmqueue(NODE_DATA(nid), order);
 		if (page) {
-			zone_statistics(preferred_nid, nid);
+			zone_statistics(stat_nid, nid);
 			prep_new_page(page, order, gfp);
 			return page;
 		}
@@ -289,10 +302,13 @@ static void warn_alloc(gfp_t gfp, unsigned int order, int preferred_nid)
 
 /*
  * The allocator's entry point: 2^order frames from preferred_nid or, unless
- * __GFP_THISNODE, the nearest node that has them. Returns the head page
- * with refcount 1, or NULL. Takes and drops one node lock at a time.
+ * __GFP_THISNODE, the nearest node that has them, among the nodes of
+ * nodemask (NULL: all; a BIND or PREFERRED_MANY policy's nodes). Returns
+ * the head page with refcount 1, or NULL. Takes and drops one node lock
+ * at a time.
  */
-struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid)
+struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+			   const nodemask_t *nodemask)
 {
 	struct page *page;
 
@@ -303,7 +319,7 @@ struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid)
 		warn_alloc(gfp, order, preferred_nid);
 		return NULL;
 	}
-	page = get_page_from_freelist(gfp, order, preferred_nid);
+	page = get_page_from_freelist(gfp, order, preferred_nid, nodemask);
 	/* Linux would now wake kswapd, reclaim, compact and maybe OOM-kill. */
 	if (!page)
 		warn_alloc(gfp, order, preferred_nid);
@@ -315,13 +331,16 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	return __alloc_pages(gfp, order, nid);
+	return __alloc_pages(gfp, order, nid, NULL);
 }
 
-/* Linux: the task's mempolicy decides; the default policy is "this CPU's node". */
+/*
+ * A kernel allocation in a task's name: the task's policy decides (Linux:
+ * alloc_pages, mm/mempolicy.c), this CPU's node when it has none.
+ */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(gfp, order, numa_node_id());
+	return alloc_pages_task(gfp, order);
 }
 
 /* As alloc_pages, returning the block's direct-map address, or 0. */

@@ -23,6 +23,10 @@
  *                                  VMA walks, write for VMA changes; fork: the
  *                                  parent's, then the child's. Never held
  *                                  across a uaccess to its mm)
+ *     the page lock               (PG_locked, sleeps: lock_page, mm/pagemap.h;
+ *                                  migration holds it from try_to_migrate to
+ *                                  remove_migration_ptes, mm/migrate.c; a
+ *                                  fault waits for it with mmap_lock held)
  *     hugetlb_fault_mutex_table[] (mutex: one (mapping, index) of a hugetlb
  *                                  file: its fault, fallocate, truncation;
  *                                  mm/hugetlb.c)
@@ -43,6 +47,10 @@
  *                                 (5: page caches and reservation maps;
  *                                  leaves: nothing above is taken under them)
  *                   rq->lock      (6: scheduler, kernel/sched.c)
+ *   page_wait_table[].lock        (unchecked leaf but for rq->lock: the page
+ *                                  lock's wait queues, mm/filemap.c; taken
+ *                                  under a page-table lock by
+ *                                  migration_entry_wait_on_locked)
  *
  * The spinlock checker (kernel/spinlock.h) checks the spinlocks' order;
  * kernel/rwsem.c and kernel/mutex.c report a sleeping lock taken under a
@@ -53,7 +61,8 @@
  * PTEs through the anon_vma and takes their page-table locks.
  *
  * Start reading at anon_vma_prepare() (first fault), then anon_vma_fork()
- * (fork), then rmap_walk().
+ * (fork), then rmap_walk(); for migration (seed 002), try_to_migrate()
+ * and remove_migration_ptes().
  */
 #include <mm/rmap.h>
 #include <mm/internal.h>

@@ -22,6 +22,7 @@
  * faulting VMA holds the object, so the page returned needs no reference
  * of its own until the caller maps it. Nothing is taken under obj->lock.
  */
+#include <mm/mempolicy.h>
 #include <mm/shmem.h>
 #include <mm/slab.h>
 #include <kernel/kernel.h>
@@ -100,12 +101,35 @@ static struct page *shmem_add_page(struct shmem_object *obj, unsigned long pgoff
 }
 
 /*
- * The page at pgoff, allocated zeroed on first use; NULL on OOM or past the
- * end. The object keeps its own reference: a caller that maps the page
- * takes another. Called with no lock held (the allocation is outside
- * obj->lock); two callers on one index get the same page.
+ * A new page for index pgoff of the object that vma maps, by vma's policy
+ * (else the task's) with an interleave by the index, as Linux's pseudo-VMA
+ * (shmem_alloc_page: vm_start 0, vm_pgoff the index). Linux keeps mbind's
+ * policy of a shmem range in the file, for every mapper (the shared
+ * policy); Pagoda keeps it in the VMA that mbind was given (inherited by
+ * fork's copies), so another process mapping the same object after its
+ * own mmap does not see it.
  */
-struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
+static struct page *shmem_alloc_page(struct vm_area_struct *vma, unsigned long pgoff)
+{
+	struct vm_area_struct pvma = {
+		.vm_start = 0,
+		.vm_end = PAGE_SIZE,
+		.vm_pgoff = pgoff,
+		.vm_mm = vma->vm_mm,
+		.vm_policy = vma->vm_policy,
+	};
+
+	return alloc_page_vma(GFP_HIGHUSER_MOVABLE | __GFP_ZERO, &pvma, 0);
+}
+
+/*
+ * The page at pgoff, allocated zeroed on first use (by vma's policy);
+ * NULL on OOM or past the end. The object keeps its own reference: a
+ * caller that maps the page takes another. Called with no lock held (the
+ * allocation is outside obj->lock); two callers on one index get the same
+ * page.
+ */
+struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff, struct vm_area_struct *vma)
 {
 	struct page *page, *new;
 
@@ -114,7 +138,7 @@ struct page *shmem_get_page(struct shmem_object *obj, unsigned long pgoff)
 	page = shmem_find_page(obj, pgoff);
 	if (page)
 		return page;
-	new = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	new = shmem_alloc_page(vma, pgoff);
 	if (!new)
 		return NULL;
 	new->mapping = obj;

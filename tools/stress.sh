@@ -26,7 +26,7 @@
 # (DIST empty) is make test's default machine.
 #
 # Every seeded test (smp_stress, smp_cow_race, smp_munmap_race,
-# smp_mprotect_race) reads its seed from the kernel command line word
+# smp_mprotect_race, migrate_stress) reads its seed from the kernel command line word
 # NAME.seed=N (user/tests/smptest.h, smp_seed), since /init starts tests
 # without arguments; each prints it as "# seed N".  The command line also
 # carries hugepages= (fault_race needs the pool) and the qemu.* machine
@@ -54,11 +54,11 @@ build=${BUILD:-$root/build}
 boots=${BOOTS:-3}
 seed=${SEED:-}
 rounds=${ROUNDS:-1}
-tests=${STRESS_TESTS:-smp_stress,smp_cow_race,smp_munmap_race,smp_mprotect_race,fault_race,threads,futex,pthread_glibc,pthread_musl}
+tests=${STRESS_TESTS:-smp_stress,smp_cow_race,smp_munmap_race,smp_mprotect_race,fault_race,threads,futex,pthread_glibc,pthread_musl,migrate_stress,migrate_load}
 out=""
 timeout=${TIMEOUT:-900}
 hugepages=${TEST_HUGEPAGES:-8}
-SEEDED="smp_stress smp_cow_race smp_munmap_race smp_mprotect_race"
+SEEDED="smp_stress smp_cow_race smp_munmap_race smp_mprotect_race migrate_stress"
 
 usage() {
 	sed -n '/^# Usage:/,/^# The machine/{/^# The machine/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2

@@ -105,8 +105,9 @@ static u64 kpage_size_flags(struct page *page)
 
 /*
  * The KPF_* bits of one frame (Linux: stable_page_flags), for the uses
- * Pagoda has; NULL is a frame without a struct page. Never set because Pagoda has no such state: LOCKED (nothing
- * locks pages yet), ERROR, REFERENCED, UPTODATE, DIRTY, LRU, ACTIVE,
+ * Pagoda has; NULL is a frame without a struct page. LOCKED is the page
+ * lock (PG_locked: a page under migration). Never set because Pagoda has
+ * no such state: ERROR, REFERENCED, UPTODATE, DIRTY, LRU, ACTIVE,
  * WRITEBACK, RECLAIM, SWAPCACHE, UNEVICTABLE, HWPOISON, KSM, OFFLINE, IDLE.
  */
 u64 stable_page_flags(struct page *page)
@@ -142,6 +143,8 @@ u64 stable_page_flags(struct page *page)
 		u |= KPF(KPF_SLAB);
 	if (PageReserved(page))
 		u |= KPF(KPF_RESERVED);
+	if (PageLocked(page))
+		u |= KPF(KPF_LOCKED);
 	return u;
 }
 

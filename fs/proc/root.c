@@ -31,6 +31,7 @@ const struct proc_entry proc_entries[] = {
 	SHOW("/proc/<pid>/maps", 0444, proc_pid_maps),
 	SHOW("/proc/<pid>/smaps", 0444, proc_pid_smaps),
 	SHOW("/proc/<pid>/smaps_rollup", 0444, proc_pid_smaps_rollup),
+	SHOW("/proc/<pid>/numa_maps", 0444, proc_pid_numa_maps),
 	{ "/proc/<pid>/comm", 0644, proc_pid_comm, NULL, proc_pid_comm_write, NULL },
 	BINARY("/proc/<pid>/pagemap", 0400, pagemap_bin_read),
 	/* One directory per thread (Linux: proc_task_operations); <tid> is a thread of <pid>. */

@@ -14,6 +14,8 @@
  * buffer, copied to the user with the lock dropped (the copy may fault,
  * and the fault takes mmap_lock: the reader may be reading its own mm).
  */
+#include <mm/mempolicy.h>
+#include <mm/numa.h>
 #include <fs/proc_fs.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
@@ -478,6 +480,170 @@ int proc_pid_smaps_rollup(struct seq_file *m, struct proc_file *pf)
 	show_vma_header_prefix(m, start, end, 0, 0, 0, 0);
 	show_vma_name(m, line, "[rollup]", false);
 	__show_smap(m, &mss, true);
+	return 0;
+}
+
+/* ---- /proc/PID/numa_maps (Linux: show_numa_map) ---- */
+
+/* What one VMA's pages are, and where (Linux: struct numa_maps). */
+struct numa_maps {
+	unsigned long pages, anon, active, dirty, mapcount_max;
+	unsigned long node[MAX_NUMNODES];
+};
+
+/*
+ * One mapping of page, nr pages of it (Linux: gather_stats). Pagoda has no
+ * LRU lists, so no page is "active" (Linux's fresh anonymous pages are
+ * inactive too), none is in the swap cache or under writeback.
+ */
+static void numa_gather_stats(struct numa_maps *md, struct page *page, bool dirty, unsigned long nr)
+{
+	int count = page_mapcount(page);
+
+	md->pages += nr;
+	if (dirty)
+		md->dirty += nr;
+	if (PageAnon(page))
+		md->anon += nr;
+	if ((unsigned long)count > md->mapcount_max)
+		md->mapcount_max = count;
+	md->node[page_to_nid(page)] += nr;
+}
+
+/*
+ * Walk vma's page tables (Linux: gather_pte_stats, gather_pmd_stats,
+ * gather_hugetlb_stats): a THP counts its 512 pages, a hugetlb page one.
+ * The zero pages count nothing.
+ */
+static void numa_gather_vma(struct vm_area_struct *vma, struct numa_maps *md)
+{
+	unsigned long addr = vma->vm_start, next;
+
+	for (; addr < vma->vm_end; addr = next) {
+		pmd_t *pmd = pmd_lookup(vma->vm_mm, addr, &next);
+		pmd_t pmdval;
+
+		next = min(next, vma->vm_end);
+		if (!pmd)
+			continue;
+		pmdval = READ_ONCE(*pmd);
+		if ((vma->vm_flags & VM_HUGETLB) || (pmd_present(pmdval) && pmd_leaf(pmdval))) {
+			struct page *page = pfn_to_page(pmd_pfn(pmdval));
+
+			if (!pmd_present(pmdval) || !pmd_huge(pmdval) || !pfn_valid(pmd_pfn(pmdval)) ||
+			    PageZero(page))
+				continue;
+			numa_gather_stats(md, page, pmd_dirty(pmdval),
+					  (vma->vm_flags & VM_HUGETLB) ? 1 : HPAGE_PMD_NR);
+			continue;
+		}
+		if (!pmd_present(pmdval))
+			continue;
+		for (pte_t *pte = pte_offset_kernel(pmd, addr); addr < next; addr += PAGE_SIZE, pte++) {
+			pte_t pteval = READ_ONCE(*pte);
+			struct page *page;
+
+			if (!pte_present(pteval))
+				continue;
+			page = vm_normal_page(pteval);
+			if (page)
+				numa_gather_stats(md, page, pte_dirty(pteval), 1);
+		}
+	}
+}
+
+/* A path as seq_file_path prints it: space, tab, newline, '=' and '\' as \ooo (Linux: mangle_path). */
+static void seq_put_escaped(struct seq_file *m, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '=' && c != '\\') {
+			seq_putc(m, c);
+			continue;
+		}
+		seq_putc(m, '\\');
+		seq_putc(m, '0' + ((c >> 6) & 7));
+		seq_putc(m, '0' + ((c >> 3) & 7));
+		seq_putc(m, '0' + (c & 7));
+	}
+}
+
+/* Where the VMA's pages come from: " file=PATH", " heap", " stack", or nothing. */
+static void show_numa_map_name(struct seq_file *m, const struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	const char *name = vma_name(mm, vma);
+	const struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
+
+	if (vma->vm_file || vma->vm_image || vma->vm_shm) {
+		seq_puts(m, " file=");
+		seq_put_escaped(m, name);
+		if (inode && !inode->i_nlink)
+			seq_put_escaped(m, " (deleted)");
+	} else if (name && !strcmp(name, "[heap]")) {
+		seq_puts(m, " heap");
+	} else if (name && !strcmp(name, "[stack]")) {
+		seq_puts(m, " stack");
+	}
+}
+
+/*
+ * One line a VMA: start, policy (the VMA's, else the task's), where its
+ * pages come from, then its pages' counts and nodes, as Linux 6.1.
+ */
+static void show_numa_map(struct seq_file *m, const struct mm_struct *mm, struct vm_area_struct *vma,
+			  const struct mempolicy *task_pol)
+{
+	struct numa_maps md;
+	char buffer[64];
+
+	memset(&md, 0, sizeof(md));
+	mpol_to_str(buffer, sizeof(buffer), vma->vm_policy ? vma->vm_policy : task_pol);
+	seq_printf(m, "%08lx %s", vma->vm_start, buffer);
+	show_numa_map_name(m, mm, vma);
+	if (vma->vm_flags & VM_HUGETLB)
+		seq_puts(m, " huge");
+	numa_gather_vma(vma, &md);
+	if (md.pages) {
+		if (md.anon)
+			seq_printf(m, " anon=%lu", md.anon);
+		if (md.dirty)
+			seq_printf(m, " dirty=%lu", md.dirty);
+		if (md.pages != md.anon && md.pages != md.dirty)
+			seq_printf(m, " mapped=%lu", md.pages);
+		if (md.mapcount_max > 1)
+			seq_printf(m, " mapmax=%lu", md.mapcount_max);
+		if (md.active < md.pages && !(vma->vm_flags & VM_HUGETLB))
+			seq_printf(m, " active=%lu", md.active);
+		for (int nid = 0; nid < nr_node_ids; nid++)
+			if (md.node[nid])
+				seq_printf(m, " N%d=%lu", nid, md.node[nid]);
+		seq_printf(m, " kernelpagesize_kB=%lu", vma_kernel_pagesize(vma) >> 10);
+	}
+	seq_putc(m, '\n');
+}
+
+int proc_pid_numa_maps(struct seq_file *m, struct proc_file *pf)
+{
+	struct task_struct *t = find_task_by_pid(pf->node.pid);
+	struct vm_area_struct *vma;
+	struct mempolicy *task_pol;
+	struct mm_struct *mm;
+
+	if (!t)
+		return -ESRCH;
+	mm = get_task_mm(t);
+	if (!mm)
+		return 0;
+	/* The task's policy, held across the walk (Linux: hold_task_mempolicy). */
+	task_pol = t->mempolicy;
+	mpol_get(task_pol);
+	mmap_read_lock(mm);
+	for_each_vma(mm, vma)
+		show_numa_map(m, mm, vma, task_pol);
+	mmap_read_unlock(mm);
+	mpol_put(task_pol);
+	mmput(mm);
 	return 0;
 }
 

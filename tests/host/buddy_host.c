@@ -106,6 +106,12 @@ void free_huge_page(struct page *page)
 	panic("host: free_huge_page(pfn %lx): no hugetlb pool in the buddy host test", page_to_pfn(page));
 }
 
+/* No tasks and no mm/mempolicy.c here: every allocation has the default (local) policy. */
+struct page *alloc_pages_task(gfp_t gfp, unsigned int order)
+{
+	return __alloc_pages(gfp, order, numa_node_id(), NULL);
+}
+
 /* ---- results ---- */
 
 struct totals {

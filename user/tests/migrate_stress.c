@@ -2,10 +2,12 @@
  * migrate_stress: seeded migrations racing with faults, fork, munmap,
  * mprotect and MADV_DONTNEED on the other CPU.
  *
- * The main thread (CPU 0) makes MOVES seeded move_pages(2) calls with
+ * The main thread (CPU 0) makes seeded move_pages(2) calls with
  * MPOL_MF_MOVE_ALL over a seeded subset of 32 pages of a region to a
- * seeded node (every node of the machine), and a seeded query now and
- * then.  A worker thread (CPU 1) meanwhile runs ITERS seeded operations
+ * seeded node (every node of the machine), a seeded query now and then,
+ * and, one call in 8, migrate_pages(2) of the whole process from a seeded
+ * node to another (the worker's stack, the children's shared pages too),
+ * until the worker is done.  A worker thread (CPU 1) meanwhile runs ITERS seeded operations
  * on the same pages, each followed by a check of the page's data against
  * the version it last wrote (version 0: the page reads zero):
  *
@@ -20,8 +22,8 @@
  *   remap     munmap a page, mmap a fresh one there (MAP_FIXED): zero
  *   dontneed  MADV_DONTNEED on a page: zero
  *
- * Every move_pages returns 0 or a positive count of pages not moved (a
- * page can be busy), never an error, and each status it wrote is a node of
+ * Every move_pages and migrate_pages returns 0 or a positive count of
+ * pages not moved (a page can be busy), never an error, and each status written is a node of
  * the machine, -EFAULT (a page not there: unmapped, zero), -ENOENT (a
  * migration entry of the other CPU) or -EBUSY.  The worker and every
  * child found every page as last written; the kernel log has no new
@@ -48,7 +50,7 @@ static char *region;
 static unsigned long version[NPAGES];	/* the worker's: what each page holds */
 static unsigned long seed;
 static volatile long started, done, worker_errors, child_failures, pin_err;
-static long ops[NR_OPS];
+static long ops[NR_OPS], migrate_pages_calls;
 static int ctid;
 
 static unsigned long word_of(unsigned long pg, unsigned long v, unsigned long i)
@@ -158,7 +160,11 @@ static int worker(void *arg)
 	return 0;
 }
 
-/* One seeded move_pages of some pages to a node; 0 if its result is not one Linux could give. */
+/*
+ * One in 8: migrate_pages(0, {a}, {b}) of the whole process (the worker's
+ * stack and the children's shared pages too); else a seeded move_pages of
+ * some pages to a node. 0 if the result is not one Linux could give.
+ */
 static int migrate_some(unsigned long *rng, long *not_moved)
 {
 	void *pages[NPAGES];
@@ -167,6 +173,17 @@ static int migrate_some(unsigned long *rng, long *not_moved)
 	int nid = (int)rng_below(rng, (unsigned long)m.nodes), query = !rng_below(rng, 8);
 	long r;
 
+	if (!rng_below(rng, 8)) {
+		unsigned long from[1] = { nodemask_of((int)rng_below(rng, (unsigned long)m.nodes)) };
+		unsigned long to[1] = { nodemask_of(nid) };
+
+		migrate_pages_calls++;
+		r = sys_migrate_pages(0, MIG_MAXNODE, from, to);
+		if (r < 0)
+			printf("# migrate_pages to node %d: %ld\n", nid, r);
+		*not_moved += r > 0 ? r : 0;
+		return r >= 0;
+	}
 	for (unsigned long i = 0; i < n; i++) {
 		pages[i] = region + rng_below(rng, NPAGES) * 4096;
 		nodes[i] = nid;
@@ -216,11 +233,11 @@ int main(int argc, char **argv)
 		moves++;
 	}
 	thread_join(&ctid);
-	tap_diag("%ld move_pages calls, %ld pages not moved; worker ops: write %ld check %ld fork %ld "
-		 "mprotect %ld remap %ld dontneed %ld", moves, not_moved, ops[OP_WRITE], ops[OP_CHECK],
+	tap_diag("%ld calls (%ld migrate_pages), %ld pages not moved; worker ops: write %ld check %ld fork %ld "
+		 "mprotect %ld remap %ld dontneed %ld", moves, migrate_pages_calls, not_moved, ops[OP_WRITE], ops[OP_CHECK],
 		 ops[OP_FORK], ops[OP_MPROTECT], ops[OP_REMAP], ops[OP_DONTNEED]);
 	tap_ok(done, "the worker finished its %d operations", ITERS);
-	tap_is_long(bad_moves, 0, "every move_pages result and status is one Linux gives");
+	tap_is_long(bad_moves, 0, "every move_pages and migrate_pages result, and every status, is one Linux gives");
 	tap_is_long(worker_errors, 0, "the worker found every page as it last wrote it");
 	tap_is_long(child_failures, 0, "every forked child found every page as it was at fork");
 	for (unsigned long pg = 0; pg < NPAGES; pg++)

@@ -5,7 +5,7 @@
  *   MASK_BITS, mask_of(...)           a user node mask of Linux's full width (1024 bits)
  *   node_of(addr)                     get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR): the node
  *                                     of the page at addr (read-faulting it first)
- *   pin_to_cpu(c)                     sched_setaffinity(0, {c})
+ *   pin_to_cpu(c)                     (smptest.h) sched_setaffinity(0, {c}), getcpu checked
  *   numastat_get(nid, name)           a line of /sys/devices/system/node/nodeN/numastat
  *
  * The maxnode argument: set_mempolicy, mbind (and migrate_pages) read
@@ -17,6 +17,7 @@
 #define NUMAPOL_H
 
 #include "tap.h"
+#include "smptest.h"	/* pin_to_cpu */
 
 #ifndef MPOL_PREFERRED_MANY
 #define MPOL_PREFERRED_MANY	5
@@ -71,14 +72,6 @@ static inline long policy_of(const void *addr, unsigned long *mask0)
 	if (mask0)
 		*mask0 = m.w[0];
 	return mode;
-}
-
-#define __NR_sched_setaffinity	203
-static inline long pin_to_cpu(int cpu)
-{
-	unsigned long mask = 1UL << cpu;
-
-	return syscall3(__NR_sched_setaffinity, 0, sizeof(mask), &mask);
 }
 
 /* "name value" of nodeN/numastat; -1 if absent. */
