@@ -31,6 +31,7 @@
 #include <mm/pagemap.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
+#include <kernel/kallsyms.h>
 #include <fs/initramfs.h>
 #include <lib/string.h>
 #include <kernel/kernel.h>
@@ -118,6 +119,13 @@ static void page_wait_bit_common(struct page *page, bool take)
 	struct page_wait_head *q = page_waitqueue(page);
 	struct wait_page_queue wait = { .page = page, .task = current };
 
+	/* It may sleep: never with a spinlock held (the lock checker's rule for a mutex too). */
+	if (CONFIG_DEBUG_SPINLOCK && unlikely(spinlocks_held[smp_processor_id()]) && !lock_report_expected()) {
+		printk("BUG: sleeping on the page lock of pfn 0x%lx under a spinlock, CPU#%d %s/%d\n",
+		       page_to_pfn(page), smp_processor_id(), current->comm, current->pid);
+		dump_backtrace(*(unsigned long *)__builtin_frame_address(0),
+			       (unsigned long)__builtin_return_address(0));
+	}
 	INIT_LIST_HEAD(&wait.entry);
 	for (;;) {
 		bool done;
