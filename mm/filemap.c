@@ -89,14 +89,18 @@ struct page_wait_head {
 	struct list_head head;		/* struct wait_page_queue of any page hashing here */
 };
 
-static struct page_wait_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
+static struct page_wait_head page_wait_table[PAGE_WAIT_TABLE_SIZE] = {
+	[0 ... PAGE_WAIT_TABLE_SIZE - 1] = {
+		.lock = __SPIN_LOCK_UNLOCKED_NAMED("page_wait_table", LOCK_ORDER_NONE),
+	},
+};
 
 static struct page_wait_head *page_waitqueue(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 	struct page_wait_head *q = &page_wait_table[(pfn * 0x9e3779b97f4a7c15UL) >> (64 - PAGE_WAIT_TABLE_BITS)];
 
-	/* Lazily made ready: a zeroed list head is not an empty list (Linux: pagecache_init). */
+	/* The list head is made empty at first use: a static initializer cannot point it at itself. */
 	if (unlikely(!READ_ONCE(q->head.next))) {
 		spin_lock(&q->lock);
 		if (!q->head.next)
