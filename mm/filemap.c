@@ -31,6 +31,7 @@
 #include <mm/pagemap.h>
 #include <kernel/sched.h>
 #include <kernel/spinlock.h>
+#include <kernel/kallsyms.h>
 #include <fs/initramfs.h>
 #include <lib/string.h>
 #include <kernel/kernel.h>
@@ -88,14 +89,18 @@ struct page_wait_head {
 	struct list_head head;		/* struct wait_page_queue of any page hashing here */
 };
 
-static struct page_wait_head page_wait_table[PAGE_WAIT_TABLE_SIZE];
+static struct page_wait_head page_wait_table[PAGE_WAIT_TABLE_SIZE] = {
+	[0 ... PAGE_WAIT_TABLE_SIZE - 1] = {
+		.lock = __SPIN_LOCK_UNLOCKED_NAMED("page_wait_table", LOCK_ORDER_NONE),
+	},
+};
 
 static struct page_wait_head *page_waitqueue(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 	struct page_wait_head *q = &page_wait_table[(pfn * 0x9e3779b97f4a7c15UL) >> (64 - PAGE_WAIT_TABLE_BITS)];
 
-	/* Lazily made ready: a zeroed list head is not an empty list (Linux: pagecache_init). */
+	/* The list head is made empty at first use: a static initializer cannot point it at itself. */
 	if (unlikely(!READ_ONCE(q->head.next))) {
 		spin_lock(&q->lock);
 		if (!q->head.next)
@@ -118,6 +123,13 @@ static void page_wait_bit_common(struct page *page, bool take)
 	struct page_wait_head *q = page_waitqueue(page);
 	struct wait_page_queue wait = { .page = page, .task = current };
 
+	/* It may sleep: never with a spinlock held (the lock checker's rule for a mutex too). */
+	if (CONFIG_DEBUG_SPINLOCK && unlikely(spinlocks_held[smp_processor_id()]) && !lock_report_expected()) {
+		printk("BUG: sleeping on the page lock of pfn 0x%lx under a spinlock, CPU#%d %s/%d\n",
+		       page_to_pfn(page), smp_processor_id(), current->comm, current->pid);
+		dump_backtrace(*(unsigned long *)__builtin_frame_address(0),
+			       (unsigned long)__builtin_return_address(0));
+	}
 	INIT_LIST_HEAD(&wait.entry);
 	for (;;) {
 		bool done;
