@@ -22,7 +22,6 @@
 #include <mm/swapops.h>
 #include <mm/internal.h>
 #include <mm/shmem.h>
-#include <mm/swapops.h>
 #include <kernel/kernel.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -133,6 +132,32 @@ int pagoda_rmap_report(pid_t pid, unsigned long addr, char *buf, size_t size)
 	return ret;
 }
 
+/*
+ * addr maps no page: if a migration entry is there (a page on its way to
+ * another node), say so, with the state of the page it names: locked by
+ * the migration, isolated from other ones. -ENOENT if nothing is there.
+ */
+static int migration_entry_report(struct report *r, pid_t pid, struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = follow_pte(mm, addr);
+	pmd_t *pmd = mm_find_pmd(mm, addr);
+	swp_entry_t entry;
+	struct page *page;
+
+	if (ptep && is_migration_pte(*ptep))
+		entry = pte_to_swp_entry(*ptep);
+	else if (pmd && is_pmd_migration_entry(*pmd))
+		entry = pmd_to_swp_entry(*pmd);
+	else
+		return -ENOENT;
+	page = pfn_swap_entry_to_page(entry);
+	emit(r, "pid %d address 0x%lx\n", pid, addr);
+	emit(r, "migration entry (%s) pfn 0x%lx node %d locked %d isolated %d\n",
+	     is_writable_migration_entry(entry) ? "write" : "read", page_to_pfn(page),
+	     page_to_nid(page), PageLocked(page) ? 1 : 0, PageIsolated(compound_head(page)) ? 1 : 0);
+	return r->len;
+}
+
 static int rmap_report(pid_t pid, struct mm_struct *mm, unsigned long addr, char *buf, size_t size)
 {
 	struct report r = { buf, size, 0 };
@@ -143,7 +168,7 @@ static int rmap_report(pid_t pid, struct mm_struct *mm, unsigned long addr, char
 	unsigned long pfn;
 
 	if (!mapped_pfn(mm, addr, &pfn))
-		return -ENOENT;
+		return migration_entry_report(&r, pid, mm, addr);
 	page = vm_normal_page(pfn_pte(pfn, __pgprot(0)));
 	if (page && PageHugeTLB(compound_head(page)))
 		page = compound_head(page);	/* the rmap knows a hugetlb page by its head only */
@@ -156,6 +181,7 @@ static int rmap_report(pid_t pid, struct mm_struct *mm, unsigned long addr, char
 	emit(&r, "pfn 0x%lx node %d mapcount %d refcount %d exclusive %d index 0x%lx\n",
 	     page_to_pfn(page), page_to_nid(page), page_mapcount(page), page_ref_count(page),
 	     PageAnonExclusive(page) ? 1 : 0, page->index);
+	emit(&r, "locked %d isolated %d\n", PageLocked(page) ? 1 : 0, PageIsolated(compound_head(page)) ? 1 : 0);
 	if (!av) {
 		emit(&r, "anon_vma none\n");
 		return r.len;
