@@ -208,7 +208,9 @@ void migration_entry_wait_on_locked(struct page *page, spinlock_t *ptl)
 	set_current_state(TASK_UNINTERRUPTIBLE);
 	spin_unlock(&q->lock);
 	spin_unlock(ptl);
-	schedule();
+	/* As folio_wait_bit: an unlocked page is not waited for (an entry left behind would hang us). */
+	if (PageLocked(page))
+		schedule();
 	spin_lock(&q->lock);
 	list_del_init(&wait.entry);	/* still queued if something else woke us */
 	set_current_state(TASK_RUNNING);

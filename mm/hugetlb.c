@@ -1751,8 +1751,9 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	unsigned long idx = vma_hugecache_offset(h, vma, haddr);
 	u32 hash = hugetlb_fault_mutex_hash(mapping, idx);
-	struct page *pagecache_page = NULL;
+	struct page *pagecache_page = NULL, *page = NULL;
 	vm_fault_t ret = VM_FAULT_OK;
+	bool need_wait_lock = false;
 	spinlock_t *ptl;
 	pmd_t *ptep, entry;
 
@@ -1783,7 +1784,24 @@ vm_fault_t hugetlb_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 		goto out_ptl;	/* changed under us: the retried access will tell */
 	if (flags & FAULT_FLAG_WRITE) {
 		if (!pmd_write(entry)) {
+			/*
+			 * hugetlb_cow decides from the mapcount whether it may
+			 * reuse the page; a migration walking the page's mappings
+			 * lowers it one at a time, under the page lock. Take that
+			 * lock, or wait for the migration to end and retry (Linux
+			 * 6.1 hugetlb_fault; the file's own page is locked by
+			 * nobody here).
+			 */
+			page = huge_pte_page(entry);
+			if (page != pagecache_page && !trylock_page(page)) {
+				need_wait_lock = true;
+				goto out_ptl;
+			}
+			get_page(page);	/* not freed locked, whatever the COW unmaps */
 			ret = hugetlb_cow(mm, vma, address, ptep, pagecache_page, ptl);
+			if (page != pagecache_page)
+				unlock_page(page);
+			put_page(page);
 			goto out_ptl;
 		}
 		entry = pmd_mkdirty(entry);
@@ -1795,6 +1813,12 @@ out_ptl:
 		put_page(pagecache_page);
 out_mutex:
 	mutex_unlock(&hugetlb_fault_mutex_table[hash]);
+	/*
+	 * No reference held: the wait only defers the retried fault until the
+	 * migration is over, and a page freed meanwhile just wakes us (Linux).
+	 */
+	if (need_wait_lock)
+		wait_on_page_locked(page);
 	return ret;
 }
 

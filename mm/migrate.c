@@ -791,7 +791,7 @@ static int do_pages_move(struct mm_struct *mm, unsigned long nr_pages, const uns
 	LIST_HEAD(pagelist);
 	int start = 0, i;
 
-	for (i = 0; i < (int)nr_pages; i++) {
+	for (i = 0; (unsigned long)i < nr_pages; i++) {	/* Linux compares the int with the count too */
 		unsigned long addr;
 		int node;
 
