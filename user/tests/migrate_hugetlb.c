@@ -35,39 +35,6 @@ static void *addrs[NPAGES];
 static int status[NPAGES];
 static int nr_nodes;
 
-static unsigned char pattern(unsigned long off, int v)
-{
-	return (unsigned char)((off >> 12) * 13 + (off & 0xfff) + v * 17);
-}
-
-static void fill(unsigned char *p, int v)
-{
-	for (unsigned long off = 0; off < HPAGE_SIZE; off += 512)
-		p[off] = pattern(off, v);
-}
-
-static int intact(const unsigned char *p, int v)
-{
-	for (unsigned long off = 0; off < HPAGE_SIZE; off += 512)
-		if (p[off] != pattern(off, v))
-			return 0;
-	return 1;
-}
-
-/* move_pages query of the 512 4 KB pages of p in pid: how many are on node nid. */
-static int pages_on(int pid, unsigned char *p, int nid)
-{
-	int n = 0;
-
-	for (unsigned long i = 0; i < NPAGES; i++)
-		addrs[i] = p + i * PAGE_SIZE;
-	if (sys_move_pages(pid, NPAGES, addrs, NULL, status, 0) != 0)
-		return -1;
-	for (unsigned long i = 0; i < NPAGES; i++)
-		n += status[i] == nid;
-	return n;
-}
-
 static int node_of(unsigned char *p)
 {
 	addrs[0] = p;
@@ -131,7 +98,7 @@ static unsigned char *new_huge(int v)
 
 	if (!tap_ok(r >= 0, "mmap a private MAP_HUGETLB page (%ld)", r))
 		return NULL;
-	fill((unsigned char *)r, v);
+	huge_fill((unsigned char *)r, v);
 	return (unsigned char *)r;
 }
 
@@ -154,8 +121,8 @@ static void move_and_back(void)
 	r = move_huge(p, dst, MPOL_MF_MOVE, &st);
 	tap_is_long(r, 0, "move_pages to node %d returns 0", dst);
 	tap_is_long(st, dst, "its status is %d", dst);
-	tap_is_long(pages_on(0, p, dst), NPAGES, "a query: all 512 4 KB pages on node %d", dst);
-	tap_ok(intact(p, 0), "the 2 MB holds its data");
+	tap_is_long(huge_pages_on(0, p, dst), NPAGES, "a query: all 512 4 KB pages on node %d", dst);
+	tap_ok(huge_intact(p, 0), "the 2 MB holds its data");
 	tap_ok(is_huge_head(p), "kpageflags: HUGE|COMPOUND_HEAD at a 2 MB-aligned frame");
 	tap_is_long(smaps_kb(0, p, "Private_Hugetlb"), HPAGE_KB, "smaps: Private_Hugetlb 2048 kB");
 	node_is(dst, start.nr[dst], start.free[dst] - 1, 0, "the target from dst's pool");
@@ -163,13 +130,13 @@ static void move_and_back(void)
 	tap_ok(vmstat_get("pgmigrate_success") - pgmig >= (long)NPAGES,
 	       "pgmigrate_success grew by at least 512 (%ld)", vmstat_get("pgmigrate_success") - pgmig);
 
-	fill(p, 1);
+	huge_fill(p, 1);
 	oldmask = 1UL << dst;
 	newmask = 1UL << src;
 	r = sys_migrate_pages(0, 65, &oldmask, &newmask);
 	tap_ok(r >= 0, "migrate_pages(2) from node %d to node %d: %ld pages not moved", dst, src, r);
-	tap_is_long(pages_on(0, p, src), NPAGES, "a query: all back on node %d", src);
-	tap_ok(intact(p, 1), "the data written after the first move");
+	tap_is_long(huge_pages_on(0, p, src), NPAGES, "a query: all back on node %d", src);
+	tap_ok(huge_intact(p, 1), "the data written after the first move");
 	node_is(dst, start.nr[dst], start.free[dst], 0, "after the way back");
 	node_is(src, start.nr[src], start.free[src], 0, "after the way back");
 	sys_munmap(p, HPAGE_SIZE);
@@ -197,8 +164,8 @@ static void no_pool_page_on_target(void)
 	tap_is_long(st, dst, "its status is %d: moved to a temporary page", dst);
 	tap_is_long(vmstat_get("htlb_buddy_alloc_success") - buddy, 1,
 		    "htlb_buddy_alloc_success grew by 1 (the temporary page)");
-	tap_is_long(pages_on(0, p, dst), NPAGES, "a query: all 512 on node %d", dst);
-	tap_ok(intact(p, 2), "the 2 MB holds its data");
+	tap_is_long(huge_pages_on(0, p, dst), NPAGES, "a query: all 512 on node %d", dst);
+	tap_ok(huge_intact(p, 2), "the 2 MB holds its data");
 	tap_ok(is_huge_head(p), "kpageflags: HUGE|COMPOUND_HEAD");
 	node_is(dst, 1, 0, 0, "the pool counts moved to dst");
 	node_is(src, start.nr[src] - 1, start.free[src], 0, "the old page left src's pool");
@@ -227,16 +194,16 @@ static void shared_with_child(void)
 	if (pid == 0) {
 		if (mailbox_wait(&box[0], 1) < 0)
 			sys_exit(2);
-		sys_exit(intact(p, 3) ? 0 : 3);
+		sys_exit(huge_intact(p, 3) ? 0 : 3);
 	}
 	tap_is_long(move_huge(p, dst, MPOL_MF_MOVE, &st), 0, "shared, MPOL_MF_MOVE: move_pages returns 0");
 	tap_is_long(st, -EACCES, "its status is -EACCES: mapped by two processes");
-	tap_is_long(pages_on(0, p, src), NPAGES, "a query: still on node %d", src);
+	tap_is_long(huge_pages_on(0, p, src), NPAGES, "a query: still on node %d", src);
 	tap_is_long(move_huge(p, dst, MPOL_MF_MOVE_ALL, &st), 0, "MPOL_MF_MOVE_ALL: move_pages returns 0");
 	tap_is_long(st, dst, "its status is %d", dst);
-	tap_is_long(pages_on((int)pid, p, dst), NPAGES, "the child's query: on node %d", dst);
+	tap_is_long(huge_pages_on((int)pid, p, dst), NPAGES, "the child's query: on node %d", dst);
 	tap_ok(page_pfn(pid, p) == page_pfn(0, p), "the child maps the parent's new frame");
-	tap_ok(intact(p, 3), "the parent reads its data");
+	tap_ok(huge_intact(p, 3), "the parent reads its data");
 	box[0] = 1;
 	tap_is_long(sys_wait4((int)pid, &st, 0, NULL), pid, "reap the child");
 	tap_is_long(st, 0, "the child read the data (exit 0)");

@@ -29,40 +29,6 @@
 static void *addrs[NPAGES];
 static int nodes[1], status[NPAGES];
 
-/* The pattern of byte off of the region, version v. */
-static unsigned char pattern(unsigned long off, int v)
-{
-	return (unsigned char)((off >> 12) * 7 + (off & 0xfff) + v * 31);
-}
-
-static void fill(unsigned char *p, int v)
-{
-	for (unsigned long off = 0; off < THP_SIZE; off += 512)
-		p[off] = pattern(off, v);
-}
-
-static int intact(const unsigned char *p, int v)
-{
-	for (unsigned long off = 0; off < THP_SIZE; off += 512)
-		if (p[off] != pattern(off, v))
-			return 0;
-	return 1;
-}
-
-/* move_pages query of the 512 pages of p in pid: how many are on node nid. */
-static int pages_on(int pid, unsigned char *p, int nid)
-{
-	int n = 0;
-
-	for (unsigned long i = 0; i < NPAGES; i++)
-		addrs[i] = p + i * PAGE_SIZE;
-	if (sys_move_pages(pid, NPAGES, addrs, NULL, status, 0) != 0)
-		return -1;
-	for (unsigned long i = 0; i < NPAGES; i++)
-		n += status[i] == nid;
-	return n;
-}
-
 /*
  * move_pages of p's first page to nid: the THP moves whole. (Moving all
  * 512 addresses would see the later ones' head already isolated: Linux
@@ -100,7 +66,7 @@ static unsigned char *new_thp(void)
 
 	if (!tap_ok(p != NULL, "mmap a 2 MB-aligned range"))
 		return NULL;
-	fill(p, 0);
+	huge_fill(p, 0);
 	if (!tap_ok(still_huge(0, p), "the first write mapped one THP"))
 		return NULL;
 	return p;
@@ -132,22 +98,22 @@ static void move_pages_and_back(int nr_nodes)
 	r = move_thp(p, dst, MPOL_MF_MOVE, &st);
 	tap_is_long(r, 0, "move_pages of its first page to node %d returns 0", dst);
 	tap_is_long(st, dst, "its status is %d", dst);
-	tap_is_long(pages_on(0, p, dst), NPAGES, "a query: all 512 pages on node %d", dst);
-	tap_ok(intact(p, 0), "the 2 MB holds its data");
+	tap_is_long(huge_pages_on(0, p, dst), NPAGES, "a query: all 512 pages on node %d", dst);
+	tap_ok(huge_intact(p, 0), "the 2 MB holds its data");
 	tap_ok(still_huge(0, p), "still one THP (512 contiguous frames, kpageflags THP head and tail)");
 	tap_is_long(smaps_kb(0, p, "AnonHugePages"), 2048, "smaps: AnonHugePages 2048 kB");
 	tap_is_long(vmstat_get("thp_migration_success") - success, 1, "thp_migration_success grew by 1");
 	tap_ok(vmstat_get("pgmigrate_success") - pgmig >= (long)NPAGES,
 	       "pgmigrate_success grew by at least 512 (%ld)", vmstat_get("pgmigrate_success") - pgmig);
 
-	fill(p, 1);	/* writable after the move, and the next check sees the new data */
+	huge_fill(p, 1);	/* writable after the move, and the next check sees the new data */
 	success = vmstat_get("thp_migration_success");
 	oldmask = 1UL << dst;
 	newmask = 1UL << src;
 	r = sys_migrate_pages(0, 65, &oldmask, &newmask);
 	tap_ok(r >= 0, "migrate_pages(2) from node %d to node %d: %ld pages not moved", dst, src, r);
-	tap_is_long(pages_on(0, p, src), NPAGES, "a query: all 512 pages back on node %d", src);
-	tap_ok(intact(p, 1), "the 2 MB holds the data written after the first move");
+	tap_is_long(huge_pages_on(0, p, src), NPAGES, "a query: all 512 pages back on node %d", src);
+	tap_ok(huge_intact(p, 1), "the 2 MB holds the data written after the first move");
 	tap_ok(still_huge(0, p), "still one THP");
 	tap_is_long(vmstat_get("thp_migration_success") - success, 1, "thp_migration_success grew by 1");
 	sys_munmap(p, THP_SIZE);
@@ -156,11 +122,11 @@ static void move_pages_and_back(int nr_nodes)
 /* A child: wait for the parent's word, check the data, write its own, report. */
 static void child(unsigned char *p, volatile long *box, int idx)
 {
-	if (mailbox_wait(&box[0], 1) < 0 || !intact(p, 0))
+	if (mailbox_wait(&box[0], 1) < 0 || !huge_intact(p, 0))
 		sys_exit(2);
-	fill(p, 10 + idx);	/* COW of the migrated, shared THP */
+	huge_fill(p, 10 + idx);	/* COW of the migrated, shared THP */
 	box[1 + idx] = 1;
-	if (mailbox_wait(&box[0], 2) < 0 || !intact(p, 10 + idx))
+	if (mailbox_wait(&box[0], 2) < 0 || !huge_intact(p, 10 + idx))
 		sys_exit(3);
 	sys_exit(0);
 }
@@ -184,13 +150,13 @@ static void shared_after_fork(int nr_nodes)
 	}
 	tap_is_long(move_thp(p, dst, MPOL_MF_MOVE, &st), 0, "shared THP, MPOL_MF_MOVE: move_pages returns 0");
 	tap_is_long(st, -EACCES, "its status is -EACCES: mapped by three processes");
-	tap_is_long(pages_on(0, p, src), NPAGES, "a query: still all on node %d", src);
+	tap_is_long(huge_pages_on(0, p, src), NPAGES, "a query: still all on node %d", src);
 	tap_is_long(move_thp(p, dst, MPOL_MF_MOVE_ALL, &st), 0, "MPOL_MF_MOVE_ALL: move_pages returns 0");
 	tap_is_long(st, dst, "its status is %d", dst);
-	tap_ok(intact(p, 0), "the parent reads its data");
+	tap_ok(huge_intact(p, 0), "the parent reads its data");
 	tap_ok(still_huge(0, p), "the parent maps one THP");
 	for (int i = 0; i < 2; i++) {
-		tap_is_long(pages_on((int)pids[i], p, dst), NPAGES, "child %d: a query says all 512 on node %d", i, dst);
+		tap_is_long(huge_pages_on((int)pids[i], p, dst), NPAGES, "child %d: a query says all 512 on node %d", i, dst);
 		tap_ok(page_pfn(pids[i], p) == page_pfn(0, p) && thp_is_huge(pids[i], p),
 		       "child %d maps the same THP", i);
 	}
@@ -198,7 +164,7 @@ static void shared_after_fork(int nr_nodes)
 	for (int i = 0; i < 2; i++)
 		mailbox_wait(&box[1 + i], 1);
 	box[0] = 2;
-	tap_ok(intact(p, 0), "the parent's data unchanged by the children's writes");
+	tap_ok(huge_intact(p, 0), "the parent's data unchanged by the children's writes");
 	for (int i = 0; i < 2; i++) {
 		tap_is_long(sys_wait4((int)pids[i], &st, 0, NULL), pids[i], "reap child %d", i);
 		tap_is_long(st, 0, "child %d read the data and its own write (exit 0)", i);

@@ -11,6 +11,8 @@
  *   MIG_MAXNODE                         maxnode for those masks (Linux drops
  *                                       one bit: 65 covers nodes 0-63)
  *   region_fill / region_check          a pattern that names page and round
+ *   huge_fill / huge_intact / huge_pages_on   the same for a 2 MB region (a THP
+ *                                       or a hugetlb page), and where its pages are
  *   numa_balancing_off / _restore       Linux's automatic NUMA balancing
  *                                       migrates pages on its own (its hinting
  *                                       faults): off while a test places pages
@@ -103,6 +105,45 @@ static inline long region_check(const char *p, unsigned long n, unsigned long r)
 			if (((const unsigned long *)(p + pg * 4096))[i] != region_word(pg, i, r))
 				return (long)pg;
 	return -1;
+}
+
+/*
+ * A 2 MB region (a THP, or a hugetlb page): one byte in every 512 holds a
+ * pattern of its offset and a version v, so a page moved or copied with
+ * the wrong data, or not at all, shows.
+ */
+static inline unsigned char huge_pattern(unsigned long off, int v)
+{
+	return (unsigned char)((off >> 12) * 7 + (off & 0xfff) + v * 31);
+}
+
+static inline void huge_fill(unsigned char *p, int v)
+{
+	for (unsigned long off = 0; off < THP_SIZE; off += 512)
+		p[off] = huge_pattern(off, v);
+}
+
+static inline int huge_intact(const unsigned char *p, int v)
+{
+	for (unsigned long off = 0; off < THP_SIZE; off += 512)
+		if (p[off] != huge_pattern(off, v))
+			return 0;
+	return 1;
+}
+
+/* A move_pages query of the 512 4 KB pages of the 2 MB at p in pid: how many are on nid, or -1. */
+static inline int huge_pages_on(long pid, const unsigned char *p, int nid)
+{
+	void *pages[THP_SIZE / PAGE_SIZE];
+	int status[THP_SIZE / PAGE_SIZE], n = 0;
+
+	for (unsigned long i = 0; i < THP_SIZE / PAGE_SIZE; i++)
+		pages[i] = (void *)(p + i * PAGE_SIZE);
+	if (sys_move_pages(pid, THP_SIZE / PAGE_SIZE, pages, NULL, status, 0) != 0)
+		return -1;
+	for (unsigned long i = 0; i < THP_SIZE / PAGE_SIZE; i++)
+		n += status[i] == nid;
+	return n;
 }
 
 /*
