@@ -26,7 +26,10 @@
  *     the page lock               (PG_locked, sleeps: lock_page, mm/pagemap.h;
  *                                  migration holds it from try_to_migrate to
  *                                  remove_migration_ptes, mm/migrate.c; a
- *                                  fault waits for it with mmap_lock held)
+ *                                  fault waits for it with mmap_lock held;
+ *                                  hugetlb_fault only trylocks it under its
+ *                                  fault mutex, and waits with the mutex
+ *                                  dropped, as Linux 6.1)
  *     hugetlb_fault_mutex_table[] (mutex: one (mapping, index) of a hugetlb
  *                                  file: its fault, fallocate, truncation;
  *                                  mm/hugetlb.c)
