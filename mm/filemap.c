@@ -200,8 +200,9 @@ void unlock_page(struct page *page)
  */
 void migration_entry_wait_on_locked(struct page *page, spinlock_t *ptl)
 {
-	struct page_wait_head *q = page_waitqueue(page);
-	struct wait_page_queue wait = { .page = page, .task = current };
+	struct page *head = compound_head(page);	/* a THP's subpage: the THP's lock (Linux: the folio's) */
+	struct page_wait_head *q = page_waitqueue(head);
+	struct wait_page_queue wait = { .page = head, .task = current };
 
 	spin_lock(&q->lock);
 	list_add_tail(&wait.entry, &q->head);
@@ -209,7 +210,7 @@ void migration_entry_wait_on_locked(struct page *page, spinlock_t *ptl)
 	spin_unlock(&q->lock);
 	spin_unlock(ptl);
 	/* As folio_wait_bit: an unlocked page is not waited for (an entry left behind would hang us). */
-	if (PageLocked(page))
+	if (PageLocked(head))
 		schedule();
 	spin_lock(&q->lock);
 	list_del_init(&wait.entry);	/* still queued if something else woke us */

@@ -908,43 +908,74 @@ bool thp_pte_mapped(struct page *head)
 }
 
 /*
+ * Every PTE that maps a subpage of head becomes a migration entry naming
+ * that subpage (Linux 6.1: unmap_folio). From then on a fault there waits
+ * on head's lock, which the caller holds, and no CPU can take or drop a
+ * reference through a mapping: the counts hold still for the split.
+ */
+static void unmap_thp_subpages(struct page *head)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (page_mapcount(head + i))
+			try_to_migrate(head + i);
+}
+
+/* Each subpage's migration entries back to present PTEs (Linux 6.1: remap_page). */
+static void remap_thp_subpages(struct page *head)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		remove_migration_ptes(head + i, head + i);
+}
+
+/*
  * Migration's split (Linux 6.1: try_split_thp -> split_huge_page_to_list):
- * the THP head is locked and isolated (one reference, PG_isolated). Every
- * PMD that maps it, in every mm, becomes 512 PTEs (through the rmap), then
- * the page becomes 512 order-0 pages: each keeps its PTE mappings'
- * references plus an isolation reference and PG_isolated, and the tails
- * go to the end of list, so that migrate_pages reaches them as 4 KB pages
- * after the rest (Linux 5.x's order); head stays where it is. Counts
- * thp_split_page. 0, or -EBUSY if someone holds a reference beyond the
- * mappings and ours (a COW copy on another CPU): then nothing is split
- * but the PMDs.
+ * the THP head is locked and isolated (one reference, PG_isolated).
+ *
+ *   1. every PMD that maps it, in every mm, becomes 512 PTEs (the rmap);
+ *   2. every PTE becomes a migration entry (unmap_thp_subpages), so that
+ *      only our isolation reference may be left: anything more is a pin
+ *      (a COW copy in progress on another CPU), and the THP stays whole,
+ *      remapped (-EBUSY). Linux freezes the count here (folio_ref_freeze);
+ *   3. the page becomes 512 order-0 pages, each with an isolation
+ *      reference and PG_isolated, the tails locked: a fault that finds a
+ *      tail's entry from now on waits on the tail;
+ *   4. the entries become PTEs of the subpages again (each PTE's
+ *      reference is taken there), and the tails are unlocked.
+ *
+ * The tails go to the end of list, so that migrate_pages reaches them as
+ * 4 KB pages after the rest (Linux 5.x's order); head stays where it is.
+ * A subpage nothing maps keeps only its isolation reference and is freed
+ * when migrate_pages puts it back. Counts thp_split_page. 0 or -EBUSY.
  */
 int split_huge_page_to_list(struct page *head, struct list_head *list)
 {
 	struct rmap_walk_control rwc = { .rmap_one = split_huge_pmd_one };
-	int extra;
 
 	VM_BUG_ON(!PageLocked(head), "pfn 0x%lx: splitting an unlocked THP", page_to_pfn(head));
 	rmap_walk(head, &rwc);
+	unmap_thp_subpages(head);
 	spin_lock(&thp_split_lock);
-	extra = page_ref_count(head) - total_mapcount(head);
-	if (compound_mapcount(head) || extra != 1) {
+	if (total_mapcount(head) || page_ref_count(head) != 1) {
 		spin_unlock(&thp_split_lock);
+		remap_thp_subpages(head);
 		return -EBUSY;
 	}
 	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++) {
 		struct page *tail = head + i;
 
+		SetPageLocked(tail);
 		tail->lru.next = NULL;	/* compound_head */
 		tail->lru.prev = NULL;	/* page[1]: compound_order, compound_mapcount */
-		set_page_count(tail, page_mapcount(tail) + 1);
+		set_page_count(tail, 1);
 		SetPageIsolated(tail);
 		list_add_tail(&tail->lru, list);
 	}
 	ClearPageHead(head);
-	set_page_count(head, page_mapcount(head) + 1);
 	count_vm_event(THP_SPLIT_PAGE);
 	spin_unlock(&thp_split_lock);
+	remap_thp_subpages(head);
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++)
+		unlock_page(head + i);
 	return 0;
 }
 

@@ -724,7 +724,8 @@ void try_to_migrate(struct page *page)
 		.done = page_not_mapped,
 	};
 
-	VM_BUG_ON(!PageLocked(page), "pfn %lx: try_to_migrate of an unlocked page", page_to_pfn(page));
+	VM_BUG_ON(!PageLocked(compound_head(page)), "pfn %lx: try_to_migrate of an unlocked page",
+		  page_to_pfn(page));
 	rmap_walk(page, &rwc);
 }
 
