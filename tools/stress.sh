@@ -54,11 +54,11 @@ build=${BUILD:-$root/build}
 boots=${BOOTS:-3}
 seed=${SEED:-}
 rounds=${ROUNDS:-1}
-tests=${STRESS_TESTS:-smp_stress,smp_cow_race,smp_munmap_race,smp_mprotect_race,fault_race,threads,futex,pthread_glibc,pthread_musl,migrate_stress,migrate_load,migrate_hugetlb_cow}
+tests=${STRESS_TESTS:-smp_stress,smp_cow_race,smp_munmap_race,smp_mprotect_race,fault_race,threads,futex,pthread_glibc,pthread_musl,migrate_stress,migrate_load,migrate_hugetlb_cow,migrate_thp_cow}
 out=""
 timeout=${TIMEOUT:-900}
 hugepages=${TEST_HUGEPAGES:-8}
-SEEDED="smp_stress smp_cow_race smp_munmap_race smp_mprotect_race migrate_stress migrate_hugetlb_cow"
+SEEDED="smp_stress smp_cow_race smp_munmap_race smp_mprotect_race migrate_stress migrate_hugetlb_cow migrate_thp_cow"
 
 usage() {
 	sed -n '/^# Usage:/,/^# The machine/{/^# The machine/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
