@@ -65,6 +65,27 @@ static void check_move(void)
 	sys_munmap(p, NP * PAGE_SIZE);
 }
 
+/*
+ * The first of the NP pages at p that is not on the node of {1..nodes-1}
+ * after its predecessor's (the first on any of them), with a diagnostic;
+ * -1 if there is none.
+ */
+static int first_off_interleave(const char *p, int nodes)
+{
+	for (int i = 0, prev = -1; i < NP; i++) {
+		int nid = page_node(p + i * PAGE_SIZE);
+		int want = prev < 0 ? nid : 1 + prev % (nodes - 1);	/* the next node of {1..last} */
+
+		if (nid < 1 || nid >= nodes || nid != want) {
+			tap_diag("page %d on node %d, expected %s%d", i, nid,
+				 prev < 0 ? "a node of the mask, not " : "", want);
+			return i;
+		}
+		prev = nid;
+	}
+	return -1;
+}
+
 static void check_strict(void)
 {
 	char *p = fresh();
@@ -87,18 +108,9 @@ static void check_strict(void)
 		mask_set(&others, nid);
 	tap_is_long(sys_mbind(p, NP * PAGE_SIZE, MPOL_INTERLEAVE, others.w, MAXNODE, MPOL_MF_MOVE | MPOL_MF_STRICT), 0,
 		    "INTERLEAVE {1..%d} with MOVE|STRICT", m.nodes - 1);
-	for (int i = 0, prev = -1; i < NP; i++) {
-		int nid = page_node(p + i * PAGE_SIZE);
-		int want = prev < 0 ? nid : 1 + prev % (m.nodes - 1);	/* the next node of {1..last} */
-
-		if (nid < 1 || nid >= m.nodes || nid != want) {
-			tap_ok(0, "page %d on node %d, expected %s%d", i, nid, prev < 0 ? "a node of the mask, not " : "", want);
-			break;
-		}
-		prev = nid;
-		if (i == NP - 1)
-			tap_ok(1, "the pages moved to {1..%d}, each on the node after its predecessor's", m.nodes - 1);
-	}
+	tap_is_long(first_off_interleave(p, m.nodes), -1,
+		    "the pages moved to {1..%d}, each on the node after its predecessor's "
+		    "(-1, or the first page that is not)", m.nodes - 1);
 	tap_is_long(region_check(p, NP, 1), -1, "the data came along");
 	sys_munmap(p, NP * PAGE_SIZE);
 }
