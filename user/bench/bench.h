@@ -29,4 +29,17 @@ static inline void mounts_setup(void)
 	}
 }
 
+/* The median of v[0..n) (sorts v). */
+static inline long median(long *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			long t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
 #endif

@@ -64,7 +64,7 @@
  */
 #include "ulib.h"
 #include "../tests/smptest.h"		/* pin_to_cpu, thread_start / thread_join */
-#include "bench.h"			/* mounts_setup */
+#include "bench.h"			/* mounts_setup, median */
 
 #define MB              (1UL << 20)
 #define FAULT_PAGES     4096UL                  /* 16 MB */
@@ -105,18 +105,6 @@ static void touch(unsigned char *p, unsigned long len)
 {
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE)
 		((volatile unsigned char *)p)[off] = 1;
-}
-
-static long median(long *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			long t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
 }
 
 /* ns per 4 KB first-touch fault */

@@ -25,7 +25,7 @@
  */
 #include "ulib.h"
 #include "../tests/smptest.h"		/* pin_to_cpu */
-#include "bench.h"			/* mounts_setup */
+#include "bench.h"			/* mounts_setup, median */
 
 #define MB		(1UL << 20)
 #define BYTES		(64 * MB)
@@ -35,18 +35,6 @@
 #define MPOL_DEFAULT	0
 #define MPOL_BIND	2
 #define MAXNODE		65		/* the kernel reads maxnode - 1 bits */
-
-static long median(long *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			long t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
 
 static unsigned char *map_aligned(unsigned long len, unsigned long align, int advice)
 {
