@@ -182,21 +182,6 @@ static inline const char *node_hstate_path(int nid, const char *file)
 	return path;
 }
 
-/* "Node N <field>: X" of nodeN/meminfo, or -1. */
-static inline long node_meminfo_long(int nid, const char *field)
-{
-	static char buf[4096];
-	char path[64], key[64];
-	const char *p;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
-		return -1;
-	snprintf(key, sizeof(key), "Node %d %s:", nid, field);
-	p = strstr(buf, key);
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
-
 /* ---- mappings ---- */
 
 /* An anonymous MAP_HUGETLB mapping (flags: MAP_PRIVATE or MAP_SHARED, and more); address or -errno. */

@@ -32,16 +32,12 @@
 
 static struct machine m;
 
+/* Node nid's free 4 KB pages (MemFree), or -1. */
 static long node_free_pages(int nid)
 {
-	char path[64], key[32], buf[4096];
-	const char *p;
+	long kb = node_meminfo_long(nid, "MemFree");
 
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
-	snprintf(key, sizeof(key), "Node %d MemFree:", nid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 || !(p = strstr(buf, key)))
-		return -1;
-	return strtol(p + strlen(key), NULL, 10) / 4;
+	return kb < 0 ? -1 : kb / 4;
 }
 
 /* Write pages of [p, p + len) from *done on, until nid has at most target free pages; 0 if it got there. */

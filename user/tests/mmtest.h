@@ -5,6 +5,7 @@
  *   pagemap_get / page_pfn     /proc/PID/pagemap: present bit, PFN, flags
  *   kpagecount_get             /proc/kpagecount: how many PTEs map a frame
  *   kpageflags_get, KPF_*      /proc/kpageflags: what backs a frame
+ *   node_meminfo_long          one "Node N Field: X" line of nodeN/meminfo
  *   smaps_kb, smaps_rollup_kb  one "Name:  N kB" field of a VMA's smaps
  *                              record, or of smaps_rollup
  *   vmstat_get, knob_write     (user/lib/util.c) a /proc/vmstat counter, a knob write
@@ -111,6 +112,23 @@ static inline long kpageflags_get(uint64_t pfn, uint64_t *flags)
 {
 	*flags = 0;
 	return read_u64_at("/proc/kpageflags", pfn * 8, flags);
+}
+
+/* ---- /sys/devices/system/node/nodeN/meminfo ---- */
+
+/* "Node N <field>: X" of nodeN/meminfo, or -1. */
+static inline long node_meminfo_long(int nid, const char *field)
+{
+	static char buf[4096];
+	char path[64], key[64];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "Node %d %s:", nid, field);
+	p = strstr(buf, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
 }
 
 /* ---- /proc/PID/smaps ---- */

@@ -74,19 +74,6 @@ static int phys_to_nid(unsigned long pa)
 	return -1;
 }
 
-/* "Node N MemFree:  X kB" of node nid, or -1. */
-static long node_memfree_kb(int nid)
-{
-	char path[64], key[32], buf[4096];
-	const char *p;
-
-	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", nid);
-	snprintf(key, sizeof(key), "Node %d MemFree:", nid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 || !(p = strstr(buf, key)))
-		return -1;
-	return strtol(p + strlen(key), NULL, 10);
-}
-
 /* The pagemap entries of n pages from p, in one read; 0 or -errno. */
 static long pagemap_range(const void *p, unsigned long n, uint64_t *out)
 {
@@ -136,11 +123,11 @@ static void check_pages_local(int cpu, int nid)
 		return;
 	sys_madvise((void *)p, len, MADV_NOHUGEPAGE);
 	for (int n = 0; n < m.nodes; n++)
-		before[n] = node_memfree_kb(n);
+		before[n] = node_meminfo_long(n, "MemFree");
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE)
 		((volatile char *)p)[off] = 1;
 	for (int n = 0; n < m.nodes; n++) {
-		drop = before[n] - node_memfree_kb(n);
+		drop = before[n] - node_meminfo_long(n, "MemFree");
 		if (n == nid)
 			tap_ok(drop >= want_kb / 4, "node %d's MemFree dropped by %ld kB (>= %ld) for %ld kB written on CPU %d",
 			       n, drop, want_kb / 4, want_kb, cpu);
